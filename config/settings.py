@@ -1,0 +1,70 @@
+"""Settings: defaults, then an optional TOML file, then ``REGISTRE_*`` environment variables.
+
+Every setting is documented in ``docs/configuration.md``; a test checks that the two agree.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class SettingsError(Exception):
+    """The settings file or an environment variable holds a bad value."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    database_url: str = Field(
+        "sqlite:///registre.db",
+        description="SQLAlchemy URL of the catalog database. Default: a SQLite file "
+        "`registre.db` in the working directory. Production: `postgresql+psycopg://...`.",
+    )
+    scan_sample_size: int = Field(
+        1000, ge=10, le=100_000, description="Rows sampled per table by a scan."
+    )
+    scan_statement_timeout_s: float = Field(
+        30.0, gt=0, description="Statement timeout, in seconds, of every query a scan runs."
+    )
+    api_max_page_size: int = Field(
+        100, ge=1, le=1000, description="Largest `first` a GraphQL connection accepts."
+    )
+    api_max_query_depth: int = Field(
+        12, ge=2, le=50, description="Deepest GraphQL selection the API executes."
+    )
+    log_level: str = Field("INFO", description="Python logging level of the API and the CLI.")
+
+
+ENV_PREFIX = "REGISTRE_"
+CONFIG_ENV = "REGISTRE_CONFIG"
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read the settings file named by ``REGISTRE_CONFIG`` (if any), then the environment."""
+    env = dict(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    config_path = env.get(CONFIG_ENV)
+    if config_path:
+        path = Path(config_path)
+        try:
+            values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError as exc:
+            raise SettingsError(f"{CONFIG_ENV}={config_path}: file not found") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{CONFIG_ENV}={config_path}: not valid TOML ({exc})") from exc
+    for name in Settings.model_fields:
+        key = ENV_PREFIX + name.upper()
+        if key in env:
+            values[name] = env[key]
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise SettingsError(f"invalid settings: {problems}") from exc
