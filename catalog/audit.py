@@ -1,0 +1,67 @@
+"""The audit trail: every change, with who, when, what, before and after."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from .access import Actor
+from .access_models import AuditEvent
+from .base import Base
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(entity: Base) -> dict[str, Any]:
+    """The entity's columns as JSON, without the ones it keeps out of the trail."""
+    excluded = type(entity).__audit_exclude__
+    return {
+        attr.key: _jsonable(getattr(entity, attr.key))
+        for attr in inspect(entity).mapper.column_attrs
+        if attr.key not in excluded
+    }
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: Base | None = None,
+    *,
+    entity_type: str | None = None,
+    entity_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit event to the session: it commits or rolls back with the change itself."""
+    if entity is not None:
+        session.flush()
+        entity_type = entity_type or type(entity).__name__
+        entity_id = entity_id if entity_id is not None else getattr(entity, "id", None)
+        if after is None:
+            after = snapshot(entity)
+    event = AuditEvent(
+        actor=actor.name,
+        action=action,
+        entity_type=entity_type or "?",
+        entity_id=entity_id,
+        before=before,
+        after=after,
+        token_id=actor.token_id,
+    )
+    session.add(event)
+    return event

@@ -1,0 +1,250 @@
+"""What a user may send to register or change things, validated in one place.
+
+The GraphQL input types, the CLI and the importers are all built on these models, so a
+rule written here holds everywhere. Unknown keys are refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+from croniter import croniter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from stdnum.fr import siren as stdnum_siren
+
+from .enums import (
+    AISystemStatus,
+    Art50Trigger,
+    AssessmentKind,
+    AssessmentStatus,
+    AutomationLevel,
+    DatasetKind,
+    DatasetUsage,
+    FindingStatus,
+    LegalBasis,
+    OpenDataAccess,
+    PolicyFramework,
+    PolicyKind,
+    PolicyLinkStatus,
+    RiskClass,
+    Sensitivity,
+    UseArea,
+    Wp248Criterion,
+)
+
+
+def _country(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        raise ValueError("must be a two-letter ISO 3166-1 country code, such as FR or DE")
+    return value
+
+
+def _nonblank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+def _siren(value: str | None) -> str | None:
+    if value is None:
+        return None
+    compact = stdnum_siren.compact(value)
+    if not stdnum_siren.is_valid(compact):
+        raise ValueError("is not a valid SIREN (9 digits with a Luhn check digit)")
+    return compact
+
+
+def _cron(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not croniter.is_valid(value):
+        raise ValueError("is not a valid cron expression (e.g. '0 2 * * *' for 02:00 daily)")
+    return value
+
+
+def _secret_ref(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)", value):
+        raise ValueError("must be 'env:VARIABLE_NAME' or 'file:/path/to/secret'")
+    return value
+
+
+Country = Annotated[str | None, AfterValidator(_country)]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_nonblank)]
+ShortText = Annotated[str, Field(max_length=200)]
+Url = Annotated[str, Field(max_length=500)]
+SecretRef = Annotated[str | None, Field(max_length=500), AfterValidator(_secret_ref)]
+Cron = Annotated[str | None, AfterValidator(_cron)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class OrganisationInput(Strict):
+    name: Name
+    siren: Annotated[str | None, AfterValidator(_siren)] = None
+    is_public_body: bool = False
+    country: Country = None
+    non_eu_control: bool = False
+    qualifications: list[ShortText] = Field(default_factory=list)
+
+
+class DataStoreInput(Strict):
+    name: Name
+    url: str = Field(min_length=1, max_length=2000, description="Connection URL, no password.")
+    secret_ref: SecretRef = Field(
+        None, description="Where the password is: 'env:VARIABLE' or 'file:/path/to/secret'."
+    )
+    description: str | None = None
+    owner: ShortText | None = None
+    hosting_organisation_id: int | None = None
+    hosting_country: Country = None
+    sensitivity: Sensitivity | None = None
+    scan_schedule: Cron = None
+
+
+class DataStoreUpdate(Strict):
+    description: str | None = None
+    owner: ShortText | None = None
+    secret_ref: SecretRef = None
+    hosting_organisation_id: int | None = None
+    hosting_country: Country = None
+    sensitivity: Sensitivity | None = None
+    scan_schedule: Cron = None
+
+
+class DatasetInput(Strict):
+    data_store_id: int
+    schema_name: str = Field("", max_length=200)
+    name: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_nonblank)]
+    kind: DatasetKind = DatasetKind.TABLE
+    description: str | None = None
+    steward: ShortText | None = None
+    sensitivity: Sensitivity | None = None
+    open_data_access: OpenDataAccess = OpenDataAccess.NOT_PUBLISHED
+    estimated_rows: int | None = Field(None, ge=0)
+    tags: list[ShortText] = Field(default_factory=list)
+
+
+class DatasetUpdate(Strict):
+    description: str | None = None
+    steward: ShortText | None = None
+    sensitivity: Sensitivity | None = None
+    open_data_access: OpenDataAccess | None = None
+    tags: list[ShortText] | None = None
+
+
+class AISystemFields(Strict):
+    purpose: str | None = None
+    use_area: UseArea | None = None
+    provider_id: int | None = None
+    deployer_service: ShortText | None = None
+    hosting_organisation_id: int | None = None
+    hosting_country: Country = None
+    status: AISystemStatus | None = None
+    owner: ShortText | None = None
+    risk_class: RiskClass | None = None
+    annex_iii_point: str | None = Field(None, pattern=r"^[1-8](\([a-d]\))?$")
+    art_6_3_claim: bool | None = None
+    profiling: bool | None = None
+    art_50_triggers: list[Art50Trigger] | None = None
+    individual_decisions: bool | None = None
+    automation_level: AutomationLevel | None = None
+    human_oversight_owner: ShortText | None = None
+    log_retention_days: int | None = Field(None, ge=0, le=36500)
+    eu_database_registration: Url | None = None
+    public_inventory_url: Url | None = None
+
+
+class AISystemInput(AISystemFields):
+    name: Name
+    external_ref: Url | None = None
+
+
+class AISystemUpdate(AISystemFields):
+    name: Name | None = None
+
+
+class AISystemDatasetInput(Strict):
+    ai_system_id: int
+    dataset_id: int
+    usage: DatasetUsage
+
+
+class PolicyInput(Strict):
+    kind: PolicyKind
+    framework: PolicyFramework
+    control_ref: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_nonblank)]
+    title: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_nonblank)]
+    text: str | None = None
+    url: Url | None = None
+    version: str = Field("1", max_length=50)
+    owner: ShortText | None = None
+
+
+class AISystemPolicyInput(Strict):
+    ai_system_id: int
+    policy_id: int
+    status: PolicyLinkStatus
+    evidence: str | None = None
+    review_date: dt.date | None = None
+
+
+class Transfer(Strict):
+    country: Annotated[str, AfterValidator(_country)]
+    mechanism: ShortText | None = Field(
+        None, description="Art. 45 adequacy, Art. 46 SCC/BCR, Art. 49 derogation..."
+    )
+
+
+class ProcessingActivityInput(Strict):
+    name: Name
+    controller_id: int | None = None
+    dpo_contact: ShortText | None = None
+    purposes: str | None = None
+    legal_basis: LegalBasis | None = None
+    special_category_condition: ShortText | None = None
+    criminal_data_condition: ShortText | None = None
+    data_subject_categories: list[ShortText] = Field(default_factory=list)
+    data_categories: list[ShortText] = Field(default_factory=list)
+    recipients: list[ShortText] = Field(default_factory=list)
+    transfers: list[Transfer] = Field(default_factory=list)
+    retention: str | None = None
+    security_measures: str | None = None
+    wp248_criteria: list[Wp248Criterion] = Field(default_factory=list)
+
+
+class ProcessingActivityLinkInput(Strict):
+    processing_activity_id: int
+    dataset_id: int | None = None
+    ai_system_id: int | None = None
+
+
+class AssessmentInput(Strict):
+    kind: AssessmentKind
+    status: AssessmentStatus
+    date: dt.date | None = None
+    summary: str | None = None
+    document_ref: Url | None = None
+    ai_system_id: int | None = None
+    processing_activity_id: int | None = None
+
+
+class FindingReviewInput(Strict):
+    finding_id: int
+    decision: FindingStatus
+    comment: str | None = Field(None, max_length=2000)
+
+    @field_validator("decision")
+    @classmethod
+    def _decided(cls, value: FindingStatus) -> FindingStatus:
+        if value is FindingStatus.SUGGESTED:
+            raise ValueError("must be CONFIRMED or REJECTED")
+        return value

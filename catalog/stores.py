@@ -1,0 +1,140 @@
+"""Register organisations, data stores and datasets."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session
+
+from .access import Actor, Permission
+from .data_models import Dataset, DataStore, Organisation
+from .enums import DataStoreKind
+from .errors import Conflict, InvalidInput
+from .inputs import (
+    DatasetInput,
+    DatasetUpdate,
+    DataStoreInput,
+    DataStoreUpdate,
+    OrganisationInput,
+)
+from .service import create, ensure_unique, get, set_fields, update, validate
+
+_SCHEMES = {
+    "postgresql": DataStoreKind.POSTGRESQL,
+    "postgres": DataStoreKind.POSTGRESQL,
+    "mysql": DataStoreKind.MYSQL,
+    "mariadb": DataStoreKind.MYSQL,
+    "sqlite": DataStoreKind.SQLITE,
+    "file": DataStoreKind.FILES,
+}
+
+
+def store_kind(url: str) -> DataStoreKind:
+    """The engine a connection URL points to, or InvalidInput saying which are known."""
+    scheme = urlsplit(url).scheme.split("+", 1)[0].lower()
+    if scheme not in _SCHEMES:
+        known = ", ".join(f"{s}://" for s in sorted(_SCHEMES))
+        raise InvalidInput(f"unsupported URL scheme '{scheme or '(none)'}'; use one of {known}", field="url")
+    return _SCHEMES[scheme]
+
+
+def _check_no_password(url: str) -> None:
+    if urlsplit(url).password:
+        raise InvalidInput(
+            "contains a password; the catalog never stores secrets. Remove it from the URL "
+            "and give secretRef 'env:VARIABLE' or 'file:/path' instead",
+            field="url",
+        )
+
+
+def connection_url(store: DataStore) -> str:
+    """The URL a connector uses, with the secret read from where ``secret_ref`` points.
+
+    The result holds the password: never store, log or return it.
+    """
+    if not store.secret_ref:
+        return store.url
+    kind, _, where = store.secret_ref.partition(":")
+    if kind == "env":
+        secret = os.environ.get(where)
+        if secret is None:
+            raise InvalidInput(f"environment variable {where} is not set", field="secretRef")
+    else:
+        try:
+            secret = Path(where).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise InvalidInput(
+                f"cannot read secret file {where}: {exc.strerror}", field="secretRef"
+            ) from None
+    try:
+        return make_url(store.url).set(password=secret).render_as_string(hide_password=False)
+    except ArgumentError:
+        raise InvalidInput("a secret is only supported with database URLs", field="secretRef") from None
+
+
+def create_organisation(session: Session, actor: Actor, data: dict[str, Any] | OrganisationInput) -> Organisation:
+    actor.require(Permission.REGISTER)
+    org = validate(OrganisationInput, data)
+    ensure_unique(session, Organisation, "name", org.name, field="name")
+    return create(session, actor, Organisation(**org.model_dump()), action="create_organisation")
+
+
+def _check_refs(session: Session, values: dict[str, Any]) -> None:
+    if values.get("hosting_organisation_id") is not None:
+        get(session, Organisation, values["hosting_organisation_id"], field="hostingOrganisationId")
+
+
+def register_data_store(
+    session: Session, actor: Actor, data: dict[str, Any] | DataStoreInput
+) -> DataStore:
+    actor.require(Permission.REGISTER)
+    store = validate(DataStoreInput, data)
+    _check_no_password(store.url)
+    kind = store_kind(store.url)
+    ensure_unique(session, DataStore, "name", store.name, field="name")
+    values = store.model_dump()
+    _check_refs(session, values)
+    return create(session, actor, DataStore(kind=kind, **values), action="register_data_store")
+
+
+def update_data_store(
+    session: Session, actor: Actor, store_id: int, data: dict[str, Any] | DataStoreUpdate
+) -> DataStore:
+    actor.require(Permission.REGISTER)
+    store = get(session, DataStore, store_id)
+    changes = set_fields(validate(DataStoreUpdate, data))
+    _check_refs(session, changes)
+    return update(session, actor, store, changes, action="update_data_store")
+
+
+def register_dataset(session: Session, actor: Actor, data: dict[str, Any] | DatasetInput) -> Dataset:
+    actor.require(Permission.REGISTER)
+    ds = validate(DatasetInput, data)
+    get(session, DataStore, ds.data_store_id, field="dataStoreId")
+    duplicate = (
+        session.query(Dataset.id)
+        .filter_by(data_store_id=ds.data_store_id, schema_name=ds.schema_name, name=ds.name)
+        .scalar()
+    )
+    if duplicate is not None:
+        qualified = f"{ds.schema_name}.{ds.name}" if ds.schema_name else ds.name
+        raise Conflict(f"dataset '{qualified}' already exists in this store (id {duplicate})", field="name")
+    return create(session, actor, Dataset(**ds.model_dump()), action="register_dataset")
+
+
+def update_dataset(
+    session: Session, actor: Actor, dataset_id: int, data: dict[str, Any] | DatasetUpdate
+) -> Dataset:
+    actor.require(Permission.REGISTER)
+    dataset = get(session, Dataset, dataset_id)
+    changes = set_fields(validate(DatasetUpdate, data))
+    if "tags" in changes and changes["tags"] is None:
+        changes["tags"] = []
+    if "open_data_access" in changes and changes["open_data_access"] is None:
+        raise InvalidInput("cannot be null", field="openDataAccess")
+    return update(session, actor, dataset, changes, action="update_dataset")

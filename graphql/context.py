@@ -1,0 +1,28 @@
+"""What every resolver receives: the request's session, its actor and its loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from registre.catalog.access import Actor
+from registre.config.settings import Settings
+
+from .loaders import Loaders
+
+
+@dataclass
+class RequestContext:
+    session: Session
+    actor: Actor
+    settings: Settings
+    loaders: Loaders = field(init=False)
+    #: hooks the app gives mutations that start background work (scans)
+    services: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Loaders live for one request only: a cache shared across requests would leak
+        # one caller's view into another's and serve stale rows.
+        self.loaders = Loaders(self.session)

@@ -1,0 +1,163 @@
+"""GraphQL over HTTP, as the spec says (graphql.github.io/graphql-over-http).
+
+* POST with ``application/json``: queries and mutations; GET with ``?query=``: queries only
+  (a mutation over GET is 405, so a link can never change the register).
+* Malformed requests (bad JSON, no query, wrong types) are 400; an unsupported media type
+  is 415.
+* With ``Accept: application/graphql-response+json`` a document that does not parse or
+  validate is 400; with ``application/json`` it is 200, as the spec requires for that
+  legacy media type. Execution errors are 200 with ``errors`` beside ``data``.
+* Unexpected errors never leak a stack trace: the client gets an id to quote, the log
+  gets the trace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    validate,
+)
+from graphql.validation import specified_rules
+
+from registre.catalog.errors import DomainError
+
+log = logging.getLogger("registre.api")
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+
+
+class RequestError(Exception):
+    """The HTTP request itself is wrong: answered with ``status`` and one error."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class GraphQLParams:
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+
+
+def params_from_mapping(data: Any) -> GraphQLParams:
+    if not isinstance(data, dict):
+        raise RequestError(400, "the request body must be a JSON object")
+    query = data.get("query")
+    variables = data.get("variables")
+    operation_name = data.get("operationName")
+    if not isinstance(query, str) or not query.strip():
+        raise RequestError(400, "'query' is required and must be a non-empty string")
+    if isinstance(variables, str):  # GET passes variables as a JSON string
+        try:
+            variables = json.loads(variables) if variables else None
+        except json.JSONDecodeError:
+            raise RequestError(400, "'variables' is not valid JSON") from None
+    if variables is not None and not isinstance(variables, dict):
+        raise RequestError(400, "'variables' must be a JSON object")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise RequestError(400, "'operationName' must be a string")
+    return GraphQLParams(query, variables, operation_name or None)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def format_error(error: GraphQLError) -> dict[str, Any]:
+    """A client-safe error: domain errors keep their message, the rest get a reference."""
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return error.formatted
+    formatted = error.formatted
+    if isinstance(original, DomainError):
+        field = original.field
+        if field and not field.startswith("input."):
+            field = "input." + ".".join(_camel(part) for part in field.split("."))
+        formatted["message"] = f"{field}: {original.message}" if field else original.message
+        formatted["extensions"] = {"code": original.code} | ({"field": field} if field else {})
+        return formatted
+    reference = uuid.uuid4().hex[:12]
+    log.error("unexpected error %s in %s", reference, error.path, exc_info=original)
+    formatted["message"] = f"internal error (reference {reference}); the server log has the details"
+    formatted["extensions"] = {"code": "INTERNAL", "reference": reference}
+    return formatted
+
+
+@dataclass
+class Outcome:
+    status: int
+    body: dict[str, Any]
+
+
+def run_operation(
+    schema: Any,
+    params: GraphQLParams,
+    *,
+    method: str,
+    strict_media: bool,
+    context: Any,
+    max_depth: int,
+) -> Outcome:
+    """Parse, validate and execute one operation (in the calling thread, on its own loop)."""
+    from graphene.validation import depth_limit_validator
+
+    request_error_status = 400 if strict_media else 200
+    try:
+        document = parse(params.query)
+    except GraphQLError as exc:
+        return Outcome(request_error_status, {"errors": [exc.formatted]})
+    graphql_schema = schema.graphql_schema
+    errors = validate(graphql_schema, document, [*specified_rules, depth_limit_validator(max_depth)])
+    if errors:
+        return Outcome(request_error_status, {"errors": [e.formatted for e in errors]})
+    operation = get_operation_ast(document, params.operation_name)
+    if not isinstance(operation, OperationDefinitionNode):
+        message = (
+            f"unknown operation '{params.operation_name}'"
+            if params.operation_name
+            else "the document has several operations: give operationName"
+        )
+        raise RequestError(400, message)
+    if method == "GET" and operation.operation is not OperationType.QUERY:
+        raise RequestError(
+            405, "only queries may be sent with GET; use POST for mutations", {"Allow": "POST"}
+        )
+
+    async def _execute() -> ExecutionResult:
+        # Inside the loop: DataLoaders bind to the running loop when resolvers call load().
+        outcome = execute(
+            graphql_schema,
+            document,
+            variable_values=params.variables,
+            operation_name=params.operation_name,
+            context_value=context,
+        )
+        return outcome if isinstance(outcome, ExecutionResult) else await outcome
+
+    result = asyncio.run(_execute())
+    body: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        body["errors"] = [format_error(e) for e in result.errors]
+    if result.data is None and result.errors and strict_media:
+        # variable coercion failed: a request error, not an execution one
+        return Outcome(400, body)
+    return Outcome(200, body)

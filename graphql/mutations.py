@@ -1,0 +1,193 @@
+"""Write side of the API: thin wrappers over the ``catalog`` services.
+
+Each mutation takes ``input``, decodes global ids, calls one service, and commits; the
+service authorizes, validates and writes the audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import graphene
+from pydantic import BaseModel
+
+from registre.catalog import ai_register, findings, stores
+from registre.catalog import inputs as ci
+
+from . import types as t
+from .ids import decode_id
+from .scalars import input_type
+
+Info = Any
+
+#: which node type a ``*_id`` input field refers to
+ID_TYPES = {
+    "id": None,  # set per mutation
+    "data_store_id": "DataStore",
+    "dataset_id": "Dataset",
+    "ai_system_id": "AISystem",
+    "policy_id": "Policy",
+    "processing_activity_id": "ProcessingActivity",
+    "hosting_organisation_id": "Organisation",
+    "provider_id": "Organisation",
+    "controller_id": "Organisation",
+    "finding_id": "Finding",
+}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _decode_ids(data: dict[str, Any], id_type: str | None) -> dict[str, Any]:
+    for key, value in list(data.items()):
+        if value is None or not (key == "id" or key.endswith("_id")):
+            continue
+        type_name = id_type if key == "id" else ID_TYPES.get(key)
+        if type_name:
+            data[key] = decode_id(value, type_name, f"input.{_camel(key)}")
+    return data
+
+
+def service_mutation(
+    name: str,
+    model: type[BaseModel],
+    service: Callable[..., Any],
+    *,
+    payload: dict[str, Any],
+    updates: str | None = None,
+    description: str,
+) -> type[graphene.Mutation]:
+    """Build ``name(input: {...}) { <payload> }`` calling ``service``.
+
+    ``updates`` names the node type an ``id`` input field refers to: the service is then
+    called as ``service(session, actor, id, data)``.
+    """
+    extra = {"id": graphene.InputField(graphene.NonNull(graphene.ID))} if updates else {}
+    input_cls = input_type(model, f"{name[0].upper()}{name[1:]}Input", extra=extra)
+    ((payload_name, payload_type),) = payload.items()
+
+    def mutate(root: Any, info: Info, input: dict[str, Any]) -> Any:  # noqa: A002
+        ctx = info.context
+        data = _decode_ids(_plain(dict(input)), updates)
+        try:
+            if updates:
+                entity_id = data.pop("id")
+                result = service(ctx.session, ctx.actor, entity_id, data)
+            else:
+                result = service(ctx.session, ctx.actor, data)
+            ctx.session.commit()
+        except BaseException:
+            ctx.session.rollback()
+            raise
+        return mutation_cls(**{payload_name: result})
+
+    attrs = {
+        "Arguments": type("Arguments", (), {"input": input_cls(required=True)}),
+        payload_name: graphene.Field(payload_type),
+        "mutate": staticmethod(mutate),
+        "__doc__": description,
+    }
+    mutation_cls = type(f"{name[0].upper()}{name[1:]}Payload", (graphene.Mutation,), attrs)
+    return mutation_cls
+
+
+def _unlink(session: Any, actor: Any, data: dict[str, Any]) -> bool:
+    ai_register.unlink_ai_system_dataset(session, actor, data)
+    return True
+
+
+MUTATIONS: dict[str, type[graphene.Mutation]] = {
+    "createOrganisation": service_mutation(
+        "createOrganisation", ci.OrganisationInput, stores.create_organisation,
+        payload={"organisation": t.Organisation},
+        description="Register a public body, provider, host or processor.",
+    ),
+    "registerDataStore": service_mutation(
+        "registerDataStore", ci.DataStoreInput, stores.register_data_store,
+        payload={"data_store": t.DataStore},
+        description="Register a database or file share. The URL must not hold a password: "
+        "give secretRef ('env:VAR' or 'file:/path') instead.",
+    ),
+    "updateDataStore": service_mutation(
+        "updateDataStore", ci.DataStoreUpdate, stores.update_data_store,
+        payload={"data_store": t.DataStore}, updates="DataStore",
+        description="Change a data store's description, owner, hosting, sensitivity or schedule.",
+    ),
+    "registerDataset": service_mutation(
+        "registerDataset", ci.DatasetInput, stores.register_dataset,
+        payload={"dataset": t.Dataset},
+        description="Register a dataset by hand (scans register the ones they find).",
+    ),
+    "updateDataset": service_mutation(
+        "updateDataset", ci.DatasetUpdate, stores.update_dataset,
+        payload={"dataset": t.Dataset}, updates="Dataset",
+        description="Describe a dataset: description, steward, sensitivity, open-data access, tags.",
+    ),
+    "registerAISystem": service_mutation(
+        "registerAISystem", ci.AISystemInput, ai_register.register_ai_system,
+        payload={"ai_system": t.AISystem},
+        description="Register an AI system with its AI Act facts.",
+    ),
+    "updateAISystem": service_mutation(
+        "updateAISystem", ci.AISystemUpdate, ai_register.update_ai_system,
+        payload={"ai_system": t.AISystem}, updates="AISystem",
+        description="Change an AI system's facts.",
+    ),
+    "linkAISystemDataset": service_mutation(
+        "linkAISystemDataset", ci.AISystemDatasetInput, ai_register.link_ai_system_dataset,
+        payload={"link": t.DatasetUsageLink},
+        description="Record that an AI system uses a dataset (training, input, output, ...).",
+    ),
+    "unlinkAISystemDataset": service_mutation(
+        "unlinkAISystemDataset", ci.AISystemDatasetInput, _unlink,
+        payload={"ok": graphene.Boolean},
+        description="Remove one usage of a dataset by an AI system.",
+    ),
+    "createPolicy": service_mutation(
+        "createPolicy", ci.PolicyInput, ai_register.create_policy,
+        payload={"policy": t.Policy},
+        description="Create a governance or security policy (or one control of a framework).",
+    ),
+    "linkAISystemPolicy": service_mutation(
+        "linkAISystemPolicy", ci.AISystemPolicyInput, ai_register.link_ai_system_policy,
+        payload={"link": t.PolicyLink},
+        description="Record where an AI system stands against a policy; calling again updates it.",
+    ),
+    "createProcessingActivity": service_mutation(
+        "createProcessingActivity", ci.ProcessingActivityInput, ai_register.create_processing_activity,
+        payload={"processing_activity": t.ProcessingActivity},
+        description="Add an entry to the GDPR Art. 30 record.",
+    ),
+    "linkProcessingActivity": service_mutation(
+        "linkProcessingActivity", ci.ProcessingActivityLinkInput, ai_register.link_processing_activity,
+        payload={"processing_activity": t.ProcessingActivity},
+        description="Attach a dataset and/or an AI system to a processing activity.",
+    ),
+    "recordAssessment": service_mutation(
+        "recordAssessment", ci.AssessmentInput, ai_register.record_assessment,
+        payload={"assessment": t.Assessment},
+        description="Record a DPIA, FRIA or security homologation of an AI system or processing.",
+    ),
+    "reviewFinding": service_mutation(
+        "reviewFinding", ci.FindingReviewInput, findings.review_finding,
+        payload={"finding": t.Finding},
+        description="Confirm or reject a scanner suggestion. The review survives re-scans.",
+    ),
+}
+
+Mutation = type(
+    "Mutation",
+    (graphene.ObjectType,),
+    {_name: cls.Field() for _name, cls in MUTATIONS.items()},
+)

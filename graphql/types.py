@@ -1,0 +1,492 @@
+"""GraphQL object types of the register. Links are resolved through per-request loaders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from graphene import relay
+
+from registre.catalog import models
+from registre.catalog.access import Permission
+from registre.catalog.findings import counts_as_personal
+
+from . import scalars as s
+
+Info = Any
+
+
+def _loaders(info: Info) -> Any:
+    return info.context.loaders
+
+
+class EntityNode(graphene.ObjectType):
+    """Base of every entity: a Relay node fetched from its model by id."""
+
+    class Meta:
+        abstract = True
+
+    _model: Any = None
+
+    @classmethod
+    def get_node(cls, info: Info, id: str) -> Any:  # noqa: A002 - graphene's signature
+        return info.context.session.get(cls._model, int(id))
+
+
+def entity(model: Any) -> type:
+    """Class decorator wiring a node type to its SQLAlchemy model."""
+
+    def wrap(cls: type[EntityNode]) -> type[EntityNode]:
+        cls._model = model
+        return cls
+
+    return wrap
+
+
+@entity(models.Organisation)
+class Organisation(EntityNode):
+    class Meta:
+        interfaces = (relay.Node,)
+
+    name = graphene.String(required=True)
+    siren = graphene.String()
+    is_public_body = graphene.Boolean(required=True)
+    country = graphene.String()
+    non_eu_control = graphene.Boolean(required=True)
+    qualifications = graphene.List(graphene.NonNull(graphene.String), required=True)
+
+
+@entity(models.DataStore)
+class DataStore(EntityNode):
+    """A registered database or file share. Its secret is never exposed, only whether it has one."""
+
+    class Meta:
+        interfaces = (relay.Node,)
+
+    name = graphene.String(required=True)
+    kind = graphene.Field(s.DataStoreKind, required=True)
+    url = graphene.String(required=True, description="Connection URL, without any password.")
+    has_secret = graphene.Boolean(required=True)
+    description = graphene.String()
+    owner = graphene.String()
+    hosting_organisation = graphene.Field(Organisation)
+    hosting_country = graphene.String()
+    sensitivity = graphene.Field(s.Sensitivity)
+    scan_schedule = graphene.String()
+    last_scan_at = graphene.DateTime()
+    created_at = graphene.DateTime(required=True)
+    datasets = graphene.List(graphene.NonNull(lambda: Dataset), required=True)
+
+    @staticmethod
+    def resolve_has_secret(root: models.DataStore, info: Info) -> bool:
+        return bool(root.secret_ref)
+
+    @staticmethod
+    def resolve_hosting_organisation(root: models.DataStore, info: Info) -> Any:
+        if root.hosting_organisation_id is None:
+            return None
+        return _loaders(info).organisation.load(root.hosting_organisation_id)
+
+    @staticmethod
+    async def resolve_datasets(root: models.DataStore, info: Info) -> list[Any]:
+        rows = await _loaders(info).datasets_by_store.load(root.id)
+        return [d for d in rows if d.removed_at is None]
+
+
+@entity(models.Finding)
+class Finding(EntityNode):
+    """Scanner evidence on a field. Evidence (masked example, reasons) needs the read_evidence right."""
+
+    class Meta:
+        interfaces = (relay.Node,)
+
+    entity_type = graphene.String(required=True)
+    category = graphene.String(required=True)
+    score = graphene.Float(required=True)
+    coverage = graphene.Float(required=True)
+    distinct_sampled = graphene.Int(required=True)
+    masked_example = graphene.String(description="Null for roles without the read_evidence right.")
+    recognizer = graphene.String()
+    name_signal = graphene.String()
+    may_be_personal = graphene.Boolean(required=True)
+    reasons = graphene.List(graphene.NonNull(graphene.String))
+    scanner_version = graphene.String()
+    status = graphene.Field(s.FindingStatus, required=True)
+    reviewer = graphene.String()
+    reviewed_at = graphene.DateTime()
+    review_comment = graphene.String()
+    gone = graphene.Boolean(required=True, description="The last scan no longer saw this evidence.")
+    field = graphene.Field(lambda: Field, required=True)
+
+    @staticmethod
+    def resolve_masked_example(root: models.Finding, info: Info) -> str | None:
+        return root.masked_example if info.context.actor.can(Permission.READ_EVIDENCE) else None
+
+    @staticmethod
+    def resolve_reasons(root: models.Finding, info: Info) -> list[str] | None:
+        return list(root.reasons) if info.context.actor.can(Permission.READ_EVIDENCE) else None
+
+    @staticmethod
+    def resolve_gone(root: models.Finding, info: Info) -> bool:
+        return root.gone_since_run_id is not None
+
+    @staticmethod
+    def resolve_field(root: models.Finding, info: Info) -> Any:
+        return info.context.session.get(models.Field, root.field_id)
+
+
+@entity(models.Field)
+class Field(EntityNode):
+    class Meta:
+        interfaces = (relay.Node,)
+
+    name = graphene.String(required=True)
+    position = graphene.Int(required=True)
+    data_type = graphene.String()
+    nullable = graphene.Boolean(required=True)
+    description = graphene.String()
+    removed = graphene.Boolean(required=True)
+    findings = graphene.List(graphene.NonNull(Finding), required=True)
+    contains_personal_data = graphene.Boolean(
+        required=True,
+        description="True when a finding on it is confirmed, or suggested and still seen.",
+    )
+
+    @staticmethod
+    def resolve_removed(root: models.Field, info: Info) -> bool:
+        return root.removed_at is not None
+
+    @staticmethod
+    def resolve_findings(root: models.Field, info: Info) -> Any:
+        return _loaders(info).findings_by_field.load(root.id)
+
+    @staticmethod
+    async def resolve_contains_personal_data(root: models.Field, info: Info) -> bool:
+        findings = await _loaders(info).findings_by_field.load(root.id)
+        return any(counts_as_personal(f) for f in findings)
+
+
+class AISystemUsage(graphene.ObjectType):
+    """How an AI system uses a dataset (seen from the dataset)."""
+
+    usage = graphene.Field(s.DatasetUsage, required=True)
+    ai_system = graphene.Field(lambda: AISystem, required=True)
+
+    @staticmethod
+    def resolve_ai_system(root: models.AISystemDataset, info: Info) -> Any:
+        return _loaders(info).ai_system.load(root.ai_system_id)
+
+
+@entity(models.Dataset)
+class Dataset(EntityNode):
+    class Meta:
+        interfaces = (relay.Node,)
+
+    name = graphene.String(required=True)
+    schema_name = graphene.String(required=True)
+    qualified_name = graphene.String(required=True)
+    kind = graphene.Field(s.DatasetKind, required=True)
+    description = graphene.String()
+    steward = graphene.String()
+    sensitivity = graphene.Field(s.Sensitivity)
+    open_data_access = graphene.Field(s.OpenDataAccess, required=True)
+    estimated_rows = graphene.Int()
+    tags = graphene.List(graphene.NonNull(graphene.String), required=True)
+    removed = graphene.Boolean(required=True)
+    data_store = graphene.Field(DataStore, required=True)
+    fields = graphene.List(graphene.NonNull(Field), required=True)
+    contains_personal_data = graphene.Boolean(required=True)
+    ai_systems = graphene.List(graphene.NonNull(lambda: AISystem), required=True)
+    ai_system_usages = graphene.List(graphene.NonNull(AISystemUsage), required=True)
+    processing_activities = graphene.List(graphene.NonNull(lambda: ProcessingActivity), required=True)
+
+    @staticmethod
+    def resolve_removed(root: models.Dataset, info: Info) -> bool:
+        return root.removed_at is not None
+
+    @staticmethod
+    def resolve_data_store(root: models.Dataset, info: Info) -> Any:
+        return _loaders(info).data_store.load(root.data_store_id)
+
+    @staticmethod
+    async def resolve_fields(root: models.Dataset, info: Info) -> list[Any]:
+        rows = await _loaders(info).fields_by_dataset.load(root.id)
+        return [f for f in rows if f.removed_at is None]
+
+    @staticmethod
+    async def resolve_contains_personal_data(root: models.Dataset, info: Info) -> bool:
+        loaders = _loaders(info)
+        fields = await loaders.fields_by_dataset.load(root.id)
+        for findings in await loaders.findings_by_field.load_many([f.id for f in fields]):
+            if any(counts_as_personal(f) for f in findings):
+                return True
+        return False
+
+    @staticmethod
+    async def resolve_ai_systems(root: models.Dataset, info: Info) -> list[Any]:
+        loaders = _loaders(info)
+        links = await loaders.ai_links_by_dataset.load(root.id)
+        ids = list(dict.fromkeys(link.ai_system_id for link in links))
+        return list(await loaders.ai_system.load_many(ids))
+
+    @staticmethod
+    def resolve_ai_system_usages(root: models.Dataset, info: Info) -> Any:
+        return _loaders(info).ai_links_by_dataset.load(root.id)
+
+    @staticmethod
+    def resolve_processing_activities(root: models.Dataset, info: Info) -> Any:
+        return _loaders(info).processing_activities_by_dataset.load(root.id)
+
+
+class DatasetUsageLink(graphene.ObjectType):
+    """How an AI system uses a dataset (seen from the AI system)."""
+
+    usage = graphene.Field(s.DatasetUsage, required=True)
+    dataset = graphene.Field(Dataset, required=True)
+
+    @staticmethod
+    def resolve_dataset(root: models.AISystemDataset, info: Info) -> Any:
+        return _loaders(info).dataset.load(root.dataset_id)
+
+
+@entity(models.Policy)
+class Policy(EntityNode):
+    class Meta:
+        interfaces = (relay.Node,)
+
+    kind = graphene.Field(s.PolicyKind, required=True)
+    framework = graphene.Field(s.PolicyFramework, required=True)
+    control_ref = graphene.String(required=True)
+    title = graphene.String(required=True)
+    text = graphene.String()
+    url = graphene.String()
+    version = graphene.String(required=True)
+    owner = graphene.String()
+    ai_systems = graphene.List(graphene.NonNull(lambda: PolicyLink), required=True)
+
+    @staticmethod
+    def resolve_ai_systems(root: models.Policy, info: Info) -> Any:
+        return _loaders(info).ai_links_by_policy.load(root.id)
+
+
+class PolicyLink(graphene.ObjectType):
+    """Where an AI system stands against a policy."""
+
+    status = graphene.Field(s.PolicyLinkStatus, required=True)
+    evidence = graphene.String()
+    review_date = graphene.Date()
+    policy = graphene.Field(Policy, required=True)
+    ai_system = graphene.Field(lambda: AISystem, required=True)
+
+    @staticmethod
+    def resolve_policy(root: models.AISystemPolicy, info: Info) -> Any:
+        return _loaders(info).policy.load(root.policy_id)
+
+    @staticmethod
+    def resolve_ai_system(root: models.AISystemPolicy, info: Info) -> Any:
+        return _loaders(info).ai_system.load(root.ai_system_id)
+
+
+@entity(models.Assessment)
+class Assessment(EntityNode):
+    class Meta:
+        interfaces = (relay.Node,)
+
+    kind = graphene.Field(s.AssessmentKind, required=True)
+    status = graphene.Field(s.AssessmentStatus, required=True)
+    date = graphene.Date()
+    summary = graphene.String()
+    document_ref = graphene.String()
+    ai_system = graphene.Field(lambda: AISystem)
+    processing_activity = graphene.Field(lambda: ProcessingActivity)
+
+    @staticmethod
+    def resolve_ai_system(root: models.Assessment, info: Info) -> Any:
+        return None if root.ai_system_id is None else _loaders(info).ai_system.load(root.ai_system_id)
+
+    @staticmethod
+    def resolve_processing_activity(root: models.Assessment, info: Info) -> Any:
+        if root.processing_activity_id is None:
+            return None
+        return _loaders(info).processing_activity.load(root.processing_activity_id)
+
+
+class Transfer(graphene.ObjectType):
+    country = graphene.String(required=True)
+    mechanism = graphene.String()
+
+
+@entity(models.ProcessingActivity)
+class ProcessingActivity(EntityNode):
+    """An entry of the GDPR Art. 30 record."""
+
+    class Meta:
+        interfaces = (relay.Node,)
+
+    name = graphene.String(required=True)
+    controller = graphene.Field(Organisation)
+    dpo_contact = graphene.String()
+    purposes = graphene.String()
+    legal_basis = graphene.Field(s.LegalBasis)
+    special_category_condition = graphene.String()
+    criminal_data_condition = graphene.String()
+    data_subject_categories = graphene.List(graphene.NonNull(graphene.String), required=True)
+    data_categories = graphene.List(graphene.NonNull(graphene.String), required=True)
+    recipients = graphene.List(graphene.NonNull(graphene.String), required=True)
+    transfers = graphene.List(graphene.NonNull(Transfer), required=True)
+    retention = graphene.String()
+    security_measures = graphene.String()
+    wp248_criteria = graphene.List(graphene.NonNull(s.Wp248Criterion), required=True)
+    datasets = graphene.List(graphene.NonNull(Dataset), required=True)
+    ai_systems = graphene.List(graphene.NonNull(lambda: AISystem), required=True)
+    assessments = graphene.List(graphene.NonNull(Assessment), required=True)
+
+    @staticmethod
+    def resolve_controller(root: models.ProcessingActivity, info: Info) -> Any:
+        return None if root.controller_id is None else _loaders(info).organisation.load(root.controller_id)
+
+    @staticmethod
+    def resolve_transfers(root: models.ProcessingActivity, info: Info) -> list[Any]:
+        return [Transfer(**t) for t in root.transfers]
+
+    @staticmethod
+    def resolve_datasets(root: models.ProcessingActivity, info: Info) -> Any:
+        return _loaders(info).datasets_by_processing_activity.load(root.id)
+
+    @staticmethod
+    def resolve_ai_systems(root: models.ProcessingActivity, info: Info) -> Any:
+        return _loaders(info).ai_systems_by_processing_activity.load(root.id)
+
+    @staticmethod
+    def resolve_assessments(root: models.ProcessingActivity, info: Info) -> Any:
+        return _loaders(info).assessments_by_processing_activity.load(root.id)
+
+
+@entity(models.AISystem)
+class AISystem(EntityNode):
+    class Meta:
+        interfaces = (relay.Node,)
+
+    name = graphene.String(required=True)
+    purpose = graphene.String()
+    use_area = graphene.Field(s.UseArea)
+    provider = graphene.Field(Organisation)
+    deployer_service = graphene.String()
+    hosting_organisation = graphene.Field(Organisation)
+    hosting_country = graphene.String()
+    status = graphene.Field(s.AISystemStatus, required=True)
+    owner = graphene.String()
+    risk_class = graphene.Field(s.RiskClass)
+    annex_iii_point = graphene.String()
+    art_6_3_claim = graphene.Boolean(required=True)
+    profiling = graphene.Boolean(required=True)
+    art_50_triggers = graphene.List(graphene.NonNull(s.Art50Trigger), required=True)
+    individual_decisions = graphene.Boolean(required=True)
+    automation_level = graphene.Field(s.AutomationLevel)
+    human_oversight_owner = graphene.String()
+    log_retention_days = graphene.Int()
+    eu_database_registration = graphene.String()
+    public_inventory_url = graphene.String()
+    external_ref = graphene.String()
+    datasets = graphene.List(graphene.NonNull(DatasetUsageLink), required=True)
+    policies = graphene.List(graphene.NonNull(PolicyLink), required=True)
+    processing_activities = graphene.List(graphene.NonNull(ProcessingActivity), required=True)
+    assessments = graphene.List(graphene.NonNull(Assessment), required=True)
+
+    @staticmethod
+    def resolve_provider(root: models.AISystem, info: Info) -> Any:
+        return None if root.provider_id is None else _loaders(info).organisation.load(root.provider_id)
+
+    @staticmethod
+    def resolve_hosting_organisation(root: models.AISystem, info: Info) -> Any:
+        if root.hosting_organisation_id is None:
+            return None
+        return _loaders(info).organisation.load(root.hosting_organisation_id)
+
+    @staticmethod
+    def resolve_datasets(root: models.AISystem, info: Info) -> Any:
+        return _loaders(info).dataset_links_by_ai_system.load(root.id)
+
+    @staticmethod
+    def resolve_policies(root: models.AISystem, info: Info) -> Any:
+        return _loaders(info).policy_links_by_ai_system.load(root.id)
+
+    @staticmethod
+    def resolve_processing_activities(root: models.AISystem, info: Info) -> Any:
+        return _loaders(info).processing_activities_by_ai_system.load(root.id)
+
+    @staticmethod
+    def resolve_assessments(root: models.AISystem, info: Info) -> Any:
+        return _loaders(info).assessments_by_ai_system.load(root.id)
+
+
+@entity(models.ScanRun)
+class ScanRun(EntityNode):
+    class Meta:
+        interfaces = (relay.Node,)
+
+    data_store = graphene.Field(DataStore, required=True)
+    trigger = graphene.Field(s.ScanTrigger, required=True)
+    status = graphene.Field(s.ScanStatus, required=True)
+    requested_by = graphene.String()
+    created_at = graphene.DateTime(required=True)
+    started_at = graphene.DateTime()
+    finished_at = graphene.DateTime()
+    duration_seconds = graphene.Float()
+    datasets_scanned = graphene.Int(required=True)
+    datasets_failed = graphene.Int(required=True)
+    findings_new = graphene.Int(required=True)
+    findings_changed = graphene.Int(required=True)
+    findings_gone = graphene.Int(required=True)
+    sample_size = graphene.Int()
+    errors = graphene.List(graphene.NonNull(lambda: ScanError), required=True)
+    drift = graphene.JSONString(required=True, description="New, dropped and retyped columns and tables.")
+    scanner_version = graphene.String()
+
+    @staticmethod
+    def resolve_data_store(root: models.ScanRun, info: Info) -> Any:
+        return _loaders(info).data_store.load(root.data_store_id)
+
+    @staticmethod
+    def resolve_duration_seconds(root: models.ScanRun, info: Info) -> float | None:
+        if root.started_at is None or root.finished_at is None:
+            return None
+        return (root.finished_at - root.started_at).total_seconds()
+
+    @staticmethod
+    def resolve_errors(root: models.ScanRun, info: Info) -> list[Any]:
+        return [ScanError(dataset=e.get("dataset"), message=e.get("message", "")) for e in root.errors]
+
+
+class ScanError(graphene.ObjectType):
+    dataset = graphene.String()
+    message = graphene.String(required=True)
+
+
+@entity(models.AuditEvent)
+class AuditEvent(EntityNode):
+    class Meta:
+        interfaces = (relay.Node,)
+
+    at = graphene.DateTime(required=True)
+    actor = graphene.String(required=True)
+    action = graphene.String(required=True)
+    entity_type = graphene.String(required=True)
+    entity_id = graphene.Int()
+    before = graphene.JSONString()
+    after = graphene.JSONString()
+
+
+NODE_TYPES: tuple[type[EntityNode], ...] = (
+    Organisation,
+    DataStore,
+    Dataset,
+    Field,
+    Finding,
+    AISystem,
+    Policy,
+    Assessment,
+    ProcessingActivity,
+    ScanRun,
+    AuditEvent,
+)
