@@ -75,6 +75,7 @@ class ColumnFinding:
     masked_example: str | None  # e.g. "1 85 ** ** *** *** 36"; never a raw value
     may_be_personal: bool = False  # SIREN/SIRET: personal only for sole traders
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    free_text: bool = False  # a mention inside sentences: a low-score suggestion, not a label
 
 
 @dataclass(frozen=True)
