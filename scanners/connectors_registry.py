@@ -108,6 +108,9 @@ def redact_url(url: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
+_PLAIN = {int, float, bool, type(None)}
+
+
 def clean_value(value: object) -> object:
     """A sampled value as handed on: binaries dropped (never decoded), long text cut."""
     if isinstance(value, bytes | bytearray | memoryview):
@@ -121,11 +124,13 @@ def columns_from_rows(
     names: Sequence[str], rows: Sequence[Sequence[object]]
 ) -> dict[str, list[object]]:
     """Row tuples -> ``{column: [values]}`` in column order, values cleaned."""
-    out: dict[str, list[object]] = {name: [] for name in names}
-    for row in rows:
-        for name, value in zip(names, row, strict=False):
-            out[name].append(clean_value(value))
-    return out
+    if not rows:
+        return {name: [] for name in names}
+    columns = zip(*rows, strict=True)
+    return {
+        name: [v if type(v) in _PLAIN else clean_value(v) for v in values]
+        for name, values in zip(names, columns, strict=True)
+    }
 
 
 def random_starts(low: int, high: int, count: int, rng: random.Random) -> Iterator[int]:

@@ -196,10 +196,14 @@ class PostgresqlConnector:
         from psycopg import sql
 
         relation = sql.Identifier(table.schema or "", table.name)
+        # The inner query reads the raw columns (binary ones not at all); the outer one
+        # cuts text, after the LIMIT, so only the rows kept pay for it.
         select = sql.SQL(", ").join(_select_item(c) for c in table.columns)
+        read = [sql.Identifier(c.name) for c in table.columns if not _is_binary(c)]
+        inner = sql.SQL(", ").join(read) if read else sql.SQL("NULL")
         if stats.relkind in ("v", "f"):
-            query = sql.SQL("SELECT {} FROM {} LIMIT {}")
-            return cur.execute(query.format(select, relation, sql.Literal(size))).fetchall()
+            query = sql.SQL("SELECT {} FROM (SELECT {} FROM {} LIMIT {}) AS s")
+            return cur.execute(query.format(select, inner, relation, sql.Literal(size))).fetchall()
 
         density = (
             stats.reltuples / stats.relpages
@@ -210,8 +214,8 @@ class PostgresqlConnector:
         if stats.pages_now <= self.small_table_pages and (
             estimate is None or estimate <= self.small_table_rows
         ):
-            query = sql.SQL("SELECT {} FROM {} ORDER BY random() LIMIT {}")
-            return cur.execute(query.format(select, relation, sql.Literal(size))).fetchall()
+            query = sql.SQL("SELECT {} FROM (SELECT {} FROM {} ORDER BY random() LIMIT {}) AS s")
+            return cur.execute(query.format(select, inner, relation, sql.Literal(size))).fetchall()
 
         if estimate is None:
             estimate = float(stats.pages_now * self.assumed_rows_per_page)
@@ -228,10 +232,15 @@ class PostgresqlConnector:
                 else sql.SQL("")
             )
             query = sql.SQL(
-                "SELECT * FROM (SELECT {} FROM {} TABLESAMPLE SYSTEM ({}){}) AS s"
-                " ORDER BY random() LIMIT {}"
+                "SELECT {} FROM (SELECT {} FROM {} TABLESAMPLE SYSTEM ({}){}"
+                " ORDER BY random() LIMIT {}) AS s"
             ).format(
-                select, relation, sql.Literal(round(percent, 6)), repeatable, sql.Literal(size)
+                select,
+                inner,
+                relation,
+                sql.Literal(round(percent, 6)),
+                repeatable,
+                sql.Literal(size),
             )
             rows = cur.execute(query).fetchall()
             if len(rows) >= size or percent >= 100:
@@ -255,12 +264,16 @@ def _select_item(column: ColumnInfo) -> Any:
 
     ident = sql.Identifier(column.name)
     data_type = column.data_type.lower()
-    if data_type == "bytea":
+    if _is_binary(column):
         return sql.SQL("NULL AS {}").format(ident)
     is_text = data_type == "text" or data_type.startswith(("character", "varchar", "char"))
     if is_text and not data_type.endswith("]"):
         return sql.SQL("left({}::text, {}) AS {}").format(ident, sql.Literal(MAX_TEXT_CHARS), ident)
     return ident
+
+
+def _is_binary(column: ColumnInfo) -> bool:
+    return column.data_type.lower() == "bytea"
 
 
 def _code(exc: Exception) -> str:
