@@ -1,0 +1,86 @@
+"""Docs are tested: the README's queries run against the schema, settings are documented,
+the README's two commands are the ones CI runs, and docker-compose calls real commands."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+from graphql import parse, validate
+from typer.main import get_command
+
+from registre.cli import app
+from registre.config.settings import Settings
+from registre.graphql.schema import schema
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", README, flags=re.S)
+
+
+@pytest.mark.parametrize("block", _blocks("graphql"), ids=lambda b: b.split("{")[0].strip()[:40])
+def test_readme_graphql_examples_validate(block: str) -> None:
+    errors = validate(schema.graphql_schema, parse(block))
+    assert not errors, errors
+
+
+def test_readme_has_graphql_examples() -> None:
+    assert len(_blocks("graphql")) >= 3
+
+
+def test_every_setting_is_documented() -> None:
+    doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        assert f"`REGISTRE_{name.upper()}`" in doc, name
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    commands = [line for block in _blocks("bash") for line in block.splitlines()]
+    test_command = next(c for c in commands if "pytest" in c and "venv" in c)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command.replace("-e ", "-q -e ") in ci or test_command in ci
+    assert "REGISTRE_REQUIRE_SERVICES=1" in ci
+
+
+def _command_paths() -> set[tuple[str, ...]]:
+    root = get_command(app)
+    paths: set[tuple[str, ...]] = set()
+
+    def walk(cmd: object, prefix: tuple[str, ...]) -> None:
+        sub = getattr(cmd, "commands", None)
+        if not sub:
+            paths.add(prefix)
+            return
+        for name, child in sub.items():
+            walk(child, (*prefix, name))
+
+    walk(root, ())
+    return paths
+
+
+def test_readme_command_table_names_real_commands() -> None:
+    paths = _command_paths()
+    mentioned = re.findall(r"`registre ([a-z][a-z-]*(?: [a-z][a-z-]*)?)", README)
+    assert mentioned
+    for text in mentioned:
+        words = tuple(text.split())
+        assert words in paths or words[:1] in paths, f"README mentions unknown command: {text}"
+
+
+def test_docker_compose_parses_and_calls_real_commands() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    paths = _command_paths()
+    commands = [s["command"] for s in compose["services"].values() if "command" in s]
+    assert commands, "no service runs registre"
+    for command in commands:
+        argv = command if isinstance(command, list) else shlex.split(command)
+        assert argv[0] == "registre"
+        words = [w for w in argv[1:] if not w.startswith("-")]
+        assert any(tuple(words[:n]) in paths for n in (1, 2)), argv
+    assert "postgres" in compose["services"]
