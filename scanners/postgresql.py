@@ -231,7 +231,7 @@ class PostgresqlConnector:
                 if self._seed is not None
                 else sql.SQL("")
             )
-            query = sql.SQL(
+            sampled = sql.SQL(
                 "SELECT {} FROM (SELECT {} FROM {} TABLESAMPLE SYSTEM ({}){}"
                 " ORDER BY random() LIMIT {}) AS s"
             ).format(
@@ -242,7 +242,7 @@ class PostgresqlConnector:
                 repeatable,
                 sql.Literal(size),
             )
-            rows = cur.execute(query).fetchall()
+            rows = cur.execute(sampled).fetchall()
             if len(rows) >= size or percent >= 100:
                 break
             percent *= 4

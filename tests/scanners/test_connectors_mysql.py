@@ -53,6 +53,7 @@ def mysql_url(mysql_server_url: str) -> str:
             "INSERT INTO petite VALUES (%s, %s)", [(f"c{i}", "é" * 5000) for i in range(30)]
         )
         cur.execute("CREATE TABLE y (id INT)")
+        cur.execute("CREATE VIEW lente AS SELECT SLEEP(3) AS x")
         for name in (EVIL_TABLE, EVIL_DQ_TABLE):
             cur.execute(f"CREATE TABLE {quote(name)} ({quote(EVIL_COLUMN)} TEXT, id INT)")
             cur.executemany(
@@ -77,7 +78,15 @@ def _tables(connector: MysqlConnector) -> dict[str, TableInfo]:
 
 def test_harvest_tables_views_columns_and_estimates(connector: MysqlConnector) -> None:
     tables = _tables(connector)
-    assert set(tables) == {"agents", "agents_actifs", "petite", "y", EVIL_TABLE, EVIL_DQ_TABLE}
+    assert set(tables) == {
+        "agents",
+        "agents_actifs",
+        "petite",
+        "y",
+        "lente",
+        EVIL_TABLE,
+        EVIL_DQ_TABLE,
+    }
     agents = tables["agents"]
     assert (agents.schema, agents.kind) == (connector.database, "table")
     assert [(c.name, c.position, c.nullable) for c in agents.columns] == [
@@ -149,6 +158,15 @@ def test_failing_table_names_table_and_error_code_not_values(connector: MysqlCon
     assert "Dupont" not in message
     with pytest.raises(ScanError, match="not found"):
         connector.sample(TableInfo(connector.database, "absente", "table", ghost.columns), 10)
+
+
+def test_statement_timeout_is_a_scan_error(mysql_url: str) -> None:
+    with connector_for(mysql_url, timeout_s=0.3) as slow:  # type: ignore[attr-defined]
+        lente = _tables(slow)["lente"]
+        if not slow.is_mariadb:
+            pytest.skip("on MySQL an interrupted SLEEP() returns 1 instead of failing")
+        with pytest.raises(ScanError, match=r"lente: OperationalError \(1969: max_statement"):
+            slow.sample(lente, 10)
 
 
 def test_bad_urls_and_unreachable_server() -> None:

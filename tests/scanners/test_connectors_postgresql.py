@@ -45,6 +45,7 @@ def pg_url(pg_server_url: str) -> Iterator[str]:
             CREATE TABLE petite (id integer, commentaire text);
             INSERT INTO petite SELECT g, repeat('é', 5000) FROM generate_series(1, 30) g;
             CREATE TABLE y (id integer);
+            CREATE VIEW lente AS SELECT 1 AS x FROM pg_sleep(3);
             CREATE TABLE dossiers (id integer, annee integer) PARTITION BY RANGE (annee);
             CREATE TABLE dossiers_2023 PARTITION OF dossiers FOR VALUES FROM (2023) TO (2024);
             CREATE TABLE dossiers_2024 PARTITION OF dossiers FOR VALUES FROM (2024) TO (2025);
@@ -177,6 +178,13 @@ def test_failing_table_names_table_and_error_class_not_values(
     missing = TableInfo(agents.schema, "absente", "table", agents.columns)
     with pytest.raises(ScanError, match="not found"):
         connector.sample(missing, 10)
+
+
+def test_statement_timeout_is_a_scan_error(pg_url: str) -> None:
+    with connector_for(pg_url, timeout_s=0.3) as slow:  # type: ignore[attr-defined]
+        lente = _tables(slow)["lente"]
+        with pytest.raises(ScanError, match=r"lente: QueryCanceled \(SQLSTATE 57014: statement"):
+            slow.sample(lente, 10)
 
 
 def test_unreachable_server_is_a_scan_error() -> None:
