@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+from registre.scanners.types import ColumnFinding
 from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import Session
 
 from .access import Actor, Permission
 from .base import utcnow
-from .data_models import Finding
+from .data_models import Field, Finding
 from .enums import FindingStatus
 from .inputs import FindingReviewInput
 from .service import get, update, validate
@@ -42,3 +44,98 @@ def review_finding(session: Session, actor: Actor, data: dict[str, Any] | Findin
         "reviewed_at": utcnow(),
     }
     return update(session, actor, finding, changes, action="review_finding")
+
+
+@dataclass
+class FindingCounts:
+    new: int = 0
+    changed: int = 0
+    gone: int = 0
+    reopened: list[int] = field(default_factory=list)
+
+
+def _material(finding: Finding, evidence: ColumnFinding, thresholds: ReopenThresholds) -> bool:
+    """Whether new evidence differs enough that a steward should look again."""
+    return (
+        abs(evidence.coverage - finding.coverage) >= thresholds.coverage_delta
+        or abs(evidence.score - finding.score) >= thresholds.score_delta
+        or evidence.category != finding.category
+    )
+
+
+@dataclass(frozen=True)
+class ReopenThresholds:
+    """How much the evidence must move for a rejected finding to come back as a suggestion."""
+
+    coverage_delta: float = 0.25
+    score_delta: float = 0.2
+
+
+def record_findings(
+    session: Session,
+    fields: dict[str, Field],
+    results: dict[str, list[ColumnFinding]],
+    run_id: int,
+    scanner_version: str,
+    thresholds: ReopenThresholds = ReopenThresholds(),  # noqa: B008 - frozen, shared safely
+) -> FindingCounts:
+    """Merge one dataset's scanner evidence into its findings, keeping every review.
+
+    * new evidence -> a SUGGESTED finding;
+    * evidence seen again -> refreshed; a CONFIRMED finding stays confirmed; a REJECTED one
+      stays rejected unless the evidence changed materially (then it is SUGGESTED again);
+    * evidence no longer seen -> the finding is marked gone (kept with its review).
+    """
+    counts = FindingCounts()
+    existing: dict[tuple[int, str], Finding] = {}
+    for fld in fields.values():
+        for finding in fld.findings:
+            existing[(fld.id, finding.entity_type)] = finding
+    seen: set[tuple[int, str]] = set()
+    for column, evidence_list in results.items():
+        fld = fields.get(column)
+        if fld is None:
+            continue
+        for evidence in evidence_list:
+            key = (fld.id, evidence.entity_type)
+            seen.add(key)
+            finding = existing.get(key)
+            values = _evidence_values(evidence, scanner_version)
+            if finding is None:
+                fld.findings.append(
+                    Finding(**values, first_seen_run_id=run_id, last_seen_run_id=run_id)
+                )
+                counts.new += 1
+                continue
+            material = _material(finding, evidence, thresholds) or finding.gone_since_run_id is not None
+            if finding.status is FindingStatus.REJECTED and _material(finding, evidence, thresholds):
+                finding.status = FindingStatus.SUGGESTED
+                counts.reopened.append(finding.id)
+            for key_name, value in values.items():
+                setattr(finding, key_name, value)
+            finding.last_seen_run_id = run_id
+            finding.gone_since_run_id = None
+            if material:
+                counts.changed += 1
+    for key, finding in existing.items():
+        if key not in seen and finding.gone_since_run_id is None:
+            finding.gone_since_run_id = run_id
+            counts.gone += 1
+    session.flush()
+    return counts
+
+
+def _evidence_values(evidence: ColumnFinding, scanner_version: str) -> dict[str, Any]:
+    return {
+        "entity_type": evidence.entity_type,
+        "category": evidence.category,
+        "score": round(evidence.score, 4),
+        "coverage": round(evidence.coverage, 4),
+        "distinct_sampled": evidence.distinct_sampled,
+        "masked_example": evidence.masked_example,
+        "recognizer": evidence.recognizer,
+        "name_signal": evidence.name_signal,
+        "may_be_personal": evidence.may_be_personal,
+        "reasons": list(evidence.reasons),
+        "scanner_version": scanner_version,
+    }

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -135,15 +137,34 @@ def create_app(
             f"the catalog database is not at the latest schema ({migrate.current(engine)} != "
             f"{migrate.head()}); run 'registre db upgrade'"
         )
-    endpoint = GraphQLEndpoint(session_factory(engine), settings, services or {})
+    factory = session_factory(engine)
+    services = dict(services or {})
+    if "scans" not in services:
+        from registre.scanners.dispatch import ScanDispatcher
+        from registre.scanners.run import ScanOptions
+
+        services["scans"] = ScanDispatcher(
+            factory,
+            ScanOptions(
+                sample_size=settings.scan_sample_size, timeout_s=settings.scan_statement_timeout_s
+            ),
+        )
+    endpoint = GraphQLEndpoint(factory, settings, services)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        # Let running scans finish their current table and record it, then stop.
+        await to_thread.run_sync(services["scans"].shutdown)
 
     return Starlette(
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
             Mount("/graphql/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
             Route("/healthz", healthz),
-        ]
+        ],
+        lifespan=lifespan,
     )

@@ -186,6 +186,34 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
     ),
 }
 
+
+
+class ScanDataStorePayload(graphene.Mutation):
+    """Start a scan of a data store in the background; poll `scanRuns` or `node(id)` for its end."""
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The data store's id.")
+
+    scan_run = graphene.Field(t.ScanRun)
+
+    @staticmethod
+    def mutate(root: Any, info: Info, id: str) -> ScanDataStorePayload:  # noqa: A002
+        from registre.scanners.run import start_scan
+
+        ctx = info.context
+        store_id = decode_id(id, "DataStore", "id")
+        try:
+            run = start_scan(ctx.session, ctx.actor, store_id)
+            ctx.session.commit()
+        except BaseException:
+            ctx.session.rollback()
+            raise
+        ctx.services["scans"].submit(run.id)
+        return ScanDataStorePayload(scan_run=run)
+
+
+MUTATIONS["scanDataStore"] = ScanDataStorePayload
+
 Mutation = type(
     "Mutation",
     (graphene.ObjectType,),

@@ -1,0 +1,224 @@
+"""A scan run: harvest a data store, sample each table, classify, record findings.
+
+One failing table never fails the others: its error is recorded on the run (a message
+that never holds a sampled value) and the run ends PARTIAL. Each table is committed on its
+own, so an interrupted run keeps what it had done.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from registre import __version__
+from registre.catalog.access import Actor, Permission
+from registre.catalog.audit import record, snapshot
+from registre.catalog.base import utcnow
+from registre.catalog.db import transaction
+from registre.catalog.enums import Role, ScanStatus, ScanTrigger
+from registre.catalog.errors import DomainError, NotFound
+from registre.catalog.findings import FindingCounts, ReopenThresholds, record_findings
+from registre.catalog.harvest import harvest
+from registre.catalog.models import Dataset, DataStore, ScanRun
+from registre.catalog.stores import connection_url
+
+from .types import ColumnFinding, Connector, SampledColumn, ScanError, TableInfo
+
+if TYPE_CHECKING:
+    from .classifier import Classifier
+
+Classify = Callable[[str, list[SampledColumn]], dict[str, list[ColumnFinding]]]
+
+log = logging.getLogger("registre.scan")
+
+SCANNER_VERSION = f"registre-scanner/{__version__}"
+
+
+class ScanProgress(Protocol):
+    """What a scan tells its caller as it goes (the CLI draws a progress bar from it)."""
+
+    def started(self, tables: int) -> None: ...
+
+    def table_done(self, name: str, ok: bool) -> None: ...
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    sample_size: int = 1000
+    timeout_s: float = 30.0
+    reopen: ReopenThresholds = ReopenThresholds()  # noqa: RUF009 - frozen
+
+
+@functools.cache
+def default_classifier() -> Classifier:
+    """One classifier per process: Presidio and spaCy load once (seconds), then stay."""
+    from .classifier import Classifier
+
+    return Classifier()
+
+
+def start_scan(
+    session: Session, actor: Actor, store_id: int, trigger: ScanTrigger = ScanTrigger.MANUAL
+) -> ScanRun:
+    """Queue a scan of a data store; :func:`execute_scan` runs it."""
+    actor.require(Permission.RECORD_SCAN)
+    store = session.get(DataStore, store_id)
+    if store is None:
+        raise NotFound(f"no DataStore with id {store_id}", field="id")
+    run = ScanRun(
+        data_store_id=store.id,
+        trigger=trigger,
+        status=ScanStatus.QUEUED,
+        requested_by=actor.name,
+        scanner_version=SCANNER_VERSION,
+    )
+    session.add(run)
+    record(session, actor, "start_scan", run)
+    return run
+
+
+def _safe_message(exc: BaseException) -> str:
+    """An error message fit for the catalog: ours are written never to hold values."""
+    if isinstance(exc, ScanError | DomainError):
+        return str(exc)
+    # A driver's or library's message may quote the data it choked on: keep its class only.
+    return f"unexpected {type(exc).__name__} (details withheld: they may quote scanned data)"
+
+
+def execute_scan(
+    factory: sessionmaker[Session],
+    run_id: int,
+    *,
+    options: ScanOptions = ScanOptions(),  # noqa: B008 - frozen
+    classify: Classify | None = None,
+    progress: ScanProgress | None = None,
+    seed: int | None = None,
+) -> ScanRun:
+    """Run a queued scan to its end and return the finished ScanRun (never raises for a
+    failing store or table: the run records it)."""
+    from .connectors_registry import connector_for
+
+    with transaction(factory) as session:
+        run = _get_run(session, run_id)
+        run.status, run.started_at, run.sample_size = ScanStatus.RUNNING, utcnow(), options.sample_size
+        store = run.data_store
+        store_id, store_name = store.id, store.name
+        try:
+            url = connection_url(store)
+        except DomainError as exc:
+            return _finish(session, run, fatal=f"cannot connect: {exc}")
+    started = time.perf_counter()
+    try:
+        connector = connector_for(url, timeout_s=options.timeout_s, seed=seed)
+        tables = list(connector.list_tables())
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the store fails this run only
+        log.warning("scan %s of %s: cannot harvest (%s)", run_id, store_name, type(exc).__name__)
+        with transaction(factory) as session:
+            return _finish(session, _get_run(session, run_id), fatal=_safe_message(exc))
+    try:
+        with transaction(factory) as session:
+            store = session.get(DataStore, store_id)
+            assert store is not None
+            pairs, drift = harvest(session, store, tables, utcnow())
+            dataset_ids = [(table, dataset.id) for table, dataset in pairs]
+            run = _get_run(session, run_id)
+            run.drift = drift.as_dict()
+        if progress:
+            progress.started(len(dataset_ids))
+        classify = classify or default_classifier().classify_table
+        totals, errors, scanned = FindingCounts(), [], 0
+        for table, dataset_id in dataset_ids:
+            name = f"{table.schema}.{table.name}" if table.schema else table.name
+            try:
+                counts = _scan_table(factory, connector, table, dataset_id, run_id, options, classify)
+            except Exception as exc:  # noqa: BLE001 - one table never fails the others
+                log.warning("scan %s: table %s failed (%s)", run_id, name, type(exc).__name__)
+                errors.append({"dataset": name, "message": _safe_message(exc)})
+                if progress:
+                    progress.table_done(name, False)
+                continue
+            scanned += 1
+            totals.new, totals.changed, totals.gone = (
+                totals.new + counts.new,
+                totals.changed + counts.changed,
+                totals.gone + counts.gone,
+            )
+            if progress:
+                progress.table_done(name, True)
+    finally:
+        connector.close()
+    with transaction(factory) as session:
+        run = _get_run(session, run_id)
+        run.datasets_scanned, run.datasets_failed, run.errors = scanned, len(errors), errors
+        run.findings_new, run.findings_changed, run.findings_gone = totals.new, totals.changed, totals.gone
+        log.info(
+            "scan %s of %s: %d tables scanned, %d failed, in %.1f s",
+            run_id, store_name, scanned, len(errors), time.perf_counter() - started,
+        )
+        return _finish(session, run)
+
+
+def _scan_table(
+    factory: sessionmaker[Session],
+    connector: Connector,
+    table: TableInfo,
+    dataset_id: int,
+    run_id: int,
+    options: ScanOptions,
+    classify: Classify,
+) -> FindingCounts:
+    sample = connector.sample(table, options.sample_size)
+    columns = [
+        SampledColumn(name=c.name, data_type=c.data_type, values=sample.get(c.name, []))
+        for c in table.columns
+    ]
+    results = classify(table.name, columns)
+    del sample, columns  # values leave memory as soon as they are classified
+    with transaction(factory) as session:
+        dataset = session.scalar(
+            select(Dataset).where(Dataset.id == dataset_id).options(selectinload(Dataset.fields))
+        )
+        assert dataset is not None
+        fields = {f.name: f for f in dataset.fields if f.removed_at is None}
+        return record_findings(session, fields, results, run_id, SCANNER_VERSION, options.reopen)
+
+
+def _get_run(session: Session, run_id: int) -> ScanRun:
+    run = session.get(ScanRun, run_id)
+    if run is None:
+        raise NotFound(f"no ScanRun with id {run_id}")
+    return run
+
+
+def _finish(session: Session, run: ScanRun, *, fatal: str | None = None) -> ScanRun:
+    if fatal is not None:
+        run.errors = [*run.errors, {"dataset": None, "message": fatal}]
+        run.status = ScanStatus.FAILED
+    elif run.datasets_failed and not run.datasets_scanned:
+        run.status = ScanStatus.FAILED
+    elif run.datasets_failed:
+        run.status = ScanStatus.PARTIAL
+    else:
+        run.status = ScanStatus.SUCCEEDED
+    run.finished_at = utcnow()
+    store = session.get(DataStore, run.data_store_id)
+    if store is not None:
+        store.last_scan_at = run.finished_at
+    session.add(run)
+    session.flush()
+    record(
+        session,
+        Actor(name=run.requested_by or "scanner", role=Role.SCANNER),
+        "finish_scan",
+        run,
+        after=snapshot(run),
+    )
+    return run
+
