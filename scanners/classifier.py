@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from . import validators
@@ -68,6 +70,7 @@ _DATE_SHAPES = (
     (re.compile(r"(\d{2})-(\d{2})-(\d{4})"), (3, 2, 1)),
     (re.compile(r"(\d{4})(\d{2})(\d{2})"), (1, 2, 3)),
 )
+_PROBE = 32  # distinct values after which validators without any hit are dropped
 _MAX_IDENTIFIER_LENGTH = 80  # no identifier checked here is longer (e-mails aside, rare)
 
 _FAMILIES = (
@@ -161,9 +164,11 @@ class Classifier:
             non_null += 1
             if isinstance(raw, dt.date):
                 text = raw.isoformat()
-            elif isinstance(raw, float):
-                if not raw.is_integer():
-                    continue  # measures; an identifier stored as float is integral
+            elif isinstance(raw, float | Decimal):
+                if not raw.is_finite() if isinstance(raw, Decimal) else not math.isfinite(raw):
+                    continue
+                if raw != int(raw):
+                    continue  # measures; an identifier stored as a number is integral
                 text = str(int(raw))
             else:
                 text = str(raw).strip()
@@ -236,21 +241,31 @@ class Classifier:
         return findings, None
 
     def _validators(self, column: _Column) -> ColumnFinding | None:
-        """Every validator over every distinct value; the best passing entity wins."""
+        """Every validator over the distinct values; the best passing entity wins.
+
+        Early stop: a validator with no hit among the first ``_PROBE`` values is
+        dropped for the rest of the column (with coverage thresholds of 0.3 and more,
+        the chance of missing a real column that way is below 1e-4), so a column of
+        names or sentences costs ``_PROBE`` values, not hundreds.
+        """
         allow_bare_phone = "PHONE_NUMBER" in column.priors
+        checks = {
+            entity: (
+                _bare_phone_allowed if entity == "PHONE_NUMBER" and allow_bare_phone else check
+            )
+            for entity, check in validators.VALIDATORS.items()
+            if not self._excluded(column, entity)
+        }
         hits: dict[str, list[int]] = {}
         for index, value in enumerate(column.values):
+            if index == _PROBE:
+                checks = {entity: check for entity, check in checks.items() if entity in hits}
+                if not checks:
+                    break
             if len(value) > _MAX_IDENTIFIER_LENGTH and "@" not in value:
                 continue
-            for entity, check in validators.VALIDATORS.items():
-                if self._excluded(column, entity):
-                    continue
-                ok = (
-                    validators.is_phone_fr(value, allow_missing_trunk_zero=True)
-                    if entity == "PHONE_NUMBER" and allow_bare_phone
-                    else check(value)
-                )
-                if ok:
+            for entity, check in checks.items():
+                if check(value):
                     hits.setdefault(entity, []).append(index)
         best: ColumnFinding | None = None
         for entity, indexes in hits.items():
@@ -500,6 +515,10 @@ class Classifier:
                 )
             )
         return findings
+
+
+def _bare_phone_allowed(value: str) -> bool:
+    return validators.is_phone_fr(value, allow_missing_trunk_zero=True)
 
 
 def _noisy_or(a: float, b: float) -> float:

@@ -299,6 +299,19 @@ def test_name_only_when_nothing_was_sampled(classifier: Classifier) -> None:
     assert classifier.classify_column(SampledColumn("libelle", "varchar", [])) == []
 
 
+def test_numbers_from_drivers(classifier: Classifier) -> None:
+    """NUMERIC(15,0) comes back as Decimal, spreadsheets give floats: both stay identifiers."""
+    from decimal import Decimal
+
+    rng = random.Random(3)
+    nirs = [_nir(rng) for _ in range(40)]
+    as_decimal = [Decimal(n) for n in nirs] + [Decimal("NaN"), Decimal("1.5")]
+    as_float = [float(n[:12]) for n in nirs] + [float("inf")]
+    found = classifier.classify_column(SampledColumn("nir", "numeric(15,0)", as_decimal))
+    assert [f.entity_type for f in found] == ["FR_NIR"]
+    assert classifier.classify_column(SampledColumn("mesure", "double", as_float)) == []
+
+
 def test_module_level_convenience_and_ner_off() -> None:
     column = SampledColumn("courriel", "varchar", ["a.b@exemple.fr", "c.d@exemple.fr"])
     assert classify_table("t", [column])["courriel"][0].entity_type == "EMAIL_ADDRESS"
