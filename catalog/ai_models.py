@@ -20,6 +20,7 @@ from .enums import (
     PolicyKind,
     PolicyLinkStatus,
     RiskClass,
+    Technique,
     UseArea,
 )
 
@@ -72,6 +73,13 @@ class AISystem(Base):
     profiling: Mapped[bool] = mapped_column(Boolean, default=False)
     art_50_triggers: Mapped[json_list]  # values of enums.Art50Trigger
     individual_decisions: Mapped[bool] = mapped_column(Boolean, default=False)
+    legal_effect: Mapped[bool] = mapped_column(Boolean, default=False)  # GDPR Art. 22(1)
+    decisions_per_year: Mapped[int | None] = mapped_column(Integer)
+    technique: Mapped[Technique | None] = mapped_column(str_enum(Technique))
+    human_review_path: Mapped[str | None] = mapped_column(Text)  # Art. 22(3): how to get a human
+    transparency_notice: Mapped[str | None] = mapped_column(Text)  # AI Act Art. 50 disclosure
+    processor_contract_ref: Mapped[str | None] = mapped_column(String(500))  # GDPR Art. 28
+    go_live_date: Mapped[dt.date | None] = mapped_column(Date)
     automation_level: Mapped[AutomationLevel | None] = mapped_column(str_enum(AutomationLevel))
     human_oversight_owner: Mapped[str | None] = mapped_column(String(200))
     log_retention_days: Mapped[int | None] = mapped_column(Integer)

@@ -63,7 +63,7 @@ def update_ai_system(
     actor.require(Permission.REGISTER)
     system = get(session, AISystem, system_id)
     changes = set_fields(validate(AISystemUpdate, data))
-    for flag in ("status", "name", "art_6_3_claim", "profiling", "individual_decisions"):
+    for flag in ("status", "name", "art_6_3_claim", "profiling", "individual_decisions", "legal_effect"):
         if flag in changes and changes[flag] is None:
             raise InvalidInput("cannot be null", field=flag)
     if changes.get("name") and changes["name"] != system.name:

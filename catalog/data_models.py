@@ -32,6 +32,8 @@ class Organisation(Base):
     country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     non_eu_control: Mapped[bool] = mapped_column(Boolean, default=False)
     qualifications: Mapped[json_list]  # e.g. ["SECNUMCLOUD", "HDS"]
+    headcount: Mapped[int | None] = mapped_column(Integer)  # CRPA L312-1-3 applies over 50 FTE
+    dpo_contact: Mapped[str | None] = mapped_column(String(200))  # GDPR Art. 37
     created_at: Mapped[created_at]
 
 

@@ -89,6 +89,15 @@ class AutomationLevel(enum.StrEnum):
     NO_DECISION = "NO_DECISION"
 
 
+class Technique(enum.StrEnum):
+    """How the system decides, as the Etalab inventory asks ("rules or learning")."""
+
+    RULES = "RULES"
+    MACHINE_LEARNING = "MACHINE_LEARNING"
+    GENERATIVE_AI = "GENERATIVE_AI"
+    HYBRID = "HYBRID"
+
+
 class Art50Trigger(enum.StrEnum):
     """AI Act Art. 50 transparency obligations."""
 

@@ -30,6 +30,7 @@ from .enums import (
     PolicyLinkStatus,
     RiskClass,
     Sensitivity,
+    Technique,
     UseArea,
     Wp248Criterion,
 )
@@ -94,6 +95,8 @@ class OrganisationInput(Strict):
     country: Country = None
     non_eu_control: bool = False
     qualifications: list[ShortText] = Field(default_factory=list)
+    headcount: int | None = Field(None, ge=0)
+    dpo_contact: ShortText | None = None
 
 
 class DataStoreInput(Strict):
@@ -156,6 +159,13 @@ class AISystemFields(Strict):
     profiling: bool | None = None
     art_50_triggers: list[Art50Trigger] | None = None
     individual_decisions: bool | None = None
+    legal_effect: bool | None = None
+    decisions_per_year: int | None = Field(None, ge=0)
+    technique: Technique | None = None
+    human_review_path: str | None = None
+    transparency_notice: str | None = None
+    processor_contract_ref: Url | None = None
+    go_live_date: dt.date | None = None
     automation_level: AutomationLevel | None = None
     human_oversight_owner: ShortText | None = None
     log_retention_days: int | None = Field(None, ge=0, le=36500)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -43,8 +43,14 @@ def store_kind(url: str) -> DataStoreKind:
     return _SCHEMES[scheme]
 
 
+#: query parameters through which drivers (libpq, PyMySQL) accept a password
+_PASSWORD_PARAMS = frozenset({"password", "passwd", "pwd"})
+
+
 def _check_no_password(url: str) -> None:
-    if urlsplit(url).password:
+    parts = urlsplit(url)
+    in_query = {key.lower() for key, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    if parts.password or in_query & _PASSWORD_PARAMS:
         raise InvalidInput(
             "contains a password; the catalog never stores secrets. Remove it from the URL "
             "and give secretRef 'env:VARIABLE' or 'file:/path' instead",

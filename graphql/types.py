@@ -32,6 +32,11 @@ class EntityNode(graphene.ObjectType):
     def get_node(cls, info: Info, id: str) -> Any:  # noqa: A002 - graphene's signature
         return info.context.session.get(cls._model, int(id))
 
+    @classmethod
+    def is_type_of(cls, root: Any, info: Info) -> bool:
+        # How the Node interface (``node(id)``) tells which type a model instance is.
+        return isinstance(root, cls._model)
+
 
 def entity(model: Any) -> type:
     """Class decorator wiring a node type to its SQLAlchemy model."""
@@ -54,6 +59,8 @@ class Organisation(EntityNode):
     country = graphene.String()
     non_eu_control = graphene.Boolean(required=True)
     qualifications = graphene.List(graphene.NonNull(graphene.String), required=True)
+    headcount = graphene.Int()
+    dpo_contact = graphene.String()
 
 
 @entity(models.DataStore)
@@ -382,6 +389,13 @@ class AISystem(EntityNode):
     profiling = graphene.Boolean(required=True)
     art_50_triggers = graphene.List(graphene.NonNull(s.Art50Trigger), required=True)
     individual_decisions = graphene.Boolean(required=True)
+    legal_effect = graphene.Boolean(required=True)
+    decisions_per_year = graphene.Int()
+    technique = graphene.Field(s.Technique)
+    human_review_path = graphene.String()
+    transparency_notice = graphene.String()
+    processor_contract_ref = graphene.String()
+    go_live_date = graphene.Date()
     automation_level = graphene.Field(s.AutomationLevel)
     human_oversight_owner = graphene.String()
     log_retention_days = graphene.Int()
