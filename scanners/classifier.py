@@ -39,6 +39,8 @@ from .masking import mask_value
 from .types import ColumnFinding, SampledColumn
 
 if TYPE_CHECKING:
+    from presidio_analyzer import RecognizerResult
+
     from .engine import TextBatch
 
 #: Which Presidio recognizer backs each validator (shown as evidence).
@@ -165,11 +167,10 @@ class Classifier:
             if isinstance(raw, dt.date):
                 text = raw.isoformat()
             elif isinstance(raw, float | Decimal):
-                if not raw.is_finite() if isinstance(raw, Decimal) else not math.isfinite(raw):
-                    continue
-                if raw != int(raw):
+                integral = _integral_text(raw)
+                if integral is None:
                     continue  # measures; an identifier stored as a number is integral
-                text = str(int(raw))
+                text = integral
             else:
                 text = str(raw).strip()
             text = text[: cfg.max_value_length]
@@ -450,14 +451,14 @@ class Classifier:
         ]
 
     def _ner_findings(
-        self, item: _Pending, results: Sequence[Sequence[object]]
+        self, item: _Pending, results: Sequence[Sequence[RecognizerResult]]
     ) -> list[ColumnFinding]:
         column = item.column
         ratio = self.config.ner.min_span_ratio
         hits: dict[str, list[int]] = {"PERSON": [], "LOCATION": []}
         for index, (text, found) in enumerate(zip(item.texts, results, strict=True)):
             for entity in hits:
-                span = sum(r.end - r.start for r in found if r.entity_type == entity)  # type: ignore[attr-defined]
+                span = sum(r.end - r.start for r in found if r.entity_type == entity)
                 if text and span / len(text) >= ratio:
                     hits[entity].append(index)
         # Coverage is over the values analysed by NER (a prefix of the distinct values).
@@ -474,19 +475,19 @@ class Classifier:
         return [best] if best else []
 
     def _free_text_findings(
-        self, item: _Pending, results: Sequence[Sequence[object]]
+        self, item: _Pending, results: Sequence[Sequence[RecognizerResult]]
     ) -> list[ColumnFinding]:
         rules = self.config.free_text
         analysed = len(item.texts)
         by_entity: dict[str, list[tuple[int, str]]] = {}
         for index, (text, found) in enumerate(zip(item.texts, results, strict=True)):
             for r in found:
-                entity = r.entity_type  # type: ignore[attr-defined]
-                if entity == "PERSON" and not _is_full_name(text[r.start : r.end]):  # type: ignore[attr-defined]
+                entity = r.entity_type
+                if entity == "PERSON" and not _is_full_name(text[r.start : r.end]):
                     continue
                 spans = by_entity.setdefault(entity, [])
                 if not spans or spans[-1][0] != index:
-                    spans.append((index, text[r.start : r.end]))  # type: ignore[attr-defined]
+                    spans.append((index, text[r.start : r.end]))
         findings = []
         for entity, spans in by_entity.items():
             coverage = len(spans) / analysed
@@ -515,6 +516,16 @@ class Classifier:
                 )
             )
         return findings
+
+
+def _integral_text(number: float | Decimal) -> str | None:
+    """``185057800608491.0`` -> ``"185057800608491"``; None for 1.5, NaN, infinities."""
+    try:
+        if not math.isfinite(number) or number != int(number):
+            return None
+        return str(int(number))
+    except (ValueError, ArithmeticError):
+        return None
 
 
 def _bare_phone_allowed(value: str) -> bool:
