@@ -41,7 +41,9 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Create and migrate the catalog database schema (Alembic).", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Create and migrate the catalog database schema (Alembic).", no_args_is_help=True
+)
 token_app = typer.Typer(help="Create, list and revoke API bearer tokens.", no_args_is_help=True)
 import_app = typer.Typer(help="Import records from other registers.", no_args_is_help=True)
 store_app = typer.Typer(help="Register and list data stores.", no_args_is_help=True)
@@ -109,7 +111,9 @@ def main_options(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
-    logging.basicConfig(level=settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # Alembic narrates every migration step at INFO; the commands say what matters.
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
@@ -150,12 +154,16 @@ def db_current() -> None:
 @token_app.command("create")
 def token_create(
     name: Annotated[str, typer.Option("--name", help="A name that says who or what uses it.")],
-    role: Annotated[Role, typer.Option("--role", help="What the token may do.", case_sensitive=False)],
+    role: Annotated[
+        Role, typer.Option("--role", help="What the token may do.", case_sensitive=False)
+    ],
 ) -> None:
     """Create a token. It is printed once, on the last line; only its hash is kept."""
     with unit_of_work() as session:
         token, clear = _create_token(session, name, role)
-    console.print(f"token '{token.name}' created with role {token.role.value}; it is shown only once:")
+    console.print(
+        f"token '{token.name}' created with role {token.role.value}; it is shown only once:"
+    )
     print(clear)
 
 
@@ -255,7 +263,13 @@ def datastore_add(
     """Register a data store so that it can be scanned."""
     from registre.catalog.stores import register_data_store
 
-    data = {"name": name, "url": url, "secret_ref": secret_ref, "scan_schedule": schedule, "owner": owner}
+    data = {
+        "name": name,
+        "url": url,
+        "secret_ref": secret_ref,
+        "scan_schedule": schedule,
+        "owner": owner,
+    }
     with unit_of_work() as session:
         store = register_data_store(session, CLI_ACTOR, data)
         kind = store.kind.value
@@ -306,11 +320,14 @@ def scan_store(store_name: str, sample_size: int | None = None) -> int:
                 fail(f"no data store named '{store_name}'; see 'registre datastore list'")
             run_id = start_scan(session, CLI_ACTOR, store.id).id
         options = ScanOptions(
-            sample_size=sample_size or config.scan_sample_size, timeout_s=config.scan_statement_timeout_s
+            sample_size=sample_size or config.scan_sample_size,
+            timeout_s=config.scan_statement_timeout_s,
         )
         err.print(f"scan {run_id} of {store_name}: loading the detectors...")
         with progress_bar() as bar:
-            run = execute_scan(factory, run_id, options=options, progress=_BarProgress(bar, store_name))
+            run = execute_scan(
+                factory, run_id, options=options, progress=_BarProgress(bar, store_name)
+            )
     finally:
         engine.dispose()
     _print_run_summary(factory, run.id)
@@ -341,21 +358,27 @@ def _print_run_summary(factory: object, run_id: int) -> None:
         console.print(table)
         seconds = (run.finished_at - run.started_at).total_seconds() if run.started_at else 0.0
         console.print(
-            f"scan {run.id}: {run.status.value} in {seconds:.1f} s; {run.datasets_scanned} datasets "
+            f"scan {run.id}: {run.status.value} in {seconds:.1f} s; "
+            f"{run.datasets_scanned} datasets "
             f"scanned, {run.datasets_failed} failed; findings {run.findings_new} new, "
             f"{run.findings_changed} changed, {run.findings_gone} gone"
         )
         for error in run.errors:
-            err.print(f"[red]{error.get('dataset') or 'store'}:[/] {error['message']}", highlight=False)
+            err.print(
+                f"[red]{error.get('dataset') or 'store'}:[/] {error['message']}", highlight=False
+            )
         if run.drift:
             console.print(f"schema drift: {run.drift}", highlight=False)
 
 
 @app.command()
 def scan(
-    name: Annotated[str, typer.Argument(help="The data store's name (see 'registre datastore list').")],
+    name: Annotated[
+        str, typer.Argument(help="The data store's name (see 'registre datastore list').")
+    ],
     sample_size: Annotated[
-        int | None, typer.Option(help="Rows sampled per table (default: the scan_sample_size setting).")
+        int | None,
+        typer.Option(help="Rows sampled per table (default: the scan_sample_size setting)."),
     ] = None,
 ) -> None:
     """Harvest a data store's schema and flag personal data, column by column.
@@ -434,7 +457,7 @@ def demo(
     flat = " ".join(EXAMPLE_QUERY.split()).replace('"', '\\"')
     console.print(
         f"curl -s {url} -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' "
-        f"-d '{{\"query\": \"{flat}\"}}'",
+        f'-d \'{{"query": "{flat}"}}\'',
         highlight=False,
         markup=False,
         soft_wrap=True,

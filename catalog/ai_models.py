@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, created_at, intpk, json_list, name_str, str_enum, utcnow
@@ -56,7 +66,9 @@ class AISystem(Base):
     name: Mapped[name_str] = mapped_column(unique=True)
     purpose: Mapped[str | None] = mapped_column(Text)
     use_area: Mapped[UseArea | None] = mapped_column(str_enum(UseArea))
-    provider_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"))
+    provider_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL")
+    )
     deployer_service: Mapped[str | None] = mapped_column(String(200))
     hosting_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")
@@ -112,7 +124,9 @@ class AISystemDataset(Base):
     ai_system_id: Mapped[int] = mapped_column(
         ForeignKey("ai_system.id", ondelete="CASCADE"), index=True
     )
-    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), index=True)
+    dataset_id: Mapped[int] = mapped_column(
+        ForeignKey("dataset.id", ondelete="CASCADE"), index=True
+    )
     usage: Mapped[DatasetUsage] = mapped_column(str_enum(DatasetUsage))
     created_at: Mapped[created_at]
 

@@ -48,7 +48,9 @@ def ai_system_values(data: AISystemInput) -> dict[str, Any]:
     return values
 
 
-def register_ai_system(session: Session, actor: Actor, data: dict[str, Any] | AISystemInput) -> AISystem:
+def register_ai_system(
+    session: Session, actor: Actor, data: dict[str, Any] | AISystemInput
+) -> AISystem:
     actor.require(Permission.REGISTER)
     system = validate(AISystemInput, data)
     ensure_unique(session, AISystem, "name", system.name, field="name")
@@ -63,7 +65,14 @@ def update_ai_system(
     actor.require(Permission.REGISTER)
     system = get(session, AISystem, system_id)
     changes = set_fields(validate(AISystemUpdate, data))
-    for flag in ("status", "name", "art_6_3_claim", "profiling", "individual_decisions", "legal_effect"):
+    for flag in (
+        "status",
+        "name",
+        "art_6_3_claim",
+        "profiling",
+        "individual_decisions",
+        "legal_effect",
+    ):
         if flag in changes and changes[flag] is None:
             raise InvalidInput("cannot be null", field=flag)
     if changes.get("name") and changes["name"] != system.name:
@@ -84,7 +93,9 @@ def link_ai_system_dataset(
     existing = session.scalar(select(AISystemDataset).filter_by(**link.model_dump()))
     if existing is not None:
         return existing  # linking twice is harmless: same link, nothing to audit
-    return create(session, actor, AISystemDataset(**link.model_dump()), action="link_ai_system_dataset")
+    return create(
+        session, actor, AISystemDataset(**link.model_dump()), action="link_ai_system_dataset"
+    )
 
 
 def unlink_ai_system_dataset(
@@ -138,7 +149,9 @@ def link_ai_system_policy(
     if existing is not None:
         changes = link.model_dump(include={"status", "evidence", "review_date"})
         return update(session, actor, existing, changes, action="link_ai_system_policy")
-    return create(session, actor, AISystemPolicy(**link.model_dump()), action="link_ai_system_policy")
+    return create(
+        session, actor, AISystemPolicy(**link.model_dump()), action="link_ai_system_policy"
+    )
 
 
 def create_processing_activity(
@@ -165,8 +178,13 @@ def link_processing_activity(
     link = validate(ProcessingActivityLinkInput, data)
     if link.dataset_id is None and link.ai_system_id is None:
         raise InvalidInput("give datasetId or aiSystemId (or both)", field="datasetId")
-    activity = get(session, ProcessingActivity, link.processing_activity_id, field="processingActivityId")
-    before = {"datasets": [d.id for d in activity.datasets], "ai_systems": [a.id for a in activity.ai_systems]}
+    activity = get(
+        session, ProcessingActivity, link.processing_activity_id, field="processingActivityId"
+    )
+    before = {
+        "datasets": [d.id for d in activity.datasets],
+        "ai_systems": [a.id for a in activity.ai_systems],
+    }
     if link.dataset_id is not None:
         dataset = get(session, Dataset, link.dataset_id, field="datasetId")
         if dataset not in activity.datasets:
@@ -175,12 +193,17 @@ def link_processing_activity(
         system = get(session, AISystem, link.ai_system_id, field="aiSystemId")
         if system not in activity.ai_systems:
             activity.ai_systems.append(system)
-    after = {"datasets": [d.id for d in activity.datasets], "ai_systems": [a.id for a in activity.ai_systems]}
+    after = {
+        "datasets": [d.id for d in activity.datasets],
+        "ai_systems": [a.id for a in activity.ai_systems],
+    }
     record(session, actor, "link_processing_activity", activity, before=before, after=after)
     return activity
 
 
-def record_assessment(session: Session, actor: Actor, data: dict[str, Any] | AssessmentInput) -> Assessment:
+def record_assessment(
+    session: Session, actor: Actor, data: dict[str, Any] | AssessmentInput
+) -> Assessment:
     actor.require(Permission.REGISTER)
     assessment = validate(AssessmentInput, data)
     if assessment.ai_system_id is None and assessment.processing_activity_id is None:
@@ -192,5 +215,10 @@ def record_assessment(session: Session, actor: Actor, data: dict[str, Any] | Ass
     if assessment.ai_system_id is not None:
         get(session, AISystem, assessment.ai_system_id, field="aiSystemId")
     if assessment.processing_activity_id is not None:
-        get(session, ProcessingActivity, assessment.processing_activity_id, field="processingActivityId")
+        get(
+            session,
+            ProcessingActivity,
+            assessment.processing_activity_id,
+            field="processingActivityId",
+        )
     return create(session, actor, Assessment(**assessment.model_dump()), action="record_assessment")

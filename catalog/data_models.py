@@ -112,7 +112,9 @@ class Field(Base):
     __table_args__ = (UniqueConstraint("dataset_id", "name"),)
 
     id: Mapped[intpk]
-    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), index=True)
+    dataset_id: Mapped[int] = mapped_column(
+        ForeignKey("dataset.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(500))
     position: Mapped[int] = mapped_column(Integer, default=0)
     data_type: Mapped[str | None] = mapped_column(String(200))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from registre.scanners.types import ColumnFinding
 from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import Session
+
+from registre.scanners.types import ColumnFinding
 
 from .access import Actor, Permission
 from .base import utcnow
@@ -32,7 +33,9 @@ def counts_as_personal_sql() -> ColumnElement[bool]:
     )
 
 
-def review_finding(session: Session, actor: Actor, data: dict[str, Any] | FindingReviewInput) -> Finding:
+def review_finding(
+    session: Session, actor: Actor, data: dict[str, Any] | FindingReviewInput
+) -> Finding:
     """Confirm or reject a scanner suggestion; the review survives later scans."""
     actor.require(Permission.REVIEW)
     review = validate(FindingReviewInput, data)
@@ -107,8 +110,12 @@ def record_findings(
                 )
                 counts.new += 1
                 continue
-            material = _material(finding, evidence, thresholds) or finding.gone_since_run_id is not None
-            if finding.status is FindingStatus.REJECTED and _material(finding, evidence, thresholds):
+            material = (
+                _material(finding, evidence, thresholds) or finding.gone_since_run_id is not None
+            )
+            if finding.status is FindingStatus.REJECTED and _material(
+                finding, evidence, thresholds
+            ):
                 finding.status = FindingStatus.SUGGESTED
                 counts.reopened.append(finding.id)
             for key_name, value in values.items():

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from registre.scanners.types import TableInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+
+from registre.scanners.types import TableInfo
 
 from .data_models import Dataset, DataStore, Field
 from .enums import DatasetKind
@@ -46,7 +47,9 @@ def harvest(
     existing = {
         (d.schema_name, d.name): d
         for d in session.scalars(
-            select(Dataset).where(Dataset.data_store_id == store.id).options(selectinload(Dataset.fields))
+            select(Dataset)
+            .where(Dataset.data_store_id == store.id)
+            .options(selectinload(Dataset.fields))
         )
     }
     pairs: list[tuple[TableInfo, Dataset]] = []
@@ -58,7 +61,10 @@ def harvest(
         qualified = _qualified(*key)
         if dataset is None:
             dataset = Dataset(
-                data_store_id=store.id, schema_name=key[0], name=table.name, kind=DatasetKind(table.kind.upper())
+                data_store_id=store.id,
+                schema_name=key[0],
+                name=table.name,
+                kind=DatasetKind(table.kind.upper()),
             )
             session.add(dataset)
             drift.tables_new.append(qualified)
@@ -81,7 +87,13 @@ def harvest(
 
 
 def _harvest_fields(
-    dataset: Dataset, table: TableInfo, qualified: str, drift: Drift, now: dt.datetime, *, first: bool
+    dataset: Dataset,
+    table: TableInfo,
+    qualified: str,
+    drift: Drift,
+    now: dt.datetime,
+    *,
+    first: bool,
 ) -> None:
     by_name = {f.name: f for f in dataset.fields}
     harvested_before = dataset.id is not None and any(f.data_type for f in dataset.fields)
@@ -92,7 +104,12 @@ def _harvest_fields(
         where = f"{qualified}.{column.name}"
         if fld is None:
             dataset.fields.append(
-                Field(name=column.name, position=column.position, data_type=column.data_type, nullable=column.nullable)
+                Field(
+                    name=column.name,
+                    position=column.position,
+                    data_type=column.data_type,
+                    nullable=column.nullable,
+                )
             )
             if harvested_before and not first:
                 drift.columns_new.append(where)
@@ -101,8 +118,14 @@ def _harvest_fields(
             fld.removed_at = None
             drift.columns_new.append(where)
         if fld.data_type and fld.data_type != column.data_type:
-            drift.columns_retyped.append({"column": where, "from": fld.data_type, "to": column.data_type})
-        fld.position, fld.data_type, fld.nullable = column.position, column.data_type, column.nullable
+            drift.columns_retyped.append(
+                {"column": where, "from": fld.data_type, "to": column.data_type}
+            )
+        fld.position, fld.data_type, fld.nullable = (
+            column.position,
+            column.data_type,
+            column.nullable,
+        )
     for name, fld in by_name.items():
         if name not in current and fld.removed_at is None:
             fld.removed_at = now

@@ -105,9 +105,15 @@ def _truncate(text: str, limit: int) -> str:
 
 def _dutch_records(payload: Any) -> Iterable[tuple[str, dict[str, Any], str | None]]:
     if not isinstance(payload, dict) or not isinstance(payload.get("algoritmes"), list):
-        raise InvalidInput("not a Dutch algorithm register export: no 'algoritmes' list", field="file")
+        raise InvalidInput(
+            "not a Dutch algorithm register export: no 'algoritmes' list", field="file"
+        )
     for index, item in enumerate(payload["algoritmes"], start=1):
-        where = f"id {item.get('id')}" if isinstance(item, dict) and item.get("id") else f"record {index}"
+        where = (
+            f"id {item.get('id')}"
+            if isinstance(item, dict) and item.get("id")
+            else f"record {index}"
+        )
         if not isinstance(item, dict):
             yield where, {"name": None}, None
             continue
@@ -115,7 +121,9 @@ def _dutch_records(payload: Any) -> Iterable[tuple[str, dict[str, Any], str | No
         org = (item.get("organisatie") or "").strip()
         # Titles repeat across organisations ("Anonimiseren" 82 times): the register's
         # own id keeps each name unique and findable.
-        name = _truncate(f"{title} — {org}" if org else title, _NAME_MAX - 12) + f" [{item.get('id')}]"
+        name = (
+            _truncate(f"{title} — {org}" if org else title, _NAME_MAX - 12) + f" [{item.get('id')}]"
+        )
         status = DUTCH_STATUS.get(str(item.get("status") or ""))
         data = {
             "name": name if title else "",
@@ -147,7 +155,12 @@ def _csv_records(text: str) -> Iterable[tuple[str, dict[str, Any], str | None]]:
         data = {k: v for k, v in data.items() if v not in ("", None)}
         provider = data.pop("provider", None)
         if "individual_decisions" in data:
-            data["individual_decisions"] = str(data["individual_decisions"]).lower() in ("true", "1", "yes", "oui")
+            data["individual_decisions"] = str(data["individual_decisions"]).lower() in (
+                "true",
+                "1",
+                "yes",
+                "oui",
+            )
         yield where, data, provider
 
 
@@ -163,7 +176,9 @@ def read_records(path: Path) -> list[Record]:
         try:
             payload = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{path.name} is not valid JSON (line {exc.lineno})", field="file") from None
+            raise InvalidInput(
+                f"{path.name} is not valid JSON (line {exc.lineno})", field="file"
+            ) from None
         parse = lambda: _dutch_records(payload)  # noqa: E731
     else:
         parse = lambda: _csv_records(text)  # noqa: E731
@@ -203,7 +218,9 @@ def import_ai_systems(
         s.external_ref: s
         for s in session.scalars(select(AISystem).where(AISystem.external_ref.is_not(None)))
     }
-    names = {name: ref for name, ref in session.execute(select(AISystem.name, AISystem.external_ref))}
+    names = {
+        name: ref for name, ref in session.execute(select(AISystem.name, AISystem.external_ref))
+    }
     orgs = {o.name: o for o in session.scalars(select(Organisation))}
     problems: list[str] = []
     for rec in records:
@@ -220,7 +237,9 @@ def import_ai_systems(
         existing = by_ref.get(rec.data.external_ref) if rec.data.external_ref else None
         if existing is None:
             if rec.data.name in names:
-                problems.append(f"{rec.where}: an AI system named '{rec.data.name}' is already in the catalog")
+                problems.append(
+                    f"{rec.where}: an AI system named '{rec.data.name}' is already in the catalog"
+                )
                 continue
             system = AISystem(**values)
             session.add(system)

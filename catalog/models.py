@@ -12,7 +12,7 @@ from .ai_models import (
     processing_activity_dataset,
 )
 from .base import Base
-from .data_models import DataStore, Dataset, Field, Finding, Organisation, ScanRun
+from .data_models import Dataset, DataStore, Field, Finding, Organisation, ScanRun
 
 __all__ = [
     "AISystem",

@@ -49,7 +49,8 @@ def ensure_unique(
     exists = session.scalar(select(model.id).where(getattr(model, column) == value))  # type: ignore[attr-defined]
     if exists is not None:
         raise Conflict(
-            f"a {model.__name__} named '{value}' already exists (id {exists})", field=field or column
+            f"a {model.__name__} named '{value}' already exists (id {exists})",
+            field=field or column,
         )
 
 

@@ -39,7 +39,9 @@ def store_kind(url: str) -> DataStoreKind:
     scheme = urlsplit(url).scheme.split("+", 1)[0].lower()
     if scheme not in _SCHEMES:
         known = ", ".join(f"{s}://" for s in sorted(_SCHEMES))
-        raise InvalidInput(f"unsupported URL scheme '{scheme or '(none)'}'; use one of {known}", field="url")
+        raise InvalidInput(
+            f"unsupported URL scheme '{scheme or '(none)'}'; use one of {known}", field="url"
+        )
     return _SCHEMES[scheme]
 
 
@@ -80,10 +82,14 @@ def connection_url(store: DataStore) -> str:
     try:
         return make_url(store.url).set(password=secret).render_as_string(hide_password=False)
     except ArgumentError:
-        raise InvalidInput("a secret is only supported with database URLs", field="secretRef") from None
+        raise InvalidInput(
+            "a secret is only supported with database URLs", field="secretRef"
+        ) from None
 
 
-def create_organisation(session: Session, actor: Actor, data: dict[str, Any] | OrganisationInput) -> Organisation:
+def create_organisation(
+    session: Session, actor: Actor, data: dict[str, Any] | OrganisationInput
+) -> Organisation:
     actor.require(Permission.REGISTER)
     org = validate(OrganisationInput, data)
     ensure_unique(session, Organisation, "name", org.name, field="name")
@@ -118,7 +124,9 @@ def update_data_store(
     return update(session, actor, store, changes, action="update_data_store")
 
 
-def register_dataset(session: Session, actor: Actor, data: dict[str, Any] | DatasetInput) -> Dataset:
+def register_dataset(
+    session: Session, actor: Actor, data: dict[str, Any] | DatasetInput
+) -> Dataset:
     actor.require(Permission.REGISTER)
     ds = validate(DatasetInput, data)
     get(session, DataStore, ds.data_store_id, field="dataStoreId")
@@ -129,7 +137,9 @@ def register_dataset(session: Session, actor: Actor, data: dict[str, Any] | Data
     )
     if duplicate is not None:
         qualified = f"{ds.schema_name}.{ds.name}" if ds.schema_name else ds.name
-        raise Conflict(f"dataset '{qualified}' already exists in this store (id {duplicate})", field="name")
+        raise Conflict(
+            f"dataset '{qualified}' already exists in this store (id {duplicate})", field="name"
+        )
     return create(session, actor, Dataset(**ds.model_dump()), action="register_dataset")
 
 

@@ -15,14 +15,16 @@ from .base import utcnow
 from .enums import Role
 from .errors import Conflict, InvalidInput, NotFound
 
-TOKEN_PREFIX = "rgt_"
+TOKEN_PREFIX = "rgt_"  # noqa: S105 - a public prefix, not a secret
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(session: Session, actor: Actor, name: str, role: Role | str) -> tuple[ApiToken, str]:
+def create_token(
+    session: Session, actor: Actor, name: str, role: Role | str
+) -> tuple[ApiToken, str]:
     """Create a token; returns the row and the clear token, which is never stored."""
     actor.require(Permission.ADMIN)
     name = name.strip()

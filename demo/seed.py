@@ -31,18 +31,42 @@ ORGANISATIONS: list[dict[str, Any]] = [
 ]
 
 POLICIES: list[dict[str, Any]] = [
-    {"kind": "SECURITY", "framework": "PSSIE", "control_ref": "INT-HOMOLOG-SSI",
-     "title": "Homologuer tout système d'information avant sa mise en production"},
-    {"kind": "SECURITY", "framework": "PSSIE", "control_ref": "INT-REX-HB",
-     "title": "Héberger en France les données sensibles de l'administration"},
-    {"kind": "SECURITY", "framework": "SECNUMCLOUD", "control_ref": "SNC-3.2",
-     "title": "Recourir à une offre qualifiée SecNumCloud pour les données sensibles"},
-    {"kind": "GOVERNANCE", "framework": "AI_ACT", "control_ref": "Art. 50(1)",
-     "title": "Informer les personnes qu'elles interagissent avec un système d'IA"},
-    {"kind": "GOVERNANCE", "framework": "ISO_IEC_42001", "control_ref": "A.3.2",
-     "title": "Attribuer à chaque système d'IA un responsable nommé"},
-    {"kind": "GOVERNANCE", "framework": "INTERNAL_CHARTER", "control_ref": "CHARTE-IA-4",
-     "title": "Garder une décision humaine pour toute décision individuelle"},
+    {
+        "kind": "SECURITY",
+        "framework": "PSSIE",
+        "control_ref": "INT-HOMOLOG-SSI",
+        "title": "Homologuer tout système d'information avant sa mise en production",
+    },
+    {
+        "kind": "SECURITY",
+        "framework": "PSSIE",
+        "control_ref": "INT-REX-HB",
+        "title": "Héberger en France les données sensibles de l'administration",
+    },
+    {
+        "kind": "SECURITY",
+        "framework": "SECNUMCLOUD",
+        "control_ref": "SNC-3.2",
+        "title": "Recourir à une offre qualifiée SecNumCloud pour les données sensibles",
+    },
+    {
+        "kind": "GOVERNANCE",
+        "framework": "AI_ACT",
+        "control_ref": "Art. 50(1)",
+        "title": "Informer les personnes qu'elles interagissent avec un système d'IA",
+    },
+    {
+        "kind": "GOVERNANCE",
+        "framework": "ISO_IEC_42001",
+        "control_ref": "A.3.2",
+        "title": "Attribuer à chaque système d'IA un responsable nommé",
+    },
+    {
+        "kind": "GOVERNANCE",
+        "framework": "INTERNAL_CHARTER",
+        "control_ref": "CHARTE-IA-4",
+        "title": "Garder une décision humaine pour toute décision individuelle",
+    },
 ]
 
 
@@ -76,41 +100,77 @@ def seed_catalog(session: Session, actor: Actor, city_db: Path) -> DataStore:
         for name in TABLE_SIZES
     }
     stores.update_dataset(
-        session, actor, datasets["usagers_action_sociale"].id,
+        session,
+        actor,
+        datasets["usagers_action_sociale"].id,
         {"sensitivity": "RESTRICTED", "description": "Bénéficiaires de l'action sociale (CCAS)"},
     )
     stores.update_dataset(
-        session, actor, datasets["capteurs_trafic"].id,
+        session,
+        actor,
+        datasets["capteurs_trafic"].id,
         {"sensitivity": "PUBLIC", "open_data_access": "OPEN", "description": "Comptages routiers"},
     )
     policies = [ai_register.create_policy(session, actor, p) for p in POLICIES]
 
-    procurement = ai_register.register_ai_system(session, actor, {
-        "name": "Préparation des dossiers de marchés",
-        "purpose": "Rédiger un premier jet des pièces de consultation et analyser les offres reçues.",
-        "use_area": "PROCUREMENT", "status": "IN_PRODUCTION", "risk_class": "MINIMAL",
-        "provider_id": provider.id, "hosting_organisation_id": sovereign.id, "hosting_country": "FR",
-        "deployer_service": "Direction de la commande publique", "owner": "Directrice de la commande publique",
-        "automation_level": "DECISION_SUPPORT", "human_oversight_owner": "Acheteur référent",
-        "log_retention_days": 365,
-    })
-    mobility = ai_register.register_ai_system(session, actor, {
-        "name": "Aide à la décision mobilité",
-        "purpose": "Proposer l'attribution des cartes de stationnement solidaire aux usagers.",
-        "use_area": "MOBILITY", "status": "PILOT", "risk_class": "HIGH", "annex_iii_point": "5(a)",
-        "profiling": True, "individual_decisions": True, "automation_level": "DECISION_SUPPORT",
-        "hosting_organisation_id": city.id, "hosting_country": "FR",
-        "deployer_service": "Direction de la mobilité", "log_retention_days": 90,
-    })
-    chatbot = ai_register.register_ai_system(session, actor, {
-        "name": "Agent conversationnel citoyen",
-        "purpose": "Répondre aux questions des habitants sur les démarches en ligne.",
-        "use_area": "CITIZEN_SERVICE", "status": "IN_PRODUCTION", "risk_class": "LIMITED",
-        "art_50_triggers": ["INTERACTS_WITH_PERSONS", "GENERATES_CONTENT"],
-        "provider_id": hyperscale.id, "hosting_organisation_id": hyperscale.id, "hosting_country": "US",
-        "deployer_service": "Relation usagers", "owner": "Responsable relation usagers",
-        "human_oversight_owner": "Responsable relation usagers", "log_retention_days": 30,
-    })
+    procurement = ai_register.register_ai_system(
+        session,
+        actor,
+        {
+            "name": "Préparation des dossiers de marchés",
+            "purpose": "Rédiger un premier jet des pièces de consultation "
+            "et analyser les offres reçues.",
+            "use_area": "PROCUREMENT",
+            "status": "IN_PRODUCTION",
+            "risk_class": "MINIMAL",
+            "provider_id": provider.id,
+            "hosting_organisation_id": sovereign.id,
+            "hosting_country": "FR",
+            "deployer_service": "Direction de la commande publique",
+            "owner": "Directrice de la commande publique",
+            "automation_level": "DECISION_SUPPORT",
+            "human_oversight_owner": "Acheteur référent",
+            "log_retention_days": 365,
+        },
+    )
+    mobility = ai_register.register_ai_system(
+        session,
+        actor,
+        {
+            "name": "Aide à la décision mobilité",
+            "purpose": "Proposer l'attribution des cartes de stationnement solidaire aux usagers.",
+            "use_area": "MOBILITY",
+            "status": "PILOT",
+            "risk_class": "HIGH",
+            "annex_iii_point": "5(a)",
+            "profiling": True,
+            "individual_decisions": True,
+            "automation_level": "DECISION_SUPPORT",
+            "hosting_organisation_id": city.id,
+            "hosting_country": "FR",
+            "deployer_service": "Direction de la mobilité",
+            "log_retention_days": 90,
+        },
+    )
+    chatbot = ai_register.register_ai_system(
+        session,
+        actor,
+        {
+            "name": "Agent conversationnel citoyen",
+            "purpose": "Répondre aux questions des habitants sur les démarches en ligne.",
+            "use_area": "CITIZEN_SERVICE",
+            "status": "IN_PRODUCTION",
+            "risk_class": "LIMITED",
+            "art_50_triggers": ["INTERACTS_WITH_PERSONS", "GENERATES_CONTENT"],
+            "provider_id": hyperscale.id,
+            "hosting_organisation_id": hyperscale.id,
+            "hosting_country": "US",
+            "deployer_service": "Relation usagers",
+            "owner": "Responsable relation usagers",
+            "human_oversight_owner": "Responsable relation usagers",
+            "log_retention_days": 30,
+        },
+    )
     links = [
         (procurement, "marches_publics", "INPUT"),
         (procurement, "subventions", "RETRIEVAL"),
@@ -121,7 +181,9 @@ def seed_catalog(session: Session, actor: Actor, city_db: Path) -> DataStore:
     ]
     for system, table, usage in links:
         ai_register.link_ai_system_dataset(
-            session, actor, {"ai_system_id": system.id, "dataset_id": datasets[table].id, "usage": usage}
+            session,
+            actor,
+            {"ai_system_id": system.id, "dataset_id": datasets[table].id, "usage": usage},
         )
     by_ref = {p.control_ref: p for p in policies}
     for system, ref, status in [
@@ -133,40 +195,72 @@ def seed_catalog(session: Session, actor: Actor, city_db: Path) -> DataStore:
         (mobility, "A.3.2", "NON_COMPLIANT"),
     ]:
         ai_register.link_ai_system_policy(
-            session, actor, {"ai_system_id": system.id, "policy_id": by_ref[ref].id, "status": status}
+            session,
+            actor,
+            {"ai_system_id": system.id, "policy_id": by_ref[ref].id, "status": status},
         )
-    social = ai_register.create_processing_activity(session, actor, {
-        "name": "Instruction des aides sociales facultatives",
-        "controller_id": city.id, "dpo_contact": "dpo@valbourg.fr",
-        "purposes": "Instruire et attribuer les aides sociales facultatives du CCAS.",
-        "legal_basis": "PUBLIC_TASK", "special_category_condition": "Art. 9(2)(b)",
-        "data_subject_categories": ["usagers du CCAS"],
-        "data_categories": ["état civil", "coordonnées", "situation familiale", "santé"],
-        "recipients": ["agents instructeurs du CCAS"], "retention": "5 ans après la dernière aide",
-        "wp248_criteria": ["SENSITIVE_DATA", "VULNERABLE_SUBJECTS", "EVALUATION_OR_SCORING"],
-    })
-    hr = ai_register.create_processing_activity(session, actor, {
-        "name": "Gestion administrative des agents",
-        "controller_id": city.id, "dpo_contact": "dpo@valbourg.fr",
-        "purposes": "Paie, carrière et annuaire des agents.", "legal_basis": "LEGAL_OBLIGATION",
-        "data_subject_categories": ["agents"], "data_categories": ["état civil", "NIR", "IBAN"],
-        "recipients": ["DGFiP", "URSSAF"], "retention": "durée de la carrière + 5 ans",
-    })
+    social = ai_register.create_processing_activity(
+        session,
+        actor,
+        {
+            "name": "Instruction des aides sociales facultatives",
+            "controller_id": city.id,
+            "dpo_contact": "dpo@valbourg.fr",
+            "purposes": "Instruire et attribuer les aides sociales facultatives du CCAS.",
+            "legal_basis": "PUBLIC_TASK",
+            "special_category_condition": "Art. 9(2)(b)",
+            "data_subject_categories": ["usagers du CCAS"],
+            "data_categories": ["état civil", "coordonnées", "situation familiale", "santé"],
+            "recipients": ["agents instructeurs du CCAS"],
+            "retention": "5 ans après la dernière aide",
+            "wp248_criteria": ["SENSITIVE_DATA", "VULNERABLE_SUBJECTS", "EVALUATION_OR_SCORING"],
+        },
+    )
+    hr = ai_register.create_processing_activity(
+        session,
+        actor,
+        {
+            "name": "Gestion administrative des agents",
+            "controller_id": city.id,
+            "dpo_contact": "dpo@valbourg.fr",
+            "purposes": "Paie, carrière et annuaire des agents.",
+            "legal_basis": "LEGAL_OBLIGATION",
+            "data_subject_categories": ["agents"],
+            "data_categories": ["état civil", "NIR", "IBAN"],
+            "recipients": ["DGFiP", "URSSAF"],
+            "retention": "durée de la carrière + 5 ans",
+        },
+    )
     for activity, table in [(social, "usagers_action_sociale"), (hr, "agents")]:
         ai_register.link_processing_activity(
-            session, actor, {"processing_activity_id": activity.id, "dataset_id": datasets[table].id}
+            session,
+            actor,
+            {"processing_activity_id": activity.id, "dataset_id": datasets[table].id},
         )
     ai_register.link_processing_activity(
         session, actor, {"processing_activity_id": social.id, "ai_system_id": mobility.id}
     )
-    ai_register.record_assessment(session, actor, {
-        "kind": "SECURITY_HOMOLOGATION", "status": "COMPLETED", "date": dt.date(2026, 3, 2),
-        "summary": "Homologation prononcée pour 3 ans.", "ai_system_id": procurement.id,
-    })
-    ai_register.record_assessment(session, actor, {
-        "kind": "DPIA", "status": "IN_PROGRESS", "processing_activity_id": social.id,
-        "summary": "AIPD des aides sociales facultatives, en cours de rédaction.",
-    })
+    ai_register.record_assessment(
+        session,
+        actor,
+        {
+            "kind": "SECURITY_HOMOLOGATION",
+            "status": "COMPLETED",
+            "date": dt.date(2026, 3, 2),
+            "summary": "Homologation prononcée pour 3 ans.",
+            "ai_system_id": procurement.id,
+        },
+    )
+    ai_register.record_assessment(
+        session,
+        actor,
+        {
+            "kind": "DPIA",
+            "status": "IN_PROGRESS",
+            "processing_activity_id": social.id,
+            "summary": "AIPD des aides sociales facultatives, en cours de rédaction.",
+        },
+    )
     return store
 
 

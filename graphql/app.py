@@ -24,15 +24,27 @@ from registre.catalog.tokens import authenticate
 from registre.config.settings import Settings, load_settings
 
 from .context import RequestContext
-from .http import GRAPHQL_RESPONSE, JSON, GraphQLParams, Outcome, RequestError, params_from_mapping, run_operation
+from .http import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    GraphQLParams,
+    Outcome,
+    RequestError,
+    params_from_mapping,
+    run_operation,
+)
 from .schema import schema
 
 log = logging.getLogger("registre.api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None, media: str = JSON) -> Response:
-    return JSONResponse({"errors": [{"message": message}]}, status_code=status, headers=headers, media_type=media)
+def _error(
+    status: int, message: str, headers: dict[str, str] | None = None, media: str = JSON
+) -> Response:
+    return JSONResponse(
+        {"errors": [{"message": message}]}, status_code=status, headers=headers, media_type=media
+    )
 
 
 def _wants_html(request: Request) -> bool:
@@ -53,7 +65,9 @@ def _response_media(request: Request) -> str | None:
 
 
 class GraphQLEndpoint:
-    def __init__(self, factory: sessionmaker[Session], settings: Settings, services: dict[str, Any]) -> None:
+    def __init__(
+        self, factory: sessionmaker[Session], settings: Settings, services: dict[str, Any]
+    ) -> None:
         self.factory = factory
         self.settings = settings
         self.services = services
@@ -63,7 +77,9 @@ class GraphQLEndpoint:
             return FileResponse(STATIC_DIR / "graphiql.html", media_type="text/html")
         media = _response_media(request)
         if media is None:
-            return _error(406, f"answers are {GRAPHQL_RESPONSE} or {JSON}; adjust the Accept header")
+            return _error(
+                406, f"answers are {GRAPHQL_RESPONSE} or {JSON}; adjust the Accept header"
+            )
         try:
             params = await self._params(request)
             token = self._bearer(request)

@@ -20,6 +20,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from graphql.validation import specified_rules
+
 from graphql import (
     ExecutionResult,
     GraphQLError,
@@ -30,8 +32,6 @@ from graphql import (
     parse,
     validate,
 )
-from graphql.validation import specified_rules
-
 from registre.catalog.errors import DomainError
 
 log = logging.getLogger("registre.api")
@@ -126,7 +126,9 @@ def run_operation(
     except GraphQLError as exc:
         return Outcome(request_error_status, {"errors": [exc.formatted]})
     graphql_schema = schema.graphql_schema
-    errors = validate(graphql_schema, document, [*specified_rules, depth_limit_validator(max_depth)])
+    errors = validate(
+        graphql_schema, document, [*specified_rules, depth_limit_validator(max_depth)]
+    )
     if errors:
         return Outcome(request_error_status, {"errors": [e.formatted for e in errors]})
     operation = get_operation_ast(document, params.operation_name)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLError
 from graphql_relay import from_global_id, to_global_id
+
+from graphql import GraphQLError
 
 __all__ = ["decode_id", "to_global_id"]
 

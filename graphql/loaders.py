@@ -58,7 +58,9 @@ def _children(model: Any, fk: Any, *order: Any) -> Callable[[Sequence[int]], Sel
     return lambda keys: select(fk, model).where(fk.in_(keys)).order_by(*(order or (model.id,)))
 
 
-def _through(table: Any, key_col: str, other_col: str, model: Any) -> Callable[[Sequence[int]], Select[Any]]:
+def _through(
+    table: Any, key_col: str, other_col: str, model: Any
+) -> Callable[[Sequence[int]], Select[Any]]:
     key, other = table.c[key_col], table.c[other_col]
     return lambda keys: (
         select(key, model).join(table, other == model.id).where(key.in_(keys)).order_by(model.id)
@@ -94,7 +96,9 @@ class Loaders:
         self.policy_links_by_ai_system = ManyLoader(
             session, _children(AISystemPolicy, AISystemPolicy.ai_system_id)
         )
-        self.ai_links_by_policy = ManyLoader(session, _children(AISystemPolicy, AISystemPolicy.policy_id))
+        self.ai_links_by_policy = ManyLoader(
+            session, _children(AISystemPolicy, AISystemPolicy.policy_id)
+        )
         self.assessments_by_ai_system = ManyLoader(
             session, _children(Assessment, Assessment.ai_system_id)
         )
@@ -103,18 +107,31 @@ class Loaders:
         )
         self.processing_activities_by_dataset = ManyLoader(
             session,
-            _through(processing_activity_dataset, "dataset_id", "processing_activity_id", ProcessingActivity),
+            _through(
+                processing_activity_dataset,
+                "dataset_id",
+                "processing_activity_id",
+                ProcessingActivity,
+            ),
         )
         self.processing_activities_by_ai_system = ManyLoader(
             session,
-            _through(processing_activity_ai_system, "ai_system_id", "processing_activity_id", ProcessingActivity),
+            _through(
+                processing_activity_ai_system,
+                "ai_system_id",
+                "processing_activity_id",
+                ProcessingActivity,
+            ),
         )
         self.datasets_by_processing_activity = ManyLoader(
-            session, _through(processing_activity_dataset, "processing_activity_id", "dataset_id", Dataset)
+            session,
+            _through(processing_activity_dataset, "processing_activity_id", "dataset_id", Dataset),
         )
         self.ai_systems_by_processing_activity = ManyLoader(
             session,
-            _through(processing_activity_ai_system, "processing_activity_id", "ai_system_id", AISystem),
+            _through(
+                processing_activity_ai_system, "processing_activity_id", "ai_system_id", AISystem
+            ),
         )
 
     organisation: ByIdLoader

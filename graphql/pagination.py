@@ -11,8 +11,9 @@ import binascii
 from typing import Any
 
 import graphene
-from graphql import GraphQLError
 from sqlalchemy import Select, func, select
+
+from graphql import GraphQLError
 
 CURSOR_PREFIX = "cursor:"
 
@@ -37,7 +38,9 @@ def decode_cursor(cursor: str) -> int:
 class Page:
     """One page of a connection; ``total_count`` runs its COUNT only if asked."""
 
-    def __init__(self, stmt: Select[Any], model: Any, first: int, after: str | None, session: Any) -> None:
+    def __init__(
+        self, stmt: Select[Any], model: Any, first: int, after: str | None, session: Any
+    ) -> None:
         self._count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
         self._session = session
         if after:
@@ -98,7 +101,9 @@ def connection_type(node: type[graphene.ObjectType]) -> type[graphene.ObjectType
 
 def page_args() -> dict[str, Any]:
     return {
-        "first": graphene.Int(default_value=20, description="Page size (at most the configured maximum)."),
+        "first": graphene.Int(
+            default_value=20, description="Page size (at most the configured maximum)."
+        ),
         "after": graphene.String(description="The endCursor of the previous page."),
     }
 

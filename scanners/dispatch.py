@@ -20,7 +20,9 @@ log = logging.getLogger("registre.scan")
 
 
 class ScanDispatcher:
-    def __init__(self, factory: sessionmaker[Session], options: ScanOptions, workers: int = 1) -> None:
+    def __init__(
+        self, factory: sessionmaker[Session], options: ScanOptions, workers: int = 1
+    ) -> None:
         self.factory = factory
         self.options = options
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="registre-scan")

@@ -107,7 +107,11 @@ def execute_scan(
 
     with transaction(factory) as session:
         run = _get_run(session, run_id)
-        run.status, run.started_at, run.sample_size = ScanStatus.RUNNING, utcnow(), options.sample_size
+        run.status, run.started_at, run.sample_size = (
+            ScanStatus.RUNNING,
+            utcnow(),
+            options.sample_size,
+        )
         store = run.data_store
         store_id, store_name = store.id, store.name
         try:
@@ -137,7 +141,9 @@ def execute_scan(
         for table, dataset_id in dataset_ids:
             name = f"{table.schema}.{table.name}" if table.schema else table.name
             try:
-                counts = _scan_table(factory, connector, table, dataset_id, run_id, options, classify)
+                counts = _scan_table(
+                    factory, connector, table, dataset_id, run_id, options, classify
+                )
             except Exception as exc:  # noqa: BLE001 - one table never fails the others
                 log.warning("scan %s: table %s failed (%s)", run_id, name, type(exc).__name__)
                 errors.append({"dataset": name, "message": _safe_message(exc)})
@@ -157,10 +163,18 @@ def execute_scan(
     with transaction(factory) as session:
         run = _get_run(session, run_id)
         run.datasets_scanned, run.datasets_failed, run.errors = scanned, len(errors), errors
-        run.findings_new, run.findings_changed, run.findings_gone = totals.new, totals.changed, totals.gone
+        run.findings_new, run.findings_changed, run.findings_gone = (
+            totals.new,
+            totals.changed,
+            totals.gone,
+        )
         log.info(
             "scan %s of %s: %d tables scanned, %d failed, in %.1f s",
-            run_id, store_name, scanned, len(errors), time.perf_counter() - started,
+            run_id,
+            store_name,
+            scanned,
+            len(errors),
+            time.perf_counter() - started,
         )
         return _finish(session, run)
 
@@ -221,4 +235,3 @@ def _finish(session: Session, run: ScanRun, *, fatal: str | None = None) -> Scan
         after=snapshot(run),
     )
     return run
-
