@@ -390,6 +390,40 @@ def scan(
     raise typer.Exit(scan_store(name, sample_size))
 
 
+@app.command()
+def scheduler(
+    once: Annotated[bool, typer.Option("--once", help="Run the scans due now, then exit.")] = False,
+    interval: Annotated[
+        int, typer.Option(help="Seconds between two looks at the schedules.", min=5)
+    ] = 60,
+) -> None:
+    """Run each data store's scans when its cron schedule says (set with --schedule).
+
+    A failing store is recorded on its run and never stops the scheduler.
+    """
+    import time
+
+    from registre.catalog.base import utcnow
+    from registre.scanners.run import ScanOptions
+    from registre.scanners.schedule import run_due_scans
+
+    config = settings()
+    engine = catalog_engine()
+    factory = session_factory(engine)
+    options = ScanOptions(
+        sample_size=config.scan_sample_size, timeout_s=config.scan_statement_timeout_s
+    )
+    while True:
+        report = run_due_scans(factory, utcnow(), options)
+        for run in report.runs:
+            console.print(f"scan {run.id} of store {run.data_store_id}: {run.status.value}")
+        for name in report.crashed:
+            err.print(f"[red]scan of {name} crashed[/] (see the log)")
+        if once:
+            return
+        time.sleep(interval)
+
+
 # --- serve and demo ----------------------------------------------------------------------
 
 

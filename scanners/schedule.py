@@ -1,0 +1,61 @@
+"""Scheduled scans: each data store's cron expression says when it is due.
+
+A store is due when the latest time its schedule names (at or before now) is after its
+last scan. One failing store never stops the others, nor the scheduler.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from croniter import croniter
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from registre.catalog.access import Actor
+from registre.catalog.db import transaction
+from registre.catalog.enums import Role, ScanTrigger
+from registre.catalog.models import DataStore, ScanRun
+
+from .run import ScanOptions, execute_scan, start_scan
+
+log = logging.getLogger("registre.schedule")
+
+SCHEDULER_ACTOR = Actor(name="scheduler", role=Role.SCANNER)
+
+
+def is_due(schedule: str, last_scan_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether a store with ``schedule`` last scanned at ``last_scan_at`` is due at ``now``."""
+    previous = croniter(schedule, now).get_prev(dt.datetime)
+    return last_scan_at is None or last_scan_at < previous
+
+
+def due_stores(session: Session, now: dt.datetime) -> list[DataStore]:
+    stores = session.scalars(select(DataStore).where(DataStore.scan_schedule.is_not(None)))
+    return [s for s in stores if s.scan_schedule and is_due(s.scan_schedule, s.last_scan_at, now)]
+
+
+@dataclass
+class TickReport:
+    runs: list[ScanRun]
+    crashed: list[str]
+
+
+def run_due_scans(
+    factory: sessionmaker[Session], now: dt.datetime, options: ScanOptions
+) -> TickReport:
+    """Scan every due store, one after the other; return the finished runs."""
+    with transaction(factory) as session:
+        due = [(s.id, s.name) for s in due_stores(session, now)]
+    report = TickReport(runs=[], crashed=[])
+    for store_id, name in due:
+        try:
+            with transaction(factory) as session:
+                run_id = start_scan(session, SCHEDULER_ACTOR, store_id, ScanTrigger.SCHEDULE).id
+            report.runs.append(execute_scan(factory, run_id, options=options))
+        except Exception:  # noqa: BLE001 - one store never stops the scheduler
+            log.exception("scheduled scan of %s crashed", name)
+            report.crashed.append(name)
+    return report

@@ -1,0 +1,89 @@
+"""Scheduled scans: due computation from cron, and a failing store not stopping others."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from registre.catalog import migrate, stores
+from registre.catalog.access import CLI_ACTOR
+from registre.catalog.db import make_engine, session_factory, transaction
+from registre.catalog.enums import ScanStatus, ScanTrigger
+from registre.catalog.models import DataStore
+from registre.scanners.run import ScanOptions
+from registre.scanners.schedule import is_due, run_due_scans
+
+UTC = dt.UTC
+
+
+@pytest.mark.parametrize(
+    ("schedule", "last", "now", "due"),
+    [
+        ("0 2 * * *", None, dt.datetime(2026, 11, 28, 1, 0, tzinfo=UTC), True),  # never scanned
+        (
+            "0 2 * * *",
+            dt.datetime(2026, 11, 28, 2, 5, tzinfo=UTC),
+            dt.datetime(2026, 11, 28, 9, tzinfo=UTC),
+            False,
+        ),
+        (
+            "0 2 * * *",
+            dt.datetime(2026, 11, 27, 2, 5, tzinfo=UTC),
+            dt.datetime(2026, 11, 28, 2, 1, tzinfo=UTC),
+            True,
+        ),
+        (
+            "0 2 * * *",
+            dt.datetime(2026, 11, 27, 2, 5, tzinfo=UTC),
+            dt.datetime(2026, 11, 28, 1, 59, tzinfo=UTC),
+            False,
+        ),
+        (
+            "*/15 * * * *",
+            dt.datetime(2026, 11, 28, 9, 0, tzinfo=UTC),
+            dt.datetime(2026, 11, 28, 9, 16, tzinfo=UTC),
+            True,
+        ),
+    ],
+)
+def test_is_due(schedule: str, last: dt.datetime | None, now: dt.datetime, due: bool) -> None:
+    assert is_due(schedule, last, now) is due
+
+
+def test_due_stores_are_scanned_and_a_broken_one_does_not_stop_the_rest(tmp_path: Path) -> None:
+    import sqlite3
+
+    good = tmp_path / "good.sqlite"
+    with sqlite3.connect(good) as con:
+        con.execute("CREATE TABLE contacts (id INTEGER PRIMARY KEY, courriel TEXT)")
+        con.executemany(
+            "INSERT INTO contacts (courriel) VALUES (?)",
+            [(f"agent{i}@ville-exemple.fr",) for i in range(50)],
+        )
+    engine = make_engine(f"sqlite:///{tmp_path / 'catalog.db'}")
+    migrate.upgrade(engine)
+    factory = session_factory(engine)
+    with transaction(factory) as session:
+        for name, url, schedule in [
+            ("broken", f"sqlite:///{tmp_path / 'missing.sqlite'}", "0 2 * * *"),
+            ("good", f"sqlite:///{good}", "0 2 * * *"),
+            ("manual-only", f"sqlite:///{good}", None),
+        ]:
+            stores.register_data_store(
+                session, CLI_ACTOR, {"name": name, "url": url, "scan_schedule": schedule}
+            )
+    now = dt.datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
+    report = run_due_scans(factory, now, ScanOptions(sample_size=50))
+    statuses = {run.data_store_id: run for run in report.runs}
+    assert len(report.runs) == 2 and not report.crashed
+    with factory() as session:
+        ids = {s.name: s.id for s in session.scalars(select(DataStore))}
+    assert statuses[ids["broken"]].status is ScanStatus.FAILED
+    assert statuses[ids["good"]].status is ScanStatus.SUCCEEDED
+    assert statuses[ids["good"]].trigger is ScanTrigger.SCHEDULE
+    assert statuses[ids["good"]].findings_new >= 1
+    # nothing is due again until the next 02:00
+    assert run_due_scans(factory, now + dt.timedelta(hours=1), ScanOptions()).runs == []
