@@ -14,7 +14,14 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -293,7 +300,8 @@ class _BarProgress:
     """Draws one progress bar over the tables of a scan."""
 
     def __init__(self, bar: Progress, store: str) -> None:
-        self.bar, self.store, self.task = bar, store, None
+        self.bar, self.store = bar, store
+        self.task: TaskID | None = None
 
     def started(self, tables: int) -> None:
         self.task = self.bar.add_task(f"scanning {self.store}", total=tables)

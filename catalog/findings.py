@@ -91,9 +91,9 @@ def record_findings(
     """
     counts = FindingCounts()
     existing: dict[tuple[int, str], Finding] = {}
-    for fld in fields.values():
-        for finding in fld.findings:
-            existing[(fld.id, finding.entity_type)] = finding
+    for known in fields.values():
+        for old in known.findings:
+            existing[(known.id, old.entity_type)] = old
     seen: set[tuple[int, str]] = set()
     for column, evidence_list in results.items():
         fld = fields.get(column)

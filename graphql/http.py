@@ -85,9 +85,9 @@ def _camel(name: str) -> str:
 def format_error(error: GraphQLError) -> dict[str, Any]:
     """A client-safe error: domain errors keep their message, the rest get a reference."""
     original = error.original_error
+    formatted: dict[str, Any] = dict(error.formatted)
     if original is None or isinstance(original, GraphQLError):
-        return error.formatted
-    formatted = error.formatted
+        return formatted
     if isinstance(original, DomainError):
         field = original.field
         if field and not field.startswith("input."):
@@ -124,13 +124,13 @@ def run_operation(
     try:
         document = parse(params.query)
     except GraphQLError as exc:
-        return Outcome(request_error_status, {"errors": [exc.formatted]})
+        return Outcome(request_error_status, {"errors": [dict(exc.formatted)]})
     graphql_schema = schema.graphql_schema
     errors = validate(
         graphql_schema, document, [*specified_rules, depth_limit_validator(max_depth)]
     )
     if errors:
-        return Outcome(request_error_status, {"errors": [e.formatted for e in errors]})
+        return Outcome(request_error_status, {"errors": [dict(e.formatted) for e in errors]})
     operation = get_operation_ast(document, params.operation_name)
     if not isinstance(operation, OperationDefinitionNode):
         message = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import graphene
@@ -38,7 +39,7 @@ class EntityNode(graphene.ObjectType):
         return isinstance(root, cls._model)
 
 
-def entity(model: Any) -> type:
+def entity(model: Any) -> Callable[[type[EntityNode]], type[EntityNode]]:
     """Class decorator wiring a node type to its SQLAlchemy model."""
 
     def wrap(cls: type[EntityNode]) -> type[EntityNode]:
