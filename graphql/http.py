@@ -126,9 +126,11 @@ def run_operation(
     except GraphQLError as exc:
         return Outcome(request_error_status, {"errors": [dict(exc.formatted)]})
     graphql_schema = schema.graphql_schema
-    errors = validate(
-        graphql_schema, document, [*specified_rules, depth_limit_validator(max_depth)]
-    )
+    errors = validate(graphql_schema, document, specified_rules)
+    if not errors:
+        # Only once the standard rules pass: graphene's depth crawler follows fragment
+        # spreads blindly (an unknown one raises KeyError, a cycle recurses without end).
+        errors = validate(graphql_schema, document, [depth_limit_validator(max_depth)])
     if errors:
         return Outcome(request_error_status, {"errors": [dict(e.formatted) for e in errors]})
     operation = get_operation_ast(document, params.operation_name)

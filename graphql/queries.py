@@ -6,6 +6,8 @@ from typing import Any
 
 import graphene
 from graphene import relay
+from graphql import GraphQLError
+from graphql_relay import from_global_id
 from sqlalchemy import Select, exists, or_, select
 
 from registre.catalog import models
@@ -111,13 +113,16 @@ AuditEventConnection = connection_type(t.AuditEvent)
 ScanRunConnection = connection_type(t.ScanRun)
 
 
+_NODE_TYPES = {node._meta.name: node for node in t.NODE_TYPES}
+
+
 class Me(graphene.ObjectType):
     name = graphene.String(required=True)
     role = graphene.Field(s.Role, required=True)
 
 
 class Query(graphene.ObjectType):
-    node = relay.Node.Field()
+    node = graphene.Field(relay.Node, id=graphene.ID(required=True, description="A global id."))
     me = graphene.Field(Me, required=True, description="Who the token belongs to.")
     organisations = _org_field
     data_stores = _store_field
@@ -150,6 +155,21 @@ class Query(graphene.ObjectType):
     resolve_policies = staticmethod(_resolve_policies)
     resolve_processing_activities = staticmethod(_resolve_pas)
     resolve_assessments = staticmethod(_resolve_assessments)
+
+    @staticmethod
+    def resolve_node(root: Any, info: Info, id: str) -> Any:  # noqa: A002
+        # graphene's own node field answers garbage ids with an internal error; name the field.
+        try:
+            type_name = from_global_id(id)[0]
+        except Exception:  # noqa: BLE001 - graphql_relay raises assorted errors on garbage
+            type_name = ""
+        node_type = _NODE_TYPES.get(type_name)
+        if node_type is None:
+            raise GraphQLError(
+                f"id: '{id}' is not the id of an object of this API",
+                extensions={"code": "INVALID_INPUT", "field": "id"},
+            )
+        return info.context.session.get(node_type._model, decode_id(id, type_name, "id"))
 
     @staticmethod
     def resolve_me(root: Any, info: Info) -> Me:
