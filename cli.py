@@ -33,6 +33,7 @@ from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import Role
 from registre.catalog.errors import DomainError
 from registre.catalog.models import ApiToken
+from registre.cli_governance import export, policies_app
 from registre.config.settings import Settings, SettingsError, load_settings
 
 console = Console(soft_wrap=True)
@@ -55,6 +56,8 @@ token_app = typer.Typer(help="Create, list and revoke API bearer tokens.", no_ar
 import_app = typer.Typer(help="Import records from other registers.", no_args_is_help=True)
 store_app = typer.Typer(help="Register and list data stores.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(policies_app, name="policies")
+app.command("export")(export)
 app.add_typer(store_app, name="datastore")
 app.add_typer(token_app, name="token")
 app.add_typer(import_app, name="import")

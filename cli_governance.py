@@ -109,7 +109,7 @@ def export(
         typer.Option("--processing-activity", help="The processing activity's name (pia)."),
     ] = None,
 ) -> None:
-    """Export the Art. 30 record, the algorithm inventory, Annex VIII data or a PIA."""
+    """Export the GDPR record of processing, the algorithm inventory, Annex VIII data or a DPIA."""
     from registre.catalog.access import CLI_ACTOR
     from registre.catalog.exports import (
         ExportFormat,
