@@ -153,10 +153,20 @@ class MysqlConnector:
     def sample(self, table: TableInfo, size: int) -> dict[str, list[object]]:
         """At most ``size`` rows, by random primary-key ranges on large tables."""
         names = [c.name for c in table.columns]
-        if size <= 0 or not names:
-            return {name: [] for name in names}
         schema = table.schema or self.database
         label = f"{schema}.{table.name}"
+        if not names:
+            # Every table and view has columns: none harvested means the server could not
+            # describe it (a view over a dropped table); say so instead of scanning nothing.
+            try:
+                with self._conn.cursor() as cur:
+                    cur.execute(f"SELECT * FROM {quote(schema)}.{quote(table.name)} LIMIT 0")  # noqa: S608
+            except self._pymysql.Error as exc:
+                raise ScanError(
+                    f"MySQL could not read the columns of {label}: {_code(exc)}"
+                ) from None
+        if size <= 0 or not names:
+            return {name: [] for name in names}
         try:
             with self._conn.cursor() as cur:
                 rows = self._sample_rows(cur, schema, table, size)

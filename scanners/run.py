@@ -200,7 +200,9 @@ def _scan_table(
             select(Dataset).where(Dataset.id == dataset_id).options(selectinload(Dataset.fields))
         )
         assert dataset is not None
-        fields = {f.name: f for f in dataset.fields if f.removed_at is None}
+        # Removed fields too: a dropped column holds no data any more, so record_findings
+        # must see its findings (they get no evidence and are marked gone).
+        fields = {f.name: f for f in dataset.fields}
         return record_findings(session, fields, results, run_id, SCANNER_VERSION, options.reopen)
 
 

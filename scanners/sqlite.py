@@ -94,7 +94,14 @@ class SqliteConnector:
             stats = self._stat1()
             infos = []
             for name, kind, ddl in objects:
-                columns = self._columns(name)
+                try:
+                    columns = self._columns(name)
+                except sqlite3.Error:
+                    # A view over a dropped table (or a missing function or module) cannot
+                    # be described. Harvest it without columns: sampling it raises, so the
+                    # run records this one relation as failed and scans the others.
+                    infos.append(TableInfo(None, name, _kind(kind), (), None))
+                    continue
                 rows = None
                 if kind == "table":
                     rows = stats.get(name)
@@ -138,6 +145,15 @@ class SqliteConnector:
     def sample(self, table: TableInfo, size: int) -> dict[str, list[object]]:
         """At most ``size`` rows, by random rowid ranges on large tables."""
         names = [c.name for c in table.columns]
+        if not names:
+            # Every SQLite table and view has columns: none harvested means it could not be
+            # described (see list_tables); say so instead of "scanning" nothing.
+            try:
+                self._columns(table.name)
+            except sqlite3.Error as exc:
+                raise ScanError(
+                    f"SQLite could not read the columns of {table.name}: {_code(exc)}"
+                ) from None
         if size <= 0 or not names:
             return {name: [] for name in names}
         try:
