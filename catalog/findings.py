@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from registre.scanners.types import ColumnFinding
@@ -146,3 +146,17 @@ def _evidence_values(evidence: ColumnFinding, scanner_version: str) -> dict[str,
         "reasons": list(evidence.reasons),
         "scanner_version": scanner_version,
     }
+
+
+def mark_datasets_gone(session: Session, dataset_ids: list[int], run_id: int) -> int:
+    """Mark gone every finding of datasets a harvest no longer found; returns how many."""
+    if not dataset_ids:
+        return 0
+    findings = session.scalars(
+        select(Finding)
+        .join(Field, Field.id == Finding.field_id)
+        .where(Field.dataset_id.in_(dataset_ids), Finding.gone_since_run_id.is_(None))
+    ).all()
+    for finding in findings:
+        finding.gone_since_run_id = run_id
+    return len(findings)

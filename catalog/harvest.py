@@ -27,12 +27,14 @@ class Drift:
 
     tables_new: list[str] = field(default_factory=list)
     tables_removed: list[str] = field(default_factory=list)
+    #: ids of the datasets this harvest found removed (their findings are then gone)
+    removed_dataset_ids: list[int] = field(default_factory=list)
     columns_new: list[str] = field(default_factory=list)
     columns_dropped: list[str] = field(default_factory=list)
     columns_retyped: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v}
+        return {k: v for k, v in self.__dict__.items() if v and k != "removed_dataset_ids"}
 
 
 def _qualified(schema: str, name: str) -> str:
@@ -82,6 +84,7 @@ def harvest(
         if key not in seen and dataset.last_seen_at is not None and dataset.removed_at is None:
             dataset.removed_at = now
             drift.tables_removed.append(_qualified(*key))
+            drift.removed_dataset_ids.append(dataset.id)
     session.flush()
     return pairs, drift
 

@@ -24,7 +24,12 @@ from registre.catalog.base import utcnow
 from registre.catalog.db import transaction
 from registre.catalog.enums import Role, ScanStatus, ScanTrigger
 from registre.catalog.errors import DomainError, NotFound
-from registre.catalog.findings import FindingCounts, ReopenThresholds, record_findings
+from registre.catalog.findings import (
+    FindingCounts,
+    ReopenThresholds,
+    mark_datasets_gone,
+    record_findings,
+)
 from registre.catalog.harvest import harvest
 from registre.catalog.models import Dataset, DataStore, ScanRun
 from registre.catalog.stores import connection_url
@@ -134,10 +139,11 @@ def execute_scan(
             dataset_ids = [(table, dataset.id) for table, dataset in pairs]
             run = _get_run(session, run_id)
             run.drift = drift.as_dict()
+            gone_with_tables = mark_datasets_gone(session, drift.removed_dataset_ids, run_id)
         if progress:
             progress.started(len(dataset_ids))
         classify = classify or default_classifier().classify_table
-        totals, errors, scanned = FindingCounts(), [], 0
+        totals, errors, scanned = FindingCounts(gone=gone_with_tables), [], 0
         for table, dataset_id in dataset_ids:
             name = f"{table.schema}.{table.name}" if table.schema else table.name
             try:
