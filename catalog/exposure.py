@@ -7,7 +7,8 @@ which processing activities and policies, and which compliance issues are open.
 A dataset holds personal data when one of its fields still present has a finding that
 :func:`~registre.catalog.findings.counts_as_personal` (confirmed, or suggested and still
 seen by the scans). Everything about a page of datasets is loaded with a fixed number of
-statements, each part on first use, whatever the page size.
+statements, each part on first use, whatever the page size. Counts over the whole
+selection are in :mod:`catalog.exposure_summary`, changes in :mod:`catalog.exposure_changes`.
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ class ExposureFilter:
     #: the data store, or an AI system using the dataset (its host or its provider), is
     #: in a country outside the EU/EEA; an unrecorded country does not count as outside
     hosting_outside_eu: bool | None = None
+    #: the data store's host, or an AI system's host or provider, is under the control of a
+    #: non-EU entity (extraterritorial laws reach it wherever the servers are)
+    non_eu_control: bool | None = None
     #: an AI system of this risk class uses the dataset
     ai_risk_class: RiskClass | None = None
     used_by_ai_system: bool | None = None
@@ -115,6 +119,29 @@ def _ai_outside_eu() -> ColumnElement[bool]:
     )
 
 
+def _store_non_eu_control() -> ColumnElement[bool]:
+    return exists(
+        select(DataStore.id)
+        .join(Organisation, Organisation.id == DataStore.hosting_organisation_id)
+        .where(DataStore.id == Dataset.data_store_id, Organisation.non_eu_control.is_(True))
+    )
+
+
+def _ai_non_eu_control() -> ColumnElement[bool]:
+    return exists(
+        select(AISystemDataset.id)
+        .join(AISystem, AISystem.id == AISystemDataset.ai_system_id)
+        .join(
+            Organisation,
+            or_(
+                Organisation.id == AISystem.hosting_organisation_id,
+                Organisation.id == AISystem.provider_id,
+            ),
+        )
+        .where(AISystemDataset.dataset_id == Dataset.id, Organisation.non_eu_control.is_(True))
+    )
+
+
 def dataset_conditions(flt: ExposureFilter, *, exposed: bool = True) -> list[ColumnElement[bool]]:
     """Conditions on ``Dataset``: not removed, matching ``flt`` and (``exposed``) holding
     personal data that ``flt`` asks about."""
@@ -132,6 +159,9 @@ def dataset_conditions(flt: ExposureFilter, *, exposed: bool = True) -> list[Col
     if flt.hosting_outside_eu is not None:
         outside = or_(_store_outside_eu(), _ai_outside_eu())
         conds.append(outside if flt.hosting_outside_eu else ~outside)
+    if flt.non_eu_control is not None:
+        controlled = or_(_store_non_eu_control(), _ai_non_eu_control())
+        conds.append(controlled if flt.non_eu_control else ~controlled)
     if flt.ai_risk_class is not None:
         conds.append(
             exists(
@@ -421,111 +451,3 @@ def exposure_page(
     """The exposure of ``datasets`` (typically one page of :func:`exposed_datasets`)."""
     details = ExposureDetails(session, datasets, flt)
     return [DatasetExposure(d, details) for d in datasets]
-
-
-# --- summary ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExposureCount:
-    """Exposed datasets and personal-data fields under one key (None: not recorded)."""
-
-    key: str | None
-    datasets: int
-    fields: int
-
-
-class ExposureSummary:
-    """Counts over every dataset ``flt`` selects (not one page); one statement per part."""
-
-    def __init__(self, session: Session, flt: ExposureFilter) -> None:
-        self.session = session
-        self.flt = flt
-
-    @cached_property
-    def _exposed(self) -> Any:
-        # one row per personal-data finding shown, with its dataset and field
-        return (
-            select(
-                Finding.category.label("category"),
-                Finding.field_id.label("field_id"),
-                Field.dataset_id.label("dataset_id"),
-            )
-            .join(Field, Field.id == Finding.field_id)
-            .join(Dataset, Dataset.id == Field.dataset_id)
-            .where(finding_condition(self.flt), *dataset_conditions(self.flt, exposed=False))
-            .subquery("exposed")
-        )
-
-    def _counts(self, key: Any, stmt: Select[Any] | None = None) -> list[ExposureCount]:
-        sq = self._exposed
-        cols = (
-            key.label("key"),
-            func.count(sq.c.dataset_id.distinct()),
-            func.count(sq.c.field_id.distinct()),
-        )
-        stmt = stmt.add_columns(*cols) if stmt is not None else select(*cols).select_from(sq)
-        rows = self.session.execute(stmt.group_by(key)).all()
-        counts = [ExposureCount(_key(k), int(d), int(f)) for k, d, f in rows]
-        return sorted(counts, key=lambda c: (-c.datasets, -c.fields, c.key is None, c.key or ""))
-
-    @cached_property
-    def _totals(self) -> tuple[int, int]:
-        sq = self._exposed
-        row = self.session.execute(
-            select(func.count(sq.c.dataset_id.distinct()), func.count(sq.c.field_id.distinct()))
-        ).one()
-        return int(row[0]), int(row[1])
-
-    @property
-    def datasets(self) -> int:
-        return self._totals[0]
-
-    @property
-    def fields(self) -> int:
-        return self._totals[1]
-
-    @cached_property
-    def by_category(self) -> list[ExposureCount]:
-        return self._counts(self._exposed.c.category)
-
-    @cached_property
-    def by_data_store(self) -> list[ExposureCount]:
-        sq = self._exposed
-        stmt = (
-            select()
-            .select_from(sq)
-            .join(Dataset, Dataset.id == sq.c.dataset_id)
-            .join(DataStore, DataStore.id == Dataset.data_store_id)
-        )
-        return self._counts(DataStore.name, stmt)
-
-    @cached_property
-    def by_hosting_country(self) -> list[ExposureCount]:
-        sq = self._exposed
-        stmt = (
-            select()
-            .select_from(sq)
-            .join(Dataset, Dataset.id == sq.c.dataset_id)
-            .join(DataStore, DataStore.id == Dataset.data_store_id)
-            .outerjoin(Organisation, Organisation.id == DataStore.hosting_organisation_id)
-        )
-        return self._counts(func.coalesce(DataStore.hosting_country, Organisation.country), stmt)
-
-    @cached_property
-    def by_ai_risk_class(self) -> list[ExposureCount]:
-        """Only datasets used by an AI system; key None: the system is not classified yet."""
-        sq = self._exposed
-        stmt = (
-            select()
-            .select_from(sq)
-            .join(AISystemDataset, AISystemDataset.dataset_id == sq.c.dataset_id)
-            .join(AISystem, AISystem.id == AISystemDataset.ai_system_id)
-        )
-        return self._counts(AISystem.risk_class, stmt)
-
-
-def _key(value: Any) -> str | None:
-    if value is None:
-        return None
-    return str(getattr(value, "value", value))

@@ -1,16 +1,14 @@
-"""Exposure of personal data, for security teams: ``exposure`` and ``exposureChanges``.
+"""Exposure of personal data, for security teams: ``exposure`` and ``exposureChanges``
+(whose types live in ``exposure_changes``), and the saved queries of ``queries/``.
 
-The resolvers are thin: ``catalog.exposure`` and ``catalog.exposure_changes`` select and
-load; this module only shapes the answer and keeps evidence (masked examples) to the roles
-with the read_evidence right, as ``Finding.maskedExample`` does.
+The resolvers are thin: ``catalog.exposure`` selects and loads, ``catalog.exposure_summary``
+counts; this module only shapes the answer and keeps evidence (masked examples) to the
+roles with the read_evidence right, as ``Finding.maskedExample`` does.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -20,20 +18,16 @@ import graphene
 from graphql import GraphQLError
 from registre.catalog import exposure as svc
 from registre.catalog import models
-from registre.catalog.access import Permission
 from registre.catalog.enums import FindingStatus, RiskClass
-from registre.catalog.exposure_changes import (
-    ChangeKey,
-    ChangeKind,
-    count_changes,
-    exposure_changes,
-)
+from registre.catalog.exposure_changes import ChangeKind
+from registre.catalog.exposure_summary import ExposureSummary as ExposureSummaryCounts
 
 from . import compliance as compliance_api
 from . import scalars as s
 from . import types as t
+from .exposure_changes import ChangeKindEnum, ChangesPage, ExposureChangeConnection, evidence
 from .ids import decode_id
-from .pagination import Page, PageInfo, connection_type, page_args, paginate
+from .pagination import Page, connection_type, page_args, paginate
 
 Info = Any
 
@@ -47,10 +41,6 @@ def saved_queries() -> dict[str, str]:
         path.stem: path.read_text(encoding="utf-8")
         for path in sorted(SAVED_QUERIES_DIR.glob("*.graphql"))
     }
-
-
-def _evidence(info: Info, finding: models.Finding) -> str | None:
-    return finding.masked_example if info.context.actor.can(Permission.READ_EVIDENCE) else None
 
 
 class ExposureFindingStatus(graphene.Enum):
@@ -80,6 +70,11 @@ class ExposureFilter(graphene.InputObjectType):
         name="hostingOutsideEU",
         description="The data store, or an AI system using the dataset (its host or its "
         "provider), is in a country outside the EU/EEA. An unrecorded country is not outside.",
+    )
+    non_eu_control = graphene.Boolean(
+        name="nonEuControl",
+        description="The data store's host, or an AI system's host or provider, is under the "
+        "control of a non-EU entity (extraterritorial laws may reach the data).",
     )
     ai_risk_class = graphene.Field(
         s.RiskClass, description="An AI system of this AI Act risk class uses the dataset."
@@ -132,7 +127,7 @@ class ExposureFinding(graphene.ObjectType):
 
     @staticmethod
     def resolve_masked_example(root: svc.ExposedFinding, info: Info) -> str | None:
-        return _evidence(info, root.finding)
+        return evidence(info, root.finding)
 
     @staticmethod
     def resolve_finding(root: svc.ExposedFinding, info: Info) -> Any:
@@ -249,8 +244,8 @@ class ExposurePage:
         return self._page.total_count
 
     @cached_property
-    def summary(self) -> svc.ExposureSummary:
-        return svc.ExposureSummary(self._session, self._filter)
+    def summary(self) -> ExposureSummaryCounts:
+        return ExposureSummaryCounts(self._session, self._filter)
 
 
 class ExposureConnection(connection_type(DatasetExposure)):  # type: ignore[misc]
@@ -272,140 +267,10 @@ def exposure_filter(data: dict[str, Any] | None) -> svc.ExposureFilter:
         status=None if status is None else FindingStatus(getattr(status, "value", status)),
         data_store_id=store_id,
         hosting_outside_eu=data.get("hosting_outside_eu"),
+        non_eu_control=data.get("non_eu_control"),
         ai_risk_class=None if risk is None else RiskClass(getattr(risk, "value", risk)),
         used_by_ai_system=data.get("used_by_ai_system"),
     )
-
-
-# --- changes ------------------------------------------------------------------------------
-
-ChangeKindEnum = graphene.Enum.from_enum(ChangeKind, description="What happened.")
-
-
-class ExposureChange(graphene.ObjectType):
-    """Personal data found, confirmed, rejected or gone."""
-
-    kind = graphene.Field(ChangeKindEnum, required=True)
-    at = graphene.DateTime(required=True)
-    by = graphene.String(description="The reviewer, for a review.")
-    dataset = graphene.Field(t.Dataset, required=True)
-    field = graphene.String(required=True, description="The field's name.")
-    entity_type = graphene.String(required=True)
-    category = graphene.String(required=True)
-    status = graphene.Field(s.FindingStatus, required=True, description="The status now.")
-    masked_example = graphene.String(description="Null for roles without the read_evidence right.")
-    finding = graphene.Field(t.Finding, required=True)
-
-    @staticmethod
-    def resolve_field(root: Any, info: Info) -> str:
-        return str(root.field.name)
-
-    @staticmethod
-    def resolve_entity_type(root: Any, info: Info) -> str:
-        return str(root.finding.entity_type)
-
-    @staticmethod
-    def resolve_category(root: Any, info: Info) -> str:
-        return str(root.finding.category)
-
-    @staticmethod
-    def resolve_status(root: Any, info: Info) -> Any:
-        return root.finding.status
-
-    @staticmethod
-    def resolve_masked_example(root: Any, info: Info) -> str | None:
-        return _evidence(info, root.finding)
-
-
-def _change_cursor(key: ChangeKey) -> str:
-    at, finding_id, kind = key
-    raw = json.dumps(["change", at.isoformat(), finding_id, kind.value])
-    return base64.b64encode(raw.encode()).decode()
-
-
-def _decode_change_cursor(cursor: str) -> ChangeKey:
-    try:
-        tag, at, finding_id, kind = json.loads(base64.b64decode(cursor, validate=True))
-        if tag != "change" or not isinstance(finding_id, int):
-            raise ValueError
-        return dt.datetime.fromisoformat(at), finding_id, ChangeKind(kind)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise GraphQLError(
-            f"after: '{cursor}' is not a cursor returned by exposureChanges",
-            extensions={"code": "INVALID_INPUT", "field": "after"},
-        ) from None
-
-
-class ExposureChangeEdge(graphene.ObjectType):
-    cursor = graphene.String(required=True)
-    node = graphene.Field(graphene.NonNull(ExposureChange))
-
-    @staticmethod
-    def resolve_cursor(root: Any, info: Info) -> str:
-        return _change_cursor(root.key)
-
-    @staticmethod
-    def resolve_node(root: Any, info: Info) -> Any:
-        return root
-
-
-class ChangeCount(graphene.ObjectType):
-    kind = graphene.Field(ChangeKindEnum, required=True)
-    count = graphene.Int(required=True)
-
-
-class ExposureChangeConnection(graphene.ObjectType):
-    edges = graphene.NonNull(graphene.List(graphene.NonNull(ExposureChangeEdge)))
-    page_info = graphene.Field(graphene.NonNull(PageInfo))
-    total_count = graphene.Int(required=True)
-    by_kind = graphene.List(graphene.NonNull(ChangeCount), required=True)
-
-    @staticmethod
-    def resolve_edges(root: ChangesPage, info: Info) -> Any:
-        return root.items
-
-    @staticmethod
-    def resolve_page_info(root: ChangesPage, info: Info) -> dict[str, Any]:
-        return {
-            "has_next_page": root.has_next_page,
-            "has_previous_page": root.has_previous_page,
-            "start_cursor": _change_cursor(root.items[0].key) if root.items else None,
-            "end_cursor": _change_cursor(root.items[-1].key) if root.items else None,
-        }
-
-    @staticmethod
-    def resolve_total_count(root: ChangesPage, info: Info) -> int:
-        return sum(root.counts.values())
-
-    @staticmethod
-    def resolve_by_kind(root: ChangesPage, info: Info) -> list[ChangeCount]:
-        return [ChangeCount(kind=k, count=n) for k, n in root.counts.items()]
-
-
-class ChangesPage:
-    def __init__(
-        self,
-        info: Info,
-        since: dt.datetime,
-        until: dt.datetime | None,
-        kinds: frozenset[ChangeKind],
-        first: int,
-        after: str | None,
-    ) -> None:
-        self._session = info.context.session
-        self._args = (since, until, kinds)
-        key = None if after is None else _decode_change_cursor(after)
-        rows = exposure_changes(
-            self._session, since, until=until, kinds=kinds, after=key, limit=first + 1
-        )
-        self.items = rows[:first]
-        self.has_next_page = len(rows) > first
-        self.has_previous_page = after is not None
-
-    @cached_property
-    def counts(self) -> dict[ChangeKind, int]:
-        since, until, kinds = self._args
-        return count_changes(self._session, since, until=until, kinds=kinds)
 
 
 def _aware(value: dt.datetime | None, name: str) -> dt.datetime | None:

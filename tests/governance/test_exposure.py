@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from starlette.testclient import TestClient
 
 from registre.catalog import migrate
@@ -58,9 +59,9 @@ class Api:
         return body["data"]
 
 
-def make_api(path: Path, extra: Any = None) -> Api:
-    url = f"sqlite:///{path / 'catalog.db'}"
-    engine = make_engine(url)
+def make_api(path: Path | Engine, extra: Any = None) -> Api:
+    """The API over a seeded catalog: a SQLite file in ``path``, or ``path`` as an engine."""
+    engine = make_engine(f"sqlite:///{path / 'catalog.db'}") if isinstance(path, Path) else path
     migrate.upgrade(engine)
     with transaction(session_factory(engine)) as session:
         seeded = seed(session)
@@ -70,15 +71,33 @@ def make_api(path: Path, extra: Any = None) -> Api:
             role: create_token(session, CLI_ACTOR, f"{role}-token", role)[1]
             for role in ("security", "auditor")
         }
-    client = TestClient(create_app(Settings(database_url=url), engine=engine))
-    return Api(client, tokens, seeded, engine)
+    settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
+    return Api(TestClient(create_app(settings, engine=engine)), tokens, seeded, engine)
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    made = make_api(tmp_path_factory.mktemp("exposure"))
-    yield made
-    made.engine.dispose()
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """The seeded catalog on SQLite, and on PostgreSQL in a schema of its own."""
+    if request.param == "sqlite":
+        made = make_api(tmp_path_factory.mktemp("exposure"))
+        yield made
+        made.engine.dispose()
+        return
+    server_url = request.getfixturevalue("pg_server_url")
+    schema = f"exposure_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(server_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(server_url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield make_api(engine)
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
 
 
 EXPOSURE = """
@@ -197,6 +216,9 @@ def test_exposure_lists_each_dataset_holding_personal_data_with_its_context(api:
         ({"status": "CONFIRMED", "category": "CONTACT"}, {"agents"}),
         ({"hostingOutsideEU": True}, {"agents", "absences", "contacts", "casier"}),
         ({"hostingOutsideEU": False}, {"naissances"}),
+        # rh-paie: AWS EMEA; crm-usagers: Salesforce; Assistant RH: OpenAI; Chatbot: AWS EMEA
+        ({"nonEuControl": True}, {"agents", "absences", "contacts", "casier"}),
+        ({"nonEuControl": False}, {"naissances"}),
         ({"aiRiskClass": "HIGH"}, {"agents", "absences"}),
         ({"aiRiskClass": "LIMITED"}, {"contacts"}),
         ({"aiRiskClass": "PROHIBITED"}, set()),
