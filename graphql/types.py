@@ -407,6 +407,17 @@ class AISystem(EntityNode):
     policies = graphene.List(graphene.NonNull(PolicyLink), required=True)
     processing_activities = graphene.List(graphene.NonNull(ProcessingActivity), required=True)
     assessments = graphene.List(graphene.NonNull(Assessment), required=True)
+    compliance_issues = graphene.List(
+        graphene.NonNull("registre.graphql.compliance.ComplianceIssue"),
+        required=True,
+        description="Compliance issues about this system or naming it, most severe first.",
+    )
+
+    @staticmethod
+    def resolve_compliance_issues(root: models.AISystem, info: Info) -> Any:
+        from .compliance import issues_of_ai_system  # compliance.py imports this module
+
+        return issues_of_ai_system(info, root.id)
 
     @staticmethod
     def resolve_provider(root: models.AISystem, info: Info) -> Any:
