@@ -154,7 +154,7 @@ class AISystemFields(Strict):
     status: AISystemStatus | None = None
     owner: ShortText | None = None
     risk_class: RiskClass | None = None
-    annex_iii_point: str | None = Field(None, pattern=r"^[1-8](\([a-d]\))?$")
+    annex_iii_point: str | None = Field(None, pattern=r"^[1-8](\([a-e]\))?$")
     art_6_3_claim: bool | None = None
     profiling: bool | None = None
     art_50_triggers: list[Art50Trigger] | None = None
