@@ -58,7 +58,11 @@ def personal_data_condition() -> Any:
     return exists(
         select(models.Finding.id)
         .join(models.Field, models.Field.id == models.Finding.field_id)
-        .where(models.Field.dataset_id == models.Dataset.id, counts_as_personal_sql())
+        .where(
+            models.Field.dataset_id == models.Dataset.id,
+            models.Field.removed_at.is_(None),
+            counts_as_personal_sql(),
+        )
     )
 
 

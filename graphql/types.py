@@ -225,7 +225,8 @@ class Dataset(EntityNode):
     async def resolve_contains_personal_data(root: models.Dataset, info: Info) -> bool:
         loaders = _loaders(info)
         fields = await loaders.fields_by_dataset.load(root.id)
-        for findings in await loaders.findings_by_field.load_many([f.id for f in fields]):
+        present = [f.id for f in fields if f.removed_at is None]
+        for findings in await loaders.findings_by_field.load_many(present):
             if any(counts_as_personal(f) for f in findings):
                 return True
         return False
