@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from registre.catalog import migrate
@@ -33,6 +33,16 @@ Seed = Callable[[Session], Any]
 def _with_dbname(url: str, dbname: str) -> str:
     base, _, _ = url.rpartition("/")
     return f"{base}/{dbname}"
+
+
+def _fast(engine: Engine) -> Engine:
+    """No fsync on a throw-away test database: durability is not under test, speed is."""
+
+    @event.listens_for(engine, "connect")
+    def _no_sync(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+    return engine
 
 
 class Databases:
@@ -56,14 +66,16 @@ class Databases:
             self._pg_url = pg_url
         return self._admin
 
-    def create(self, backend: str, pg_url: str | None, template: str | None = None) -> tuple[str, Engine]:
+    def create(
+        self, backend: str, pg_url: str | None, template: str | None = None
+    ) -> tuple[str, Engine]:
         """A new database (a copy of ``template`` if given): its name and an engine."""
         name = f"{self.prefix}_{uuid.uuid4().hex[:10]}"
         if backend == "sqlite":
             path = self.directory / f"{name}.db"
             if template is not None:
                 shutil.copyfile(self.directory / f"{template}.db", path)
-            return name, make_engine(f"sqlite:///{path}")
+            return name, _fast(make_engine(f"sqlite:///{path}"))
         assert pg_url is not None
         admin = self._admin_for(pg_url)
         suffix = f' TEMPLATE "{template}"' if template else ""
@@ -120,7 +132,9 @@ def _pg_url(request: pytest.FixtureRequest, backend: str) -> str | None:
 
 
 @pytest.fixture
-def empty_engine(request: pytest.FixtureRequest, databases: Databases) -> Iterator[Callable[[str], Engine]]:
+def empty_engine(
+    request: pytest.FixtureRequest, databases: Databases
+) -> Iterator[Callable[[str], Engine]]:
     """``empty_engine(backend)``: an engine over a new, empty database."""
     made: list[tuple[str, str, Engine]] = []
 
@@ -149,7 +163,9 @@ def catalog_seed() -> Seed | None:
 
 
 @pytest.fixture(params=BACKENDS)
-def catalog(request: pytest.FixtureRequest, databases: Databases, catalog_seed: Seed | None) -> Iterator[Catalog]:
+def catalog(
+    request: pytest.FixtureRequest, databases: Databases, catalog_seed: Seed | None
+) -> Iterator[Catalog]:
     """A migrated catalog of its own, seeded by ``catalog_seed``, on each backend."""
     backend = request.param
     pg_url = _pg_url(request, backend)

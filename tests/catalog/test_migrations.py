@@ -58,7 +58,9 @@ def test_upgrade_downgrade_upgrade(backend: str, empty_engine: Callable[[str], E
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_migrated_schema_matches_the_models(backend: str, empty_engine: Callable[[str], Engine]) -> None:
+def test_migrated_schema_matches_the_models(
+    backend: str, empty_engine: Callable[[str], Engine]
+) -> None:
     engine = empty_engine(backend)
     assert _diff(engine), "an empty database must differ from the models"
     migrate.upgrade(engine)
@@ -66,7 +68,9 @@ def test_migrated_schema_matches_the_models(backend: str, empty_engine: Callable
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_comparison_sees_an_extra_column(backend: str, empty_engine: Callable[[str], Engine]) -> None:
+def test_comparison_sees_an_extra_column(
+    backend: str, empty_engine: Callable[[str], Engine]
+) -> None:
     # Guards the test above: the comparison really looks at the migrated tables.
     engine = empty_engine(backend)
     migrate.upgrade(engine)

@@ -96,12 +96,21 @@ def _seed(session: Session) -> World:
     """A small register: two stores, datasets with fields and findings, links of every kind."""
     org = stores.create_organisation(session, A, {"name": "Ville de Valbourg", "country": "FR"})
     store = stores.register_data_store(
-        session, A, {"name": "etat-civil", "url": "postgresql://reader@db/etat_civil",
-                     "secret_ref": "env:ETAT_CIVIL_PASSWORD"}
+        session,
+        A,
+        {
+            "name": "etat-civil",
+            "url": "postgresql://reader@db/etat_civil",
+            "secret_ref": "env:ETAT_CIVIL_PASSWORD",
+        },
     )
     other = stores.register_data_store(session, A, {"name": "voirie", "url": "sqlite:///voirie.db"})
-    ds = stores.register_dataset(session, A, {"data_store_id": store.id, "schema_name": "public", "name": "naissances"})
-    ds2 = stores.register_dataset(session, A, {"data_store_id": store.id, "schema_name": "public", "name": "deces"})
+    ds = stores.register_dataset(
+        session, A, {"data_store_id": store.id, "schema_name": "public", "name": "naissances"}
+    )
+    ds2 = stores.register_dataset(
+        session, A, {"data_store_id": store.id, "schema_name": "public", "name": "deces"}
+    )
     other_ds = stores.register_dataset(session, A, {"data_store_id": other.id, "name": "troncons"})
     run = ScanRun(data_store_id=store.id)
     session.add(run)
@@ -117,40 +126,87 @@ def _seed(session: Session) -> World:
         if f.name != "commune":
             session.add(
                 Finding(
-                    field_id=f.id, entity_type="FR_NIR" if f.name == "nir" else "PERSON",
-                    category="identifier", score=0.9, coverage=0.95, distinct_sampled=100,
-                    masked_example="1 85 ** ** *** *** 36", reasons=["checksum"],
+                    field_id=f.id,
+                    entity_type="FR_NIR" if f.name == "nir" else "PERSON",
+                    category="identifier",
+                    score=0.9,
+                    coverage=0.95,
+                    distinct_sampled=100,
+                    masked_example="1 85 ** ** *** *** 36",
+                    reasons=["checksum"],
                     first_seen_run_id=run.id if f.dataset_id != other_ds.id else None,
                     last_seen_run_id=run.id if f.dataset_id != other_ds.id else None,
                 )
             )
     session.flush()
-    ai = ai_register.register_ai_system(session, A, {"name": "Tri du courrier", "provider_id": org.id})
+    ai = ai_register.register_ai_system(
+        session, A, {"name": "Tri du courrier", "provider_id": org.id}
+    )
     ai2 = ai_register.register_ai_system(session, A, {"name": "Chatbot"})
     policy = ai_register.create_policy(
-        session, A, {"kind": "GOVERNANCE", "framework": "AI_ACT", "control_ref": "Art. 26", "title": "Deployers"}
+        session,
+        A,
+        {
+            "kind": "GOVERNANCE",
+            "framework": "AI_ACT",
+            "control_ref": "Art. 26",
+            "title": "Deployers",
+        },
     )
     activity = ai_register.create_processing_activity(session, A, {"name": "État civil"})
-    for dataset, system, usage in ((ds, ai, "TRAINING"), (ds, ai, "INPUT"), (ds2, ai2, "INPUT"), (other_ds, ai, "INPUT")):
+    for dataset, system, usage in (
+        (ds, ai, "TRAINING"),
+        (ds, ai, "INPUT"),
+        (ds2, ai2, "INPUT"),
+        (other_ds, ai, "INPUT"),
+    ):
         ai_register.link_ai_system_dataset(
             session, A, {"ai_system_id": system.id, "dataset_id": dataset.id, "usage": usage}
         )
-    ai_register.link_ai_system_policy(session, A, {"ai_system_id": ai.id, "policy_id": policy.id, "status": "COMPLIANT"})
-    ai_register.link_ai_system_policy(session, A, {"ai_system_id": ai2.id, "policy_id": policy.id, "status": "DEROGATION"})
-    for dataset in (ds, other_ds):
-        ai_register.link_processing_activity(session, A, {"processing_activity_id": activity.id, "dataset_id": dataset.id})
-    for system in (ai, ai2):
-        ai_register.link_processing_activity(session, A, {"processing_activity_id": activity.id, "ai_system_id": system.id})
-    ai_register.record_assessment(session, A, {"kind": "FRIA", "status": "COMPLETED", "ai_system_id": ai.id})
-    ai_register.record_assessment(
-        session, A, {"kind": "DPIA", "status": "IN_PROGRESS", "ai_system_id": ai.id, "processing_activity_id": activity.id}
+    ai_register.link_ai_system_policy(
+        session, A, {"ai_system_id": ai.id, "policy_id": policy.id, "status": "COMPLIANT"}
     )
-    ai_register.record_assessment(session, A, {"kind": "DPIA", "status": "PLANNED", "processing_activity_id": activity.id})
+    ai_register.link_ai_system_policy(
+        session, A, {"ai_system_id": ai2.id, "policy_id": policy.id, "status": "DEROGATION"}
+    )
+    for dataset in (ds, other_ds):
+        ai_register.link_processing_activity(
+            session, A, {"processing_activity_id": activity.id, "dataset_id": dataset.id}
+        )
+    for system in (ai, ai2):
+        ai_register.link_processing_activity(
+            session, A, {"processing_activity_id": activity.id, "ai_system_id": system.id}
+        )
+    ai_register.record_assessment(
+        session, A, {"kind": "FRIA", "status": "COMPLETED", "ai_system_id": ai.id}
+    )
+    ai_register.record_assessment(
+        session,
+        A,
+        {
+            "kind": "DPIA",
+            "status": "IN_PROGRESS",
+            "ai_system_id": ai.id,
+            "processing_activity_id": activity.id,
+        },
+    )
+    ai_register.record_assessment(
+        session, A, {"kind": "DPIA", "status": "PLANNED", "processing_activity_id": activity.id}
+    )
     return World(
-        org=org.id, store=store.id, other_store=other.id, dataset=ds.id, dataset2=ds2.id,
-        other_dataset=other_ds.id, field=fields[0].id,
+        org=org.id,
+        store=store.id,
+        other_store=other.id,
+        dataset=ds.id,
+        dataset2=ds2.id,
+        other_dataset=other_ds.id,
+        field=fields[0].id,
         finding=session.scalar(select(Finding.id).where(Finding.field_id == fields[0].id)) or 0,
-        ai=ai.id, ai2=ai2.id, policy=policy.id, activity=activity.id, run=run.id,
+        ai=ai.id,
+        ai2=ai2.id,
+        policy=policy.id,
+        activity=activity.id,
+        run=run.id,
     )
 
 
@@ -173,9 +229,14 @@ def _new_events(catalog: Catalog, since: list[AuditEvent]) -> list[AuditEvent]:
 # --------------------------------------------------------------------------- uniqueness
 
 CONFLICTS: dict[str, tuple[Callable[[Session, World], Any], str]] = {
-    "organisation": (lambda s, w: stores.create_organisation(s, A, {"name": "Ville de Valbourg"}), "name"),
+    "organisation": (
+        lambda s, w: stores.create_organisation(s, A, {"name": "Ville de Valbourg"}),
+        "name",
+    ),
     "data store": (
-        lambda s, w: stores.register_data_store(s, A, {"name": "voirie", "url": "sqlite:///other.db"}),
+        lambda s, w: stores.register_data_store(
+            s, A, {"name": "voirie", "url": "sqlite:///other.db"}
+        ),
         "name",
     ),
     "dataset": (
@@ -191,7 +252,9 @@ CONFLICTS: dict[str, tuple[Callable[[Session, World], Any], str]] = {
     ),
     "policy": (
         lambda s, w: ai_register.create_policy(
-            s, A, {"kind": "SECURITY", "framework": "AI_ACT", "control_ref": "Art. 26", "title": "Other"}
+            s,
+            A,
+            {"kind": "SECURITY", "framework": "AI_ACT", "control_ref": "Art. 26", "title": "Other"},
         ),
         "controlRef",
     ),
@@ -204,7 +267,9 @@ CONFLICTS: dict[str, tuple[Callable[[Session, World], Any], str]] = {
 
 
 @pytest.mark.parametrize("case", sorted(CONFLICTS))
-def test_duplicate_is_a_conflict_naming_the_field(case: str, catalog: Catalog, world: World) -> None:
+def test_duplicate_is_a_conflict_naming_the_field(
+    case: str, catalog: Catalog, world: World
+) -> None:
     with transaction(catalog.factory) as session:
         tokens.create_token(session, A, "robot", "scanner")
     call, field = CONFLICTS[case]
@@ -219,18 +284,32 @@ def test_duplicate_is_a_conflict_naming_the_field(case: str, catalog: Catalog, w
 def test_same_names_in_other_scopes_are_fine(catalog: Catalog, world: World) -> None:
     with transaction(catalog.factory) as session:
         # the same table name in another schema, or in another store
-        stores.register_dataset(session, A, {"data_store_id": world.store, "schema_name": "archive", "name": "naissances"})
-        stores.register_dataset(session, A, {"data_store_id": world.other_store, "name": "naissances"})
+        stores.register_dataset(
+            session,
+            A,
+            {"data_store_id": world.store, "schema_name": "archive", "name": "naissances"},
+        )
+        stores.register_dataset(
+            session, A, {"data_store_id": world.other_store, "name": "naissances"}
+        )
         # the same control in another version
         ai_register.create_policy(
-            session, A,
-            {"kind": "GOVERNANCE", "framework": "AI_ACT", "control_ref": "Art. 26", "title": "v2", "version": "2"},
+            session,
+            A,
+            {
+                "kind": "GOVERNANCE",
+                "framework": "AI_ACT",
+                "control_ref": "Art. 26",
+                "title": "v2",
+                "version": "2",
+            },
         )
         # renaming to its own name is not a conflict
         ai_register.update_ai_system(session, A, world.ai, {"name": "Tri du courrier"})
 
 
 # --------------------------------------------------------------------------- secrets
+
 
 @pytest.mark.parametrize(
     "url",
@@ -263,15 +342,27 @@ def test_secret_ref_never_reaches_the_audit_trail(catalog: Catalog) -> None:
     seeded = _events(catalog)
     with transaction(catalog.factory) as session:
         store = stores.register_data_store(
-            session, A,
-            {"name": "rh", "url": "postgresql://reader@db/rh", "secret_ref": "env:RH_DB_SECRET_VAR"},
+            session,
+            A,
+            {
+                "name": "rh",
+                "url": "postgresql://reader@db/rh",
+                "secret_ref": "env:RH_DB_SECRET_VAR",
+            },
         )
-        stores.update_data_store(session, A, store.id, {"secret_ref": "file:/run/secrets/rh-db-key"})
+        stores.update_data_store(
+            session, A, store.id, {"secret_ref": "file:/run/secrets/rh-db-key"}
+        )
         stores.update_data_store(session, A, store.id, {"description": "Ressources humaines"})
     with catalog.factory() as session:
-        assert session.get(DataStore, store.id).secret_ref == "file:/run/secrets/rh-db-key"
+        stored = session.get(DataStore, store.id)
+        assert stored is not None and stored.secret_ref == "file:/run/secrets/rh-db-key"  # noqa: S105
     events = _new_events(catalog, seeded)
-    assert [e.action for e in events] == ["register_data_store", "update_data_store", "update_data_store"]
+    assert [e.action for e in events] == [
+        "register_data_store",
+        "update_data_store",
+        "update_data_store",
+    ]
     # the seed registered a store with a secret too
     for event in _events(catalog):
         for snapshot in (event.before, event.after):
@@ -299,6 +390,7 @@ def test_token_hash_never_reaches_the_audit_trail(catalog: Catalog) -> None:
 
 # --------------------------------------------------------------------------- cascades
 
+
 def _delete(session: Session, model: type[Any], entity_id: int, how: str) -> None:
     if how == "orm":
         session.delete(session.get(model, entity_id))
@@ -307,52 +399,92 @@ def _delete(session: Session, model: type[Any], entity_id: int, how: str) -> Non
 
 
 @pytest.mark.parametrize("how", ["orm", "sql"])
-def test_deleting_a_data_store_deletes_everything_under_it(how: str, catalog: Catalog, world: World) -> None:
+def test_deleting_a_data_store_deletes_everything_under_it(
+    how: str, catalog: Catalog, world: World
+) -> None:
     with catalog.factory() as session:
         doomed_datasets = [world.dataset, world.dataset2]
-        doomed_fields = list(session.scalars(select(Field.id).where(Field.dataset_id.in_(doomed_datasets))))
+        doomed_fields = list(
+            session.scalars(select(Field.id).where(Field.dataset_id.in_(doomed_datasets)))
+        )
         assert len(doomed_fields) == 6
         assert session.scalar(select(func.count()).where(Finding.field_id.in_(doomed_fields))) == 4
         kept = {
-            "fields": _count(session, select(Field).where(Field.dataset_id == world.other_dataset).subquery()),
-            "findings": _count(session, select(Finding).join(Field).where(Field.dataset_id == world.other_dataset).subquery()),
+            "fields": _count(
+                session, select(Field).where(Field.dataset_id == world.other_dataset).subquery()
+            ),
+            "findings": _count(
+                session,
+                select(Finding)
+                .join(Field)
+                .where(Field.dataset_id == world.other_dataset)
+                .subquery(),
+            ),
         }
     with transaction(catalog.factory) as session:
         _delete(session, DataStore, world.store, how)
 
     with catalog.factory() as session:
         assert session.get(DataStore, world.store) is None
-        assert session.scalars(select(Dataset.id).where(Dataset.data_store_id == world.store)).all() == []
+        assert (
+            session.scalars(select(Dataset.id).where(Dataset.data_store_id == world.store)).all()
+            == []
+        )
         assert session.scalars(select(Field.id).where(Field.id.in_(doomed_fields))).all() == []
-        assert session.scalars(select(Finding.id).where(Finding.field_id.in_(doomed_fields))).all() == []
-        assert session.scalars(select(ScanRun.id).where(ScanRun.data_store_id == world.store)).all() == []
+        assert (
+            session.scalars(select(Finding.id).where(Finding.field_id.in_(doomed_fields))).all()
+            == []
+        )
+        assert (
+            session.scalars(select(ScanRun.id).where(ScanRun.data_store_id == world.store)).all()
+            == []
+        )
         for link_table, column in (
             (AISystemDataset.__table__, "dataset_id"),
             (processing_activity_dataset, "dataset_id"),
         ):
-            rows = session.execute(select(link_table).where(link_table.c[column].in_(doomed_datasets))).all()
+            rows = session.execute(
+                select(link_table).where(link_table.c[column].in_(doomed_datasets))
+            ).all()
             assert rows == [], f"{link_table.name} keeps links to deleted datasets"
         assert _orphans(session) == {}
         # what is not under the store is still there
         assert session.get(DataStore, world.other_store) is not None
         assert session.get(Dataset, world.other_dataset) is not None
-        assert _count(session, select(Field).where(Field.dataset_id == world.other_dataset).subquery()) == kept["fields"]
-        assert _count(
-            session, select(Finding).join(Field).where(Field.dataset_id == world.other_dataset).subquery()
-        ) == kept["findings"]
+        assert (
+            _count(session, select(Field).where(Field.dataset_id == world.other_dataset).subquery())
+            == kept["fields"]
+        )
+        assert (
+            _count(
+                session,
+                select(Finding)
+                .join(Field)
+                .where(Field.dataset_id == world.other_dataset)
+                .subquery(),
+            )
+            == kept["findings"]
+        )
         assert session.get(AISystem, world.ai) is not None
         assert session.get(ProcessingActivity, world.activity) is not None
         assert session.scalars(
             select(AISystemDataset.dataset_id).where(AISystemDataset.ai_system_id == world.ai)
         ).all() == [world.other_dataset]
-        assert session.scalars(select(processing_activity_dataset.c.dataset_id)).all() == [world.other_dataset]
+        assert session.scalars(select(processing_activity_dataset.c.dataset_id)).all() == [
+            world.other_dataset
+        ]
 
 
 @pytest.mark.parametrize("how", ["orm", "sql"])
-def test_deleting_an_ai_system_removes_its_links_and_assessments(how: str, catalog: Catalog, world: World) -> None:
+def test_deleting_an_ai_system_removes_its_links_and_assessments(
+    how: str, catalog: Catalog, world: World
+) -> None:
     with catalog.factory() as session:
         pa_only = session.scalar(
-            select(Assessment.id).where(Assessment.ai_system_id.is_(None), Assessment.processing_activity_id == world.activity)
+            select(Assessment.id).where(
+                Assessment.ai_system_id.is_(None),
+                Assessment.processing_activity_id == world.activity,
+            )
         )
         assert session.scalar(select(func.count()).where(Assessment.ai_system_id == world.ai)) == 2
     with transaction(catalog.factory) as session:
@@ -360,21 +492,43 @@ def test_deleting_an_ai_system_removes_its_links_and_assessments(how: str, catal
 
     with catalog.factory() as session:
         assert session.get(AISystem, world.ai) is None
-        assert session.scalars(select(AISystemDataset.id).where(AISystemDataset.ai_system_id == world.ai)).all() == []
-        assert session.scalars(select(AISystemPolicy.id).where(AISystemPolicy.ai_system_id == world.ai)).all() == []
-        assert session.execute(
-            select(processing_activity_ai_system).where(processing_activity_ai_system.c.ai_system_id == world.ai)
-        ).all() == []
-        assert session.scalars(select(Assessment.id).where(Assessment.ai_system_id == world.ai)).all() == []
+        assert (
+            session.scalars(
+                select(AISystemDataset.id).where(AISystemDataset.ai_system_id == world.ai)
+            ).all()
+            == []
+        )
+        assert (
+            session.scalars(
+                select(AISystemPolicy.id).where(AISystemPolicy.ai_system_id == world.ai)
+            ).all()
+            == []
+        )
+        assert (
+            session.execute(
+                select(processing_activity_ai_system).where(
+                    processing_activity_ai_system.c.ai_system_id == world.ai
+                )
+            ).all()
+            == []
+        )
+        assert (
+            session.scalars(select(Assessment.id).where(Assessment.ai_system_id == world.ai)).all()
+            == []
+        )
         assert _orphans(session) == {}
         # the other ends of the links stay, and so do the other system's links
         assert session.get(Dataset, world.dataset) is not None
         assert session.get(Policy, world.policy) is not None
         assert session.get(ProcessingActivity, world.activity) is not None
-        assert session.scalars(select(Assessment.id).where(Assessment.processing_activity_id == world.activity)).all() == [pa_only]
+        assert session.scalars(
+            select(Assessment.id).where(Assessment.processing_activity_id == world.activity)
+        ).all() == [pa_only]
         assert session.scalars(select(AISystemPolicy.ai_system_id)).all() == [world.ai2]
         assert session.scalars(select(AISystemDataset.ai_system_id)).all() == [world.ai2]
-        assert session.execute(select(processing_activity_ai_system.c.ai_system_id)).scalars().all() == [world.ai2]
+        assert session.execute(
+            select(processing_activity_ai_system.c.ai_system_id)
+        ).scalars().all() == [world.ai2]
 
 
 def test_deleting_an_organisation_unsets_references(catalog: Catalog, world: World) -> None:
@@ -425,6 +579,7 @@ def test_orphan_check_sees_orphans(catalog: Catalog, world: World) -> None:
 
 # --------------------------------------------------------------------------- audit
 
+
 @dataclass(frozen=True)
 class Call:
     run: Callable[[Session, Actor, World], Any]
@@ -435,87 +590,134 @@ class Call:
 
 
 def _review(s: Session, a: Actor, w: World) -> Any:
-    return findings.review_finding(s, a, {"finding_id": w.finding, "decision": "REJECTED", "comment": "code commune"})
+    return findings.review_finding(
+        s, a, {"finding_id": w.finding, "decision": "REJECTED", "comment": "code commune"}
+    )
 
 
 CALLS: dict[str, Call] = {
     "create_organisation": Call(
-        lambda s, a, w: stores.create_organisation(s, a, {"name": "Numérique Cloud", "country": "fr"}),
-        "create_organisation", "Organisation",
+        lambda s, a, w: stores.create_organisation(
+            s, a, {"name": "Numérique Cloud", "country": "fr"}
+        ),
+        "create_organisation",
+        "Organisation",
     ),
     "register_data_store": Call(
         lambda s, a, w: stores.register_data_store(s, a, {"name": "rh", "url": "sqlite:///rh.db"}),
-        "register_data_store", "DataStore",
+        "register_data_store",
+        "DataStore",
     ),
     "update_data_store": Call(
         lambda s, a, w: stores.update_data_store(s, a, w.store, {"owner": "DSI"}),
-        "update_data_store", "DataStore", True, ("owner", None, "DSI"),
+        "update_data_store",
+        "DataStore",
+        True,
+        ("owner", None, "DSI"),
     ),
     "register_dataset": Call(
-        lambda s, a, w: stores.register_dataset(s, a, {"data_store_id": w.store, "name": "mariages"}),
-        "register_dataset", "Dataset",
+        lambda s, a, w: stores.register_dataset(
+            s, a, {"data_store_id": w.store, "name": "mariages"}
+        ),
+        "register_dataset",
+        "Dataset",
     ),
     "update_dataset": Call(
         lambda s, a, w: stores.update_dataset(s, a, w.dataset, {"sensitivity": "RESTRICTED"}),
-        "update_dataset", "Dataset", True, ("sensitivity", None, "RESTRICTED"),
+        "update_dataset",
+        "Dataset",
+        True,
+        ("sensitivity", None, "RESTRICTED"),
     ),
     "register_ai_system": Call(
-        lambda s, a, w: ai_register.register_ai_system(s, a, {"name": "Aide à l'instruction", "risk_class": "HIGH"}),
-        "register_ai_system", "AISystem",
+        lambda s, a, w: ai_register.register_ai_system(
+            s, a, {"name": "Aide à l'instruction", "risk_class": "HIGH"}
+        ),
+        "register_ai_system",
+        "AISystem",
     ),
     "update_ai_system": Call(
         lambda s, a, w: ai_register.update_ai_system(s, a, w.ai, {"status": "PILOT"}),
-        "update_ai_system", "AISystem", True, ("status", "PLANNED", "PILOT"),
+        "update_ai_system",
+        "AISystem",
+        True,
+        ("status", "PLANNED", "PILOT"),
     ),
     "link_ai_system_dataset": Call(
         lambda s, a, w: ai_register.link_ai_system_dataset(
             s, a, {"ai_system_id": w.ai2, "dataset_id": w.dataset, "usage": "RETRIEVAL"}
         ),
-        "link_ai_system_dataset", "AISystemDataset",
+        "link_ai_system_dataset",
+        "AISystemDataset",
     ),
     "unlink_ai_system_dataset": Call(
         lambda s, a, w: ai_register.unlink_ai_system_dataset(
             s, a, {"ai_system_id": w.ai, "dataset_id": w.dataset, "usage": "TRAINING"}
         ),
-        "unlink_ai_system_dataset", "AISystemDataset",
+        "unlink_ai_system_dataset",
+        "AISystemDataset",
     ),
     "create_policy": Call(
         lambda s, a, w: ai_register.create_policy(
-            s, a, {"kind": "SECURITY", "framework": "PSSIE", "control_ref": "HEB-1", "title": "Hébergement"}
+            s,
+            a,
+            {
+                "kind": "SECURITY",
+                "framework": "PSSIE",
+                "control_ref": "HEB-1",
+                "title": "Hébergement",
+            },
         ),
-        "create_policy", "Policy",
+        "create_policy",
+        "Policy",
     ),
     "link_ai_system_policy (new)": Call(
         lambda s, a, w: ai_register.link_ai_system_policy(
             s, a, {"ai_system_id": w.ai, "policy_id": _new_policy(s), "status": "NON_COMPLIANT"}
         ),
-        "link_ai_system_policy", "AISystemPolicy",
+        "link_ai_system_policy",
+        "AISystemPolicy",
     ),
     "link_ai_system_policy (again)": Call(
         lambda s, a, w: ai_register.link_ai_system_policy(
             s, a, {"ai_system_id": w.ai, "policy_id": w.policy, "status": "NON_COMPLIANT"}
         ),
-        "link_ai_system_policy", "AISystemPolicy", True, ("status", "COMPLIANT", "NON_COMPLIANT"),
+        "link_ai_system_policy",
+        "AISystemPolicy",
+        True,
+        ("status", "COMPLIANT", "NON_COMPLIANT"),
     ),
     "create_processing_activity": Call(
         lambda s, a, w: ai_register.create_processing_activity(
-            s, a, {"name": "Paie", "legal_basis": "LEGAL_OBLIGATION", "transfers": [{"country": "us", "mechanism": "SCC"}]}
+            s,
+            a,
+            {
+                "name": "Paie",
+                "legal_basis": "LEGAL_OBLIGATION",
+                "transfers": [{"country": "us", "mechanism": "SCC"}],
+            },
         ),
-        "create_processing_activity", "ProcessingActivity",
+        "create_processing_activity",
+        "ProcessingActivity",
     ),
     "link_processing_activity": Call(
         lambda s, a, w: ai_register.link_processing_activity(
             s, a, {"processing_activity_id": w.activity, "dataset_id": w.dataset2}
         ),
-        "link_processing_activity", "ProcessingActivity", True,
+        "link_processing_activity",
+        "ProcessingActivity",
+        True,
     ),
     "record_assessment": Call(
         lambda s, a, w: ai_register.record_assessment(
             s, a, {"kind": "SECURITY_HOMOLOGATION", "status": "PLANNED", "ai_system_id": w.ai2}
         ),
-        "record_assessment", "Assessment",
+        "record_assessment",
+        "Assessment",
     ),
-    "review_finding": Call(_review, "review_finding", "Finding", True, ("status", "SUGGESTED", "REJECTED")),
+    "review_finding": Call(
+        _review, "review_finding", "Finding", True, ("status", "SUGGESTED", "REJECTED")
+    ),
 }
 
 
@@ -527,7 +729,9 @@ def _new_policy(session: Session) -> int:
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
-def test_every_service_call_writes_one_audit_event(name: str, catalog: Catalog, world: World) -> None:
+def test_every_service_call_writes_one_audit_event(
+    name: str, catalog: Catalog, world: World
+) -> None:
     call = CALLS[name]
     with transaction(catalog.factory) as session:
         token, _ = tokens.create_token(session, A, "alice-token", "steward")
@@ -539,7 +743,11 @@ def test_every_service_call_writes_one_audit_event(name: str, catalog: Catalog, 
     new = _new_events(catalog, seen)
     assert len(new) == 1, [e.action for e in new]
     (event,) = new
-    assert (event.actor, event.action, event.entity_type) == ("token:alice-token", call.action, call.entity_type)
+    assert (event.actor, event.action, event.entity_type) == (
+        "token:alice-token",
+        call.action,
+        call.entity_type,
+    )
     assert event.token_id == token.id
     assert event.at is not None and event.at.tzinfo is not None
     if entity_id is not None:
@@ -565,7 +773,10 @@ def test_every_service_call_writes_one_audit_event(name: str, catalog: Catalog, 
     if name == "link_processing_activity":
         linked = [world.dataset, world.other_dataset]
         assert event.before == {"datasets": linked, "ai_systems": [world.ai, world.ai2]}
-        assert event.after == {"datasets": [*linked, world.dataset2], "ai_systems": [world.ai, world.ai2]}
+        assert event.after == {
+            "datasets": [*linked, world.dataset2],
+            "ai_systems": [world.ai, world.ai2],
+        }
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
@@ -586,40 +797,95 @@ def test_change_and_event_roll_back_together(name: str, catalog: Catalog, world:
             assert session.get(Dataset, world.dataset).sensitivity is None
 
 
-def test_a_call_failing_half_way_leaves_neither_change_nor_event(catalog: Catalog, world: World) -> None:
+def test_a_call_failing_half_way_leaves_neither_change_nor_event(
+    catalog: Catalog, world: World
+) -> None:
     # link_processing_activity appends the dataset, then finds the AI system missing.
     before = _counts(catalog)
     with pytest.raises(NotFound) as caught, transaction(catalog.factory) as session:
         ai_register.link_processing_activity(
-            session, A, {"processing_activity_id": world.activity, "dataset_id": world.dataset2, "ai_system_id": 99999}
+            session,
+            A,
+            {
+                "processing_activity_id": world.activity,
+                "dataset_id": world.dataset2,
+                "ai_system_id": 99999,
+            },
         )
     assert caught.value.field == "aiSystemId"
     assert _counts(catalog) == before
     with catalog.factory() as session:
-        linked = session.execute(
-            select(processing_activity_dataset.c.dataset_id).where(
-                processing_activity_dataset.c.processing_activity_id == world.activity
+        linked = (
+            session.execute(
+                select(processing_activity_dataset.c.dataset_id).where(
+                    processing_activity_dataset.c.processing_activity_id == world.activity
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
     assert sorted(linked) == sorted([world.dataset, world.other_dataset])
 
 
 @pytest.mark.parametrize(
     ("call", "field"),
     [
-        (lambda s, w: findings.review_finding(s, A, {"finding_id": w.finding, "decision": "SUGGESTED"}), "decision"),
-        (lambda s, w: findings.review_finding(s, A, {"finding_id": 99999, "decision": "CONFIRMED"}), "findingId"),
+        (
+            lambda s, w: findings.review_finding(
+                s, A, {"finding_id": w.finding, "decision": "SUGGESTED"}
+            ),
+            "decision",
+        ),
+        (
+            lambda s, w: findings.review_finding(
+                s, A, {"finding_id": 99999, "decision": "CONFIRMED"}
+            ),
+            "findingId",
+        ),
         (lambda s, w: ai_register.update_ai_system(s, A, w.ai, {"status": None}), "status"),
-        (lambda s, w: stores.update_dataset(s, A, w.dataset, {"open_data_access": None}), "openDataAccess"),
-        (lambda s, w: stores.register_dataset(s, A, {"data_store_id": 99999, "name": "x"}), "dataStoreId"),
-        (lambda s, w: stores.register_data_store(s, A, {"name": "x", "url": "ftp://host/x"}), "url"),
-        (lambda s, w: stores.register_data_store(s, A, {"name": "x", "url": "sqlite:///x.db", "scan_schedule": "tous les jours"}), "scan_schedule"),
-        (lambda s, w: stores.create_organisation(s, A, {"name": "x", "country": "France"}), "country"),
-        (lambda s, w: stores.create_organisation(s, A, {"name": "x", "siren": "123456789"}), "siren"),
+        (
+            lambda s, w: stores.update_dataset(s, A, w.dataset, {"open_data_access": None}),
+            "openDataAccess",
+        ),
+        (
+            lambda s, w: stores.register_dataset(s, A, {"data_store_id": 99999, "name": "x"}),
+            "dataStoreId",
+        ),
+        (
+            lambda s, w: stores.register_data_store(s, A, {"name": "x", "url": "ftp://host/x"}),
+            "url",
+        ),
+        (
+            lambda s, w: stores.register_data_store(
+                s, A, {"name": "x", "url": "sqlite:///x.db", "scan_schedule": "tous les jours"}
+            ),
+            "scan_schedule",
+        ),
+        (
+            lambda s, w: stores.create_organisation(s, A, {"name": "x", "country": "France"}),
+            "country",
+        ),
+        (
+            lambda s, w: stores.create_organisation(s, A, {"name": "x", "siren": "123456789"}),
+            "siren",
+        ),
         (lambda s, w: stores.create_organisation(s, A, {"name": "x", "colour": "blue"}), "colour"),
-        (lambda s, w: ai_register.record_assessment(s, A, {"kind": "DPIA", "status": "PLANNED"}), "aiSystemId"),
-        (lambda s, w: ai_register.link_processing_activity(s, A, {"processing_activity_id": w.activity}), "datasetId"),
-        (lambda s, w: ai_register.unlink_ai_system_dataset(s, A, {"ai_system_id": w.ai2, "dataset_id": w.dataset, "usage": "OUTPUT"}), "usage"),
+        (
+            lambda s, w: ai_register.record_assessment(s, A, {"kind": "DPIA", "status": "PLANNED"}),
+            "aiSystemId",
+        ),
+        (
+            lambda s, w: ai_register.link_processing_activity(
+                s, A, {"processing_activity_id": w.activity}
+            ),
+            "datasetId",
+        ),
+        (
+            lambda s, w: ai_register.unlink_ai_system_dataset(
+                s, A, {"ai_system_id": w.ai2, "dataset_id": w.dataset, "usage": "OUTPUT"}
+            ),
+            "usage",
+        ),
         (lambda s, w: tokens.create_token(s, A, "x", "superuser"), "role"),
         (lambda s, w: tokens.revoke_token(s, A, "nobody"), "name"),
     ],
@@ -645,13 +911,15 @@ def test_linking_twice_is_harmless(catalog: Catalog, world: World) -> None:
         )
     assert link.id is not None
     after = _counts(catalog)
-    # no new link row; the processing-activity link is re-audited (before == after) but not duplicated
+    # no new link row (linking a processing activity again is audited, but not duplicated)
     assert after["ai_system_dataset"] == before["ai_system_dataset"]
     assert after["processing_activity_dataset"] == before["processing_activity_dataset"]
 
 
 @pytest.mark.parametrize("role", [Role.SECURITY, Role.SCANNER, Role.AUDITOR])
-def test_roles_without_register_permission_are_refused_by_the_services(role: Role, catalog: Catalog, world: World) -> None:
+def test_roles_without_register_permission_are_refused_by_the_services(
+    role: Role, catalog: Catalog, world: World
+) -> None:
     actor = Actor(name=f"someone-{role.value}", role=role)
     before = _counts(catalog)
     for call in CALLS.values():
