@@ -72,6 +72,8 @@ _DATE_SHAPES = (
     (re.compile(r"(\d{2})-(\d{2})-(\d{4})"), (3, 2, 1)),
     (re.compile(r"(\d{4})(\d{2})(\d{2})"), (1, 2, 3)),
 )
+_SENTENCE = re.compile(r"[a-zà-öø-ÿ0-9)»][.!?…]$")
+_MIN_SENTENCE_SHARE = 0.6
 _PROBE = 32  # distinct values after which validators without any hit are dropped
 _MAX_IDENTIFIER_LENGTH = 80  # no identifier checked here is longer (e-mails aside, rare)
 
@@ -227,7 +229,16 @@ class Classifier:
             findings.append(decided)
             return findings, None
         words = sum(len(v.split()) for v in column.values) / len(column.values)
-        if words >= self.config.free_text.min_average_words:
+        if words >= self.config.free_text.min_average_words or _mostly_sentences(column.values):
+            # A full postal address ("Appartement 12, 4 bis avenue du Général de Gaulle,
+            # 45000 Orléans") is as long as a sentence: with a name prior, the shape of
+            # the values decides first, or an address column would only get a PERSON
+            # suggestion for "Général de Gaulle" (measured: bench/quality.py).
+            if column.priors.keys() & {"PERSON", "LOCATION"}:
+                decided = self._names_and_places(column)
+                if decided:
+                    findings.append(decided)
+                    return findings, None
             if not self.use_ner:
                 return findings, None
             limit = self.config.free_text.max_values_analysed
@@ -539,6 +550,15 @@ def _noisy_or(a: float, b: float) -> float:
 def _is_name_shaped(value: str) -> bool:
     letters = sum(c.isalpha() for c in value)
     return letters >= 2 and bool(_NAME_SHAPE.fullmatch(value))
+
+
+def _mostly_sentences(values: Sequence[str]) -> bool:
+    """Short notes ("Dossier clos.", "RDV pris avec Mme Durand le 03/02/2025.") are free
+    text even when they average fewer words than ``free_text.min_average_words``: most
+    values are sentences of three or more words ending with a full stop after a
+    lower-case letter or a digit ("Durand SARL" or "Dupont S.A." are not)."""
+    sentences = sum(1 for v in values if _SENTENCE.search(v) and len(v.split()) >= 3)
+    return sentences >= _MIN_SENTENCE_SHARE * len(values)
 
 
 def _is_full_name(span: str) -> bool:
