@@ -241,8 +241,6 @@ ClassifyAISystemInput = s.input_type(
         )
     },
 )
-# The regulation writes "Annex III": keep its capitals in the API name.
-ClassifyAISystemInput._meta.fields["annex_iii_point"].name = "annexIIIPoint"
 
 
 def _plain(value: Any) -> Any:

@@ -34,6 +34,8 @@ from graphql import (
 )
 from registre.catalog.errors import DomainError
 
+from .scalars import gql_path
+
 log = logging.getLogger("registre.api")
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -77,11 +79,6 @@ def params_from_mapping(data: Any) -> GraphQLParams:
     return GraphQLParams(query, variables, operation_name or None)
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def format_error(error: GraphQLError) -> dict[str, Any]:
     """A client-safe error: domain errors keep their message, the rest get a reference."""
     original = error.original_error
@@ -91,7 +88,7 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     if isinstance(original, DomainError):
         field = original.field
         if field and not field.startswith("input."):
-            field = "input." + ".".join(_camel(part) for part in field.split("."))
+            field = "input." + gql_path(field)
         formatted["message"] = f"{field}: {original.message}" if field else original.message
         formatted["extensions"] = {"code": original.code} | ({"field": field} if field else {})
         return formatted

@@ -10,14 +10,16 @@ from collections.abc import Callable
 from typing import Any
 
 import graphene
+from graphql import GraphQLError
 from pydantic import BaseModel
 
 from registre.catalog import ai_register, findings, stores
 from registre.catalog import inputs as ci
+from registre.catalog.errors import DomainError
 
 from . import types as t
 from .ids import decode_id
-from .scalars import input_type
+from .scalars import gql_name, input_type
 
 Info = Any
 
@@ -36,11 +38,6 @@ ID_TYPES = {
 }
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
@@ -55,7 +52,7 @@ def _decode_ids(data: dict[str, Any], id_type: str | None) -> dict[str, Any]:
             continue
         type_name = id_type if key == "id" else ID_TYPES.get(key)
         if type_name:
-            data[key] = decode_id(value, type_name, f"input.{_camel(key)}")
+            data[key] = decode_id(value, type_name, f"input.{gql_name(key)}")
     return data
 
 
@@ -237,6 +234,12 @@ class ScanDataStorePayload(graphene.Mutation):
         try:
             run = start_scan(ctx.session, ctx.actor, store_id)
             ctx.session.commit()
+        except DomainError as exc:
+            ctx.session.rollback()
+            # `id` is an argument here, not a field of an input object
+            extensions = {"code": exc.code} | ({"field": "id"} if exc.field else {})
+            prefix = "id: " if exc.field else ""
+            raise GraphQLError(f"{prefix}{exc.message}", extensions=extensions) from None
         except BaseException:
             ctx.session.rollback()
             raise

@@ -13,6 +13,7 @@ import typing
 from typing import Any, get_args, get_origin
 
 import graphene
+from graphene.utils.str_converters import to_camel_case
 from pydantic import BaseModel
 
 from registre.catalog import enums as catalog_enums
@@ -48,6 +49,20 @@ PolicyLinkStatus = gql_enum(catalog_enums.PolicyLinkStatus)
 LegalBasis = gql_enum(catalog_enums.LegalBasis)
 Wp248Criterion = gql_enum(catalog_enums.Wp248Criterion)
 Role = gql_enum(catalog_enums.Role)
+
+#: where graphene's automatic camelCase reads badly ("annexIiiPoint")
+GQL_NAMES = {"annex_iii_point": "annexIIIPoint"}
+
+
+def gql_name(name: str) -> str:
+    """The GraphQL name of a Python (snake_case) field name."""
+    return GQL_NAMES.get(name) or to_camel_case(name)
+
+
+def gql_path(path: str) -> str:
+    """``input.annex_iii_point`` -> ``input.annexIIIPoint``."""
+    return ".".join(gql_name(part) for part in path.split("."))
+
 
 _SCALARS: dict[Any, type[graphene.Scalar]] = {
     str: graphene.String,
@@ -89,7 +104,9 @@ def input_type(
     for field_name, info in model.model_fields.items():
         is_id = field_name.endswith("_id")
         gtype = _graphene_type(info.annotation, is_id=is_id)
-        kwargs = {"description": info.description} if info.description else {}
+        kwargs: dict[str, Any] = {"description": info.description} if info.description else {}
+        if field_name in GQL_NAMES:
+            kwargs["name"] = GQL_NAMES[field_name]
         attrs[field_name] = graphene.InputField(
             graphene.NonNull(gtype) if info.is_required() else gtype, **kwargs
         )

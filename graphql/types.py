@@ -386,7 +386,7 @@ class AISystem(EntityNode):
     status = graphene.Field(s.AISystemStatus, required=True)
     owner = graphene.String()
     risk_class = graphene.Field(s.RiskClass)
-    annex_iii_point = graphene.String()
+    annex_iii_point = graphene.String(name="annexIIIPoint")
     art_6_3_claim = graphene.Boolean(required=True)
     profiling = graphene.Boolean(required=True)
     art_50_triggers = graphene.List(graphene.NonNull(s.Art50Trigger), required=True)

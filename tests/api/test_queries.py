@@ -783,11 +783,11 @@ def _bad_cases(ids: Ids) -> list[tuple[str, str, dict[str, Any], str]]:
         ("negative rows",
          _m("registerDataset", 'dataStoreId: $s, name: "x", estimatedRows: -1', "$s: ID!"),
          {"s": ids.gid("store", "rh")}, "input.estimatedRows"),
-        ("annex III point", _m("registerAISystem", 'name: "x", annexIiiPoint: "9(z)"'),
-         {}, "input.annexIiiPoint"),
-        # (the argument is `id`, not an input object: "input.id" is a known wart, reported)
+        ("annex III point", _m("registerAISystem", 'name: "x", annexIIIPoint: "9(z)"'),
+         {}, "input.annexIIIPoint"),
+        # the argument is `id`, not an input object
         ("scan of an unknown store", "mutation M($s: ID!) { scanDataStore(id: $s) { __typename } }",
-         {"s": missing}, "input.id"),
+         {"s": missing}, "id"),
     ]  # fmt: skip
 
 
