@@ -10,9 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 import graphene
-from graphql import GraphQLError
 from pydantic import BaseModel
 
+from graphql import GraphQLError
 from registre.catalog import ai_register, findings, stores
 from registre.catalog import inputs as ci
 from registre.catalog.errors import DomainError

@@ -6,10 +6,10 @@ from typing import Any
 
 import graphene
 from graphene import relay
-from graphql import GraphQLError
 from graphql_relay import from_global_id
 from sqlalchemy import Select, exists, or_, select
 
+from graphql import GraphQLError
 from registre.catalog import models
 from registre.catalog.findings import counts_as_personal_sql
 
@@ -85,7 +85,9 @@ def datasets_statement(flt: dict[str, Any] | None) -> Select[Any]:
 
 def ai_systems_statement(flt: dict[str, Any] | None) -> Select[Any]:
     flt = flt or {}
-    stmt = _search(select(models.AISystem), flt.get("search"), models.AISystem.name, models.AISystem.purpose)
+    stmt = _search(
+        select(models.AISystem), flt.get("search"), models.AISystem.name, models.AISystem.purpose
+    )
     if flt.get("status") is not None:
         stmt = stmt.where(models.AISystem.status == flt["status"])
     if flt.get("risk_class") is not None:
@@ -93,9 +95,13 @@ def ai_systems_statement(flt: dict[str, Any] | None) -> Select[Any]:
     return stmt
 
 
-def _list_field(node: type[graphene.ObjectType], model: Any, description: str, **filters: Any) -> tuple[Any, Any]:
+def _list_field(
+    node: type[graphene.ObjectType], model: Any, description: str, **filters: Any
+) -> tuple[Any, Any]:
     connection = connection_type(node)
-    field = graphene.Field(graphene.NonNull(connection), description=description, **page_args(), **filters)
+    field = graphene.Field(
+        graphene.NonNull(connection), description=description, **page_args(), **filters
+    )
 
     def resolve(root: Any, info: Info, first: int = 20, after: str | None = None) -> Any:
         return paginate(info, select(model), model, first, after)
@@ -103,13 +109,21 @@ def _list_field(node: type[graphene.ObjectType], model: Any, description: str, *
     return field, resolve
 
 
-_org_field, _resolve_orgs = _list_field(t.Organisation, models.Organisation, "Organisations: bodies, providers, hosts.")
-_store_field, _resolve_stores = _list_field(t.DataStore, models.DataStore, "Registered data stores.")
-_policy_field, _resolve_policies = _list_field(t.Policy, models.Policy, "Governance and security policies.")
+_org_field, _resolve_orgs = _list_field(
+    t.Organisation, models.Organisation, "Organisations: bodies, providers, hosts."
+)
+_store_field, _resolve_stores = _list_field(
+    t.DataStore, models.DataStore, "Registered data stores."
+)
+_policy_field, _resolve_policies = _list_field(
+    t.Policy, models.Policy, "Governance and security policies."
+)
 _pa_field, _resolve_pas = _list_field(
     t.ProcessingActivity, models.ProcessingActivity, "The GDPR Art. 30 record."
 )
-_assess_field, _resolve_assessments = _list_field(t.Assessment, models.Assessment, "DPIA, FRIA, homologations.")
+_assess_field, _resolve_assessments = _list_field(
+    t.Assessment, models.Assessment, "DPIA, FRIA, homologations."
+)
 
 DatasetConnection = connection_type(t.Dataset)
 AISystemConnection = connection_type(t.AISystem)
@@ -182,7 +196,11 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_datasets(
-        root: Any, info: Info, filter: dict[str, Any] | None = None, first: int = 20, after: str | None = None  # noqa: A002
+        root: Any,
+        info: Info,
+        filter: dict[str, Any] | None = None,
+        first: int = 20,
+        after: str | None = None,  # noqa: A002
     ) -> Any:
         return paginate(info, datasets_statement(filter), models.Dataset, first, after)
 
@@ -192,7 +210,11 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_ai_systems(
-        root: Any, info: Info, filter: dict[str, Any] | None = None, first: int = 20, after: str | None = None  # noqa: A002
+        root: Any,
+        info: Info,
+        filter: dict[str, Any] | None = None,
+        first: int = 20,
+        after: str | None = None,  # noqa: A002
     ) -> Any:
         return paginate(info, ai_systems_statement(filter), models.AISystem, first, after)
 
@@ -202,7 +224,11 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_audit_events(
-        root: Any, info: Info, filter: dict[str, Any] | None = None, first: int = 20, after: str | None = None  # noqa: A002
+        root: Any,
+        info: Info,
+        filter: dict[str, Any] | None = None,
+        first: int = 20,
+        after: str | None = None,  # noqa: A002
     ) -> Any:
         stmt = select(models.AuditEvent)
         for key in ("entity_type", "actor", "action"):

@@ -103,7 +103,7 @@ class DataStore(EntityNode):
 
 @entity(models.Finding)
 class Finding(EntityNode):
-    """Scanner evidence on a field. Evidence (masked example, reasons) needs the read_evidence right."""
+    """Scanner evidence on a field; its evidence (example, reasons) needs read_evidence."""
 
     class Meta:
         interfaces = (relay.Node,)
@@ -206,7 +206,9 @@ class Dataset(EntityNode):
     contains_personal_data = graphene.Boolean(required=True)
     ai_systems = graphene.List(graphene.NonNull(lambda: AISystem), required=True)
     ai_system_usages = graphene.List(graphene.NonNull(AISystemUsage), required=True)
-    processing_activities = graphene.List(graphene.NonNull(lambda: ProcessingActivity), required=True)
+    processing_activities = graphene.List(
+        graphene.NonNull(lambda: ProcessingActivity), required=True
+    )
 
     @staticmethod
     def resolve_removed(root: models.Dataset, info: Info) -> bool:
@@ -311,7 +313,9 @@ class Assessment(EntityNode):
 
     @staticmethod
     def resolve_ai_system(root: models.Assessment, info: Info) -> Any:
-        return None if root.ai_system_id is None else _loaders(info).ai_system.load(root.ai_system_id)
+        return (
+            None if root.ai_system_id is None else _loaders(info).ai_system.load(root.ai_system_id)
+        )
 
     @staticmethod
     def resolve_processing_activity(root: models.Assessment, info: Info) -> Any:
@@ -352,7 +356,11 @@ class ProcessingActivity(EntityNode):
 
     @staticmethod
     def resolve_controller(root: models.ProcessingActivity, info: Info) -> Any:
-        return None if root.controller_id is None else _loaders(info).organisation.load(root.controller_id)
+        return (
+            None
+            if root.controller_id is None
+            else _loaders(info).organisation.load(root.controller_id)
+        )
 
     @staticmethod
     def resolve_transfers(root: models.ProcessingActivity, info: Info) -> list[Any]:
@@ -422,7 +430,9 @@ class AISystem(EntityNode):
 
     @staticmethod
     def resolve_provider(root: models.AISystem, info: Info) -> Any:
-        return None if root.provider_id is None else _loaders(info).organisation.load(root.provider_id)
+        return (
+            None if root.provider_id is None else _loaders(info).organisation.load(root.provider_id)
+        )
 
     @staticmethod
     def resolve_hosting_organisation(root: models.AISystem, info: Info) -> Any:
@@ -467,7 +477,9 @@ class ScanRun(EntityNode):
     findings_gone = graphene.Int(required=True)
     sample_size = graphene.Int()
     errors = graphene.List(graphene.NonNull(lambda: ScanError), required=True)
-    drift = graphene.JSONString(required=True, description="New, dropped and retyped columns and tables.")
+    drift = graphene.JSONString(
+        required=True, description="New, dropped and retyped columns and tables."
+    )
     scanner_version = graphene.String()
 
     @staticmethod
@@ -482,7 +494,9 @@ class ScanRun(EntityNode):
 
     @staticmethod
     def resolve_errors(root: models.ScanRun, info: Info) -> list[Any]:
-        return [ScanError(dataset=e.get("dataset"), message=e.get("message", "")) for e in root.errors]
+        return [
+            ScanError(dataset=e.get("dataset"), message=e.get("message", "")) for e in root.errors
+        ]
 
 
 class ScanError(graphene.ObjectType):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from graphql import parse, validate
 from typer.main import get_command
 
+from graphql import parse, validate
 from registre.cli import app
 from registre.config.settings import Settings
 from registre.graphql.schema import schema

@@ -25,7 +25,11 @@ def test_graphene_imports_with_repo_root_first_on_sys_path() -> None:
         "import registre.graphql.schema as s; print(type(s.schema.graphql_schema).__name__)"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, cwd=ROOT, check=False
+        [sys.executable, "-c", code, str(ROOT)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "GraphQLSchema"

@@ -88,7 +88,10 @@ def test_token_create_prints_it_once_and_stores_a_hash(catalog_url: str) -> None
     code, out = run("token", "create", "--name", "x", "--role", "boss")
     assert code != 0
     assert run("token", "revoke", "rssi")[0] == 0
-    assert client.post("/graphql", json={"query": "{ me { role } }"}, headers=headers).status_code == 401
+    assert (
+        client.post("/graphql", json={"query": "{ me { role } }"}, headers=headers).status_code
+        == 401
+    )
     code, out = run("token", "list")
     assert "rssi" in out and token not in out
 
@@ -133,12 +136,25 @@ def test_import_csv_layout(catalog_url: str, tmp_path: Path) -> None:
     _write_csv(
         path,
         [
-            {"name": "Tri du courrier", "status": "IN_PRODUCTION", "risk_class": "MINIMAL",
-             "provider": "Éditeur SAS", "hosting_country": "fr", "individual_decisions": "non",
-             "external_ref": "csv:1"},
-            {"name": "Aide à l'instruction RSA", "status": "PILOT", "risk_class": "HIGH",
-             "annex_iii_point": "5(a)", "provider": "Éditeur SAS", "hosting_country": "FR",
-             "individual_decisions": "oui", "external_ref": "csv:2"},
+            {
+                "name": "Tri du courrier",
+                "status": "IN_PRODUCTION",
+                "risk_class": "MINIMAL",
+                "provider": "Éditeur SAS",
+                "hosting_country": "fr",
+                "individual_decisions": "non",
+                "external_ref": "csv:1",
+            },
+            {
+                "name": "Aide à l'instruction RSA",
+                "status": "PILOT",
+                "risk_class": "HIGH",
+                "annex_iii_point": "5(a)",
+                "provider": "Éditeur SAS",
+                "hosting_country": "FR",
+                "individual_decisions": "oui",
+                "external_ref": "csv:2",
+            },
         ],
     )
     code, out = run("import", "ai-systems", str(path))
@@ -177,11 +193,15 @@ def test_demo_builds_registers_and_prints_token(catalog_url: str, tmp_path: Path
     code, out = run("demo", "--no-serve", "--dir", str(tmp_path / "demo"))
     assert code == 0, out
     assert (tmp_path / "demo" / "valbourg.sqlite").exists()
-    token = next(line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("Bearer token"))
+    token = next(
+        line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("Bearer token")
+    )
     engine = make_engine(catalog_url)
     client = TestClient(create_app(Settings(database_url=catalog_url), engine=engine))
     query = "{ aiSystems { totalCount } dataStores { edges { node { name kind } } } }"
-    body = client.post("/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token}"}).json()
+    body = client.post(
+        "/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token}"}
+    ).json()
     assert body["data"]["aiSystems"]["totalCount"] == 3
     assert body["data"]["dataStores"]["edges"][0]["node"]["kind"] == "SQLITE"
     # a second run reuses the catalog and the city database, and prints a new token

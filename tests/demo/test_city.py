@@ -10,10 +10,11 @@ from pathlib import Path
 
 import phonenumbers
 import pytest
-from registre.catalog.errors import InvalidInput
-from registre.demo.city import GROUND_TRUTH, TABLE_SIZES, CityStats, build_city_database
 from stdnum import iban, luhn
 from stdnum.fr import nir, siret
+
+from registre.catalog.errors import InvalidInput
+from registre.demo.city import GROUND_TRUTH, TABLE_SIZES, CityStats, build_city_database
 
 KNOWN_ENTITY_TYPES = {
     "FR_NIR", "FR_SIRET", "IBAN_CODE", "EMAIL_ADDRESS", "PHONE_NUMBER", "PERSON", "LOCATION",

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 from faker import Faker
+from stdnum import luhn
+from stdnum.fr import nif, nir
+
 from registre.scanners.classifier import Classifier, classify_table, type_family
 from registre.scanners.detection_config import (
     DEFAULT_CONFIG_RESOURCE,
@@ -18,8 +21,6 @@ from registre.scanners.detection_config import (
     normalize_column_name,
 )
 from registre.scanners.types import ColumnFinding, SampledColumn, ScanError
-from stdnum import luhn
-from stdnum.fr import nif, nir
 
 ROWS = 200
 REAL_CITIES = [

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 import pytest
+
 from registre.scanners.connectors_registry import connector_for
 from registre.scanners.files import FileConnector, sniff_csv
 from registre.scanners.types import ColumnInfo, ScanError, TableInfo

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
+
 from registre.scanners.connectors_registry import connector_for
 from registre.scanners.mysql import MysqlConnector, quote
 from registre.scanners.types import ColumnInfo, ScanError, TableInfo

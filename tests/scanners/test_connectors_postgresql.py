@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+
 from registre.scanners.connectors_registry import connector_for
 from registre.scanners.postgresql import PostgresqlConnector
 from registre.scanners.types import ColumnInfo, ScanError, TableInfo

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from registre.scanners.connectors_registry import (
     MAX_TEXT_CHARS,
     REGISTRY,

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from registre.scanners.connectors_registry import connector_for
 from registre.scanners.sqlite import SqliteConnector, quote
 from registre.scanners.types import ColumnInfo, ScanError, TableInfo

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from faker import Faker
+
 from registre.scanners.masking import mask_value
 
 

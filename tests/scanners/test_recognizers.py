@@ -10,9 +10,10 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from registre.scanners import validators
 from stdnum import luhn
 from stdnum.fr import nif, nir
+
+from registre.scanners import validators
 
 
 def _nir(base13: str) -> str:
