@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from registre.catalog import ai_register, stores
 from registre.catalog.access import Actor
-from registre.catalog.models import DataStore
+from registre.catalog.models import DataStore, Policy
+from registre.catalog.policy_packs import load_pack
 from registre.catalog.tokens import create_token
 
 from .city import CITY_NAME, TABLE_SIZES
@@ -24,50 +25,29 @@ from .city import CITY_NAME, TABLE_SIZES
 STORE_NAME = "valbourg-si"
 
 ORGANISATIONS: list[dict[str, Any]] = [
-    {"name": CITY_NAME, "siren": "214501603", "is_public_body": True, "country": "FR"},
+    {
+        "name": CITY_NAME,
+        "siren": "214501603",
+        "is_public_body": True,
+        "country": "FR",
+        "headcount": 1200,
+        "dpo_contact": "dpo@valbourg.fr",
+    },
     {"name": "Nuage Souverain SAS", "country": "FR", "qualifications": ["SECNUMCLOUD"]},
     {"name": "Hyperscale Cloud Inc.", "country": "US", "non_eu_control": True},
     {"name": "Marchés Assistés SARL", "country": "FR"},
 ]
 
-POLICIES: list[dict[str, Any]] = [
-    {
-        "kind": "SECURITY",
-        "framework": "PSSIE",
-        "control_ref": "INT-HOMOLOG-SSI",
-        "title": "Homologuer tout système d'information avant sa mise en production",
-    },
-    {
-        "kind": "SECURITY",
-        "framework": "PSSIE",
-        "control_ref": "INT-REX-HB",
-        "title": "Héberger en France les données sensibles de l'administration",
-    },
-    {
-        "kind": "SECURITY",
-        "framework": "SECNUMCLOUD",
-        "control_ref": "SNC-3.2",
-        "title": "Recourir à une offre qualifiée SecNumCloud pour les données sensibles",
-    },
-    {
-        "kind": "GOVERNANCE",
-        "framework": "AI_ACT",
-        "control_ref": "Art. 50(1)",
-        "title": "Informer les personnes qu'elles interagissent avec un système d'IA",
-    },
-    {
-        "kind": "GOVERNANCE",
-        "framework": "ISO_IEC_42001",
-        "control_ref": "A.3.2",
-        "title": "Attribuer à chaque système d'IA un responsable nommé",
-    },
-    {
-        "kind": "GOVERNANCE",
-        "framework": "INTERNAL_CHARTER",
-        "control_ref": "CHARTE-IA-4",
-        "title": "Garder une décision humaine pour toute décision individuelle",
-    },
-]
+#: shipped policy packs the demo loads (config/policies/*.yaml)
+PACKS = ("pssie", "secnumcloud", "ai-act", "iso42001", "gdpr")
+
+CHARTER: dict[str, Any] = {
+    "kind": "GOVERNANCE",
+    "framework": "INTERNAL_CHARTER",
+    "control_ref": "CHARTE-IA-4",
+    "title": "Garder une décision humaine pour toute décision individuelle",
+    "owner": "Comité éthique et numérique de Valbourg",
+}
 
 
 def seed_catalog(session: Session, actor: Actor, city_db: Path) -> DataStore:
@@ -111,7 +91,15 @@ def seed_catalog(session: Session, actor: Actor, city_db: Path) -> DataStore:
         datasets["capteurs_trafic"].id,
         {"sensitivity": "PUBLIC", "open_data_access": "OPEN", "description": "Comptages routiers"},
     )
-    policies = [ai_register.create_policy(session, actor, p) for p in POLICIES]
+    stores.update_dataset(
+        session,
+        actor,
+        datasets["agents"].id,
+        {"sensitivity": "CONFIDENTIAL", "description": "Annuaire et paie des agents"},
+    )
+    for pack in PACKS:
+        load_pack(session, actor, pack)
+    charter = ai_register.create_policy(session, actor, CHARTER)
 
     procurement = ai_register.register_ai_system(
         session,
@@ -129,8 +117,10 @@ def seed_catalog(session: Session, actor: Actor, city_db: Path) -> DataStore:
             "deployer_service": "Direction de la commande publique",
             "owner": "Directrice de la commande publique",
             "automation_level": "DECISION_SUPPORT",
+            "technique": "GENERATIVE_AI",
             "human_oversight_owner": "Acheteur référent",
             "log_retention_days": 365,
+            "processor_contract_ref": "Marché n° 2025-VAL-0042, clauses RGPD (art. 28)",
         },
     )
     mobility = ai_register.register_ai_system(
@@ -146,6 +136,11 @@ def seed_catalog(session: Session, actor: Actor, city_db: Path) -> DataStore:
             "profiling": True,
             "individual_decisions": True,
             "automation_level": "DECISION_SUPPORT",
+            "technique": "MACHINE_LEARNING",
+            "decisions_per_year": 1200,
+            "legal_effect": True,
+            "human_review_path": "Recours gracieux auprès du CCAS, réexamen par un agent",
+            "go_live_date": dt.date(2026, 9, 1),
             "hosting_organisation_id": city.id,
             "hosting_country": "FR",
             "deployer_service": "Direction de la mobilité",
@@ -162,6 +157,7 @@ def seed_catalog(session: Session, actor: Actor, city_db: Path) -> DataStore:
             "status": "IN_PRODUCTION",
             "risk_class": "LIMITED",
             "art_50_triggers": ["INTERACTS_WITH_PERSONS", "GENERATES_CONTENT"],
+            "technique": "GENERATIVE_AI",
             "provider_id": hyperscale.id,
             "hosting_organisation_id": hyperscale.id,
             "hosting_country": "US",
@@ -185,19 +181,20 @@ def seed_catalog(session: Session, actor: Actor, city_db: Path) -> DataStore:
             actor,
             {"ai_system_id": system.id, "dataset_id": datasets[table].id, "usage": usage},
         )
-    by_ref = {p.control_ref: p for p in policies}
-    for system, ref, status in [
-        (procurement, "INT-HOMOLOG-SSI", "COMPLIANT"),
-        (procurement, "A.3.2", "COMPLIANT"),
-        (chatbot, "Art. 50(1)", "NON_COMPLIANT"),
-        (chatbot, "INT-REX-HB", "NON_COMPLIANT"),
-        (mobility, "CHARTE-IA-4", "COMPLIANT"),
-        (mobility, "A.3.2", "NON_COMPLIANT"),
+    by_ref = {(p.framework.value, p.control_ref): p for p in session.scalars(select(Policy))}
+    for system, framework, ref, status in [
+        (procurement, "PSSIE", "INT-HOMOLOG-SSI", "COMPLIANT"),
+        (procurement, "ISO_IEC_42001", "A.3.2", "COMPLIANT"),
+        (chatbot, "AI_ACT", "Art. 50", "NON_COMPLIANT"),
+        (chatbot, "PSSIE", "INT-REX-HB", "NON_COMPLIANT"),
+        (mobility, "INTERNAL_CHARTER", charter.control_ref, "COMPLIANT"),
+        (mobility, "ISO_IEC_42001", "A.3.2", "NON_COMPLIANT"),
     ]:
+        policy = by_ref[(framework, ref)]
         ai_register.link_ai_system_policy(
             session,
             actor,
-            {"ai_system_id": system.id, "policy_id": by_ref[ref].id, "status": status},
+            {"ai_system_id": system.id, "policy_id": policy.id, "status": status},
         )
     social = ai_register.create_processing_activity(
         session,

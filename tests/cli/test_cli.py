@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -204,6 +205,36 @@ def test_demo_builds_registers_and_prints_token(catalog_url: str, tmp_path: Path
     ).json()
     assert body["data"]["aiSystems"]["totalCount"] == 3
     assert body["data"]["dataStores"]["edges"][0]["node"]["kind"] == "SQLITE"
+    headers = {"Authorization": f"Bearer {token}"}
+    # the demo scanned its store: personal data is found, and shown masked only
+    assert "FR_NIR" in out and "IBAN_CODE" in out
+    with sqlite3.connect(tmp_path / "demo" / "valbourg.sqlite") as city:
+        raw = [v for (v,) in city.execute("SELECT nir FROM agents UNION SELECT iban FROM agents")]
+    assert raw and not [v for v in raw if v in out or v.replace(" ", "") in out]
+    gaps = client.post(
+        "/graphql",
+        json={"query": "{ complianceIssues(first: 100) { edges { node { rule subjectName } } } }"},
+        headers=headers,
+    ).json()["data"]["complianceIssues"]["edges"]
+    issues = {(e["node"]["rule"], e["node"]["subjectName"]) for e in gaps}
+    # real gaps, as the README says...
+    assert ("AIACT-27-FRIA", "Aide à la décision mobilité") in issues
+    assert ("SREN-31-HOSTING", "agents") in issues
+    assert ("PSSIE-HOMOLOGATION", "Agent conversationnel citoyen") in issues
+    # ...next to a system in order: homologated, owned, overseen
+    assert not {i for i in issues if i[1] == "Préparation des dossiers de marchés"}
+    exposed = client.post(
+        "/graphql",
+        json={
+            "query": "{ exposure(filter: {hostingOutsideEU: true}) "
+            "{ edges { node { dataset { qualifiedName } } } } }"
+        },
+        headers=headers,
+    ).json()["data"]["exposure"]["edges"]
+    assert {e["node"]["dataset"]["qualifiedName"] for e in exposed} == {
+        "agents",
+        "journaux_connexion",
+    }
     # a second run reuses the catalog and the city database, and prints a new token
     code, out2 = run("demo", "--no-serve", "--dir", str(tmp_path / "demo"))
     assert code == 0
