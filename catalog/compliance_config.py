@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from registre.config.loading import ConfigFileError, read_yaml
 
 from .errors import InvalidInput
 
@@ -84,30 +84,15 @@ class ComplianceConfig(BaseModel):
         return country.upper() in self.eu_eea_countries
 
 
-DEFAULT_CONFIG_RESOURCE = ("registre.config", "compliance.yaml")
-
-
 def load_compliance_config(path: str | Path | None = None) -> ComplianceConfig:
     """Read and validate a compliance config; ``None`` = the one shipped in ``config/``.
 
     Raises :class:`InvalidInput` naming the file and the problem when it is invalid.
     """
-    if path is None:
-        package, name = DEFAULT_CONFIG_RESOURCE
-        text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
-        where = f"{package}/{name}"
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-        where = str(path)
     try:
-        return ComplianceConfig.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise InvalidInput(f"invalid compliance config {where}: {problems}") from None
-    except yaml.YAMLError as exc:
-        raise InvalidInput(f"invalid compliance config {where}: {exc}") from None
+        return read_yaml(ComplianceConfig, path, "compliance.yaml")
+    except ConfigFileError as exc:
+        raise InvalidInput(f"invalid compliance config {exc}") from None
 
 
 @lru_cache(maxsize=1)

@@ -16,12 +16,13 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import Annotated, Any
+from typing import Annotated
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from registre.config.loading import ConfigFileError, parse_yaml
 
 from .access import Actor, Permission
 from .ai_models import Policy
@@ -137,18 +138,9 @@ def available_packs() -> list[str]:
 def parse_pack(text: str, where: str) -> PolicyPack:
     """Validate the YAML of a pack; InvalidInput names the file and the bad key."""
     try:
-        data: Any = yaml.safe_load(text)
-        return PolicyPack.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise InvalidInput(f"{where} is not valid YAML: {exc}", field="pack") from None
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise InvalidInput(
-            f"{where} is not a valid policy pack: {problems}", field="pack"
-        ) from None
+        return parse_yaml(PolicyPack, text, where)
+    except ConfigFileError as exc:
+        raise InvalidInput(f"not a valid policy pack: {exc}", field="pack") from None
 
 
 def read_pack(name: str) -> PolicyPack:

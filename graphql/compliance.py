@@ -7,8 +7,6 @@ pages over the computed list with an opaque offset cursor.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,7 +27,7 @@ from registre.catalog.service import get, validate
 from . import scalars as s
 from . import types as t
 from .ids import decode_id, to_global_id
-from .pagination import PageInfo
+from .pagination import PageInfo, decode_cursor, encode_cursor
 
 Info = Any
 
@@ -89,10 +87,10 @@ class IssuePage:
     """One page of the computed issue list; cursors are opaque offsets."""
 
     def __init__(self, issues: list[engine.ComplianceIssue], first: int, after: str | None) -> None:
-        start = _decode_cursor(after) + 1 if after else 0
+        start = decode_cursor(after, "issue", source="complianceIssues") + 1 if after else 0
         self.total_count = len(issues)
         self.edges = [
-            ComplianceIssueEdge(cursor=_encode_cursor(i), node=issues[i])
+            ComplianceIssueEdge(cursor=encode_cursor(i, "issue"), node=issues[i])
             for i in range(start, min(start + first, len(issues)))
         ]
         self.has_next_page = start + first < len(issues)
@@ -112,29 +110,6 @@ class ComplianceIssueConnection(graphene.ObjectType):
             "start_cursor": root.edges[0].cursor if root.edges else None,
             "end_cursor": root.edges[-1].cursor if root.edges else None,
         }
-
-
-_CURSOR_PREFIX = "issue:"
-
-
-def _encode_cursor(offset: int) -> str:
-    return base64.b64encode(f"{_CURSOR_PREFIX}{offset}".encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> int:
-    try:
-        text = base64.b64decode(cursor.encode(), validate=True).decode()
-        if not text.startswith(_CURSOR_PREFIX):
-            raise ValueError
-        offset = int(text[len(_CURSOR_PREFIX) :])
-        if offset < 0:
-            raise ValueError
-        return offset
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise GraphQLError(
-            f"after: '{cursor}' is not a cursor returned by complianceIssues",
-            extensions={"code": "INVALID_INPUT", "field": "after"},
-        ) from None
 
 
 class ComplianceIssueFilter(graphene.InputObjectType):

@@ -15,22 +15,26 @@ from sqlalchemy import Select, func, select
 
 from graphql import GraphQLError
 
-CURSOR_PREFIX = "cursor:"
+
+def encode_cursor(position: int, kind: str = "cursor") -> str:
+    """An opaque cursor for a row id (or, with another ``kind``, a position in a list)."""
+    return base64.b64encode(f"{kind}:{position}".encode()).decode()
 
 
-def encode_cursor(row_id: int) -> str:
-    return base64.b64encode(f"{CURSOR_PREFIX}{row_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> int:
+def decode_cursor(cursor: str, kind: str = "cursor", *, source: str = "this API") -> int:
+    """The position behind a cursor of ``kind``; a GraphQL error naming ``after`` otherwise."""
     try:
         text = base64.b64decode(cursor.encode(), validate=True).decode()
-        if not text.startswith(CURSOR_PREFIX):
+        prefix = f"{kind}:"
+        if not text.startswith(prefix):
             raise ValueError
-        return int(text[len(CURSOR_PREFIX) :])
+        position = int(text[len(prefix) :])
+        if position < 0:
+            raise ValueError
+        return position
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise GraphQLError(
-            f"after: '{cursor}' is not a cursor returned by this API",
+            f"after: '{cursor}' is not a cursor returned by {source}",
             extensions={"code": "INVALID_INPUT", "field": "after"},
         ) from None
 

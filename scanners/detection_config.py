@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from registre.config.loading import ConfigFileError, read_yaml
 
 from .types import ScanError
 
@@ -213,26 +213,15 @@ class DetectionConfig(_Strict):
         return self
 
 
-DEFAULT_CONFIG_RESOURCE = ("registre.config", "detection.yaml")
-
-
 def load_detection_config(path: str | Path | None = None) -> DetectionConfig:
     """Read and validate a detection config; ``None`` = the one shipped in ``config/``.
 
     Raises :class:`ScanError` with a readable message when the file is invalid.
     """
-    if path is None:
-        package, name = DEFAULT_CONFIG_RESOURCE
-        text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
-        where = f"{package}/{name}"
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-        where = str(path)
     try:
-        data = yaml.safe_load(text)
-        return DetectionConfig.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise ScanError(f"invalid detection config {where}: {exc}") from exc
+        return read_yaml(DetectionConfig, path, "detection.yaml")
+    except ConfigFileError as exc:
+        raise ScanError(f"invalid detection config {exc}") from None
 
 
 @lru_cache(maxsize=1)

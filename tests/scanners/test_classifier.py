@@ -16,7 +16,6 @@ from stdnum.fr import nif, nir
 
 from registre.scanners.classifier import Classifier, classify_table, type_family
 from registre.scanners.detection_config import (
-    DEFAULT_CONFIG_RESOURCE,
     load_detection_config,
     normalize_column_name,
 )
@@ -356,8 +355,8 @@ def test_column_name_normalisation(name: str, normalized: str) -> None:
 def _shipped_config() -> dict[str, object]:
     from importlib import resources
 
-    package, name = DEFAULT_CONFIG_RESOURCE
-    return yaml.safe_load(resources.files(package).joinpath(name).read_text(encoding="utf-8"))
+    shipped = resources.files("registre.config").joinpath("detection.yaml")
+    return yaml.safe_load(shipped.read_text(encoding="utf-8"))
 
 
 def test_config_refuses_unknown_keys(tmp_path: Path) -> None:
