@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import psycopg
 from psycopg import sql
+
 from registre.scanners.connectors_registry import connector_for
 
 ADMIN_URL = os.environ.get("REGISTRE_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -88,8 +88,12 @@ def is_email(value: str) -> bool:
     return offline_tld_extractor()(text.rpartition("@")[2]).suffix != ""
 
 
+#: metropolitan France first, then the overseas departments and collectivities
+FRENCH_PHONE_REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM")
+
+
 def is_phone_fr(value: str, allow_missing_trunk_zero: bool = False) -> bool:
-    """French phone number (region FR only), written with its 0 or +/00 prefix.
+    """French phone number (metropolitan or overseas), written with its 0 or +/00 prefix.
 
     A bare 9-digit number ("612345678", a phone stored as an integer) is a valid
     French number to phonenumbers, but so is almost every SIREN; it is accepted
@@ -105,11 +109,18 @@ def is_phone_fr(value: str, allow_missing_trunk_zero: bool = False) -> bool:
         text = "0" + digits
     if not 9 <= len(digits) <= 15:
         return False
-    try:
-        parsed = phonenumbers.parse(text, "FR")
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.is_valid_number(parsed)
+    # Overseas departments dial 0262..., 0590..., 0696... at home: the same national plan
+    # as FR for a French administration, but phonenumbers files them under their own region.
+    for region in FRENCH_PHONE_REGIONS:
+        try:
+            parsed = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            return False
+        if phonenumbers.is_valid_number(parsed):
+            return True
+        if text.startswith("+"):
+            return False  # an international number names its own country
+    return False
 
 
 def is_ip_address(value: str) -> bool:
