@@ -325,15 +325,15 @@ def scan_store(store_name: str, sample_size: int | None = None) -> int:
     engine = catalog_engine()
     factory = session_factory(engine)
     try:
-        with transaction(factory) as session:
-            store = session.scalar(select(DataStore).where(DataStore.name == store_name))
-            if store is None:
-                fail(f"no data store named '{store_name}'; see 'registre datastore list'")
-            run_id = start_scan(session, CLI_ACTOR, store.id).id
-        options = ScanOptions(
-            sample_size=sample_size or config.scan_sample_size,
-            timeout_s=config.scan_statement_timeout_s,
-        )
+        try:
+            with transaction(factory) as session:
+                store = session.scalar(select(DataStore).where(DataStore.name == store_name))
+                if store is None:
+                    fail(f"no data store named '{store_name}'; see 'registre datastore list'")
+                run_id = start_scan(session, CLI_ACTOR, store.id).id
+        except DomainError as exc:
+            fail(str(exc))
+        options = ScanOptions.from_settings(config, sample_size)
         err.print(f"scan {run_id} of {store_name}: loading the detectors...")
         with progress_bar() as bar:
             run = execute_scan(
@@ -421,11 +421,9 @@ def scheduler(
     config = settings()
     engine = catalog_engine()
     factory = session_factory(engine)
-    options = ScanOptions(
-        sample_size=config.scan_sample_size, timeout_s=config.scan_statement_timeout_s
-    )
+    options = ScanOptions.from_settings(config)
     while True:
-        report = run_due_scans(factory, utcnow(), options)
+        report = run_due_scans(factory, utcnow(), options, config.schedule_timezone)
         for run in report.runs:
             console.print(f"scan {run.id} of store {run.data_store_id}: {run.status.value}")
         for name in report.crashed:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
+import json
 from typing import Any
 
 from sqlalchemy import inspect
@@ -26,13 +28,25 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _fingerprint(value: Any) -> str | None:
+    """Shows that a withheld value changed without showing it."""
+    if value is None:
+        return None
+    digest = hashlib.sha256(json.dumps(_jsonable(value), sort_keys=True).encode()).hexdigest()
+    return f"withheld:{digest[:12]}"
+
+
 def snapshot(entity: Base) -> dict[str, Any]:
-    """The entity's columns as JSON, without the ones it keeps out of the trail."""
+    """The entity's columns as JSON; the ones it keeps out of the trail (secret references,
+    scan evidence) appear only as a fingerprint, so a change shows but not the value."""
     excluded = type(entity).__audit_exclude__
     return {
-        attr.key: _jsonable(getattr(entity, attr.key))
+        attr.key: (
+            _fingerprint(getattr(entity, attr.key))
+            if attr.key in excluded
+            else _jsonable(getattr(entity, attr.key))
+        )
         for attr in inspect(entity).mapper.column_attrs
-        if attr.key not in excluded
     }
 
 

@@ -161,6 +161,8 @@ class Finding(Base):
     """A scanner's evidence that a field holds one kind of personal data, and its review."""
 
     __tablename__ = "finding"
+    # Evidence is for roles with read_evidence; the audit trail is readable by every role.
+    __audit_exclude__ = frozenset({"masked_example", "reasons"})
     __table_args__ = (UniqueConstraint("field_id", "entity_type"),)
 
     id: Mapped[intpk]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -14,7 +12,7 @@ from sqlalchemy.orm import Session
 from .access import Actor, Permission
 from .data_models import Dataset, DataStore, Organisation
 from .enums import DataStoreKind
-from .errors import Conflict, InvalidInput
+from .errors import Conflict, InvalidInput, PermissionDenied
 from .inputs import (
     DatasetInput,
     DatasetUpdate,
@@ -22,6 +20,7 @@ from .inputs import (
     DataStoreUpdate,
     OrganisationInput,
 )
+from .secrets import SecretPolicy, server_secret_policy
 from .service import create, ensure_unique, get, set_fields, update, validate
 
 _SCHEMES = {
@@ -60,31 +59,35 @@ def _check_no_password(url: str) -> None:
         )
 
 
-def connection_url(store: DataStore) -> str:
+def connection_url(store: DataStore, policy: SecretPolicy) -> str:
     """The URL a connector uses, with the secret read from where ``secret_ref`` points.
 
     The result holds the password: never store, log or return it.
     """
     if not store.secret_ref:
         return store.url
-    kind, _, where = store.secret_ref.partition(":")
-    if kind == "env":
-        secret = os.environ.get(where)
-        if secret is None:
-            raise InvalidInput(f"environment variable {where} is not set", field="secretRef")
-    else:
-        try:
-            secret = Path(where).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise InvalidInput(
-                f"cannot read secret file {where}: {exc.strerror}", field="secretRef"
-            ) from None
+    secret = policy.resolve(store.secret_ref)
     try:
         return make_url(store.url).set(password=secret).render_as_string(hide_password=False)
     except ArgumentError:
         raise InvalidInput(
             "a secret is only supported with database URLs", field="secretRef"
         ) from None
+
+
+def _check_admin_only(actor: Actor, values: dict[str, Any], kind: DataStoreKind | None) -> None:
+    """What reaches the Registre server's own secrets and disk is an admin's decision."""
+    if actor.can(Permission.ADMIN):
+        return
+    if values.get("secret_ref"):
+        raise PermissionDenied(
+            "only an admin may set secretRef: resolving it reads a secret on the server"
+        )
+    if kind in (DataStoreKind.SQLITE, DataStoreKind.FILES):
+        raise PermissionDenied(
+            "only an admin may register SQLite or file stores: they are read from the "
+            "server's own disk"
+        )
 
 
 def create_organisation(
@@ -102,24 +105,41 @@ def _check_refs(session: Session, values: dict[str, Any]) -> None:
 
 
 def register_data_store(
-    session: Session, actor: Actor, data: dict[str, Any] | DataStoreInput
+    session: Session,
+    actor: Actor,
+    data: dict[str, Any] | DataStoreInput,
+    *,
+    policy: SecretPolicy | None = None,
 ) -> DataStore:
     actor.require(Permission.REGISTER)
+    policy = policy or server_secret_policy()
     store = validate(DataStoreInput, data)
     _check_no_password(store.url)
     kind = store_kind(store.url)
-    ensure_unique(session, DataStore, "name", store.name, field="name")
     values = store.model_dump()
+    _check_admin_only(actor, values, kind)
+    if store.secret_ref:
+        policy.check(store.secret_ref)
+    ensure_unique(session, DataStore, "name", store.name, field="name")
     _check_refs(session, values)
     return create(session, actor, DataStore(kind=kind, **values), action="register_data_store")
 
 
 def update_data_store(
-    session: Session, actor: Actor, store_id: int, data: dict[str, Any] | DataStoreUpdate
+    session: Session,
+    actor: Actor,
+    store_id: int,
+    data: dict[str, Any] | DataStoreUpdate,
+    *,
+    policy: SecretPolicy | None = None,
 ) -> DataStore:
     actor.require(Permission.REGISTER)
+    policy = policy or server_secret_policy()
     store = get(session, DataStore, store_id)
     changes = set_fields(validate(DataStoreUpdate, data))
+    _check_admin_only(actor, changes, None)
+    if changes.get("secret_ref"):
+        policy.check(changes["secret_ref"])
     _check_refs(session, changes)
     return update(session, actor, store, changes, action="update_data_store")
 

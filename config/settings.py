@@ -8,15 +8,24 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from .loading import describe_validation_error
 
 
 class SettingsError(Exception):
     """The settings file or an environment variable holds a bad value."""
+
+
+def _time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone '{name}' (e.g. Europe/Paris, UTC)") from None
+    return name
 
 
 class Settings(BaseModel):
@@ -40,6 +49,19 @@ class Settings(BaseModel):
         12, ge=2, le=50, description="Deepest GraphQL selection the API executes."
     )
     log_level: str = Field("INFO", description="Python logging level of the API and the CLI.")
+    secret_env_prefix: str = Field(
+        "REGISTRE_SECRET_",
+        min_length=1,
+        description="Data-store secrets given as `env:NAME` must use variables with this prefix.",
+    )
+    secrets_dir: str | None = Field(
+        None,
+        description="Folder that data-store secrets given as `file:/path` must sit in; "
+        "file secrets are refused while unset.",
+    )
+    schedule_timezone: Annotated[str, AfterValidator(_time_zone)] = Field(
+        "Europe/Paris", description="Time zone in which scan schedules (cron) are read."
+    )
 
 
 ENV_PREFIX = "REGISTRE_"

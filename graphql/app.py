@@ -159,12 +159,7 @@ def create_app(
         from registre.scanners.dispatch import ScanDispatcher
         from registre.scanners.run import ScanOptions
 
-        services["scans"] = ScanDispatcher(
-            factory,
-            ScanOptions(
-                sample_size=settings.scan_sample_size, timeout_s=settings.scan_statement_timeout_s
-            ),
-        )
+        services["scans"] = ScanDispatcher(factory, ScanOptions.from_settings(settings))
     endpoint = GraphQLEndpoint(factory, settings, services)
 
     async def healthz(request: Request) -> Response:

@@ -7,11 +7,13 @@ own, so an interrupted run keeps what it had done.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import select
@@ -23,7 +25,7 @@ from registre.catalog.audit import record, snapshot
 from registre.catalog.base import utcnow
 from registre.catalog.db import transaction
 from registre.catalog.enums import Role, ScanStatus, ScanTrigger
-from registre.catalog.errors import DomainError, NotFound
+from registre.catalog.errors import Conflict, DomainError, NotFound
 from registre.catalog.findings import (
     FindingCounts,
     ReopenThresholds,
@@ -32,7 +34,9 @@ from registre.catalog.findings import (
 )
 from registre.catalog.harvest import harvest
 from registre.catalog.models import Dataset, DataStore, ScanRun
+from registre.catalog.secrets import SecretPolicy, server_secret_policy
 from registre.catalog.stores import connection_url
+from registre.config.settings import Settings
 
 from .types import ColumnFinding, Connector, SampledColumn, ScanError, TableInfo
 
@@ -54,11 +58,28 @@ class ScanProgress(Protocol):
     def table_done(self, name: str, ok: bool) -> None: ...
 
 
+#: a run still QUEUED or RUNNING after this long is taken as interrupted (its process died)
+STALE_AFTER = dt.timedelta(hours=24)
+
+
 @dataclass(frozen=True)
 class ScanOptions:
     sample_size: int = 1000
     timeout_s: float = 30.0
     reopen: ReopenThresholds = ReopenThresholds()  # noqa: RUF009 - frozen
+    #: where secrets may come from; None = this server's settings
+    secrets: SecretPolicy | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, sample_size: int | None = None) -> ScanOptions:
+        return cls(
+            sample_size=sample_size or settings.scan_sample_size,
+            timeout_s=settings.scan_statement_timeout_s,
+            secrets=SecretPolicy(
+                env_prefix=settings.secret_env_prefix,
+                secrets_dir=Path(settings.secrets_dir) if settings.secrets_dir else None,
+            ),
+        )
 
 
 @functools.cache
@@ -77,6 +98,7 @@ def start_scan(
     store = session.get(DataStore, store_id)
     if store is None:
         raise NotFound(f"no DataStore with id {store_id}", field="id")
+    _guard_one_run_per_store(session, store)
     run = ScanRun(
         data_store_id=store.id,
         trigger=trigger,
@@ -87,6 +109,30 @@ def start_scan(
     session.add(run)
     record(session, actor, "start_scan", run)
     return run
+
+
+def _guard_one_run_per_store(session: Session, store: DataStore) -> None:
+    """Two runs of one store would harvest into the same rows at once: refuse the second.
+
+    A run left QUEUED or RUNNING for longer than :data:`STALE_AFTER` belonged to a process
+    that died; it is closed as FAILED so that the store can be scanned again.
+    """
+    active = session.scalars(
+        select(ScanRun).where(
+            ScanRun.data_store_id == store.id,
+            ScanRun.status.in_([ScanStatus.QUEUED, ScanStatus.RUNNING]),
+        )
+    ).all()
+    now = utcnow()
+    for run in active:
+        if now - run.created_at > STALE_AFTER:
+            run.status, run.finished_at = ScanStatus.FAILED, now
+            run.errors = [*run.errors, {"dataset": None, "message": "interrupted: never finished"}]
+            continue
+        raise Conflict(
+            f"a scan of '{store.name}' is already {run.status.value.lower()} (run {run.id})",
+            field="id",
+        )
 
 
 def _safe_message(exc: BaseException) -> str:
@@ -106,8 +152,28 @@ def execute_scan(
     progress: ScanProgress | None = None,
     seed: int | None = None,
 ) -> ScanRun:
-    """Run a queued scan to its end and return the finished ScanRun (never raises for a
-    failing store or table: the run records it)."""
+    """Run a queued scan to its end and return the finished ScanRun.
+
+    It never raises for a failing store or table, nor for a bug of its own: the run is
+    always closed (FAILED, with a message that holds no scanned value).
+    """
+    try:
+        return _execute(factory, run_id, options, classify, progress, seed)
+    except Exception as exc:  # noqa: BLE001 - whatever happened, the run must not stay RUNNING
+        # Only the class: a database error's text can quote the parameters it choked on.
+        log.error("scan %s crashed (%s)", run_id, type(exc).__name__)
+        with transaction(factory) as session:
+            return _finish(session, _get_run(session, run_id), fatal=_safe_message(exc))
+
+
+def _execute(
+    factory: sessionmaker[Session],
+    run_id: int,
+    options: ScanOptions,
+    classify: Classify | None,
+    progress: ScanProgress | None,
+    seed: int | None,
+) -> ScanRun:
     from .connectors_registry import connector_for
 
     with transaction(factory) as session:
@@ -120,7 +186,7 @@ def execute_scan(
         store = run.data_store
         store_id, store_name = store.id, store.name
         try:
-            url = connection_url(store)
+            url = connection_url(store, options.secrets or server_secret_policy())
         except DomainError as exc:
             return _finish(session, run, fatal=f"cannot connect: {exc}")
     started = time.perf_counter()

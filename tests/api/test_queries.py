@@ -108,7 +108,7 @@ def seed(session: Session) -> Ids:
             {
                 "name": "etat-civil",
                 "url": "postgresql://reader@db/ec",
-                "secret_ref": "env:EC_SECRET_NAME",
+                "secret_ref": "env:REGISTRE_SECRET_EC",
                 "hosting_organisation_id": orgs["heberg"].id,
                 "hosting_country": "FR",
             },

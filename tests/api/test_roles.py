@@ -106,7 +106,6 @@ CASES: dict[str, Case] = {
         lambda s: {
             "name": "voirie",
             "url": "postgresql://reader@db/voirie",
-            "secretRef": "env:VOIRIE_PW",
         },
     ),
     "updateDataStore": Case(
@@ -357,3 +356,32 @@ def test_classification_is_stored_only_with_the_register_right(api: Api, role: R
     else:
         assert result["stored"] is False and result["aiSystem"] == {"riskClass": None}
         assert after == before
+
+
+STORE = (
+    "mutation($i: RegisterDataStoreInput!) { registerDataStore(input: $i) { dataStore { id } } }"
+)
+
+
+@pytest.mark.parametrize(
+    "store",
+    [
+        {
+            "name": "paie",
+            "url": "postgresql://reader@db/paie",
+            "secretRef": "env:REGISTRE_SECRET_P",
+        },
+        {"name": "local", "url": "sqlite:///srv/registre/registre.db"},
+        {"name": "share", "url": "file:///etc"},
+    ],
+    ids=["secret reference", "sqlite on the server", "folder on the server"],
+)
+def test_what_reaches_the_servers_own_secrets_and_disk_is_for_admins(
+    api: Api, store: dict[str, str]
+) -> None:
+    """A steward could otherwise send a server secret to a host of theirs, or scan the
+    server's own files: both are refused to everyone but admins."""
+    refused = api.gql(STORE, {"i": store}, role=Role.STEWARD)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    allowed = api.gql(STORE, {"i": store}, role=Role.ADMIN)
+    assert "errors" not in allowed, allowed

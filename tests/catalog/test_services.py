@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,6 +40,7 @@ from registre.catalog.models import (
     processing_activity_ai_system,
     processing_activity_dataset,
 )
+from registre.catalog.secrets import SecretPolicy
 
 from .conftest import Catalog
 
@@ -101,7 +103,7 @@ def _seed(session: Session) -> World:
         {
             "name": "etat-civil",
             "url": "postgresql://reader@db/etat_civil",
-            "secret_ref": "env:ETAT_CIVIL_PASSWORD",
+            "secret_ref": "env:REGISTRE_SECRET_ETAT_CIVIL",
         },
     )
     other = stores.register_data_store(session, A, {"name": "voirie", "url": "sqlite:///voirie.db"})
@@ -338,8 +340,9 @@ def test_url_with_a_user_and_no_password_is_accepted(catalog: Catalog) -> None:
     assert store.id is not None
 
 
-def test_secret_ref_never_reaches_the_audit_trail(catalog: Catalog) -> None:
+def test_secret_ref_never_reaches_the_audit_trail(catalog: Catalog, tmp_path: Path) -> None:
     seeded = _events(catalog)
+    policy = SecretPolicy(secrets_dir=tmp_path)
     with transaction(catalog.factory) as session:
         store = stores.register_data_store(
             session,
@@ -347,32 +350,37 @@ def test_secret_ref_never_reaches_the_audit_trail(catalog: Catalog) -> None:
             {
                 "name": "rh",
                 "url": "postgresql://reader@db/rh",
-                "secret_ref": "env:RH_DB_SECRET_VAR",
+                "secret_ref": "env:REGISTRE_SECRET_RH_DB",
             },
+            policy=policy,
         )
         stores.update_data_store(
-            session, A, store.id, {"secret_ref": "file:/run/secrets/rh-db-key"}
+            session, A, store.id, {"secret_ref": f"file:{tmp_path}/rh-db-key"}, policy=policy
         )
         stores.update_data_store(session, A, store.id, {"description": "Ressources humaines"})
     with catalog.factory() as session:
         stored = session.get(DataStore, store.id)
-        assert stored is not None and stored.secret_ref == "file:/run/secrets/rh-db-key"  # noqa: S105
+        assert stored is not None and stored.secret_ref == f"file:{tmp_path}/rh-db-key"
     events = _new_events(catalog, seeded)
     assert [e.action for e in events] == [
         "register_data_store",
         "update_data_store",
         "update_data_store",
     ]
+    # the change of reference shows in the trail, as a fingerprint only
+    update = events[1]
+    assert update.before is not None and update.after is not None
+    assert update.before["secret_ref"].startswith("withheld:")
+    assert update.before["secret_ref"] != update.after["secret_ref"]
     # the seed registered a store with a secret too
     for event in _events(catalog):
         for snapshot in (event.before, event.after):
             if snapshot is not None and event.entity_type == "DataStore":
-                assert "secret_ref" not in snapshot
-                assert "url" in snapshot  # the snapshot is real, only the secret is left out
+                assert "url" in snapshot  # the snapshot is real, only the secret is withheld
         dumped = json.dumps([event.before, event.after])
-        assert "RH_DB_SECRET_VAR" not in dumped
+        assert "REGISTRE_SECRET_RH_DB" not in dumped
         assert "rh-db-key" not in dumped
-        assert "ETAT_CIVIL_PASSWORD" not in dumped
+        assert "ETAT_CIVIL" not in dumped
 
 
 def test_token_hash_never_reaches_the_audit_trail(catalog: Catalog) -> None:
@@ -604,7 +612,9 @@ CALLS: dict[str, Call] = {
         "Organisation",
     ),
     "register_data_store": Call(
-        lambda s, a, w: stores.register_data_store(s, a, {"name": "rh", "url": "sqlite:///rh.db"}),
+        lambda s, a, w: stores.register_data_store(
+            s, a, {"name": "rh", "url": "postgresql://reader@db/rh"}
+        ),
         "register_data_store",
         "DataStore",
     ),

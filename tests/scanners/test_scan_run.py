@@ -536,11 +536,11 @@ def test_unreachable_postgresql_fails_the_run_without_leaking_the_secret(
     scan_catalog: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     port = _free_port()
-    monkeypatch.setenv("REGISTRE_TEST_PG_SECRET", "s3cr3t-Pa55")
+    monkeypatch.setenv("REGISTRE_SECRET_TEST_PG", "s3cr3t-Pa55")
     store_id = scan_catalog.register(
         "ailleurs",
         f"postgresql://scanner@127.0.0.1:{port}/rh",
-        secret_ref="env:REGISTRE_TEST_PG_SECRET",  # noqa: S106 - a variable name
+        secret_ref="env:REGISTRE_SECRET_TEST_PG",  # noqa: S106 - a variable name
     )
     run = scan_catalog.scan(store_id)
     assert run.status is ScanStatus.FAILED

@@ -53,6 +53,14 @@ def test_is_due(schedule: str, last: dt.datetime | None, now: dt.datetime, due: 
     assert is_due(schedule, last, now) is due
 
 
+def test_schedules_are_read_in_the_configured_time_zone() -> None:
+    # 01:30 UTC is 02:30 in Paris (winter): the 02:00 Paris run is due, the 02:00 UTC one not.
+    last = dt.datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+    now = dt.datetime(2026, 11, 28, 1, 30, tzinfo=UTC)
+    assert is_due("0 2 * * *", last, now, "Europe/Paris") is True
+    assert is_due("0 2 * * *", last, now, "UTC") is False
+
+
 def test_due_stores_are_scanned_and_a_broken_one_does_not_stop_the_rest(tmp_path: Path) -> None:
     import sqlite3
 
