@@ -47,9 +47,11 @@ def test_one_run_per_store_and_stale_runs_are_closed(
     store_id = scan_catalog.register("s", sqlite_url(path))
     with transaction(scan_catalog.factory) as session:
         first = start_scan(session, CLI_ACTOR, store_id).id
-    with pytest.raises(Conflict, match=f"already queued \\(run {first}\\)"):
-        with transaction(scan_catalog.factory) as session:
-            start_scan(session, CLI_ACTOR, store_id)
+    with (
+        pytest.raises(Conflict, match=f"already queued \\(run {first}\\)"),
+        transaction(scan_catalog.factory) as session,
+    ):
+        start_scan(session, CLI_ACTOR, store_id)
     # the process that queued it died long ago
     with transaction(scan_catalog.factory) as session:
         stale = session.get(ScanRun, first)
