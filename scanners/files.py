@@ -29,6 +29,7 @@ import io
 import logging
 import os
 import random
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from urllib.parse import unquote, urlsplit
 
 from registre.scanners.connectors_registry import MAX_TEXT_CHARS, clean_value, url_scheme
 from registre.scanners.types import ColumnInfo, ScanError, TableInfo
+from registre.scanners.validators import VALIDATORS
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +71,8 @@ class CsvFormat:
     quotechar: str
     header: tuple[str, ...]
     estimated_rows: int | None
+    #: False when the first line holds data: columns are then named column_1, column_2...
+    has_header: bool = True
 
 
 class FileConnector:
@@ -175,7 +179,8 @@ class FileConnector:
             text = io.TextIOWrapper(raw, encoding=fmt.encoding, errors="replace", newline="")
             reader = csv.reader(text, delimiter=fmt.delimiter, quotechar=fmt.quotechar)
             try:
-                next(reader, None)  # header
+                if fmt.has_header:
+                    next(reader, None)
                 kept = 0
                 for seen, row in enumerate(reader):
                     if seen % 4096 == 0 and seen:
@@ -290,8 +295,14 @@ def sniff_csv(path: Path) -> CsvFormat:
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quotechar))
     if not rows:
         raise ScanError(f"empty CSV file: {path.name}")
-    header = _unique_names(rows[0])
-    data_rows = sum(1 for row in rows[1:] if row)
+    has_header = not any(_looks_like_value(cell) for cell in rows[0])
+    if has_header:
+        header = _unique_names(rows[0])
+    else:
+        # A first line of data must never become column names: they would be stored in
+        # the catalog and shown to every role.
+        header = tuple(f"column_{i + 1}" for i in range(max(len(r) for r in rows[:50])))
+    data_rows = sum(1 for row in rows[int(has_header) :] if row)
     if complete:
         estimated: int | None = data_rows
     elif data_rows and not encoding.startswith("utf-16"):
@@ -301,7 +312,7 @@ def sniff_csv(path: Path) -> CsvFormat:
         estimated = round((size - header_bytes) / per_row) if per_row > 0 else None
     else:
         estimated = None
-    return CsvFormat(encoding, delimiter, quotechar, header, estimated)
+    return CsvFormat(encoding, delimiter, quotechar, header, estimated, has_header)
 
 
 def _guess_encoding(head: bytes, complete: bool) -> str:
@@ -334,6 +345,19 @@ def _guess_dialect(text: str, default: str | None) -> tuple[str, str]:
     counts = {d: first_line.count(d) for d in _DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
     return (best if counts[best] else ","), '"'
+
+
+_NUMBER_OR_DATE = re.compile(r"[\d\s.,:/+-]+")
+
+
+def _looks_like_value(cell: str) -> bool:
+    """A header cell is a name; this one is a number, a date or an identifier: data."""
+    text = cell.strip()
+    if not text:
+        return False
+    if "@" in text or any(char.isdigit() for char in text) and _NUMBER_OR_DATE.fullmatch(text):
+        return True
+    return any(check(text) for check in VALIDATORS.values())
 
 
 def _unique_names(raw: list[str]) -> tuple[str, ...]:
