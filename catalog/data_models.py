@@ -184,6 +184,11 @@ class Finding(Base):
     reviewer: Mapped[str | None] = mapped_column(String(200))
     reviewed_at: Mapped[dt.datetime | None]
     review_comment: Mapped[str | None] = mapped_column(Text)
+    # the evidence as the reviewer saw it: a rejection is reopened against this, not
+    # against the last scan, so that slow drift cannot hide behind small steps
+    reviewed_coverage: Mapped[float | None] = mapped_column(Float)
+    reviewed_score: Mapped[float | None] = mapped_column(Float)
+    reviewed_category: Mapped[str | None] = mapped_column(String(64))
     first_seen_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("scan_run.id", ondelete="SET NULL")
     )

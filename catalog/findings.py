@@ -11,11 +11,15 @@ from sqlalchemy.orm import Session
 from registre.scanners.types import ColumnFinding
 
 from .access import Actor, Permission
+from .audit import record, snapshot
 from .base import utcnow
 from .data_models import Field, Finding
-from .enums import FindingStatus
+from .enums import FindingStatus, Role
 from .inputs import FindingReviewInput
 from .service import get, update, validate
+
+#: who the audit trail names for changes a scan makes on its own
+SCANNER = Actor(name="scanner", role=Role.SCANNER)
 
 
 def counts_as_personal(finding: Finding) -> bool:
@@ -45,6 +49,9 @@ def review_finding(
         "review_comment": review.comment,
         "reviewer": actor.name,
         "reviewed_at": utcnow(),
+        "reviewed_coverage": finding.coverage,
+        "reviewed_score": finding.score,
+        "reviewed_category": finding.category,
     }
     return update(session, actor, finding, changes, action="review_finding")
 
@@ -58,11 +65,27 @@ class FindingCounts:
 
 
 def _material(finding: Finding, evidence: ColumnFinding, thresholds: ReopenThresholds) -> bool:
-    """Whether new evidence differs enough that a steward should look again."""
+    """Whether new evidence differs enough from the last scan's to count as a change."""
     return (
         abs(evidence.coverage - finding.coverage) >= thresholds.coverage_delta
         or abs(evidence.score - finding.score) >= thresholds.score_delta
         or evidence.category != finding.category
+    )
+
+
+def _moved_since_review(
+    finding: Finding, evidence: ColumnFinding, thresholds: ReopenThresholds
+) -> bool:
+    """Whether evidence moved enough since the steward's review to ask them again."""
+    coverage = (
+        finding.reviewed_coverage if finding.reviewed_coverage is not None else finding.coverage
+    )
+    score = finding.reviewed_score if finding.reviewed_score is not None else finding.score
+    category = finding.reviewed_category or finding.category
+    return (
+        abs(evidence.coverage - coverage) >= thresholds.coverage_delta
+        or abs(evidence.score - score) >= thresholds.score_delta
+        or evidence.category != category
     )
 
 
@@ -113,10 +136,10 @@ def record_findings(
             material = (
                 _material(finding, evidence, thresholds) or finding.gone_since_run_id is not None
             )
-            if finding.status is FindingStatus.REJECTED and _material(
+            if finding.status is FindingStatus.REJECTED and _moved_since_review(
                 finding, evidence, thresholds
             ):
-                finding.status = FindingStatus.SUGGESTED
+                _reopen(session, finding, run_id)
                 counts.reopened.append(finding.id)
             for key_name, value in values.items():
                 setattr(finding, key_name, value)
@@ -146,6 +169,16 @@ def _evidence_values(evidence: ColumnFinding, scanner_version: str) -> dict[str,
         "reasons": list(evidence.reasons),
         "scanner_version": scanner_version,
     }
+
+
+def _reopen(session: Session, finding: Finding, run_id: int) -> None:
+    """A rejected finding whose evidence changed comes back to the stewards, audited."""
+    before = snapshot(finding)
+    finding.status = FindingStatus.SUGGESTED
+    finding.reviewer = finding.reviewed_at = None
+    reason = f"evidence changed materially since the rejection (scan run {run_id})"
+    finding.review_comment = reason
+    record(session, SCANNER, "reopen_finding", finding, before=before)
 
 
 def mark_datasets_gone(session: Session, dataset_ids: list[int], run_id: int) -> int:
