@@ -224,7 +224,9 @@ def import_ai_systems(
     orgs = {o.name: o for o in session.scalars(select(Organisation))}
     problems: list[str] = []
     for rec in records:
-        values = ai_system_values(rec.data)
+        # What the file says; defaults (status PLANNED...) only for systems it creates, so a
+        # re-import never undoes what stewards recorded since.
+        values = rec.data.model_dump(exclude_unset=True, exclude_none=True)
         if rec.provider:
             org = orgs.get(rec.provider)
             if org is None:
@@ -241,7 +243,7 @@ def import_ai_systems(
                     f"{rec.where}: an AI system named '{rec.data.name}' is already in the catalog"
                 )
                 continue
-            system = AISystem(**values)
+            system = AISystem(**ai_system_values(rec.data) | values)
             session.add(system)
             record(session, actor, "import_ai_system", system)
             names[rec.data.name] = rec.data.external_ref

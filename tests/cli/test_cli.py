@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from registre.catalog import migrate
 from registre.catalog.db import make_engine, session_factory
+from registre.catalog.enums import AISystemStatus
 from registre.catalog.models import AISystem, ApiToken, AuditEvent, Organisation
 from registre.catalog.tokens import hash_token
 from registre.cli import app
@@ -239,3 +240,20 @@ def test_demo_builds_registers_and_prints_token(catalog_url: str, tmp_path: Path
     code, out2 = run("demo", "--no-serve", "--dir", str(tmp_path / "demo"))
     assert code == 0
     assert count(catalog_url, AISystem) == 3
+
+
+def test_reimport_keeps_what_stewards_recorded_since(catalog_url: str, tmp_path: Path) -> None:
+    run("db", "upgrade")
+    path = tmp_path / "systemes.csv"
+    _write_csv(path, [{"name": "Tri du courrier", "external_ref": "csv:1", "owner": "DSI"}])
+    assert run("import", "ai-systems", str(path))[0] == 0
+    engine = make_engine(catalog_url)
+    with session_factory(engine)() as session, session.begin():
+        system = session.scalar(select(AISystem))
+        assert system is not None and system.status.value == "PLANNED"
+        system.status = AISystemStatus.IN_PRODUCTION  # a steward's later update
+    code, out = run("import", "ai-systems", str(path))
+    assert code == 0 and "1 unchanged" in out
+    with session_factory(engine)() as session:
+        system = session.scalar(select(AISystem))
+        assert system is not None and system.status is AISystemStatus.IN_PRODUCTION
