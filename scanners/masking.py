@@ -106,9 +106,18 @@ def mask_name(value: str) -> str:
     return " ".join(f"{w[0]}***" for w in words[:4])
 
 
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+
+
 def mask_date(value: str) -> str:
-    """``1985-05-12`` -> ``19**-**-**``: the century only."""
-    return _mask_keeping(value.strip(), 2, 0)
+    """The century only, wherever the year stands: ``1985-05-12`` -> ``19**-**-**``,
+    ``12/05/1985`` -> ``**/**/19**``; a date whose year cannot be found shows no digit."""
+    text = value.strip()
+    year = _YEAR.search(text)
+    keep = range(year.start(), year.start() + 2) if year else range(0)
+    return "".join(
+        char if i in keep or not char.isalnum() else "*" for i, char in enumerate(text)
+    )
 
 
 def mask_free_text(value: str) -> str:

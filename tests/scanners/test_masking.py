@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from faker import Faker
 
-from registre.scanners.masking import mask_value
+from registre.scanners.masking import mask_date, mask_value
 
 
 @pytest.mark.parametrize(
@@ -88,3 +88,16 @@ def test_never_the_raw_value(entity: str | None) -> None:
         letters = sum(1 for c in value if c.isalnum())
         if letters >= 10 and entity not in ("EMAIL_ADDRESS", "FREE_TEXT", "IP_ADDRESS"):
             assert kept <= letters // 2, (entity, value, masked)
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("1985-05-12", "19**-**-**"),
+        ("12/05/1985", "**/**/19**"),  # French order: the day is hidden, not kept
+        ("12 mai 1985", "** *** 19**"),
+        ("19850512", "********"),  # no separable year: no digit shown
+    ],
+)
+def test_dates_keep_the_century_only(value: str, masked: str) -> None:
+    assert mask_date(value) == masked
