@@ -263,7 +263,11 @@ def datastore_add(
     ],
     secret_ref: Annotated[
         str | None,
-        typer.Option("--secret-ref", help="Where the password is: env:VARIABLE or file:/path."),
+        typer.Option(
+            "--secret-ref",
+            help="Where the password is: env:REGISTRE_SECRET_NAME, or file:/path inside the "
+            "secrets_dir setting.",
+        ),
     ] = None,
     schedule: Annotated[
         str | None, typer.Option(help="Scan schedule, a cron expression such as '0 2 * * *'.")

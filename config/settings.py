@@ -48,6 +48,12 @@ class Settings(BaseModel):
     api_max_query_depth: int = Field(
         12, ge=2, le=50, description="Deepest GraphQL selection the API executes."
     )
+    api_max_root_fields: int = Field(
+        20,
+        ge=1,
+        le=200,
+        description="Most root fields (aliases included) one GraphQL request may ask.",
+    )
     log_level: str = Field("INFO", description="Python logging level of the API and the CLI.")
     secret_env_prefix: str = Field(
         "REGISTRE_SECRET_",

@@ -134,6 +134,7 @@ class GraphQLEndpoint:
                     strict_media=media == GRAPHQL_RESPONSE,
                     context=context,
                     max_depth=self.settings.api_max_query_depth,
+                    max_root_fields=self.settings.api_max_root_fields,
                 )
             finally:
                 session.rollback()

