@@ -21,6 +21,10 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(normalise_url(url), **kwargs)
     if engine.dialect.name == "sqlite":
@@ -32,6 +36,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
+            # SQLite's own lower() folds ASCII only: searching "état" would miss "ÉTAT".
+            dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     return engine
 

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .access import Actor
@@ -56,6 +57,14 @@ def ensure_unique(
 
 def create(session: Session, actor: Actor, entity: E, *, action: str) -> E:
     session.add(entity)
+    try:
+        session.flush()
+    except IntegrityError:
+        # The check before the insert passed, so another request won the race.
+        raise Conflict(
+            f"this {type(entity).__name__} clashes with one registered at the same moment; "
+            "look it up and try again"
+        ) from None
     record(session, actor, action, entity)
     return entity
 

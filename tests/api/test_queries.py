@@ -824,3 +824,17 @@ def test_invalid_enum_literal_is_a_validation_error(api: Api) -> None:
     assert "AISystemStatus" in error["message"] and "FOO" in error["message"]
     assert error["locations"] == [{"line": 2, "column": document.splitlines()[1].index("FOO") + 1}]
     assert "data" not in body
+
+
+def test_search_folds_accents_and_case_on_every_backend(api: Api) -> None:
+    store = api.data('{ dataStores(first: 1) { edges { node { id } } } }')["dataStores"]["edges"]
+    created = api.data(
+        "mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { dataset { id } } }",
+        {"i": {"dataStoreId": store[0]["node"]["id"], "name": "ÉTAT_CIVIL_NAISSANCES"}},
+    )["registerDataset"]["dataset"]["id"]
+    for search in ("état_civil_naiss", "ÉTAT_CIVIL_NAISS", "Civil_Naissances"):
+        found = api.data(
+            "query($s: String) { datasets(filter: {search: $s}) { edges { node { id } } } }",
+            {"s": search},
+        )["datasets"]["edges"]
+        assert [e["node"]["id"] for e in found] == [created], search
