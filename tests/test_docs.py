@@ -86,3 +86,14 @@ def test_docker_compose_parses_and_calls_real_commands() -> None:
         words = [w for w in argv[1:] if not w.startswith("-")]
         assert any(tuple(words[:n]) in paths for n in (1, 2)), argv
     assert "postgres" in compose["services"]
+
+
+def test_graphiql_default_query_validates() -> None:
+    """The query a first visit to GraphiQL shows must run against the schema."""
+    html = (ROOT / "graphql" / "static" / "graphiql.html").read_text(encoding="utf-8")
+    block = re.search(r"var defaultQuery = \[(.*?)\]\.join", html, flags=re.S)
+    assert block, "graphiql.html has no defaultQuery"
+    lines = re.findall(r'^\s*"(.*)",\s*$', block.group(1), flags=re.M)
+    query = "\n".join(line.replace('\\"', '"') for line in lines)
+    assert "datasets" in query
+    assert not validate(schema.graphql_schema, parse(query))
