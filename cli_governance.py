@@ -31,7 +31,7 @@ def policies_list() -> None:
 
     from registre.catalog.errors import DomainError
     from registre.catalog.policy_packs import list_packs
-    from registre.cli import console, fail
+    from registre.cli_common import console, fail
 
     try:
         packs = list_packs()
@@ -50,7 +50,7 @@ def policies_load(
     """Create or update the pack's controls as policies. Loading twice changes nothing."""
     from registre.catalog.access import CLI_ACTOR
     from registre.catalog.policy_packs import load_pack
-    from registre.cli import console, unit_of_work
+    from registre.cli_common import console, unit_of_work
 
     with unit_of_work() as session:
         report = load_pack(session, CLI_ACTOR, pack)
@@ -118,7 +118,7 @@ def export(
         find_ai_system,
         find_processing_activity,
     )
-    from registre.cli import err, unit_of_work
+    from registre.cli_common import err, unit_of_work
 
     catalog_kind = ExportKind[kind.name]
     with unit_of_work() as session:
