@@ -30,7 +30,7 @@ from registre.cli_common import (
     unit_of_work,
 )
 from registre.cli_governance import export, policies_app
-from registre.cli_scan import scan, scan_store, scheduler, store_app
+from registre.cli_scan import scan, scan_store, scheduler, store_app, worker
 
 app = typer.Typer(
     name="registre",
@@ -53,6 +53,7 @@ app.command("export")(export)
 app.add_typer(store_app, name="datastore")
 app.command()(scan)
 app.command()(scheduler)
+app.command()(worker)
 app.add_typer(token_app, name="token")
 app.add_typer(import_app, name="import")
 

@@ -207,3 +207,31 @@ def scheduler(
         if once:
             return
         time.sleep(interval)
+
+
+def worker(
+    concurrency: Annotated[
+        int, typer.Option(help="Jobs run at once by this worker (scans are I/O and CPU bound).")
+    ] = 1,
+    once: Annotated[
+        bool, typer.Option("--once", help="Run the jobs waiting now, then exit.")
+    ] = False,
+) -> None:
+    """Run scan jobs and scheduled scans from the queue (PostgreSQL catalog, scan_queue on).
+
+    Start as many workers as needed, on as many machines: each takes the next job; a store
+    is never scanned twice at once. Creates the queue's tables on first use.
+    """
+    from registre.scanners.queue import QUEUE, build_app, ensure_schema
+    from registre.scanners.types import ScanError
+
+    config = settings()
+    catalog_engine().dispose()  # checks the catalog schema is current
+    try:
+        queue = build_app(config.database_url)
+        if ensure_schema(queue, config.database_url):
+            console.print("created the scan queue's tables")
+    except ScanError as exc:
+        fail(str(exc))
+    console.print(f"worker on queue '{QUEUE}' (Ctrl-C stops it after the current job)")
+    queue.run_worker(queues=[QUEUE], concurrency=concurrency, wait=not once)

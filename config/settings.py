@@ -36,6 +36,11 @@ class Settings(BaseModel):
         description="SQLAlchemy URL of the catalog database. Default: a SQLite file "
         "`registre.db` in the working directory. Production: `postgresql+psycopg://...`.",
     )
+    scan_queue: bool = Field(
+        False,
+        description="Run scans as Procrastinate jobs on `registre worker` processes (PostgreSQL "
+        "catalog only) instead of in the API process.",
+    )
     scan_sample_size: int = Field(
         1000, ge=10, le=100_000, description="Rows sampled per table by a scan."
     )

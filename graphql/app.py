@@ -140,6 +140,18 @@ class GraphQLEndpoint:
                 session.rollback()
 
 
+def _scan_dispatcher(factory: sessionmaker[Session], settings: Settings) -> Any:
+    """Scans run on Procrastinate workers when ``scan_queue`` is on, else in this process."""
+    if settings.scan_queue:
+        from registre.scanners.queue import QueueDispatcher
+
+        return QueueDispatcher(settings)
+    from registre.scanners.dispatch import ScanDispatcher
+    from registre.scanners.run import ScanOptions
+
+    return ScanDispatcher(factory, ScanOptions.from_settings(settings))
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -157,10 +169,7 @@ def create_app(
     factory = session_factory(engine)
     services = dict(services or {})
     if "scans" not in services:
-        from registre.scanners.dispatch import ScanDispatcher
-        from registre.scanners.run import ScanOptions
-
-        services["scans"] = ScanDispatcher(factory, ScanOptions.from_settings(settings))
+        services["scans"] = _scan_dispatcher(factory, settings)
     endpoint = GraphQLEndpoint(factory, settings, services)
 
     async def healthz(request: Request) -> Response:

@@ -243,7 +243,7 @@ class ScanDataStorePayload(graphene.Mutation):
         except BaseException:
             ctx.session.rollback()
             raise
-        ctx.services["scans"].submit(run.id)
+        ctx.services["scans"].submit(run.id, run.data_store_id)
         return ScanDataStorePayload(scan_run=run)
 
 

@@ -27,8 +27,9 @@ class ScanDispatcher:
         self.options = options
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="registre-scan")
 
-    def submit(self, run_id: int) -> Future[ScanRun]:
-        """Queue a run created by :func:`registre.scanners.run.start_scan`."""
+    def submit(self, run_id: int, store_id: int) -> Future[ScanRun]:
+        """Queue a run created by :func:`registre.scanners.run.start_scan` (``store_id`` is
+        part of the dispatcher protocol: a queue locks per store)."""
         return self._pool.submit(self._run, run_id)
 
     def _run(self, run_id: int) -> ScanRun:

@@ -124,7 +124,7 @@ class RecordedScans:
     def __init__(self) -> None:
         self.submitted: list[int] = []
 
-    def submit(self, run_id: int) -> None:
+    def submit(self, run_id: int, store_id: int) -> None:
         self.submitted.append(run_id)
 
     def shutdown(self, wait: bool = True) -> None:
