@@ -47,6 +47,28 @@ def store_kind(url: str) -> DataStoreKind:
 #: query parameters through which drivers (libpq, PyMySQL) accept a password
 _PASSWORD_PARAMS = frozenset({"password", "passwd", "pwd"})
 
+#: the only libpq parameters a PostgreSQL store URL may carry: others make libpq read or
+#: write files of the Registre server (passfile, service, sslkey, sslkeylogfile...) or
+#: connect elsewhere than the URL's host (host, hostaddr)
+POSTGRESQL_URL_PARAMS = frozenset(
+    {"sslmode", "connect_timeout", "application_name", "target_session_attrs", "gssencmode"}
+)
+
+
+def check_url_params(url: str, kind: DataStoreKind) -> None:
+    """Refuse connection parameters that reach beyond the host the URL names."""
+    if kind is not DataStoreKind.POSTGRESQL:
+        return
+    parts = urlsplit(url)
+    names = {key.lower() for key, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    refused = sorted(names - POSTGRESQL_URL_PARAMS - _PASSWORD_PARAMS)
+    if refused:
+        raise InvalidInput(
+            f"parameter(s) {', '.join(refused)} not allowed in a PostgreSQL store URL; "
+            f"allowed: {', '.join(sorted(POSTGRESQL_URL_PARAMS))}",
+            field="url",
+        )
+
 
 def _check_no_password(url: str) -> None:
     parts = urlsplit(url)
@@ -79,7 +101,7 @@ def _check_admin_only(actor: Actor, values: dict[str, Any], kind: DataStoreKind 
     """What reaches the Registre server's own secrets and disk is an admin's decision."""
     if actor.can(Permission.ADMIN):
         return
-    if values.get("secret_ref"):
+    if "secret_ref" in values and (values["secret_ref"] or kind is None):
         raise PermissionDenied(
             "only an admin may set secretRef: resolving it reads a secret on the server"
         )
@@ -87,6 +109,11 @@ def _check_admin_only(actor: Actor, values: dict[str, Any], kind: DataStoreKind 
         raise PermissionDenied(
             "only an admin may register SQLite or file stores: they are read from the "
             "server's own disk"
+        )
+    if kind is DataStoreKind.POSTGRESQL and not urlsplit(values["url"]).hostname:
+        raise PermissionDenied(
+            "only an admin may register a PostgreSQL store without a host name: it would "
+            "connect through the server's own socket, as the server's user"
         )
 
 
@@ -116,8 +143,9 @@ def register_data_store(
     store = validate(DataStoreInput, data)
     _check_no_password(store.url)
     kind = store_kind(store.url)
+    check_url_params(store.url, kind)
     values = store.model_dump()
-    _check_admin_only(actor, values, kind)
+    _check_admin_only(actor, {k: v for k, v in values.items() if v is not None}, kind)
     if store.secret_ref:
         policy.check(store.secret_ref)
     ensure_unique(session, DataStore, "name", store.name, field="name")

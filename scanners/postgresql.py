@@ -22,10 +22,12 @@ little stale does not matter):
 from __future__ import annotations
 
 import math
+import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from registre.scanners.connectors_registry import MAX_TEXT_CHARS, columns_from_rows, redact_url
 from registre.scanners.types import ColumnInfo, ScanError, TableInfo, TableKind
@@ -92,6 +94,37 @@ class _Stats:
     pages_now: int
 
 
+def _connection_params(url: str, label: str) -> dict[str, Any]:
+    """libpq parameters from the URL's parts only (and an allow-list of its query).
+
+    Never the server's password sources: the password is the URL's (filled from the
+    store's secret reference) or none at all, so libpq consults neither ``PGPASSWORD`` nor
+    a ``.pgpass`` file of the Registre server, whatever host a store names.
+    """
+    from registre.catalog.enums import DataStoreKind
+    from registre.catalog.errors import InvalidInput
+    from registre.catalog.stores import check_url_params
+
+    try:
+        check_url_params(url, DataStoreKind.POSTGRESQL)
+        parts = urlsplit(url)
+        port = parts.port
+    except (InvalidInput, ValueError) as exc:
+        raise ScanError(f"invalid PostgreSQL URL {label}: {exc}") from None
+    params: dict[str, Any] = dict(parse_qsl(parts.query))
+    params.update(
+        host=unquote(parts.hostname or ""),
+        dbname=unquote(parts.path.lstrip("/")),
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        # a path that can never exist: libpq then reads no password file, silently
+        passfile=os.path.join(os.devnull, "registre-reads-no-passfile"),
+    )
+    if port:
+        params["port"] = port
+    return {key: value for key, value in params.items() if value != "" or key == "password"}
+
+
 class PostgresqlConnector:
     """Read-only PostgreSQL connector (psycopg 3). All non-system schemas."""
 
@@ -112,13 +145,15 @@ class PostgresqlConnector:
         self._psycopg = psycopg
         self._seed = seed
         self._label = redact_url(url)
-        conninfo = "postgresql://" + url.split("://", 1)[1]
+        params = _connection_params(url, self._label)
         try:
             self._conn: psycopg.Connection[Any] = psycopg.connect(
-                conninfo,
                 autocommit=True,
-                connect_timeout=max(2, math.ceil(timeout_s)),
-                application_name="registre-scanner",
+                **(
+                    {"connect_timeout": max(2, math.ceil(timeout_s))}
+                    | params
+                    | {"application_name": "registre-scanner"}
+                ),
             )
         except psycopg.Error as exc:
             # Connection errors carry no row values; their first line says what failed.
