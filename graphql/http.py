@@ -149,11 +149,15 @@ def run_operation(
         raise RequestError(
             405, "only queries may be sent with GET; use POST for mutations", {"Allow": "POST"}
         )
-    roots = _root_fields(operation, document)
-    if roots > max_root_fields:
+    roots, introspection = _root_fields(operation, document)
+    if roots > max_root_fields or introspection > 1:
+        what = (
+            f"{roots} root fields (aliases included); at most {max_root_fields}"
+            if roots > max_root_fields
+            else f"{introspection} introspection fields (__schema, __type); at most 1"
+        )
         error = GraphQLError(
-            f"the operation asks {roots} root fields (aliases included); at most "
-            f"{max_root_fields} are executed in one request",
+            f"the operation asks {what} are executed in one request",
             extensions={"code": "QUERY_TOO_COSTLY"},
         )
         return Outcome(request_error_status, {"errors": [dict(error.formatted)]})
@@ -184,24 +188,27 @@ def run_operation(
     return Outcome(200, body)
 
 
-def _root_fields(operation: OperationDefinitionNode, document: DocumentNode) -> int:
-    """Fields the operation asks at its root, through fragments: each one runs a resolver
-    over the whole register, so their number bounds what one request may cost."""
+def _root_fields(operation: OperationDefinitionNode, document: DocumentNode) -> tuple[int, int]:
+    """Fields the operation asks at its root, through fragments, and how many of them are
+    introspection: each runs a resolver over the whole register or schema, so their number
+    bounds what one request may cost (``__typename`` is free and not counted)."""
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
 
-    def count(selections: Any, seen: frozenset[str]) -> int:
-        total = 0
+    fields: list[str] = []
+
+    def collect(selections: Any, seen: frozenset[str]) -> None:
         for node in selections:
             if isinstance(node, FieldNode):
-                total += 0 if node.name.value.startswith("__") else 1
+                fields.append(node.name.value)
             elif isinstance(node, InlineFragmentNode):
-                total += count(node.selection_set.selections, seen)
+                collect(node.selection_set.selections, seen)
             elif isinstance(node, FragmentSpreadNode) and node.name.value not in seen:
                 fragment = fragments.get(node.name.value)
                 if fragment is not None:
-                    total += count(fragment.selection_set.selections, seen | {node.name.value})
-        return total
+                    collect(fragment.selection_set.selections, seen | {node.name.value})
 
-    return count(operation.selection_set.selections, frozenset())
+    collect(operation.selection_set.selections, frozenset())
+    counted = [name for name in fields if name != "__typename"]
+    return len(counted), sum(1 for name in counted if name in ("__schema", "__type"))

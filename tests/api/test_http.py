@@ -220,6 +220,15 @@ def test_root_fields_are_capped_aliases_and_fragments_included(api: Api) -> None
     assert api.post(too_many).status_code == 200
 
 
+def test_introspection_is_one_per_request(api: Api) -> None:
+    one = "{ __schema { queryType { name } } __typename }"
+    assert api.post(one).json()["data"]["__schema"]["queryType"]["name"] == "Query"
+    many = "{ a: __schema { types { name } } b: __schema { types { name } } }"
+    body = api.post(many, headers={"Accept": GRAPHQL_RESPONSE})
+    assert body.status_code == 400
+    assert body.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+
+
 def test_unknown_operation_name_is_400(api: Api) -> None:
     response = api.post("query A { me { name } } query B { me { role } }", operation_name="C")
     assert response.status_code == 400
