@@ -295,7 +295,7 @@ def sniff_csv(path: Path) -> CsvFormat:
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quotechar))
     if not rows:
         raise ScanError(f"empty CSV file: {path.name}")
-    has_header = not any(_looks_like_value(cell) for cell in rows[0])
+    has_header = _has_header(rows, text)
     if has_header:
         header = _unique_names(rows[0])
     else:
@@ -347,6 +347,26 @@ def _guess_dialect(text: str, default: str | None) -> tuple[str, str]:
     return (best if counts[best] else ","), '"'
 
 
+def _has_header(rows: list[list[str]], text: str) -> bool:
+    """Whether the first row names the columns. When in doubt, no: column_N names are
+    a small loss, a row of data stored as field names (seen by every role) is a leak."""
+    first = [cell.strip() for cell in rows[0]]
+    if all(_IDENTIFIER.fullmatch(cell) and cell.islower() for cell in first):
+        return True  # machine names: nom, prénom, date_naissance, adresse2
+    if any(_looks_like_value(cell) or any(c.isdigit() for c in cell) for cell in first):
+        return False  # a number, a date, an identifier, a house number: data
+    if len(rows) == 1:
+        return True  # a header alone
+    if len(rows) < 3:
+        return False  # too little to compare the first row with the others
+    try:
+        # Compares the first row with the next ones, column by column (types, lengths).
+        return csv.Sniffer().has_header(text[:16_384])
+    except csv.Error:
+        return False
+
+
+_IDENTIFIER = re.compile(r"[^\W\d_][\w]*")  # one word: nom, prénom, date_naissance
 _NUMBER_OR_DATE = re.compile(r"[\d\s.,:/+-]+")
 
 

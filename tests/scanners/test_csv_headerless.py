@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from registre.scanners.files import FileConnector
+import pytest
+
+from registre.scanners.files import FileConnector, sniff_csv
 
 ROWS = [
     "1 85 05 78 006 084 36;Jean Dupont;jean.dupont@exemple.fr",
@@ -27,3 +29,21 @@ def test_first_row_of_values_is_data(tmp_path: Path) -> None:
     named = tables["avec_entete.csv"]
     assert [c.name for c in named.columns] == ["nir", "nom", "courriel"]
     assert len(connector.sample(named, 10)["nom"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "header"),
+    [
+        ("Dupont;Jean;12 rue de la Paix;Paris\nMartin;Marie;3 avenue Foch;Lyon\n", False),
+        ("nom;prenom;adresse\nDupont;Jean;12 rue de la Paix\nMartin;Marie;3 avenue Foch\n", True),
+        ("objet;commentaire\nVoirie;Travaux au printemps\nÉclairage;Lampes changées\n", True),
+        ("Nom;Date de naissance\nDupont;12/03/1985\nMartin;01/02/1990\n", True),
+    ],
+)
+def test_a_row_of_names_is_not_taken_for_a_header(tmp_path: Path, text: str, header: bool) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text(text, encoding="utf-8")
+    fmt = sniff_csv(path)
+    assert fmt.has_header is header
+    if not header:
+        assert all(name.startswith("column_") for name in fmt.header)
