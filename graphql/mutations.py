@@ -11,6 +11,7 @@ from typing import Any
 
 import graphene
 from pydantic import BaseModel
+from sqlalchemy.orm import sessionmaker
 
 from graphql import GraphQLError
 from registre.catalog import ai_register, findings, stores
@@ -227,7 +228,7 @@ class ScanDataStorePayload(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Info, id: str) -> ScanDataStorePayload:  # noqa: A002
-        from registre.scanners.run import start_scan
+        from registre.scanners.run import abandon_run, start_scan
 
         ctx = info.context
         store_id = decode_id(id, "DataStore", "id")
@@ -243,7 +244,15 @@ class ScanDataStorePayload(graphene.Mutation):
         except BaseException:
             ctx.session.rollback()
             raise
-        ctx.services["scans"].submit(run.id, run.data_store_id)
+        try:
+            ctx.services["scans"].submit(run.id, run.data_store_id)
+        except Exception as exc:  # noqa: BLE001 - the queue refused: the run must not wait forever
+            ctx.session.rollback()
+            run = abandon_run(
+                sessionmaker(ctx.session.get_bind(), expire_on_commit=False),
+                run.id,
+                f"could not be queued ({type(exc).__name__})",
+            )
         return ScanDataStorePayload(scan_run=run)
 
 

@@ -115,9 +115,7 @@ def mask_date(value: str) -> str:
     text = value.strip()
     year = _YEAR.search(text)
     keep = range(year.start(), year.start() + 2) if year else range(0)
-    return "".join(
-        char if i in keep or not char.isalnum() else "*" for i, char in enumerate(text)
-    )
+    return "".join(char if i in keep or not char.isalnum() else "*" for i, char in enumerate(text))
 
 
 def mask_free_text(value: str) -> str:

@@ -24,7 +24,7 @@ from registre.catalog.enums import ScanTrigger
 from registre.catalog.errors import Conflict
 from registre.config.settings import Settings, load_settings
 
-from .run import ScanOptions, execute_scan, start_scan
+from .run import ScanOptions, abandon_run, execute_scan, start_scan
 from .schedule import SCHEDULER_ACTOR, due_stores
 from .types import ScanError
 
@@ -89,7 +89,11 @@ def defer_due(
         except Conflict:
             log.info("scheduled scan of %s skipped: a scan of it is already queued", name)
             continue
-        defer_run(app, run_id, store_id)
+        try:
+            defer_run(app, run_id, store_id)
+        except Exception as exc:  # noqa: BLE001 - one store never stops the schedule
+            abandon_run(factory, run_id, f"could not be queued ({type(exc).__name__})")
+            continue
         queued.append(run_id)
     return queued
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from registre import __version__
@@ -125,7 +125,7 @@ def _guard_one_run_per_store(session: Session, store: DataStore) -> None:
     ).all()
     now = utcnow()
     for run in active:
-        if now - run.created_at > STALE_AFTER:
+        if now - (run.started_at or run.created_at) > STALE_AFTER:
             run.status, run.finished_at = ScanStatus.FAILED, now
             run.errors = [*run.errors, {"dataset": None, "message": "interrupted: never finished"}]
             continue
@@ -159,11 +159,25 @@ def execute_scan(
     """
     try:
         return _execute(factory, run_id, options, classify, progress, seed)
-    except Exception as exc:  # noqa: BLE001 - whatever happened, the run must not stay RUNNING
+    except BaseException as exc:  # whatever happened, the run must not stay RUNNING
+        interrupted = not isinstance(exc, Exception)  # Ctrl-C, a worker told to stop
         # Only the class: a database error's text can quote the parameters it choked on.
-        log.error("scan %s crashed (%s)", run_id, type(exc).__name__)
-        with transaction(factory) as session:
-            return _finish(session, _get_run(session, run_id), fatal=_safe_message(exc))
+        log.error("scan %s %s (%s)", run_id, "interrupted" if interrupted else "crashed",
+                  type(exc).__name__)  # fmt: skip
+        message = "interrupted before the end" if interrupted else _safe_message(exc)
+        closed = abandon_run(factory, run_id, message)
+        if interrupted:
+            raise
+        return closed
+
+
+def abandon_run(factory: sessionmaker[Session], run_id: int, message: str) -> ScanRun:
+    """Close a run that cannot go on as FAILED with ``message`` (if it is still open)."""
+    with transaction(factory) as session:
+        run = _get_run(session, run_id)
+        if run.status in (ScanStatus.QUEUED, ScanStatus.RUNNING):
+            return _finish(session, run, fatal=message)
+        return run
 
 
 def _execute(
@@ -177,12 +191,17 @@ def _execute(
     from .connectors_registry import connector_for
 
     with transaction(factory) as session:
+        # Claim the run: only a QUEUED run starts, so a job delivered twice, or one whose
+        # run was closed meanwhile (stale, abandoned), does nothing.
+        claimed = session.execute(
+            update(ScanRun)
+            .where(ScanRun.id == run_id, ScanRun.status == ScanStatus.QUEUED)
+            .values(status=ScanStatus.RUNNING, started_at=utcnow(), sample_size=options.sample_size)
+        ).rowcount
         run = _get_run(session, run_id)
-        run.status, run.started_at, run.sample_size = (
-            ScanStatus.RUNNING,
-            utcnow(),
-            options.sample_size,
-        )
+        if not claimed:
+            log.warning("scan %s is %s, not queued: not run again", run_id, run.status.value)
+            return run
         store = run.data_store
         store_id, store_name = store.id, store.name
         try:
@@ -234,6 +253,9 @@ def _execute(
         connector.close()
     with transaction(factory) as session:
         run = _get_run(session, run_id)
+        if run.status is not ScanStatus.RUNNING:  # closed meanwhile (stale): keep that word
+            log.warning("scan %s was closed as %s while it ran", run_id, run.status.value)
+            return run
         run.datasets_scanned, run.datasets_failed, run.errors = scanned, len(errors), errors
         run.findings_new, run.findings_changed, run.findings_gone = (
             totals.new,
