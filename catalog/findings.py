@@ -136,15 +136,17 @@ def record_findings(
             material = (
                 _material(finding, evidence, thresholds) or finding.gone_since_run_id is not None
             )
-            if finding.status is FindingStatus.REJECTED and _moved_since_review(
+            reopen = finding.status is FindingStatus.REJECTED and _moved_since_review(
                 finding, evidence, thresholds
-            ):
-                _reopen(session, finding, run_id)
-                counts.reopened.append(finding.id)
+            )
+            before = snapshot(finding) if reopen else None
             for key_name, value in values.items():
                 setattr(finding, key_name, value)
             finding.last_seen_run_id = run_id
             finding.gone_since_run_id = None
+            if reopen:
+                _reopen(session, finding, run_id, before)
+                counts.reopened.append(finding.id)
             if material:
                 counts.changed += 1
     for key, finding in existing.items():
@@ -171,9 +173,10 @@ def _evidence_values(evidence: ColumnFinding, scanner_version: str) -> dict[str,
     }
 
 
-def _reopen(session: Session, finding: Finding, run_id: int) -> None:
+def _reopen(
+    session: Session, finding: Finding, run_id: int, before: dict[str, Any] | None
+) -> None:
     """A rejected finding whose evidence changed comes back to the stewards, audited."""
-    before = snapshot(finding)
     finding.status = FindingStatus.SUGGESTED
     finding.reviewer = finding.reviewed_at = None
     reason = f"evidence changed materially since the rejection (scan run {run_id})"

@@ -74,3 +74,50 @@ def test_gradual_drift_reopens_a_rejection_once_it_adds_up(tmp_path: Path) -> No
         assert [e.entity_id for e in reopened] == [finding_id]
         assert reopened[0].actor == "scanner"
         assert "j***" not in str(reopened[0].after)  # evidence stays out of the trail
+
+
+def test_migration_0004_records_the_evidence_of_earlier_reviews(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate.upgrade(engine, "0003")
+    now = "2026-01-01 00:00:00"
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO data_store (id, name, kind, url, created_at) "
+                "VALUES (1, 's', 'POSTGRESQL', 'postgresql://u@h/d', :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO dataset (id, data_store_id, schema_name, name, kind, "
+                "open_data_access, tags, created_at) "
+                "VALUES (1, 1, '', 't', 'TABLE', 'NOT_PUBLISHED', '[]', :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO field (id, dataset_id, name, position, nullable, created_at) "
+                "VALUES (1, 1, 'c', 1, 1, :now)"
+            ),
+            {"now": now},
+        )
+        for fid, reviewed in ((1, now), (2, None)):
+            conn.execute(
+                text(
+                    "INSERT INTO finding (id, field_id, entity_type, category, score, coverage, "
+                    "distinct_sampled, may_be_personal, reasons, status, reviewed_at, "
+                    "created_at, updated_at) VALUES (:id, 1, :e, 'CONTACT', 0.7, 0.3, 10, 0, "
+                    "'[]', 'REJECTED', :reviewed, :now, :now)"
+                ),
+                {"id": fid, "e": f"E{fid}", "reviewed": reviewed, "now": now},
+            )
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        rows = dict(
+            conn.execute(text("SELECT id, reviewed_coverage FROM finding ORDER BY id")).all()
+        )
+    assert rows == {1: 0.3, 2: None}
