@@ -70,9 +70,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], fmt: ExportFo
     delimiter = ";" if fmt is ExportFormat.CSV_EXCEL else ","
     # Every cell quoted: a spreadsheet that splits on the other separator (Excel in French
     # splits .csv on ';') still sees "a;=cmd" as one text cell.
-    writer = csv.writer(
-        buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_ALL
-    )
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header)
     for row in rows:
         writer.writerow([_cell(value) for value in row])

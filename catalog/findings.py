@@ -173,9 +173,7 @@ def _evidence_values(evidence: ColumnFinding, scanner_version: str) -> dict[str,
     }
 
 
-def _reopen(
-    session: Session, finding: Finding, run_id: int, before: dict[str, Any] | None
-) -> None:
+def _reopen(session: Session, finding: Finding, run_id: int, before: dict[str, Any] | None) -> None:
     """A rejected finding whose evidence changed comes back to the stewards, audited."""
     finding.status = FindingStatus.SUGGESTED
     finding.reviewer = finding.reviewed_at = None

@@ -827,7 +827,7 @@ def test_invalid_enum_literal_is_a_validation_error(api: Api) -> None:
 
 
 def test_search_folds_accents_and_case_on_every_backend(api: Api) -> None:
-    store = api.data('{ dataStores(first: 1) { edges { node { id } } } }')["dataStores"]["edges"]
+    store = api.data("{ dataStores(first: 1) { edges { node { id } } } }")["dataStores"]["edges"]
     created = api.data(
         "mutation($i: RegisterDatasetInput!) { registerDataset(input: $i) { dataset { id } } }",
         {"i": {"dataStoreId": store[0]["node"]["id"], "name": "ÉTAT_CIVIL_NAISSANCES"}},
