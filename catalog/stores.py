@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -35,7 +36,10 @@ _SCHEMES = {
 
 def store_kind(url: str) -> DataStoreKind:
     """The engine a connection URL points to, or InvalidInput saying which are known."""
-    scheme = urlsplit(url).scheme.split("+", 1)[0].lower()
+    try:
+        scheme = urlsplit(url).scheme.split("+", 1)[0].lower()
+    except ValueError as exc:
+        raise InvalidInput(f"not a valid URL ({exc})", field="url") from None
     if scheme not in _SCHEMES:
         known = ", ".join(f"{s}://" for s in sorted(_SCHEMES))
         raise InvalidInput(
@@ -51,17 +55,34 @@ _PASSWORD_PARAMS = frozenset({"password", "passwd", "pwd"})
 #: write files of the Registre server (passfile, service, sslkey, sslkeylogfile...) or
 #: connect elsewhere than the URL's host (host, hostaddr)
 POSTGRESQL_URL_PARAMS = frozenset(
-    {"sslmode", "connect_timeout", "application_name", "target_session_attrs", "gssencmode"}
+    {"sslmode", "connect_timeout", "application_name", "target_session_attrs"}
 )
+
+#: a host name or an IP address: no socket path ("/..." or "%2F..."), no host list (","),
+#: no abstract socket ("@...")
+_HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 
 
 def check_url_params(url: str, kind: DataStoreKind) -> None:
-    """Refuse connection parameters that reach beyond the host the URL names."""
+    """Refuse a URL that would reach beyond the one host it names, or the server's files."""
     if kind is not DataStoreKind.POSTGRESQL:
         return
-    parts = urlsplit(url)
-    names = {key.lower() for key, _ in parse_qsl(parts.query, keep_blank_values=True)}
-    refused = sorted(names - POSTGRESQL_URL_PARAMS - _PASSWORD_PARAMS)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError as exc:
+        raise InvalidInput(f"not a valid URL ({exc})", field="url") from None
+    if host is not None and not _HOST.fullmatch(host):
+        raise InvalidInput(
+            "the host must be a host name or an IP address (no socket path, no host list)",
+            field="url",
+        )
+    if host is not None and not parts.username:
+        # without one, libpq would send the server's own user name (PGUSER or the OS user)
+        raise InvalidInput("name the user to connect as: postgresql://user@host/db", field="url")
+    names = [key for key, _ in parse_qsl(parts.query, keep_blank_values=True)]
+    refused = sorted(set(names) - POSTGRESQL_URL_PARAMS)
     if refused:
         raise InvalidInput(
             f"parameter(s) {', '.join(refused)} not allowed in a PostgreSQL store URL; "
@@ -71,7 +92,11 @@ def check_url_params(url: str, kind: DataStoreKind) -> None:
 
 
 def _check_no_password(url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.password  # noqa: B018 - parsing the netloc raises on a malformed URL
+    except ValueError as exc:
+        raise InvalidInput(f"not a valid URL ({exc})", field="url") from None
     in_query = {key.lower() for key, _ in parse_qsl(parts.query, keep_blank_values=True)}
     if parts.password or in_query & _PASSWORD_PARAMS:
         raise InvalidInput(

@@ -111,18 +111,28 @@ def _connection_params(url: str, label: str) -> dict[str, Any]:
         port = parts.port
     except (InvalidInput, ValueError) as exc:
         raise ScanError(f"invalid PostgreSQL URL {label}: {exc}") from None
-    params: dict[str, Any] = dict(parse_qsl(parts.query))
+    params: dict[str, Any] = {"sslmode": "prefer", **dict(parse_qsl(parts.query))}
+    # Every parameter libpq would otherwise take from the server's environment (PGUSER,
+    # PGHOSTADDR, PGOPTIONS, ...) or home (.pgpass, ~/.postgresql/postgresql.key) is set
+    # here: a store's host gets the store's own credentials and nothing of the server's.
     params.update(
-        host=unquote(parts.hostname or ""),
+        host=parts.hostname or "",  # checked: a name or an address, never a socket path
+        hostaddr="",
+        port=port or 5432,
         dbname=unquote(parts.path.lstrip("/")),
         user=unquote(parts.username or ""),
         password=unquote(parts.password or ""),
+        options="",
         # a path that can never exist: libpq then reads no password file, silently
         passfile=os.path.join(os.devnull, "registre-reads-no-passfile"),
+        sslcertmode="disable",  # never present the server's client certificate
+        gssencmode="disable",
+        # password-based methods only: no Kerberos/GSS ticket of the server is used
+        require_auth="none,password,md5,scram-sha-256",
     )
-    if port:
-        params["port"] = port
-    return {key: value for key, value in params.items() if value != "" or key == "password"}
+    if not params["host"]:
+        params.pop("host")  # the local socket: admins only (checked at registration)
+    return params
 
 
 class PostgresqlConnector:

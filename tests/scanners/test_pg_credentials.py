@@ -83,7 +83,8 @@ def test_server_password_sources_never_reach_a_store_host(
 @pytest.mark.parametrize(
     "query",
     ["hostaddr=10.0.0.9", "host=/var/run/postgresql", "passfile=/root/.pgpass", "service=prod",
-     "sslkeylogfile=/tmp/keys", "sslkey=/etc/ssl/private/server.key"],
+     "sslkeylogfile=/tmp/keys", "sslkey=/etc/ssl/private/server.key", "SSLMODE=disable",
+     "options=-csearch_path%3Dx", "gssencmode=require"],
 )  # fmt: skip
 def test_parameters_that_reach_the_servers_files_or_other_hosts_are_refused(query: str) -> None:
     url = f"postgresql://reader@db.example.fr/app?{query}"
@@ -107,3 +108,33 @@ def test_only_admins_register_a_store_on_the_servers_socket() -> None:
     _check_admin_only(
         Actor(name="a", role=Role.ADMIN), {"url": "postgresql:///x"}, DataStoreKind.POSTGRESQL
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("postgresql://r@%2Fvar%2Frun%2Fpostgresql/db", "host name or an IP address"),
+        ("postgresql://r@127.0.0.1,%2Ftmp/db", "host name or an IP address"),
+        ("postgresql://r@%40abstract/db", "host name or an IP address"),
+        ("postgresql://db.example.fr/app", "name the user"),
+        ("postgresql://r@[]/db", "not a valid URL"),
+    ],
+)
+def test_urls_that_would_reach_a_socket_or_the_servers_identity_are_refused(
+    url: str, reason: str
+) -> None:
+    with pytest.raises(InvalidInput, match=reason):
+        check_url_params(url, DataStoreKind.POSTGRESQL)
+
+
+def test_the_server_environment_never_fills_in_connection_parameters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from registre.scanners.postgresql import _connection_params
+
+    params = _connection_params("postgresql://lecteur@db.example.fr/app", "x")
+    # set explicitly, so PGHOSTADDR, PGOPTIONS, PGPORT... of the server have no say
+    assert params["hostaddr"] == "" and params["options"] == "" and params["port"] == 5432
+    assert params["user"] == "lecteur" and params["password"] == ""
+    assert params["sslcertmode"] == "disable" and params["gssencmode"] == "disable"
+    assert "gss" not in params["require_auth"]
