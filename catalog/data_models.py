@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, created_at, intpk, json_list, name_str, str_enum, utcnow
@@ -133,6 +144,17 @@ class ScanRun(Base):
     """One harvest-and-scan of a data store."""
 
     __tablename__ = "scan_run"
+    # At most one open run per store, enforced by the database: two requests racing to scan
+    # one store cannot both win.
+    __table_args__ = (
+        Index(
+            "uq_scan_run_open_per_store",
+            "data_store_id",
+            unique=True,
+            sqlite_where=text("status IN ('QUEUED', 'RUNNING')"),
+            postgresql_where=text("status IN ('QUEUED', 'RUNNING')"),
+        ),
+    )
 
     id: Mapped[intpk]
     data_store_id: Mapped[int] = mapped_column(

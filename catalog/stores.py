@@ -78,9 +78,7 @@ def check_url_params(url: str, kind: DataStoreKind) -> None:
             "the host must be a host name or an IP address (no socket path, no host list)",
             field="url",
         )
-    if host is not None and not parts.username:
-        # without one, libpq would send the server's own user name (PGUSER or the OS user)
-        raise InvalidInput("name the user to connect as: postgresql://user@host/db", field="url")
+
     names = [key for key, _ in parse_qsl(parts.query, keep_blank_values=True)]
     refused = sorted(set(names) - POSTGRESQL_URL_PARAMS)
     if refused:
@@ -135,11 +133,19 @@ def _check_admin_only(actor: Actor, values: dict[str, Any], kind: DataStoreKind 
             "only an admin may register SQLite or file stores: they are read from the "
             "server's own disk"
         )
-    if kind is DataStoreKind.POSTGRESQL and not urlsplit(values["url"]).hostname:
-        raise PermissionDenied(
-            "only an admin may register a PostgreSQL store without a host name: it would "
-            "connect through the server's own socket, as the server's user"
-        )
+    if kind is DataStoreKind.POSTGRESQL:
+        parts = urlsplit(values["url"])
+        if not parts.hostname:
+            raise PermissionDenied(
+                "only an admin may register a PostgreSQL store without a host name: it "
+                "would connect through the server's own socket, as the server's user"
+            )
+        if not parts.username:
+            # libpq would connect as the server's own user (PGUSER or the OS user)
+            raise PermissionDenied(
+                "name the user to connect as (postgresql://user@host/db); only an admin may "
+                "leave it to the server's defaults"
+            )
 
 
 def create_organisation(

@@ -6,6 +6,7 @@ service authorizes, validates and writes the audit event in the same transaction
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,7 @@ from .ids import decode_id
 from .scalars import gql_name, input_type
 
 Info = Any
+log = logging.getLogger("registre.api")
 
 #: which node type a ``*_id`` input field refers to
 ID_TYPES = {
@@ -248,11 +250,19 @@ class ScanDataStorePayload(graphene.Mutation):
             ctx.services["scans"].submit(run.id, run.data_store_id)
         except Exception as exc:  # noqa: BLE001 - the queue refused: the run must not wait forever
             ctx.session.rollback()
-            run = abandon_run(
-                sessionmaker(ctx.session.get_bind(), expire_on_commit=False),
-                run.id,
-                f"could not be queued ({type(exc).__name__})",
-            )
+            try:
+                run = abandon_run(
+                    sessionmaker(ctx.session.get_bind(), expire_on_commit=False),
+                    run.id,
+                    f"could not be queued ({type(exc).__name__})",
+                )
+            except Exception:  # noqa: BLE001 - the catalog itself is unreachable
+                log.exception("scan run %s could be neither queued nor closed", run.id)
+                raise GraphQLError(
+                    "the scan could not be queued; the run will be closed as interrupted "
+                    "after 24 h, or by an admin",
+                    extensions={"code": "UNAVAILABLE"},
+                ) from None
         return ScanDataStorePayload(scan_run=run)
 
 

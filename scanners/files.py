@@ -351,12 +351,14 @@ def _has_header(rows: list[list[str]], text: str) -> bool:
     """Whether the first row names the columns. When in doubt, no: column_N names are
     a small loss, a row of data stored as field names (seen by every role) is a leak."""
     first = [cell.strip() for cell in rows[0]]
-    if all(_IDENTIFIER.fullmatch(cell) and cell.islower() for cell in first):
-        return True  # machine names: nom, prénom, date_naissance, adresse2
-    if any(_looks_like_value(cell) or any(c.isdigit() for c in cell) for cell in first):
-        return False  # a number, a date, an identifier, a house number: data
-    if len(rows) == 1:
-        return True  # a header alone
+    if len(rows) == 1 or any(
+        _looks_like_value(cell) or any(c.isdigit() for c in cell) for cell in first
+    ):
+        return False  # a lone row, a number, a date, an identifier, a house number: data
+    if all(_machine_name(cell) for cell in first) and not all(
+        _machine_name(cell.strip()) for row in rows[1:4] for cell in row if cell.strip()
+    ):
+        return True  # machine names (nom, prénom, date_naissance) above other-looking rows
     if len(rows) < 3:
         return False  # too little to compare the first row with the others
     try:
@@ -364,6 +366,10 @@ def _has_header(rows: list[list[str]], text: str) -> bool:
         return csv.Sniffer().has_header(text[:16_384])
     except csv.Error:
         return False
+
+
+def _machine_name(cell: str) -> bool:
+    return bool(_IDENTIFIER.fullmatch(cell)) and cell.islower()
 
 
 _IDENTIFIER = re.compile(r"[^\W\d_][\w]*")  # one word: nom, prénom, date_naissance

@@ -92,7 +92,10 @@ def defer_due(
         try:
             defer_run(app, run_id, store_id)
         except Exception as exc:  # noqa: BLE001 - one store never stops the schedule
-            abandon_run(factory, run_id, f"could not be queued ({type(exc).__name__})")
+            try:
+                abandon_run(factory, run_id, f"could not be queued ({type(exc).__name__})")
+            except Exception:  # noqa: BLE001 - the stale rule closes it later
+                log.exception("scheduled run %s could be neither queued nor closed", run_id)
             continue
         queued.append(run_id)
     return queued

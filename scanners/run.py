@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from registre import __version__
@@ -106,7 +107,13 @@ def start_scan(
         requested_by=actor.name,
         scanner_version=SCANNER_VERSION,
     )
+    name = store.name  # read now: a failed flush expires everything
     session.add(run)
+    try:
+        session.flush()  # the caller rolls back on the Conflict below
+    except IntegrityError:
+        # Another request opened a run of this store between our check and our insert.
+        raise Conflict(f"a scan of '{name}' is already queued or running", field="id") from None
     record(session, actor, "start_scan", run)
     return run
 
@@ -128,6 +135,7 @@ def _guard_one_run_per_store(session: Session, store: DataStore) -> None:
         if now - (run.started_at or run.created_at) > STALE_AFTER:
             run.status, run.finished_at = ScanStatus.FAILED, now
             run.errors = [*run.errors, {"dataset": None, "message": "interrupted: never finished"}]
+            session.flush()  # closed before the new run is inserted (one open run per store)
             continue
         raise Conflict(
             f"a scan of '{store.name}' is already {run.status.value.lower()} (run {run.id})",
@@ -176,7 +184,8 @@ def abandon_run(factory: sessionmaker[Session], run_id: int, message: str) -> Sc
     with transaction(factory) as session:
         run = _get_run(session, run_id)
         if run.status in (ScanStatus.QUEUED, ScanStatus.RUNNING):
-            return _finish(session, run, fatal=message)
+            # started or not, it did not scan: the store's last scan stays what it was
+            return _finish(session, run, fatal=message, touch_store=False)
         return run
 
 
@@ -307,7 +316,9 @@ def _get_run(session: Session, run_id: int) -> ScanRun:
     return run
 
 
-def _finish(session: Session, run: ScanRun, *, fatal: str | None = None) -> ScanRun:
+def _finish(
+    session: Session, run: ScanRun, *, fatal: str | None = None, touch_store: bool = True
+) -> ScanRun:
     if fatal is not None:
         run.errors = [*run.errors, {"dataset": None, "message": fatal}]
         run.status = ScanStatus.FAILED
@@ -318,7 +329,7 @@ def _finish(session: Session, run: ScanRun, *, fatal: str | None = None) -> Scan
     else:
         run.status = ScanStatus.SUCCEEDED
     run.finished_at = utcnow()
-    store = session.get(DataStore, run.data_store_id)
+    store = session.get(DataStore, run.data_store_id) if touch_store else None
     if store is not None:
         store.last_scan_at = run.finished_at
     session.add(run)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from registre.catalog import migrate, stores
 from registre.catalog.access import CLI_ACTOR
 from registre.catalog.db import make_engine, session_factory, transaction
-from registre.catalog.enums import FindingStatus
+from registre.catalog.enums import FindingStatus, ScanStatus
 from registre.catalog.findings import record_findings, review_finding
 from registre.catalog.models import AuditEvent, Field, Finding, ScanRun
 from registre.scanners.types import ColumnFinding
@@ -45,7 +45,7 @@ def test_gradual_drift_reopens_a_rejection_once_it_adds_up(tmp_path: Path) -> No
 
     def scan(coverage: float) -> FindingStatus:
         with transaction(factory) as session:
-            run = ScanRun(data_store_id=store_id)
+            run = ScanRun(data_store_id=store_id, status=ScanStatus.SUCCEEDED)
             session.add(run)
             session.flush()
             fields = {f.name: f for f in session.scalars(select(Field))}

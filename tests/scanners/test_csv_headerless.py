@@ -38,6 +38,8 @@ def test_first_row_of_values_is_data(tmp_path: Path) -> None:
         ("nom;prenom;adresse\nDupont;Jean;12 rue de la Paix\nMartin;Marie;3 avenue Foch\n", True),
         ("objet;commentaire\nVoirie;Travaux au printemps\nÉclairage;Lampes changées\n", True),
         ("Nom;Date de naissance\nDupont;12/03/1985\nMartin;01/02/1990\n", True),
+        ("dupont,jean,lyon\nmartin,marie,paris\ndurand,paul,lille\n", False),  # all alike
+        ("Jean Dupont,Lyon\n", False),  # one row: data, not names
     ],
 )
 def test_a_row_of_names_is_not_taken_for_a_header(tmp_path: Path, text: str, header: bool) -> None:

@@ -64,3 +64,30 @@ def test_one_run_per_store_and_stale_runs_are_closed(
         assert closed is not None and closed.status is ScanStatus.FAILED
         assert "interrupted" in closed.errors[-1]["message"]
     assert second != first
+
+
+def test_the_database_refuses_a_second_open_run_even_past_the_check(
+    scan_catalog: Any,
+    sqlite_url: Callable[[Path], str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlite3
+
+    from registre.scanners import run as run_module
+
+    path = tmp_path / "s.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    store_id = scan_catalog.register("s", sqlite_url(path))
+    with transaction(scan_catalog.factory) as session:
+        start_scan(session, CLI_ACTOR, store_id)
+    # a second request that passed the check before the first one committed
+    monkeypatch.setattr(run_module, "_guard_one_run_per_store", lambda session, store: None)
+    with (
+        pytest.raises(Conflict, match="already queued or running"),
+        transaction(scan_catalog.factory) as session,
+    ):
+        start_scan(session, CLI_ACTOR, store_id)
+    with scan_catalog.factory() as session:
+        assert len(session.query(ScanRun).all()) == 1
