@@ -97,3 +97,10 @@ def test_graphiql_default_query_validates() -> None:
     query = "\n".join(line.replace('\\"', '"') for line in lines)
     assert "datasets" in query
     assert not validate(schema.graphql_schema, parse(query))
+
+
+def test_every_saved_query_is_documented_in_the_readme() -> None:
+    saved = sorted(p.name for p in (ROOT / "graphql" / "queries").glob("*.graphql"))
+    assert saved
+    for name in saved:
+        assert f"`{name}`" in README, f"README does not document graphql/queries/{name}"
