@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -36,12 +35,21 @@ from .detection_config import (
     normalize_words,
 )
 from .masking import mask_value
+from .ner_stage import PresidioStage
 from .types import ColumnFinding, SampledColumn
+from .value_shapes import (
+    POSTAL_CODE,
+    bare_phone_allowed,
+    integral_text,
+    is_address,
+    is_name_shaped,
+    mostly_sentences,
+    parse_date,
+    short_postal,
+)
 
 if TYPE_CHECKING:
-    from presidio_analyzer import RecognizerResult
-
-    from .engine import TextBatch
+    pass
 
 #: Which Presidio recognizer backs each validator (shown as evidence).
 RECOGNIZER_NAMES = {
@@ -57,23 +65,6 @@ RECOGNIZER_NAMES = {
     "IP_ADDRESS": "IpRecognizer",
 }
 
-_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
-_NAME_SHAPE = re.compile(rf"[{_LETTER}][{_LETTER}'’.\-]*(?: [{_LETTER}][{_LETTER}'’.\-]*){{0,3}}")
-_STREET = re.compile(
-    r"\b(rue|avenue|av|boulevard|bd|place|chemin|allee|impasse|route|quai|cours|square|"
-    r"voie|sentier|passage|rond point|esplanade|lotissement|residence|hameau|lieu dit|"
-    r"street|st|road|rd|lane|drive)\b"
-)
-_POSTAL = re.compile(r"(?:\d{5}|2[AB]\d{3})")
-_POSTAL_IN_TEXT = re.compile(r"\b\d{5}\b")
-_DATE_SHAPES = (
-    (re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?"), (1, 2, 3)),
-    (re.compile(r"(\d{2})/(\d{2})/(\d{4})"), (3, 2, 1)),
-    (re.compile(r"(\d{2})-(\d{2})-(\d{4})"), (3, 2, 1)),
-    (re.compile(r"(\d{4})(\d{2})(\d{2})"), (1, 2, 3)),
-)
-_SENTENCE = re.compile(r"[a-zà-öø-ÿ0-9)»][.!?…]$")
-_MIN_SENTENCE_SHARE = 0.6
 _PROBE = 32  # distinct values after which validators without any hit are dropped
 _MAX_IDENTIFIER_LENGTH = 80  # no identifier checked here is longer (e-mails aside, rare)
 
@@ -121,7 +112,7 @@ class _Pending:
     free_text: bool
 
 
-class Classifier:
+class Classifier(PresidioStage):
     """Decides, per column, which kinds of personal data its sampled values hold.
 
     ``use_ner=False`` skips spaCy/Presidio entirely (names and addresses are then
@@ -169,7 +160,7 @@ class Classifier:
             if isinstance(raw, dt.date):
                 text = raw.isoformat()
             elif isinstance(raw, float | Decimal):
-                integral = _integral_text(raw)
+                integral = integral_text(raw)
                 if integral is None:
                     continue  # measures; an identifier stored as a number is integral
                 text = integral
@@ -183,7 +174,7 @@ class Classifier:
                 break
         values = list(seen)
         for text in values:
-            if _parse_date(text) is not None:
+            if parse_date(text) is not None:
                 date_like += 1
         boolean_words = set(cfg.boolean_like_values)
         column = _Column(
@@ -229,7 +220,7 @@ class Classifier:
             findings.append(decided)
             return findings, None
         words = sum(len(v.split()) for v in column.values) / len(column.values)
-        if words >= self.config.free_text.min_average_words or _mostly_sentences(column.values):
+        if words >= self.config.free_text.min_average_words or mostly_sentences(column.values):
             # A full postal address ("Appartement 12, 4 bis avenue du Général de Gaulle,
             # 45000 Orléans") is as long as a sentence: with a name prior, the shape of
             # the values decides first, or an address column would only get a PERSON
@@ -262,9 +253,7 @@ class Classifier:
         """
         allow_bare_phone = "PHONE_NUMBER" in column.priors
         checks = {
-            entity: (
-                _bare_phone_allowed if entity == "PHONE_NUMBER" and allow_bare_phone else check
-            )
+            entity: (bare_phone_allowed if entity == "PHONE_NUMBER" and allow_bare_phone else check)
             for entity, check in validators.VALIDATORS.items()
             if not self._excluded(column, entity)
         }
@@ -331,7 +320,7 @@ class Classifier:
     def _date_of_birth(self, column: _Column) -> list[ColumnFinding]:
         if "DATE_OF_BIRTH" not in column.priors:
             return []  # a date is personal data only when it says whose birth it is
-        indexes = [i for i, v in enumerate(column.values) if _parse_date(v) is not None]
+        indexes = [i for i, v in enumerate(column.values) if parse_date(v) is not None]
         how = "date-typed column, parsed" if column.family == "date" else "parsed"
         finding = self._decide(column, "DATE_OF_BIRTH", indexes, "DateOfBirthRule", how)
         return [finding] if finding else []
@@ -339,9 +328,9 @@ class Classifier:
     def _names_and_places(self, column: _Column) -> ColumnFinding | None:
         """PERSON / LOCATION from the column name and the shape of the values (no NLP)."""
         values = column.values
-        name_shaped = [i for i, v in enumerate(values) if _is_name_shaped(v)]
-        addresses = [i for i, v in enumerate(values) if _is_address(v)]
-        postal = [i for i, v in enumerate(values) if _POSTAL.fullmatch(v) or _short_postal(v)]
+        name_shaped = [i for i, v in enumerate(values) if is_name_shaped(v)]
+        addresses = [i for i, v in enumerate(values) if is_address(v)]
+        postal = [i for i, v in enumerate(values) if POSTAL_CODE.fullmatch(v) or short_postal(v)]
         candidates: list[ColumnFinding] = []
         if "PERSON" in column.priors:
             found = self._decide(column, "PERSON", name_shaped, "ColumnNamePrior", "name-shaped")
@@ -362,7 +351,7 @@ class Classifier:
         distinct = len(column.values)
         if distinct < 5 or (column.non_null >= 20 and distinct / column.non_null < 0.1):
             return False  # categorical: names and places have many distinct values
-        shaped = sum(1 for v in column.values if _is_name_shaped(v))
+        shaped = sum(1 for v in column.values if is_name_shaped(v))
         return shaped / distinct >= self.config.ner.min_name_shape_coverage
 
     def _special_categories(self, column: _Column) -> list[ColumnFinding]:
@@ -437,159 +426,9 @@ class Classifier:
             )
         ]
 
-    # -- Presidio stage ---------------------------------------------------------------
-
-    def _run_presidio(
-        self, table_name: str, pending: Sequence[_Pending]
-    ) -> list[list[ColumnFinding]]:
-        from .engine import TextBatch, analyze_batches
-
-        batches: list[TextBatch] = []
-        for item in pending:
-            context = item.column.words.split() + normalize_column_name(table_name).split()
-            entities = (
-                self.config.free_text.entity_types if item.free_text else ["PERSON", "LOCATION"]
-            )
-            batches.append(TextBatch(item.texts, entities, context))
-        results = analyze_batches(
-            batches, score_threshold=0.4, batch_size=self.config.ner.batch_size
-        )
-        return [
-            self._free_text_findings(item, found)
-            if item.free_text
-            else self._ner_findings(item, found)
-            for item, found in zip(pending, results, strict=True)
-        ]
-
-    def _ner_findings(
-        self, item: _Pending, results: Sequence[Sequence[RecognizerResult]]
-    ) -> list[ColumnFinding]:
-        column = item.column
-        ratio = self.config.ner.min_span_ratio
-        hits: dict[str, list[int]] = {"PERSON": [], "LOCATION": []}
-        for index, (text, found) in enumerate(zip(item.texts, results, strict=True)):
-            for entity in hits:
-                span = sum(r.end - r.start for r in found if r.entity_type == entity)
-                if text and span / len(text) >= ratio:
-                    hits[entity].append(index)
-        # Coverage is over the values analysed by NER (a prefix of the distinct values).
-        analysed = dataclasses.replace(column, values=item.texts)
-        candidates = [
-            f
-            for entity, indexes in hits.items()
-            if not self._excluded(column, entity)
-            and (
-                f := self._decide(analysed, entity, indexes, "SpacyRecognizer", "recognised by NER")
-            )
-        ]
-        best = max(candidates, key=lambda f: (f.score, f.coverage), default=None)
-        return [best] if best else []
-
-    def _free_text_findings(
-        self, item: _Pending, results: Sequence[Sequence[RecognizerResult]]
-    ) -> list[ColumnFinding]:
-        rules = self.config.free_text
-        analysed = len(item.texts)
-        by_entity: dict[str, list[tuple[int, str]]] = {}
-        for index, (text, found) in enumerate(zip(item.texts, results, strict=True)):
-            for r in found:
-                entity = r.entity_type
-                if entity == "PERSON" and not _is_full_name(text[r.start : r.end]):
-                    continue
-                spans = by_entity.setdefault(entity, [])
-                if not spans or spans[-1][0] != index:
-                    spans.append((index, text[r.start : r.end]))
-        findings = []
-        for entity, spans in by_entity.items():
-            coverage = len(spans) / analysed
-            if self._excluded(item.column, entity) or entity not in self.config.entities:
-                continue
-            if len(spans) < rules.min_distinct_hits or coverage < rules.min_coverage:
-                continue
-            rule = self.config.entities[entity]
-            findings.append(
-                ColumnFinding(
-                    entity_type=entity,
-                    category=rule.category,
-                    score=round(rules.max_score * min(1.0, 0.5 + coverage), 3),
-                    coverage=round(coverage, 3),
-                    distinct_sampled=analysed,
-                    recognizer="PresidioAnalyzer",
-                    name_signal=item.column.priors.get(entity, (0.0, None))[1],
-                    masked_example=mask_value(spans[0][1], entity),
-                    may_be_personal=rule.may_be_personal,
-                    reasons=(
-                        f"free-text column: {len(spans)}/{analysed} analysed values mention "
-                        f"{entity}",
-                        "a mention in free text is a suggestion for review, not a column label",
-                    ),
-                    free_text=True,
-                )
-            )
-        return findings
-
-
-def _integral_text(number: float | Decimal) -> str | None:
-    """``185057800608491.0`` -> ``"185057800608491"``; None for 1.5, NaN, infinities."""
-    try:
-        if not math.isfinite(number) or number != int(number):
-            return None
-        return str(int(number))
-    except (ValueError, ArithmeticError):
-        return None
-
-
-def _bare_phone_allowed(value: str) -> bool:
-    return validators.is_phone_fr(value, allow_missing_trunk_zero=True)
-
 
 def _noisy_or(a: float, b: float) -> float:
     return 1.0 - (1.0 - a) * (1.0 - b)
-
-
-def _is_name_shaped(value: str) -> bool:
-    letters = sum(c.isalpha() for c in value)
-    return letters >= 2 and bool(_NAME_SHAPE.fullmatch(value))
-
-
-def _mostly_sentences(values: Sequence[str]) -> bool:
-    """Short notes ("Dossier clos.", "RDV pris avec Mme Durand le 03/02/2025.") are free
-    text even when they average fewer words than ``free_text.min_average_words``: most
-    values are sentences of three or more words ending with a full stop after a
-    lower-case letter or a digit ("Durand SARL" or "Dupont S.A." are not)."""
-    sentences = sum(1 for v in values if _SENTENCE.search(v) and len(v.split()) >= 3)
-    return sentences >= _MIN_SENTENCE_SHARE * len(values)
-
-
-def _is_full_name(span: str) -> bool:
-    """In sentences the small French model tags capitalised words ("Hasard", a sentence
-    start) as PER: a mention counts only as two or more capitalised words."""
-    words = [w for w in re.split(r"[\s]+", span) if w]
-    return len(words) >= 2 and all(w[0].isupper() for w in words)
-
-
-def _is_address(value: str) -> bool:
-    words = normalize_words(value)
-    has_street = bool(_STREET.search(words)) and any(c.isdigit() for c in value)
-    has_postal_city = bool(_POSTAL_IN_TEXT.search(value)) and sum(c.isalpha() for c in value) >= 3
-    return has_street or has_postal_city
-
-
-def _short_postal(value: str) -> bool:
-    """A postal code stored as an integer loses its leading zero: 1000 for 01000."""
-    return len(value) == 4 and value.isdigit() and value[0] != "0"
-
-
-def _parse_date(value: str) -> dt.date | None:
-    for pattern, (y, m, d) in _DATE_SHAPES:
-        match = pattern.fullmatch(value)
-        if match:
-            try:
-                parsed = dt.date(int(match.group(y)), int(match.group(m)), int(match.group(d)))
-            except ValueError:
-                return None
-            return parsed if 1880 <= parsed.year <= 2100 else None
-    return None
 
 
 _default: Classifier | None = None
