@@ -76,6 +76,7 @@ class Loaders:
             ("organisation", Organisation),
             ("data_store", DataStore),
             ("dataset", Dataset),
+            ("field", Field),
             ("ai_system", AISystem),
             ("policy", Policy),
             ("processing_activity", ProcessingActivity),
@@ -137,6 +138,7 @@ class Loaders:
     organisation: ByIdLoader
     data_store: ByIdLoader
     dataset: ByIdLoader
+    field: ByIdLoader
     ai_system: ByIdLoader
     policy: ByIdLoader
     processing_activity: ByIdLoader

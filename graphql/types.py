@@ -25,6 +25,16 @@ def _loaders(info: Info) -> Any:
     return info.context.loaders
 
 
+def via(loader: str, key: str = "id") -> Any:
+    """A resolver loading ``root.<key>`` through the request's ``loader`` (None stays None)."""
+
+    def resolve(root: Any, info: Info) -> Any:
+        value = getattr(root, key)
+        return None if value is None else getattr(_loaders(info), loader).load(value)
+
+    return staticmethod(resolve)
+
+
 class EntityNode(graphene.ObjectType):
     """Base of every entity: a Relay node fetched from its model by id."""
 
@@ -93,11 +103,7 @@ class DataStore(EntityNode):
     def resolve_has_secret(root: models.DataStore, info: Info) -> bool:
         return bool(root.secret_ref)
 
-    @staticmethod
-    def resolve_hosting_organisation(root: models.DataStore, info: Info) -> Any:
-        if root.hosting_organisation_id is None:
-            return None
-        return _loaders(info).organisation.load(root.hosting_organisation_id)
+    resolve_hosting_organisation = via("organisation", "hosting_organisation_id")
 
     @staticmethod
     async def resolve_datasets(root: models.DataStore, info: Info) -> list[Any]:
@@ -142,9 +148,7 @@ class Finding(EntityNode):
     def resolve_gone(root: models.Finding, info: Info) -> bool:
         return root.gone_since_run_id is not None
 
-    @staticmethod
-    def resolve_field(root: models.Finding, info: Info) -> Any:
-        return info.context.session.get(models.Field, root.field_id)
+    resolve_field = via("field", "field_id")
 
 
 @entity(models.Field)
@@ -168,9 +172,7 @@ class Field(EntityNode):
     def resolve_removed(root: models.Field, info: Info) -> bool:
         return root.removed_at is not None
 
-    @staticmethod
-    def resolve_findings(root: models.Field, info: Info) -> Any:
-        return _loaders(info).findings_by_field.load(root.id)
+    resolve_findings = via("findings_by_field")
 
     @staticmethod
     async def resolve_contains_personal_data(root: models.Field, info: Info) -> bool:
@@ -184,9 +186,7 @@ class AISystemUsage(graphene.ObjectType):
     usage = graphene.Field(s.DatasetUsage, required=True)
     ai_system = graphene.Field(lambda: AISystem, required=True)
 
-    @staticmethod
-    def resolve_ai_system(root: models.AISystemDataset, info: Info) -> Any:
-        return _loaders(info).ai_system.load(root.ai_system_id)
+    resolve_ai_system = via("ai_system", "ai_system_id")
 
 
 @entity(models.Dataset)
@@ -218,9 +218,7 @@ class Dataset(EntityNode):
     def resolve_removed(root: models.Dataset, info: Info) -> bool:
         return root.removed_at is not None
 
-    @staticmethod
-    def resolve_data_store(root: models.Dataset, info: Info) -> Any:
-        return _loaders(info).data_store.load(root.data_store_id)
+    resolve_data_store = via("data_store", "data_store_id")
 
     @staticmethod
     async def resolve_fields(root: models.Dataset, info: Info) -> list[Any]:
@@ -244,13 +242,9 @@ class Dataset(EntityNode):
         ids = list(dict.fromkeys(link.ai_system_id for link in links))
         return list(await loaders.ai_system.load_many(ids))
 
-    @staticmethod
-    def resolve_ai_system_usages(root: models.Dataset, info: Info) -> Any:
-        return _loaders(info).ai_links_by_dataset.load(root.id)
+    resolve_ai_system_usages = via("ai_links_by_dataset")
 
-    @staticmethod
-    def resolve_processing_activities(root: models.Dataset, info: Info) -> Any:
-        return _loaders(info).processing_activities_by_dataset.load(root.id)
+    resolve_processing_activities = via("processing_activities_by_dataset")
 
 
 @entity(models.ScanRun)
@@ -278,9 +272,7 @@ class ScanRun(EntityNode):
     )
     scanner_version = graphene.String()
 
-    @staticmethod
-    def resolve_data_store(root: models.ScanRun, info: Info) -> Any:
-        return _loaders(info).data_store.load(root.data_store_id)
+    resolve_data_store = via("data_store", "data_store_id")
 
     @staticmethod
     def resolve_duration_seconds(root: models.ScanRun, info: Info) -> float | None:

@@ -13,7 +13,7 @@ from graphene import relay
 from registre.catalog import models
 
 from . import scalars as s
-from .types import Dataset, EntityNode, Info, Organisation, _loaders, entity
+from .types import Dataset, EntityNode, Info, Organisation, entity, via
 
 
 class DatasetUsageLink(graphene.ObjectType):
@@ -22,9 +22,7 @@ class DatasetUsageLink(graphene.ObjectType):
     usage = graphene.Field(s.DatasetUsage, required=True)
     dataset = graphene.Field(Dataset, required=True)
 
-    @staticmethod
-    def resolve_dataset(root: models.AISystemDataset, info: Info) -> Any:
-        return _loaders(info).dataset.load(root.dataset_id)
+    resolve_dataset = via("dataset", "dataset_id")
 
 
 @entity(models.Policy)
@@ -42,9 +40,7 @@ class Policy(EntityNode):
     owner = graphene.String()
     ai_systems = graphene.List(graphene.NonNull(lambda: PolicyLink), required=True)
 
-    @staticmethod
-    def resolve_ai_systems(root: models.Policy, info: Info) -> Any:
-        return _loaders(info).ai_links_by_policy.load(root.id)
+    resolve_ai_systems = via("ai_links_by_policy")
 
 
 class PolicyLink(graphene.ObjectType):
@@ -56,13 +52,9 @@ class PolicyLink(graphene.ObjectType):
     policy = graphene.Field(Policy, required=True)
     ai_system = graphene.Field(lambda: AISystem, required=True)
 
-    @staticmethod
-    def resolve_policy(root: models.AISystemPolicy, info: Info) -> Any:
-        return _loaders(info).policy.load(root.policy_id)
+    resolve_policy = via("policy", "policy_id")
 
-    @staticmethod
-    def resolve_ai_system(root: models.AISystemPolicy, info: Info) -> Any:
-        return _loaders(info).ai_system.load(root.ai_system_id)
+    resolve_ai_system = via("ai_system", "ai_system_id")
 
 
 @entity(models.Assessment)
@@ -78,17 +70,9 @@ class Assessment(EntityNode):
     ai_system = graphene.Field(lambda: AISystem)
     processing_activity = graphene.Field(lambda: ProcessingActivity)
 
-    @staticmethod
-    def resolve_ai_system(root: models.Assessment, info: Info) -> Any:
-        return (
-            None if root.ai_system_id is None else _loaders(info).ai_system.load(root.ai_system_id)
-        )
+    resolve_ai_system = via("ai_system", "ai_system_id")
 
-    @staticmethod
-    def resolve_processing_activity(root: models.Assessment, info: Info) -> Any:
-        if root.processing_activity_id is None:
-            return None
-        return _loaders(info).processing_activity.load(root.processing_activity_id)
+    resolve_processing_activity = via("processing_activity", "processing_activity_id")
 
 
 class Transfer(graphene.ObjectType):
@@ -121,29 +105,17 @@ class ProcessingActivity(EntityNode):
     ai_systems = graphene.List(graphene.NonNull(lambda: AISystem), required=True)
     assessments = graphene.List(graphene.NonNull(Assessment), required=True)
 
-    @staticmethod
-    def resolve_controller(root: models.ProcessingActivity, info: Info) -> Any:
-        return (
-            None
-            if root.controller_id is None
-            else _loaders(info).organisation.load(root.controller_id)
-        )
+    resolve_controller = via("organisation", "controller_id")
 
     @staticmethod
     def resolve_transfers(root: models.ProcessingActivity, info: Info) -> list[Any]:
         return [Transfer(**t) for t in root.transfers]
 
-    @staticmethod
-    def resolve_datasets(root: models.ProcessingActivity, info: Info) -> Any:
-        return _loaders(info).datasets_by_processing_activity.load(root.id)
+    resolve_datasets = via("datasets_by_processing_activity")
 
-    @staticmethod
-    def resolve_ai_systems(root: models.ProcessingActivity, info: Info) -> Any:
-        return _loaders(info).ai_systems_by_processing_activity.load(root.id)
+    resolve_ai_systems = via("ai_systems_by_processing_activity")
 
-    @staticmethod
-    def resolve_assessments(root: models.ProcessingActivity, info: Info) -> Any:
-        return _loaders(info).assessments_by_processing_activity.load(root.id)
+    resolve_assessments = via("assessments_by_processing_activity")
 
 
 @entity(models.AISystem)
@@ -195,30 +167,14 @@ class AISystem(EntityNode):
 
         return issues_of_ai_system(info, root.id)
 
-    @staticmethod
-    def resolve_provider(root: models.AISystem, info: Info) -> Any:
-        return (
-            None if root.provider_id is None else _loaders(info).organisation.load(root.provider_id)
-        )
+    resolve_provider = via("organisation", "provider_id")
 
-    @staticmethod
-    def resolve_hosting_organisation(root: models.AISystem, info: Info) -> Any:
-        if root.hosting_organisation_id is None:
-            return None
-        return _loaders(info).organisation.load(root.hosting_organisation_id)
+    resolve_hosting_organisation = via("organisation", "hosting_organisation_id")
 
-    @staticmethod
-    def resolve_datasets(root: models.AISystem, info: Info) -> Any:
-        return _loaders(info).dataset_links_by_ai_system.load(root.id)
+    resolve_datasets = via("dataset_links_by_ai_system")
 
-    @staticmethod
-    def resolve_policies(root: models.AISystem, info: Info) -> Any:
-        return _loaders(info).policy_links_by_ai_system.load(root.id)
+    resolve_policies = via("policy_links_by_ai_system")
 
-    @staticmethod
-    def resolve_processing_activities(root: models.AISystem, info: Info) -> Any:
-        return _loaders(info).processing_activities_by_ai_system.load(root.id)
+    resolve_processing_activities = via("processing_activities_by_ai_system")
 
-    @staticmethod
-    def resolve_assessments(root: models.AISystem, info: Info) -> Any:
-        return _loaders(info).assessments_by_ai_system.load(root.id)
+    resolve_assessments = via("assessments_by_ai_system")
