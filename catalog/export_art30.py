@@ -41,12 +41,10 @@ from .export_common import (
     ExportFormat,
     ExportKind,
     confirmed_categories,
-    csv_file,
     dataset_label,
-    joined,
-    json_file,
     legal_basis_label,
     require_format,
+    table_export,
     transfer_label,
 )
 
@@ -119,11 +117,4 @@ def export_art30(session: Session, fmt: ExportFormat) -> ExportFile:
     require_format(
         ExportKind.ART30, fmt, (ExportFormat.CSV, ExportFormat.CSV_EXCEL, ExportFormat.JSON)
     )
-    entries = record_entries(session)
-    if fmt is ExportFormat.JSON:
-        return json_file("registre-art30", {"registre_art30": entries})
-    rows = (
-        [joined(value) if isinstance(value, list) else value for value in entry.values()]
-        for entry in entries
-    )
-    return csv_file("registre-art30", HEADER, rows, fmt)
+    return table_export("registre-art30", "registre_art30", HEADER, record_entries(session), fmt)

@@ -208,3 +208,20 @@ def latest_assessment(
         if found is not None:
             return found
     return None
+
+
+def table_export(
+    stem: str,
+    json_key: str,
+    header: Sequence[str],
+    entries: list[dict[str, Any]],
+    fmt: ExportFormat,
+) -> ExportFile:
+    """One row per entry: JSON under ``json_key``, or CSV with lists joined in a cell."""
+    if fmt is ExportFormat.JSON:
+        return json_file(stem, {json_key: entries})
+    rows = (
+        [joined(value) if isinstance(value, list) else value for value in entry.values()]
+        for entry in entries
+    )
+    return csv_file(stem, header, rows, fmt)

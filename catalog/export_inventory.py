@@ -39,13 +39,11 @@ from .export_common import (
     ExportFormat,
     ExportKind,
     activities_of,
-    csv_file,
     dataset_label,
     dataset_links,
-    joined,
-    json_file,
     legal_basis_label,
     require_format,
+    table_export,
 )
 
 HEADER = (
@@ -125,11 +123,6 @@ def export_inventory(session: Session, fmt: ExportFormat) -> ExportFile:
     require_format(
         ExportKind.INVENTORY, fmt, (ExportFormat.CSV, ExportFormat.CSV_EXCEL, ExportFormat.JSON)
     )
-    entries = inventory_entries(session)
-    if fmt is ExportFormat.JSON:
-        return json_file("inventaire-algorithmes", {"inventaire": entries})
-    rows = (
-        [joined(value) if isinstance(value, list) else value for value in entry.values()]
-        for entry in entries
+    return table_export(
+        "inventaire-algorithmes", "inventaire", HEADER, inventory_entries(session), fmt
     )
-    return csv_file("inventaire-algorithmes", HEADER, rows, fmt)

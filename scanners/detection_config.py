@@ -78,41 +78,35 @@ class EntityRule(_Strict):
     may_be_personal: bool = False
 
 
-class NamePrior(_Strict):
+class _ColumnPattern(_Strict):
+    """A column-name regex, checked when the config is read."""
+
+    pattern: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _valid_regex(cls, value: str) -> str:
+        _compile(value)
+        return value
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return _compile(self.pattern)
+
+
+class NamePrior(_ColumnPattern):
     """A column-name regex that raises the prior of one entity type."""
 
     entity_type: str
-    pattern: str
     weight: float = Field(gt=0, le=1)
     label: str
 
-    @field_validator("pattern")
-    @classmethod
-    def _valid_regex(cls, value: str) -> str:
-        _compile(value)
-        return value
 
-    @cached_property
-    def regex(self) -> re.Pattern[str]:
-        return _compile(self.pattern)
-
-
-class NegativePattern(_Strict):
+class NegativePattern(_ColumnPattern):
     """A column-name regex that rules entity types out (``nom_fichier`` is not a person)."""
 
-    pattern: str
     entity_types: list[str] = Field(min_length=1)  # "*" = every value-based entity
     reason: str
-
-    @field_validator("pattern")
-    @classmethod
-    def _valid_regex(cls, value: str) -> str:
-        _compile(value)
-        return value
-
-    @cached_property
-    def regex(self) -> re.Pattern[str]:
-        return _compile(self.pattern)
 
 
 class SpecialCategory(_Strict):

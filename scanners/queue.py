@@ -19,13 +19,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from registre.catalog.db import make_engine, session_factory, transaction
-from registre.catalog.enums import ScanTrigger
-from registre.catalog.errors import Conflict
+from registre.catalog.db import make_engine, session_factory
 from registre.config.settings import Settings, load_settings
 
-from .run import ScanOptions, abandon_run, execute_scan, start_scan
-from .schedule import SCHEDULER_ACTOR, due_stores
+from .run import ScanOptions, abandon_run, execute_scan
+from .schedule import start_due_runs
 from .types import ScanError
 
 if TYPE_CHECKING:
@@ -80,15 +78,7 @@ def defer_due(
 ) -> list[int]:
     """Queue a run for every store due at ``now``; returns the runs queued."""
     queued = []
-    with transaction(factory) as session:
-        due = [(s.id, s.name) for s in due_stores(session, now, tz)]
-    for store_id, name in due:
-        try:
-            with transaction(factory) as session:
-                run_id = start_scan(session, SCHEDULER_ACTOR, store_id, ScanTrigger.SCHEDULE).id
-        except Conflict:
-            log.info("scheduled scan of %s skipped: a scan of it is already queued", name)
-            continue
+    for run_id, store_id, _name in start_due_runs(factory, now, tz):
         try:
             defer_run(app, run_id, store_id)
         except Exception as exc:  # noqa: BLE001 - one store never stops the schedule

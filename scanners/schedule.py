@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,25 @@ def due_stores(session: Session, now: dt.datetime, tz: str = "UTC") -> list[Data
     ]
 
 
+def start_due_runs(
+    factory: sessionmaker[Session], now: dt.datetime, tz: str
+) -> Iterator[tuple[int, int, str]]:
+    """Open a scheduled run for each store due at ``now``: (run id, store id, store name).
+
+    A store with a run already open is skipped (it will be due again at the next tick).
+    """
+    with transaction(factory) as session:
+        due = [(s.id, s.name) for s in due_stores(session, now, tz)]
+    for store_id, name in due:
+        try:
+            with transaction(factory) as session:
+                run_id = start_scan(session, SCHEDULER_ACTOR, store_id, ScanTrigger.SCHEDULE).id
+        except Conflict:
+            log.info("scheduled scan of %s skipped: a scan of it is already open", name)
+            continue
+        yield run_id, store_id, name
+
+
 @dataclass
 class TickReport:
     runs: list[ScanRun]
@@ -54,16 +74,8 @@ def run_due_scans(
     factory: sessionmaker[Session], now: dt.datetime, options: ScanOptions, tz: str = "UTC"
 ) -> TickReport:
     """Scan every due store, one after the other; return the finished runs."""
-    with transaction(factory) as session:
-        due = [(s.id, s.name) for s in due_stores(session, now, tz)]
     report = TickReport(runs=[], crashed=[])
-    for store_id, name in due:
-        try:
-            with transaction(factory) as session:
-                run_id = start_scan(session, SCHEDULER_ACTOR, store_id, ScanTrigger.SCHEDULE).id
-        except Conflict:
-            log.info("scheduled scan of %s skipped: a scan of it is already running", name)
-            continue
+    for run_id, _store_id, name in start_due_runs(factory, now, tz):
         try:
             report.runs.append(execute_scan(factory, run_id, options=options))
         except Exception:  # noqa: BLE001 - one store never stops the scheduler
