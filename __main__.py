@@ -1,5 +1,5 @@
 """``python -m registre``: the same as the ``registre`` command."""
 
-from registre.cli import main
+from registre.cli.main import main
 
 main()

@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy import event
 
 from registre.catalog import migrate
-from registre.catalog.access import CLI_ACTOR
-from registre.catalog.compliance import evaluate
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.compliance.engine import evaluate
 from registre.catalog.db import make_engine, session_factory, transaction
-from registre.catalog.importer import import_ai_systems
+from registre.catalog.governance.importer import import_ai_systems
 
 DUTCH = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "nl-algoritmeregister-2026-08-08.json"

@@ -2,7 +2,7 @@
 
 Run from the repository root: ``python -m bench.quality``. It builds the labelled corpus
 (:mod:`bench.corpus`: generated French tables and the demo city, ``--rows`` rows per
-table, ``--seed``), runs :class:`registre.scanners.classifier.Classifier` on every table,
+table, ``--seed``), runs :class:`registre.scanners.detection.classifier.Classifier` on every table,
 prints P/R/F1 per entity type with the targets of the "Scanners" issue, then runs the
 same harness on the Dutch algorithm register (skipped, with a message, when
 ``../shared/data/`` is absent) and lists its false positives. Results are written to
@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
 
-    from registre.scanners.classifier import Classifier
+    from registre.scanners.detection.classifier import Classifier
 
     tables = build_corpus(args.seed, args.rows, copies=args.copies)
     columns = sum(len(t.columns) for t in tables)

@@ -22,7 +22,7 @@ from collections.abc import Callable
 import psycopg
 from psycopg import sql
 
-from registre.scanners.connectors_registry import connector_for
+from registre.scanners.connectors.registry import connector_for
 
 ADMIN_URL = os.environ.get("REGISTRE_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 TABLES = {"agents_10k": 10_000, "agents_200k": 200_000, "agents_2m": 2_000_000}

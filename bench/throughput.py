@@ -5,7 +5,7 @@ Run from the repository root: ``python -m bench.throughput`` (needs ``pandas`` a
 them). On the same tables and the same sample (:mod:`bench.corpus`, ``--rows`` rows per
 table, French templates x ``--copies`` plus the demo city), in one run:
 
-1. **Registre**: :class:`registre.scanners.classifier.Classifier` per table, engine warm
+1. **Registre**: :class:`registre.scanners.detection.classifier.Classifier` per table, engine warm
    (the engine load time is reported on its own line);
 2. **plain Presidio**: ``get_analyzer().analyze(text=str(cell), language="fr")`` per
    non-empty cell, with the same recognizers, and a column labelled with every entity
@@ -58,7 +58,7 @@ def _cell_text(value: object) -> str:
 
 
 def run_registre(tables: Sequence[LabelledTable]) -> Contender:
-    from registre.scanners.classifier import Classifier
+    from registre.scanners.detection.classifier import Classifier
 
     classifier = Classifier()
     judged: list[Judged] = []
@@ -74,7 +74,7 @@ def run_registre(tables: Sequence[LabelledTable]) -> Contender:
 
 
 def run_plain_presidio(tables: Sequence[LabelledTable], cap: int) -> Contender:
-    from registre.scanners.engine import LANGUAGE, get_analyzer
+    from registre.scanners.detection.analyzer import LANGUAGE, get_analyzer
 
     analyzer = get_analyzer()
     columns = sum(len(t.columns) for t in tables)
@@ -104,7 +104,7 @@ def run_presidio_structured(tables: Sequence[LabelledTable]) -> Contender | str:
     except ImportError as exc:
         return f"skipped: {exc.name} is not installed (pip install presidio-structured pandas)"
 
-    from registre.scanners.engine import LANGUAGE, get_analyzer
+    from registre.scanners.detection.analyzer import LANGUAGE, get_analyzer
 
     builder = PandasAnalysisBuilder(analyzer=get_analyzer())
     judged: list[Judged] = []
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     columns = sum(len(t.columns) for t in tables)
     cells = sum(t.cells for t in tables)
 
-    from registre.scanners.engine import LANGUAGE, get_analyzer
+    from registre.scanners.detection.analyzer import LANGUAGE, get_analyzer
 
     start = time.perf_counter()
     analyzer = get_analyzer()

@@ -14,7 +14,7 @@ from croniter import croniter
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from stdnum.fr import siren as stdnum_siren
 
-from .enums import (
+from registre.catalog.enums import (
     AISystemStatus,
     Art50Trigger,
     AssessmentKind,

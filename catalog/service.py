@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .access import Actor
-from .audit import record, snapshot
-from .base import Base
-from .errors import Conflict, InvalidInput, NotFound
+from registre.catalog.access.audit import record, snapshot
+from registre.catalog.access.roles import Actor
+from registre.catalog.errors import Conflict, InvalidInput, NotFound
+from registre.catalog.models.base import Base
 
 M = TypeVar("M", bound=BaseModel)
 E = TypeVar("E", bound=Base)

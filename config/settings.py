@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from .loading import describe_validation_error
+from registre.config.loading import describe_validation_error
 
 
 class SettingsError(Exception):

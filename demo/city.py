@@ -27,8 +27,8 @@ from pathlib import Path
 
 from faker import Faker
 
-from ..catalog.errors import InvalidInput
-from .identifiers import FrenchIdentifiers
+from registre.catalog.errors import InvalidInput
+from registre.demo.identifiers import FrenchIdentifiers
 
 __all__ = ["CITY_NAME", "GROUND_TRUTH", "TABLE_SIZES", "CityStats", "build_city_database"]
 

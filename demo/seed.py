@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registre.catalog import ai_register, stores
-from registre.catalog.access import Actor
+from registre.catalog.access.roles import Actor
+from registre.catalog.access.tokens import create_token
+from registre.catalog.data import stores
+from registre.catalog.governance import register as ai_register
+from registre.catalog.governance.policy_packs import load_pack
 from registre.catalog.models import DataStore, Policy
-from registre.catalog.policy_packs import load_pack
-from registre.catalog.tokens import create_token
-
-from .city import CITY_NAME, TABLE_SIZES
+from registre.demo.city import CITY_NAME, TABLE_SIZES
 
 STORE_NAME = "valbourg-si"
 

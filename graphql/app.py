@@ -19,12 +19,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from registre.catalog import migrate
+from registre.catalog.access.tokens import authenticate
 from registre.catalog.db import make_engine, session_factory
-from registre.catalog.tokens import authenticate
 from registre.config.settings import Settings, load_settings
-
-from .context import RequestContext
-from .http import (
+from registre.graphql.context import RequestContext
+from registre.graphql.http import (
     GRAPHQL_RESPONSE,
     JSON,
     GraphQLParams,
@@ -33,7 +32,7 @@ from .http import (
     params_from_mapping,
     run_operation,
 )
-from .schema import schema
+from registre.graphql.schema import schema
 
 log = logging.getLogger("registre.api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -143,11 +142,11 @@ class GraphQLEndpoint:
 def _scan_dispatcher(factory: sessionmaker[Session], settings: Settings) -> Any:
     """Scans run on Procrastinate workers when ``scan_queue`` is on, else in this process."""
     if settings.scan_queue:
-        from registre.scanners.queue import QueueDispatcher
+        from registre.scanners.runs.queue import QueueDispatcher
 
         return QueueDispatcher(settings)
-    from registre.scanners.dispatch import ScanDispatcher
-    from registre.scanners.run import ScanOptions
+    from registre.scanners.runs.dispatch import ScanDispatcher
+    from registre.scanners.runs.scan import ScanOptions
 
     return ScanDispatcher(factory, ScanOptions.from_settings(settings))
 

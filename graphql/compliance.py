@@ -15,19 +15,18 @@ from graphene.utils.dataloader import DataLoader
 from sqlalchemy.orm import Session
 
 from graphql import GraphQLError
-from registre.catalog import compliance as engine
-from registre.catalog.access import Permission
-from registre.catalog.ai_register import update_ai_system
-from registre.catalog.classification import ClassificationAnswers, classify
-from registre.catalog.compliance_config import Severity as CatalogSeverity
+from registre.catalog.access.roles import Permission
+from registre.catalog.compliance import engine
+from registre.catalog.compliance.config import Severity as CatalogSeverity
 from registre.catalog.errors import InvalidInput
+from registre.catalog.governance.classification import ClassificationAnswers, classify
+from registre.catalog.governance.register import update_ai_system
 from registre.catalog.models import AISystem as AISystemModel
 from registre.catalog.service import get, validate
-
-from . import scalars as s
-from . import types as t
-from .ids import decode_id, to_global_id
-from .pagination import PageInfo, decode_cursor, encode_cursor
+from registre.graphql import conversions as s
+from registre.graphql.ids import decode_id, to_global_id
+from registre.graphql.pagination import PageInfo, decode_cursor, encode_cursor
+from registre.graphql.types import data as t
 
 Info = Any
 

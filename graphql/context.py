@@ -7,10 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from registre.catalog.access import Actor
+from registre.catalog.access.roles import Actor
 from registre.config.settings import Settings
-
-from .loaders import Loaders
+from registre.graphql.loaders import Loaders
 
 
 @dataclass

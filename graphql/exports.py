@@ -1,6 +1,6 @@
 """Exports a DPO hands over: ``export(kind, format, aiSystemId, processingActivityId)``.
 
-A thin resolver over :func:`registre.catalog.exports.build_export`; every role may call
+A thin resolver over :func:`registre.catalog.exports.registry.build_export`; every role may call
 it (exports carry the register, never finding evidence).
 """
 
@@ -10,13 +10,12 @@ from typing import Any
 
 import graphene
 
-from registre.catalog.exports import ExportFile as ExportFileData
-from registre.catalog.exports import ExportFormat as CatalogExportFormat
-from registre.catalog.exports import ExportKind as CatalogExportKind
-from registre.catalog.exports import build_export
-
-from .ids import decode_id
-from .scalars import gql_enum
+from registre.catalog.exports.registry import ExportFile as ExportFileData
+from registre.catalog.exports.registry import ExportFormat as CatalogExportFormat
+from registre.catalog.exports.registry import ExportKind as CatalogExportKind
+from registre.catalog.exports.registry import build_export
+from registre.graphql.conversions import gql_enum
+from registre.graphql.ids import decode_id
 
 Info = Any
 

@@ -16,23 +16,27 @@ from typing import Any
 import graphene
 
 from graphql import GraphQLError
-from registre.catalog import exposure as svc
 from registre.catalog import models
 from registre.catalog.enums import FindingStatus, RiskClass
-from registre.catalog.exposure_changes import ChangeKind
-from registre.catalog.exposure_summary import ExposureSummary as ExposureSummaryCounts
-
-from . import compliance as compliance_api
-from . import scalars as s
-from . import types as t
-from .exposure_changes import ChangeKindEnum, ChangesPage, ExposureChangeConnection, evidence
-from .ids import decode_id
-from .pagination import Page, connection_type, page_args, paginate
+from registre.catalog.exposure import query as svc
+from registre.catalog.exposure.changes import ChangeKind
+from registre.catalog.exposure.summary import ExposureSummary as ExposureSummaryCounts
+from registre.graphql import compliance as compliance_api
+from registre.graphql import conversions as s
+from registre.graphql.exposure_changes import (
+    ChangeKindEnum,
+    ChangesPage,
+    ExposureChangeConnection,
+    evidence,
+)
+from registre.graphql.ids import decode_id
+from registre.graphql.pagination import Page, connection_type, page_args, paginate
+from registre.graphql.types import data as t
 
 Info = Any
 
-#: the saved queries a security team keeps (``graphql/queries/*.graphql``)
-SAVED_QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+#: the saved queries a security team keeps (``graphql/saved_queries/*.graphql``)
+SAVED_QUERIES_DIR = Path(__file__).resolve().parent / "saved_queries"
 
 
 def saved_queries() -> dict[str, str]:

@@ -16,17 +16,16 @@ from typing import Any
 import graphene
 
 from graphql import GraphQLError
-from registre.catalog.access import Permission
-from registre.catalog.exposure_changes import (
+from registre.catalog.access.roles import Permission
+from registre.catalog.exposure.changes import (
     ChangeKey,
     ChangeKind,
     count_changes,
     exposure_changes,
 )
-
-from . import scalars as s
-from . import types as t
-from .pagination import PageInfo
+from registre.graphql import conversions as s
+from registre.graphql.pagination import PageInfo
+from registre.graphql.types import data as t
 
 Info = Any
 

@@ -39,8 +39,7 @@ from graphql import (
     validate,
 )
 from registre.catalog.errors import DomainError
-
-from .scalars import gql_path
+from registre.graphql.conversions import gql_path
 
 log = logging.getLogger("registre.api")
 

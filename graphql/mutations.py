@@ -15,13 +15,13 @@ from pydantic import BaseModel
 from sqlalchemy.orm import sessionmaker
 
 from graphql import GraphQLError
-from registre.catalog import ai_register, findings, stores
 from registre.catalog import inputs as ci
+from registre.catalog.data import findings, stores
 from registre.catalog.errors import DomainError
-
-from . import types as t
-from .ids import decode_id
-from .scalars import gql_name, input_type
+from registre.catalog.governance import register as ai_register
+from registre.graphql.conversions import gql_name, input_type
+from registre.graphql.ids import decode_id
+from registre.graphql.types import data as t
 
 Info = Any
 log = logging.getLogger("registre.api")
@@ -230,7 +230,7 @@ class ScanDataStorePayload(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Info, id: str) -> ScanDataStorePayload:  # noqa: A002
-        from registre.scanners.run import abandon_run, start_scan
+        from registre.scanners.runs.scan import abandon_run, start_scan
 
         ctx = info.context
         store_id = decode_id(id, "DataStore", "id")

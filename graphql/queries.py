@@ -11,12 +11,11 @@ from sqlalchemy import Select, exists, or_, select
 
 from graphql import GraphQLError
 from registre.catalog import models
-from registre.catalog.findings import counts_as_personal_sql
-
-from . import scalars as s
-from . import types as t
-from .ids import decode_id
-from .pagination import connection_type, page_args, paginate
+from registre.catalog.data.findings import counts_as_personal_sql
+from registre.graphql import conversions as s
+from registre.graphql.ids import decode_id
+from registre.graphql.pagination import connection_type, page_args, paginate
+from registre.graphql.types import data as t
 
 Info = Any
 

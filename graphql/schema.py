@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import graphene
 
-from .compliance import ComplianceMutation, ComplianceQuery
-from .exports import ExportQuery
-from .exposure import ExposureQuery
-from .mutations import Mutation as CatalogMutation
-from .queries import Query as CatalogQuery
-from .types import NODE_TYPES
+from registre.graphql.compliance import ComplianceMutation, ComplianceQuery
+from registre.graphql.exports import ExportQuery
+from registre.graphql.exposure import ExposureQuery
+from registre.graphql.mutations import Mutation as CatalogMutation
+from registre.graphql.queries import Query as CatalogQuery
+from registre.graphql.types.data import NODE_TYPES
 
 
 class Query(ComplianceQuery, ExposureQuery, ExportQuery, CatalogQuery):

@@ -2,7 +2,7 @@
 
 A connector yields :class:`TableInfo` and samples rows; the classifier turns a
 column's sampled values into :class:`ColumnFinding` evidence; the scan-run service
-(``scanners/run.py``) writes that evidence into the catalog. None of these objects
+(``scanners/runs/scan.py``) writes that evidence into the catalog. None of these objects
 ever carries a raw value out of the scanner: findings hold masked examples and
 counts only.
 """

@@ -12,7 +12,7 @@ import yaml
 from typer.main import get_command
 
 from graphql import parse, validate
-from registre.cli import app
+from registre.cli.main import app
 from registre.config.settings import Settings
 from registre.graphql.schema import schema
 
@@ -100,7 +100,7 @@ def test_graphiql_default_query_validates() -> None:
 
 
 def test_every_saved_query_is_documented_in_the_readme() -> None:
-    saved = sorted(p.name for p in (ROOT / "graphql" / "queries").glob("*.graphql"))
+    saved = sorted(p.name for p in (ROOT / "graphql" / "saved_queries").glob("*.graphql"))
     assert saved
     for name in saved:
-        assert f"`{name}`" in README, f"README does not document graphql/queries/{name}"
+        assert f"`{name}`" in README, f"README does not document graphql/saved_queries/{name}"

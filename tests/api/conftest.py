@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
 from registre.catalog import migrate
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.access.tokens import create_token
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import Role
-from registre.catalog.tokens import create_token
 from registre.config.settings import Settings
 from registre.graphql.app import create_app
 

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from registre.catalog.ai_models import processing_activity_dataset
 from registre.catalog.enums import DatasetUsage, FindingStatus
 from registre.catalog.models import (
     AISystem,
@@ -21,6 +20,7 @@ from registre.catalog.models import (
     Finding,
     ProcessingActivity,
 )
+from registre.catalog.models.ai import processing_activity_dataset
 
 from .conftest import BACKENDS, Api
 

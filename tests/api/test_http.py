@@ -13,12 +13,12 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 import graphql
-from registre.catalog import stores
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.access.tokens import revoke_token
+from registre.catalog.data import stores
 from registre.catalog.db import transaction
 from registre.catalog.enums import Role
 from registre.catalog.models import Field, Finding, Organisation
-from registre.catalog.tokens import revoke_token
 from registre.config.settings import Settings
 
 from .conftest import Api

@@ -14,9 +14,10 @@ from graphql_relay import from_global_id, to_global_id
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from registre.catalog import ai_register, stores
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data import stores
 from registre.catalog.enums import FindingStatus
+from registre.catalog.governance import register as ai_register
 from registre.catalog.models import (
     AISystem,
     Assessment,
@@ -30,7 +31,7 @@ from registre.catalog.models import (
     ProcessingActivity,
     ScanRun,
 )
-from registre.graphql.types import NODE_TYPES
+from registre.graphql.types.data import NODE_TYPES
 
 from .conftest import BACKENDS, Api, Databases, open_api
 

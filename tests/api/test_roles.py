@@ -13,9 +13,10 @@ from graphql_relay import to_global_id
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registre.catalog import ai_register, stores
-from registre.catalog.access import CLI_ACTOR, ROLE_PERMISSIONS, Permission
+from registre.catalog.access.roles import CLI_ACTOR, ROLE_PERMISSIONS, Permission
+from registre.catalog.data import stores
 from registre.catalog.enums import Role
+from registre.catalog.governance import register as ai_register
 from registre.catalog.models import ApiToken, AuditEvent, Base, Field, Finding
 from registre.graphql.mutations import MUTATIONS
 

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from registre.scanners import validators
-from registre.scanners.classifier import Classifier
-from registre.scanners.detection_config import default_detection_config
+from registre.scanners.detection import validators
+from registre.scanners.detection.classifier import Classifier
+from registre.scanners.detection.config import default_detection_config
 from registre.scanners.types import ColumnFinding
 
 corpus = pytest.importorskip(

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from registre.catalog import migrate, stores
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog import migrate
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data import stores
+from registre.catalog.data.findings import record_findings, review_finding
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import FindingStatus, ScanStatus
-from registre.catalog.findings import record_findings, review_finding
 from registre.catalog.models import AuditEvent, Field, Finding, ScanRun
 from registre.scanners.types import ColumnFinding
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from registre.catalog.access.secrets import SecretPolicy, SecretUnavailable
 from registre.catalog.errors import InvalidInput
-from registre.catalog.secrets import SecretPolicy, SecretUnavailable
 
 
 def test_environment_secrets_need_the_configured_prefix(monkeypatch: pytest.MonkeyPatch) -> None:

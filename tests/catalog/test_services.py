@@ -16,11 +16,14 @@ import pytest
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from registre.catalog import ai_register, findings, stores, tokens
-from registre.catalog.access import CLI_ACTOR, Actor
+from registre.catalog.access import tokens
+from registre.catalog.access.roles import CLI_ACTOR, Actor
+from registre.catalog.access.secrets import SecretPolicy
+from registre.catalog.data import findings, stores
 from registre.catalog.db import transaction
 from registre.catalog.enums import FindingStatus, Role
 from registre.catalog.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from registre.catalog.governance import register as ai_register
 from registre.catalog.models import (
     AISystem,
     AISystemDataset,
@@ -40,7 +43,6 @@ from registre.catalog.models import (
     processing_activity_ai_system,
     processing_activity_dataset,
 )
-from registre.catalog.secrets import SecretPolicy
 
 from .conftest import Catalog
 

@@ -13,11 +13,11 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from registre.catalog import migrate
+from registre.catalog.access.tokens import hash_token
 from registre.catalog.db import make_engine, session_factory
 from registre.catalog.enums import AISystemStatus
 from registre.catalog.models import AISystem, ApiToken, AuditEvent, Organisation
-from registre.catalog.tokens import hash_token
-from registre.cli import app
+from registre.cli.main import app
 from registre.config.settings import Settings
 from registre.graphql.app import create_app
 

@@ -19,10 +19,12 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from registre.catalog import ai_register, migrate, stores
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog import migrate
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data import stores
 from registre.catalog.db import make_engine, session_factory
 from registre.catalog.enums import FindingStatus, ScanStatus
+from registre.catalog.governance import register as ai_register
 from registre.catalog.models import Field, Finding, ScanRun
 
 TODAY = dt.date(2026, 11, 28)

@@ -20,9 +20,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from registre.catalog import ai_register, stores
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data import stores
 from registre.catalog.enums import FindingStatus, ScanStatus
+from registre.catalog.governance import register as ai_register
 from registre.catalog.models import Dataset, Field, Finding, ScanRun
 
 T0 = dt.datetime(2025, 3, 10, 9, 0, tzinfo=dt.UTC)

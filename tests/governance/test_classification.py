@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 
-from registre.catalog.classification import (
+from registre.catalog.enums import RiskClass
+from registre.catalog.errors import InvalidInput
+from registre.catalog.governance.classification import (
     ANNEX_III,
     PROHIBITED_PRACTICES,
     ClassificationAnswers,
     classify,
 )
-from registre.catalog.enums import RiskClass
-from registre.catalog.errors import InvalidInput
 from registre.catalog.service import validate
 
 # (case, answers, risk class, annex point, a reason fragment, an obligation fragment)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, event, select
 from starlette.testclient import TestClient
 
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.db import session_factory, transaction
 from registre.catalog.enums import RiskClass
 from registre.catalog.models import AISystem, Assessment, AuditEvent
@@ -65,7 +65,7 @@ def api(baseline: Baseline, tmp_path: Path) -> Iterator[Api]:
     db = tmp_path / "catalog.db"
     engine = baseline.copy(db)
     factory = session_factory(engine)
-    from registre.catalog.tokens import create_token
+    from registre.catalog.access.tokens import create_token
 
     tokens = {}
     with transaction(factory) as session:

@@ -22,24 +22,24 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from registre.catalog import migrate
-from registre.catalog.access import CLI_ACTOR, Actor
-from registre.catalog.ai_register import (
+from registre.catalog.access.roles import CLI_ACTOR, Actor
+from registre.catalog.data.findings import record_findings, review_finding
+from registre.catalog.data.harvest import harvest
+from registre.catalog.data.stores import create_organisation, register_data_store
+from registre.catalog.db import make_engine, session_factory, transaction
+from registre.catalog.enums import Role
+from registre.catalog.errors import InvalidInput, NotFound
+from registre.catalog.exports.common import LIST_SEPARATOR, UTF8_BOM
+from registre.catalog.exports.registry import ExportFormat, ExportKind, build_export
+from registre.catalog.governance.register import (
     create_processing_activity,
     link_ai_system_dataset,
     link_processing_activity,
     record_assessment,
     register_ai_system,
 )
-from registre.catalog.db import make_engine, session_factory, transaction
-from registre.catalog.enums import Role
-from registre.catalog.errors import InvalidInput, NotFound
-from registre.catalog.export_common import LIST_SEPARATOR, UTF8_BOM
-from registre.catalog.exports import ExportFormat, ExportKind, build_export
-from registre.catalog.findings import record_findings, review_finding
-from registre.catalog.harvest import harvest
 from registre.catalog.models import AISystem, DataStore, Finding
-from registre.catalog.stores import create_organisation, register_data_store
-from registre.scanners.run import start_scan
+from registre.scanners.runs.scan import start_scan
 from registre.scanners.types import ColumnFinding, ColumnInfo, TableInfo
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -541,7 +541,7 @@ def test_graphql_export_errors_name_the_field(seeded: Seeded) -> None:
 
 
 def _cli() -> typer.Typer:
-    from registre.cli_governance import export
+    from registre.cli.governance import export
 
     app = typer.Typer()
     app.command("export")(export)
@@ -578,7 +578,7 @@ def test_cli_export_to_stdout_and_file(seeded: Seeded, tmp_path: Path) -> None:
 
 
 def test_csv_cells_never_run_as_spreadsheet_formulas() -> None:
-    from registre.catalog.export_common import ExportFormat, csv_text
+    from registre.catalog.exports.common import ExportFormat, csv_text
 
     text = csv_text(
         ["nom", "montant"],
@@ -592,7 +592,7 @@ def test_csv_cells_never_run_as_spreadsheet_formulas() -> None:
 
 
 def test_a_formula_behind_the_other_separator_stays_inside_a_quoted_cell() -> None:
-    from registre.catalog.export_common import ExportFormat, csv_text
+    from registre.catalog.exports.common import ExportFormat, csv_text
 
     # Excel in French splits a .csv on ';' even when it was written with ','
     text = csv_text(["nom"], [["Chatbot;=cmd|' /C calc'!A0"]], ExportFormat.CSV)

@@ -14,11 +14,12 @@ from sqlalchemy import Engine, event, text
 from starlette.testclient import TestClient
 
 from registre.catalog import migrate
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.access.tokens import create_token
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import FindingStatus
 from registre.catalog.errors import InvalidInput
-from registre.catalog.exposure import ExposureFilter
+from registre.catalog.exposure.query import ExposureFilter
 from registre.catalog.geography import (
     EEA_EFTA_STATES,
     EU_EEA,
@@ -26,7 +27,6 @@ from registre.catalog.geography import (
     in_eu_eea,
     outside_eu_eea,
 )
-from registre.catalog.tokens import create_token
 from registre.config.settings import Settings
 from registre.graphql.app import create_app
 from registre.graphql.ids import to_global_id
@@ -346,7 +346,7 @@ COMPLIANCE = """
 def test_compliance_issues_of_the_dataset_and_of_the_ai_systems_using_it(api: Api) -> None:
     edges = api.data(COMPLIANCE)["exposure"]["edges"]
     try:
-        import registre.catalog.compliance  # noqa: F401
+        import registre.catalog.compliance.engine  # noqa: F401
     except ImportError:
         assert all(edge["node"]["complianceIssues"] is None for edge in edges)
         pytest.skip("the compliance engine is not installed")
@@ -534,7 +534,7 @@ def test_eu_eea_membership() -> None:
 
 def test_compliance_rules_use_the_same_eu_eea_list() -> None:
     try:
-        from registre.catalog.compliance_config import load_compliance_config
+        from registre.catalog.compliance.config import load_compliance_config
     except ImportError:
         pytest.skip("the compliance configuration is not installed")
     listed = set(load_compliance_config().eu_eea_countries)

@@ -12,13 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from registre.catalog import migrate
-from registre.catalog.access import CLI_ACTOR, Actor
-from registre.catalog.ai_register import create_policy
+from registre.catalog.access.roles import CLI_ACTOR, Actor
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import PolicyFramework, PolicyKind, Role
 from registre.catalog.errors import InvalidInput, PermissionDenied
-from registre.catalog.models import AuditEvent, Policy
-from registre.catalog.policy_packs import (
+from registre.catalog.governance.policy_packs import (
     apply_pack,
     available_packs,
     list_packs,
@@ -26,6 +24,8 @@ from registre.catalog.policy_packs import (
     parse_pack,
     read_pack,
 )
+from registre.catalog.governance.register import create_policy
+from registre.catalog.models import AuditEvent, Policy
 
 EXPECTED_PACKS = {
     "ai-act": PolicyFramework.AI_ACT,
@@ -213,7 +213,7 @@ def test_invalid_pack_is_refused_with_the_reason(yaml_text: str, problem: str) -
 
 
 def _cli() -> typer.Typer:
-    from registre.cli_governance import policies_app
+    from registre.cli.governance import policies_app
 
     app = typer.Typer()
     app.add_typer(policies_app, name="policies")

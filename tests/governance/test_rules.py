@@ -18,12 +18,12 @@ import pytest
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
-from registre.catalog.compliance import RULES, ComplianceIssue, evaluate, select_rules
-from registre.catalog.compliance_config import (
+from registre.catalog.compliance.config import (
     Severity,
     default_compliance_config,
     load_compliance_config,
 )
+from registre.catalog.compliance.engine import RULES, ComplianceIssue, evaluate, select_rules
 from registre.catalog.db import session_factory
 from registre.catalog.enums import (
     AISystemStatus,

@@ -1,4 +1,4 @@
-"""Every saved query in ``graphql/queries/`` says what it answers, validates against the
+"""Every saved query in ``graphql/saved_queries/`` says what it answers, validates against the
 schema and gives the expected answer on a seeded catalog."""
 
 from __future__ import annotations
@@ -174,6 +174,6 @@ def test_saved_query_answers_on_a_seeded_catalog(api: Api, name: str) -> None:
 
 
 def test_saved_queries_ship_with_the_package() -> None:
-    folder = Path(__file__).resolve().parents[2] / "graphql" / "queries"
+    folder = Path(__file__).resolve().parents[2] / "graphql" / "saved_queries"
     assert sorted(p.stem for p in folder.glob("*.graphql")) == sorted(QUERIES)
     assert not (folder / "__init__.py").exists()

@@ -18,11 +18,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from registre.catalog import migrate
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data.stores import register_data_store
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.models import Dataset, Field, Finding, ScanRun
-from registre.catalog.stores import register_data_store
-from registre.scanners.run import (
+from registre.scanners.runs.scan import (
     Classify,
     ScanOptions,
     default_classifier,

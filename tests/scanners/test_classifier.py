@@ -14,8 +14,8 @@ from faker import Faker
 from stdnum import luhn
 from stdnum.fr import nif, nir
 
-from registre.scanners.classifier import Classifier, classify_table, type_family
-from registre.scanners.detection_config import (
+from registre.scanners.detection.classifier import Classifier, classify_table, type_family
+from registre.scanners.detection.config import (
     load_detection_config,
     normalize_column_name,
 )

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from registre.scanners.connectors_registry import connector_for
-from registre.scanners.files import FileConnector, sniff_csv
+from registre.scanners.connectors.files import FileConnector, sniff_csv
+from registre.scanners.connectors.registry import connector_for
 from registre.scanners.types import ColumnInfo, ScanError, TableInfo
 
 pa = pytest.importorskip("pyarrow")
@@ -139,7 +139,7 @@ def test_parquet_random_row_groups(connector: FileConnector) -> None:
 
 def test_csv_read_is_capped(connector: FileConnector, caplog: pytest.LogCaptureFixture) -> None:
     connector.max_csv_bytes = 64 * 1024  # type: ignore[misc]
-    with caplog.at_level(logging.WARNING, logger="registre.scanners.files"):
+    with caplog.at_level(logging.WARNING, logger="registre.scanners.connectors.files"):
         sample = connector.sample(_tables(connector)["contacts_bom.csv"], 100)
     assert len(sample["id"]) == 100
     assert max(int(str(v)) for v in sample["id"]) < 5000  # only the first ~64 kB were read

@@ -8,8 +8,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from registre.scanners.connectors_registry import connector_for
-from registre.scanners.mysql import MysqlConnector, quote
+from registre.scanners.connectors.mysql import MysqlConnector, quote
+from registre.scanners.connectors.registry import connector_for
 from registre.scanners.types import ColumnInfo, ScanError, TableInfo
 
 pytestmark = pytest.mark.mysql

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from registre.scanners.connectors_registry import connector_for
-from registre.scanners.postgresql import PostgresqlConnector
+from registre.scanners.connectors.postgresql import PostgresqlConnector
+from registre.scanners.connectors.registry import connector_for
 from registre.scanners.types import ColumnInfo, ScanError, TableInfo
 
 pytestmark = pytest.mark.postgres

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from registre.scanners.connectors_registry import (
+from registre.scanners.connectors.registry import (
     MAX_TEXT_CHARS,
     REGISTRY,
     clean_value,
@@ -46,7 +46,7 @@ def test_every_entry_resolves_to_a_connector_class() -> None:
 
     for entry in REGISTRY:
         module_name, _, class_name = entry.target.partition(":")
-        module = importlib.import_module(f"registre.scanners.{module_name}")
+        module = importlib.import_module(f"registre.scanners.connectors.{module_name}")
         cls = getattr(module, class_name)
         assert cls.kind == entry.kind
         for method in ("list_tables", "sample", "close"):
@@ -74,8 +74,9 @@ def test_missing_driver_says_what_to_install(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_drivers_are_not_imported_at_start_up() -> None:
     code = (
-        "import sys; import registre.scanners.connectors_registry; "
-        "import registre.scanners.postgresql, registre.scanners.mysql, registre.scanners.files; "
+        "import sys; import registre.scanners.connectors.registry; "
+        "import registre.scanners.connectors.postgresql, registre.scanners.connectors.mysql, "
+        "registre.scanners.connectors.files; "
         "print(sorted(m for m in ('psycopg', 'pymysql', 'pyarrow') if m in sys.modules))"
     )
     out = subprocess.run(  # noqa: S603 - our own interpreter, a constant script

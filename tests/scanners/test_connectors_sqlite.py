@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from registre.scanners.connectors_registry import connector_for
-from registre.scanners.sqlite import SqliteConnector, quote
+from registre.scanners.connectors.registry import connector_for
+from registre.scanners.connectors.sqlite import SqliteConnector, quote
 from registre.scanners.types import ColumnInfo, ScanError, TableInfo
 
 EVIL_TABLE = 'x"; DROP TABLE y; --'

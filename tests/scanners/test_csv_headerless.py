@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from registre.scanners.files import FileConnector, sniff_csv
+from registre.scanners.connectors.files import FileConnector, sniff_csv
 
 ROWS = [
     "1 85 05 78 006 084 36;Jean Dupont;jean.dupont@exemple.fr",

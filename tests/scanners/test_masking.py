@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from faker import Faker
 
-from registre.scanners.masking import mask_date, mask_value
+from registre.scanners.detection.masking import mask_date, mask_value
 
 
 @pytest.mark.parametrize(

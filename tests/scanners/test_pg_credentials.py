@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from registre.catalog.access import Actor
+from registre.catalog.access.roles import Actor
+from registre.catalog.data.stores import _check_admin_only, check_url_params
 from registre.catalog.enums import DataStoreKind, Role
 from registre.catalog.errors import InvalidInput, PermissionDenied
-from registre.catalog.stores import _check_admin_only, check_url_params
-from registre.scanners.postgresql import PostgresqlConnector
+from registre.scanners.connectors.postgresql import PostgresqlConnector
 from registre.scanners.types import ScanError
 
 
@@ -133,7 +133,7 @@ def test_urls_that_would_reach_a_socket_or_the_servers_identity_are_refused(
 def test_the_server_environment_never_fills_in_connection_parameters(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from registre.scanners.postgresql import _connection_params
+    from registre.scanners.connectors.postgresql import _connection_params
 
     params = _connection_params("postgresql://lecteur@db.example.fr/app", "x")
     # set explicitly, so PGHOSTADDR, PGOPTIONS, PGPORT... of the server have no say

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from registre.scanners.validators import is_phone_fr
+from registre.scanners.detection.validators import is_phone_fr
 
 
 @pytest.mark.parametrize(

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from registre.catalog import migrate, stores
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog import migrate
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data import stores
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import ScanStatus, ScanTrigger
 from registre.catalog.models import Finding, ScanRun
-from registre.scanners.queue import (
+from registre.scanners.runs.queue import (
     QUEUE,
     build_app,
     defer_due,
@@ -24,7 +25,7 @@ from registre.scanners.queue import (
     ensure_schema,
     reset_worker_catalog,
 )
-from registre.scanners.run import start_scan
+from registre.scanners.runs.scan import start_scan
 from registre.scanners.types import ScanError
 
 

@@ -13,7 +13,7 @@ import pytest
 from stdnum import luhn
 from stdnum.fr import nif, nir
 
-from registre.scanners import validators
+from registre.scanners.detection import validators
 
 
 def _nir(base13: str) -> str:
@@ -149,7 +149,7 @@ def offline() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def analyzer(offline: None) -> object:
-    from registre.scanners.engine import get_analyzer
+    from registre.scanners.detection.analyzer import get_analyzer
 
     return get_analyzer()
 
@@ -159,7 +159,7 @@ def analyzer(offline: None) -> object:
     [case for case in CASES if case[0] in PRESIDIO_ENTITIES],
 )
 def test_presidio_recognizer(analyzer: object, entity: str, value: str, expected: bool) -> None:
-    from registre.scanners.engine import analyze_texts
+    from registre.scanners.detection.analyzer import analyze_texts
 
     text = f"Dossier à traiter : {value} merci"
     results = analyze_texts([text], entities=[entity])[0]
@@ -176,7 +176,7 @@ def test_presidio_recognizer(analyzer: object, entity: str, value: str, expected
 
 
 def test_passport_needs_context(analyzer: object) -> None:
-    from registre.scanners.engine import analyze_texts
+    from registre.scanners.detection.analyzer import analyze_texts
 
     with_context, without = analyze_texts(
         ["numéro de passeport 12AB34567", "référence 12AB34567"], entities=["FR_PASSPORT"]
@@ -185,7 +185,7 @@ def test_passport_needs_context(analyzer: object) -> None:
 
 
 def test_french_registry_covers_generic_entities(analyzer: object) -> None:
-    from registre.scanners.engine import LANGUAGE
+    from registre.scanners.detection.analyzer import LANGUAGE
 
     registry = analyzer.registry  # type: ignore[attr-defined]
     entities = set(registry.get_supported_entities(languages=[LANGUAGE]))
@@ -207,6 +207,6 @@ def test_french_registry_covers_generic_entities(analyzer: object) -> None:
 
 
 def test_engine_is_cached(analyzer: object) -> None:
-    from registre.scanners.engine import get_analyzer
+    from registre.scanners.detection.analyzer import get_analyzer
 
     assert get_analyzer() is analyzer

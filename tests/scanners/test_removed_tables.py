@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from registre.catalog.data.findings import counts_as_personal
 from registre.catalog.enums import ScanStatus
-from registre.catalog.findings import counts_as_personal
 
 
 def test_findings_of_a_dropped_table_are_gone(

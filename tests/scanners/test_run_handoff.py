@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.db import transaction
 from registre.catalog.enums import ScanStatus
 from registre.catalog.models import ScanRun
-from registre.scanners.run import ScanOptions, abandon_run, execute_scan, start_scan
+from registre.scanners.runs.scan import ScanOptions, abandon_run, execute_scan, start_scan
 
 
 def _store(scan_catalog: Any, sqlite_url: Callable[[Path], str], tmp_path: Path) -> int:

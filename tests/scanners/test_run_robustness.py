@@ -11,12 +11,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.db import transaction
 from registre.catalog.enums import ScanStatus
 from registre.catalog.errors import Conflict
 from registre.catalog.models import ScanRun
-from registre.scanners.run import STALE_AFTER, start_scan
+from registre.scanners.runs.scan import STALE_AFTER, start_scan
 
 
 def test_a_crash_inside_the_run_closes_it_as_failed(scan_catalog: Any, tmp_path: Path) -> None:
@@ -74,7 +74,7 @@ def test_the_database_refuses_a_second_open_run_even_past_the_check(
 ) -> None:
     import sqlite3
 
-    from registre.scanners import run as run_module
+    from registre.scanners.runs import scan as run_module
 
     path = tmp_path / "s.sqlite"
     with sqlite3.connect(path) as conn:

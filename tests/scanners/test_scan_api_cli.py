@@ -17,16 +17,16 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from registre.catalog import migrate
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.access.tokens import create_token
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import Role
 from registre.catalog.models import AuditEvent, DataStore, Finding, ScanRun
-from registre.catalog.tokens import create_token
-from registre.cli import app
+from registre.cli.main import app
 from registre.config.settings import Settings
 from registre.demo.city import build_city_database
 from registre.graphql.app import create_app
-from registre.scanners.run import Classify
+from registre.scanners.runs.scan import Classify
 
 # --- API ----------------------------------------------------------------------------------
 

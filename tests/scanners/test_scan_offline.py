@@ -17,9 +17,11 @@ import pytest
 
 from registre.catalog.enums import ScanStatus
 from registre.demo.city import build_city_database
-from registre.scanners import detection_config, engine, validators
-from registre.scanners.classifier import Classifier
-from registre.scanners.run import ScanOptions
+from registre.scanners.detection import analyzer as engine
+from registre.scanners.detection import config as detection_config
+from registre.scanners.detection import validators
+from registre.scanners.detection.classifier import Classifier
+from registre.scanners.runs.scan import ScanOptions
 
 ALLOWED = {("127.0.0.1", 5432), ("127.0.0.1", 3306)}
 LOCAL_NAMES = {"127.0.0.1", "localhost", "::1"}

@@ -24,14 +24,14 @@ import pytest
 from sqlalchemy import JSON, String, Text, select, update
 
 from registre.catalog import migrate
-from registre.catalog.access import CLI_ACTOR
-from registre.catalog.base import Base
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data.stores import register_data_store
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import ScanStatus
 from registre.catalog.models import Dataset, Finding
-from registre.catalog.stores import register_data_store
+from registre.catalog.models.base import Base
 from registre.demo.city import GROUND_TRUTH, build_city_database
-from registre.scanners.run import Classify, ScanOptions, execute_scan, start_scan
+from registre.scanners.runs.scan import Classify, ScanOptions, execute_scan, start_scan
 
 MIN_LENGTH = 6  # shorter values ('A', '2026', 'Paris'...) would hit by chance
 _DIGIT_SEPARATORS = re.compile(r"(?<=\d)[ .\-](?=\d)")

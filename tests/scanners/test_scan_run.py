@@ -19,19 +19,19 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data.findings import counts_as_personal, review_finding
+from registre.catalog.data.stores import update_dataset
 from registre.catalog.db import transaction
 from registre.catalog.enums import FindingStatus, ScanStatus, Sensitivity
-from registre.catalog.findings import counts_as_personal, review_finding
 from registre.catalog.models import Dataset, Field, Finding
-from registre.catalog.stores import update_dataset
 from registre.config.settings import Settings
 from registre.demo.identifiers import FrenchIdentifiers
 from registre.graphql.context import RequestContext
 from registre.graphql.http import GraphQLParams, run_operation
 from registre.graphql.ids import to_global_id
 from registre.graphql.schema import schema
-from registre.scanners.run import ScanOptions
+from registre.scanners.runs.scan import ScanOptions
 
 SURNAMES = [
     "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from registre.catalog import migrate, stores
-from registre.catalog.access import CLI_ACTOR
+from registre.catalog import migrate
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data import stores
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import ScanStatus, ScanTrigger
 from registre.catalog.models import DataStore
-from registre.scanners.run import ScanOptions
-from registre.scanners.schedule import is_due, run_due_scans
+from registre.scanners.runs.scan import ScanOptions
+from registre.scanners.runs.schedule import is_due, run_due_scans
 
 UTC = dt.UTC
 

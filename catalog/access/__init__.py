@@ -1,0 +1,3 @@
+"""Who acts and what they may do: roles, API tokens, the audit trail, the secrets a server
+allows.
+"""

@@ -1,0 +1,57 @@
+"""Who is acting, and what each role may do (PRODUCT.md, security model)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from registre.catalog.enums import Role
+from registre.catalog.errors import PermissionDenied
+
+
+class Permission(enum.StrEnum):
+    READ = "read"  # the register itself
+    READ_EVIDENCE = "read_evidence"  # masked examples and reasons of findings
+    REGISTER = "register"  # register and describe stores, datasets, AI systems, policies
+    REVIEW = "review"  # confirm or reject findings
+    RECORD_SCAN = "record_scan"  # start scans and record their results
+    ADMIN = "admin"  # tokens and everything else
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.STEWARD: frozenset(
+        {
+            Permission.READ,
+            Permission.READ_EVIDENCE,
+            Permission.REGISTER,
+            Permission.REVIEW,
+            Permission.RECORD_SCAN,
+        }
+    ),
+    Role.SECURITY: frozenset({Permission.READ, Permission.READ_EVIDENCE}),
+    Role.SCANNER: frozenset({Permission.READ, Permission.RECORD_SCAN}),
+    Role.AUDITOR: frozenset({Permission.READ}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person or service account behind a change, as the audit trail names it."""
+
+    name: str
+    role: Role
+    token_id: int | None = None
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    def require(self, permission: Permission) -> None:
+        if not self.can(permission):
+            raise PermissionDenied(
+                f"role '{self.role.value}' may not {permission.value.replace('_', ' ')}"
+            )
+
+
+#: the actor of local command-line work (the operator at the console is an admin)
+CLI_ACTOR = Actor(name="cli", role=Role.ADMIN)

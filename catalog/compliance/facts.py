@@ -1,0 +1,318 @@
+"""The facts compliance rules read, loaded in a constant number of queries.
+
+Whatever the number of AI systems, :func:`load_facts` runs the same ten or so SELECTs
+(systems, their dataset links, datasets with their stores, personal-data findings,
+organisations, processing activities and their two link tables, assessments, policy
+links). Rules then only read these dictionaries: no rule touches the session, and no
+ORM relationship is lazy-loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from registre.catalog.compliance.config import ComplianceConfig
+from registre.catalog.data.findings import counts_as_personal_sql
+from registre.catalog.enums import AssessmentKind, AssessmentStatus, FindingStatus, Sensitivity
+from registre.catalog.models.ai import (
+    AISystem,
+    AISystemDataset,
+    AISystemPolicy,
+    Assessment,
+    Policy,
+    ProcessingActivity,
+    processing_activity_ai_system,
+    processing_activity_dataset,
+)
+from registre.catalog.models.data import Dataset, DataStore, Field, Finding, Organisation
+
+SENSITIVE = (Sensitivity.CONFIDENTIAL, Sensitivity.RESTRICTED)
+
+
+@dataclass
+class PersonalData:
+    """The personal data a dataset holds, from findings that count (confirmed or still seen).
+
+    Field names only: a finding's masked example or a scanned value never gets here.
+    """
+
+    confirmed: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    suggested: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def status(self, categories: Collection[str] | None = None) -> FindingStatus | None:
+        """CONFIRMED if a confirmed finding (of ``categories``) exists, else SUGGESTED or None."""
+        for status, by_category in (
+            (FindingStatus.CONFIRMED, self.confirmed),
+            (FindingStatus.SUGGESTED, self.suggested),
+        ):
+            if any(categories is None or c in categories for c in by_category):
+                return status
+        return None
+
+    def fields(self, categories: Collection[str] | None = None) -> list[str]:
+        """Names of the fields behind the strongest status (sorted)."""
+        status = self.status(categories)
+        source = self.confirmed if status is FindingStatus.CONFIRMED else self.suggested
+        names = {n for c, ns in source.items() if categories is None or c in categories for n in ns}
+        return sorted(names)
+
+    def categories(self, categories: Collection[str] | None = None) -> list[str]:
+        found = set(self.confirmed) | set(self.suggested)
+        return sorted(c for c in found if categories is None or c in categories)
+
+
+def _reverse(mapping: dict[int, list[int]]) -> dict[int, list[int]]:
+    reverse: dict[int, list[int]] = defaultdict(list)
+    for key, values in mapping.items():
+        for value in values:
+            reverse[value].append(key)
+    return {k: sorted(v) for k, v in reverse.items()}
+
+
+@dataclass
+class Facts:
+    """The register as the rules see it, for one evaluation."""
+
+    config: ComplianceConfig
+    today: dt.date
+    systems: list[AISystem]
+    datasets: dict[int, Dataset]
+    stores: dict[int, DataStore]
+    organisations: dict[int, Organisation]
+    activities: dict[int, ProcessingActivity]
+    personal: dict[int, PersonalData]
+    uses: dict[int, dict[int, list[str]]]  # system id -> dataset id -> usages
+    users: dict[int, list[int]]  # dataset id -> system ids (in scope)
+    activities_by_system: dict[int, list[int]]
+    activities_by_dataset: dict[int, list[int]]
+    assessments_by_system: dict[int, list[Assessment]]
+    assessments_by_activity: dict[int, list[Assessment]]
+    policy_links: dict[int, list[tuple[Policy, AISystemPolicy]]]
+    systems_by_id: dict[int, AISystem] = field(init=False)
+    systems_by_activity: dict[int, list[int]] = field(init=False)
+    datasets_by_activity: dict[int, list[int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.systems_by_id = {s.id: s for s in self.systems}
+        self.systems_by_activity = _reverse(self.activities_by_system)
+        self.datasets_by_activity = _reverse(self.activities_by_dataset)
+
+    # --- navigation -------------------------------------------------------------------
+    def datasets_of(self, system: AISystem) -> list[tuple[Dataset, list[str]]]:
+        """The (non-removed) datasets a system uses, with how it uses them."""
+        links = self.uses.get(system.id, {})
+        return [(self.datasets[d], links[d]) for d in sorted(links) if d in self.datasets]
+
+    def personal_datasets_of(self, system: AISystem) -> list[tuple[Dataset, PersonalData]]:
+        return [
+            (ds, self.personal[ds.id])
+            for ds, _ in self.datasets_of(system)
+            if ds.id in self.personal
+        ]
+
+    def systems_using(self, dataset: Dataset) -> list[AISystem]:
+        return [self.systems_by_id[s] for s in self.users.get(dataset.id, [])]
+
+    def org(self, org_id: int | None) -> Organisation | None:
+        return None if org_id is None else self.organisations.get(org_id)
+
+    def activities_of(
+        self, *, system_ids: Iterable[int] = (), dataset_ids: Iterable[int] = ()
+    ) -> list[ProcessingActivity]:
+        """Processing activities linking any of these systems or datasets, by id."""
+        ids: set[int] = set()
+        for sid in system_ids:
+            ids.update(self.activities_by_system.get(sid, []))
+        for did in dataset_ids:
+            ids.update(self.activities_by_dataset.get(did, []))
+        return [self.activities[i] for i in sorted(ids)]
+
+    def assessments(
+        self,
+        kind: AssessmentKind,
+        *,
+        system_ids: Iterable[int] = (),
+        activity_ids: Iterable[int] = (),
+    ) -> list[Assessment]:
+        found: dict[int, Assessment] = {}
+        for sid in system_ids:
+            found.update(
+                (a.id, a) for a in self.assessments_by_system.get(sid, []) if a.kind is kind
+            )
+        for pid in activity_ids:
+            found.update(
+                (a.id, a) for a in self.assessments_by_activity.get(pid, []) if a.kind is kind
+            )
+        return [found[i] for i in sorted(found)]
+
+    def completed(
+        self,
+        kind: AssessmentKind,
+        *,
+        system_ids: Iterable[int] = (),
+        activity_ids: Iterable[int] = (),
+    ) -> list[Assessment]:
+        return [
+            a
+            for a in self.assessments(kind, system_ids=system_ids, activity_ids=activity_ids)
+            if a.status is AssessmentStatus.COMPLETED
+        ]
+
+    def deployers(self, system: AISystem) -> tuple[list[Organisation], str]:
+        """Who deploys ``system`` and how we know: the controllers of its processing
+        activities, else the configured ``default_deployer``; ``([], "")`` if unknown."""
+        controllers = {
+            pa.controller_id
+            for pa in self.activities_of(system_ids=[system.id])
+            if pa.controller_id is not None
+        }
+        orgs = [self.organisations[c] for c in sorted(controllers) if c in self.organisations]
+        if orgs:
+            return orgs, "controller of its processing activities"
+        name = self.config.default_deployer
+        if name:
+            match = [o for o in self.organisations.values() if o.name == name]
+            if match:
+                return match, "default_deployer of config/compliance.yaml"
+        return [], ""
+
+
+def load_facts(
+    session: Session,
+    config: ComplianceConfig,
+    today: dt.date,
+    *,
+    ai_system_ids: Collection[int] | None = None,
+    dataset_ids: Collection[int] | None = None,
+) -> Facts:
+    """Load what the rules need for the systems and datasets in scope (None = all)."""
+    link_stmt = select(
+        AISystemDataset.ai_system_id, AISystemDataset.dataset_id, AISystemDataset.usage
+    )
+    if ai_system_ids is not None:
+        link_stmt = link_stmt.where(AISystemDataset.ai_system_id.in_(list(ai_system_ids)))
+    elif dataset_ids is not None:
+        link_stmt = link_stmt.where(AISystemDataset.dataset_id.in_(list(dataset_ids)))
+    links = session.execute(link_stmt).all()
+
+    system_stmt = select(AISystem).order_by(AISystem.id)
+    if ai_system_ids is not None:
+        system_stmt = system_stmt.where(AISystem.id.in_(list(ai_system_ids)))
+    elif dataset_ids is not None:
+        system_stmt = system_stmt.where(AISystem.id.in_({sid for sid, _, _ in links}))
+    systems = list(session.scalars(system_stmt))
+
+    dataset_stmt = (
+        select(Dataset, DataStore)
+        .join(DataStore, DataStore.id == Dataset.data_store_id)
+        .where(Dataset.removed_at.is_(None))
+    )
+    if ai_system_ids is not None or dataset_ids is not None:
+        wanted = {did for _, did, _ in links}
+        if ai_system_ids is None and dataset_ids is not None:
+            wanted |= set(dataset_ids)  # datasets no AI system uses have their own rules
+        dataset_stmt = dataset_stmt.where(Dataset.id.in_(wanted))
+    else:
+        personal = exists(
+            select(Finding.id)
+            .join(Field, Field.id == Finding.field_id)
+            .where(
+                Field.dataset_id == Dataset.id, Field.removed_at.is_(None), counts_as_personal_sql()
+            )
+        )
+        dataset_stmt = dataset_stmt.where(
+            or_(
+                Dataset.id.in_(select(AISystemDataset.dataset_id)),
+                Dataset.sensitivity.in_(SENSITIVE),
+                personal,
+            )
+        )
+    datasets: dict[int, Dataset] = {}
+    stores: dict[int, DataStore] = {}
+    for dataset, store in session.execute(dataset_stmt).all():
+        datasets[dataset.id] = dataset
+        stores[store.id] = store
+
+    finding_stmt = (
+        select(Field.dataset_id, Field.name, Finding.category, Finding.status)
+        .join(Field, Field.id == Finding.field_id)
+        .where(Field.removed_at.is_(None), counts_as_personal_sql())
+        .distinct()
+    )
+    if ai_system_ids is not None or dataset_ids is not None:
+        finding_stmt = finding_stmt.where(Field.dataset_id.in_(list(datasets)))
+    personal_data: dict[int, PersonalData] = {}
+    for dataset_id, field_name, category, status in session.execute(finding_stmt).all():
+        if dataset_id not in datasets:
+            continue
+        summary = personal_data.setdefault(dataset_id, PersonalData())
+        target = summary.confirmed if status is FindingStatus.CONFIRMED else summary.suggested
+        target[category].add(field_name)
+
+    uses: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    users: dict[int, list[int]] = defaultdict(list)
+    in_scope = {s.id for s in systems}
+    for sid, did, usage in sorted(links, key=lambda r: (r[0], r[1], r[2].value)):
+        if sid not in in_scope:
+            continue
+        uses[sid][did].append(usage.value)
+        if sid not in users[did]:
+            users[did].append(sid)
+
+    organisations = {o.id: o for o in session.scalars(select(Organisation))}
+    activities = {pa.id: pa for pa in session.scalars(select(ProcessingActivity))}
+    by_system: dict[int, list[int]] = defaultdict(list)
+    for pa_id, sid in session.execute(
+        select(
+            processing_activity_ai_system.c.processing_activity_id,
+            processing_activity_ai_system.c.ai_system_id,
+        )
+    ).all():
+        by_system[sid].append(pa_id)
+    by_dataset: dict[int, list[int]] = defaultdict(list)
+    for pa_id, did in session.execute(
+        select(
+            processing_activity_dataset.c.processing_activity_id,
+            processing_activity_dataset.c.dataset_id,
+        )
+    ).all():
+        by_dataset[did].append(pa_id)
+
+    assess_system: dict[int, list[Assessment]] = defaultdict(list)
+    assess_activity: dict[int, list[Assessment]] = defaultdict(list)
+    for assessment in session.scalars(select(Assessment).order_by(Assessment.id)):
+        if assessment.ai_system_id is not None:
+            assess_system[assessment.ai_system_id].append(assessment)
+        if assessment.processing_activity_id is not None:
+            assess_activity[assessment.processing_activity_id].append(assessment)
+
+    policy_stmt = select(Policy, AISystemPolicy).join(Policy, Policy.id == AISystemPolicy.policy_id)
+    if ai_system_ids is not None or dataset_ids is not None:
+        policy_stmt = policy_stmt.where(AISystemPolicy.ai_system_id.in_(in_scope))
+    policy_links: dict[int, list[tuple[Policy, AISystemPolicy]]] = defaultdict(list)
+    for policy, link in session.execute(policy_stmt).all():
+        policy_links[link.ai_system_id].append((policy, link))
+
+    return Facts(
+        config=config,
+        today=today,
+        systems=systems,
+        datasets=datasets,
+        stores=stores,
+        organisations=organisations,
+        activities=activities,
+        personal=personal_data,
+        uses=uses,
+        users=users,
+        activities_by_system=by_system,
+        activities_by_dataset=by_dataset,
+        assessments_by_system=assess_system,
+        assessments_by_activity=assess_activity,
+        policy_links=policy_links,
+    )

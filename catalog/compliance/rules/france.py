@@ -1,0 +1,229 @@
+"""French public-sector rules: hosting of sensitive State data (Loi SREN, PSSIE), Diffusion
+Restreinte (II 901), security homologation (PSSIE, RGS), public algorithm inventory (CRPA)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from registre.catalog.compliance.config import Severity
+from registre.catalog.compliance.facts import SENSITIVE, Facts
+from registre.catalog.compliance.rule import Hit, Rule, active, blank, in_use, subject_of
+from registre.catalog.enums import (
+    AISystemStatus,
+    AssessmentKind,
+    PolicyFramework,
+    PolicyLinkStatus,
+    Sensitivity,
+)
+from registre.catalog.models.data import Dataset, Organisation
+
+
+def _host_problems(facts: Facts, org: Organisation | None, country: str | None) -> list[str]:
+    """Why a host is not acceptable for sensitive State data (empty list: it is)."""
+    problems = []
+    if country is not None and country != "FR":
+        problems.append(f"hosted in {country}, outside France")
+    if org is not None:
+        qualified = facts.config.secnumcloud_qualification in {
+            q.upper() for q in org.qualifications
+        }
+        if not org.is_public_body and not qualified:
+            problems.append(f"'{org.name}' is a cloud provider without SecNumCloud qualification")
+        if org.non_eu_control:
+            problems.append(f"'{org.name}' is under non-EU control")
+    return problems
+
+
+def _hosts(
+    facts: Facts, dataset: Dataset
+) -> Iterator[tuple[str, dict[str, object], Organisation | None, str | None]]:
+    """Every place a dataset is kept or processed: its data store, the AI systems using it."""
+    store = facts.stores[dataset.data_store_id]
+    org = facts.org(store.hosting_organisation_id)
+    country = store.hosting_country or (org.country if org else None)
+    yield f"data store '{store.name}'", {"data_store": store.name}, org, country
+    for system in facts.systems_using(dataset):
+        if not active(system):
+            continue
+        org = facts.org(system.hosting_organisation_id)
+        country = system.hosting_country or (org.country if org else None)
+        yield (
+            f"AI system '{system.name}'",
+            {"ai_system_id": system.id, "ai_system": system.name},
+            org,
+            country,
+        )
+
+
+def sensitive_data_hosting(facts: Facts) -> Iterator[Hit]:
+    """Confidential or Diffusion Restreinte data on a non-SecNumCloud cloud or outside France."""
+    for ds in facts.datasets.values():
+        if ds.sensitivity not in SENSITIVE:
+            continue
+        base: dict[str, object] = {
+            "dataset_id": ds.id,
+            "dataset": ds.qualified_name,
+            "sensitivity": ds.sensitivity.value if ds.sensitivity else None,
+        }
+        for where, where_facts, org, country in _hosts(facts, ds):
+            if org is None:
+                missing = "hosting organisation" if country else "hosting organisation and country"
+                yield Hit(
+                    subject_of(ds),
+                    f"unknown: {missing} not recorded for {where}, which "
+                    f"holds {ds.sensitivity} data '{ds.qualified_name}'",
+                    {**base, **where_facts},
+                    unknown=True,
+                )
+                continue
+            problems = _host_problems(facts, org, country.upper() if country else None)
+            if problems:
+                yield Hit(
+                    subject_of(ds),
+                    f"{ds.sensitivity} data '{ds.qualified_name}' on {where}: "
+                    + "; ".join(problems),
+                    {
+                        **base,
+                        **where_facts,
+                        "host": org.name,
+                        "country": country,
+                        "qualifications": list(org.qualifications),
+                        "non_eu_control": org.non_eu_control,
+                    },
+                )
+
+
+def restricted_without_ii901(facts: Facts) -> Iterator[Hit]:
+    """An AI system processes Diffusion Restreinte data without being compliant with II 901."""
+    for s in facts.systems:
+        if not active(s):
+            continue
+        restricted = [
+            ds for ds, _ in facts.datasets_of(s) if ds.sensitivity is Sensitivity.RESTRICTED
+        ]
+        if not restricted:
+            continue
+        links = [
+            (p, link)
+            for p, link in facts.policy_links.get(s.id, [])
+            if p.framework is PolicyFramework.II_901
+        ]
+        if any(link.status is PolicyLinkStatus.COMPLIANT for _, link in links):
+            continue
+        yield Hit(
+            subject_of(s),
+            f"'{s.name}' uses Diffusion Restreinte data "
+            f"({', '.join(ds.qualified_name for ds in restricted)}) and is not recorded as "
+            "compliant with II 901",
+            {
+                "ai_system_id": s.id,
+                "dataset_ids": [ds.id for ds in restricted],
+                "ii_901_links": [
+                    {"policy_id": p.id, "control_ref": p.control_ref, "status": link.status.value}
+                    for p, link in links
+                ],
+            },
+        )
+
+
+def no_homologation(facts: Facts) -> Iterator[Hit]:
+    """A system is in production without a completed security homologation."""
+    for s in facts.systems:
+        if s.status is not AISystemStatus.IN_PRODUCTION:
+            continue
+        if facts.completed(AssessmentKind.SECURITY_HOMOLOGATION, system_ids=[s.id]):
+            continue
+        others = facts.assessments(AssessmentKind.SECURITY_HOMOLOGATION, system_ids=[s.id])
+        state = (
+            f" (homologation {', '.join(sorted({a.status.value for a in others}))})"
+            if others
+            else ""
+        )
+        yield Hit(
+            subject_of(s),
+            f"'{s.name}' is in production without a completed security homologation{state}",
+            {
+                "ai_system_id": s.id,
+                "status": s.status.value,
+                "homologation_statuses": [a.status.value for a in others],
+            },
+        )
+
+
+def not_in_public_inventory(facts: Facts) -> Iterator[Hit]:
+    """A public body of 50 agents or more uses an algorithm for individual decisions that is
+    missing from its published inventory of algorithmic processing."""
+    threshold = facts.config.thresholds.crpa_headcount
+    for s in facts.systems:
+        if not (in_use(s) and s.individual_decisions) or not blank(s.public_inventory_url):
+            continue
+        base: dict[str, object] = {"ai_system_id": s.id, "individual_decisions": True}
+        orgs, source = facts.deployers(s)
+        if not orgs:
+            yield Hit(
+                subject_of(s),
+                f"unknown: deployer of '{s.name}' not recorded (no "
+                "processing activity with a controller links it, and no default_deployer "
+                "is configured)",
+                base,
+                unknown=True,
+            )
+            continue
+        public = [o for o in orgs if o.is_public_body]
+        if not public:
+            continue
+        over = [o for o in public if o.headcount is not None and o.headcount >= threshold]
+        if over:
+            yield Hit(
+                subject_of(s),
+                f"'{s.name}' grounds individual decisions of {', '.join(o.name for o in over)} "
+                f"({threshold} agents or more) and is not in the public algorithm inventory",
+                {
+                    **base,
+                    "deployers": [o.name for o in over],
+                    "deployer_source": source,
+                    "headcount": [o.headcount for o in over],
+                    "threshold": threshold,
+                },
+            )
+        elif any(o.headcount is None for o in public):
+            names = [o.name for o in public if o.headcount is None]
+            yield Hit(
+                subject_of(s),
+                f"unknown: headcount not recorded for {', '.join(names)}; "
+                f"CRPA L312-1-3 applies from {threshold} agents",
+                {**base, "deployers": names, "threshold": threshold},
+                unknown=True,
+            )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "SREN-31-HOSTING",
+        "Sensitive State data on a non-SecNumCloud cloud or outside France",
+        Severity.HIGH,
+        "Loi SREN art. 31; PSSIE INT-REX-HB",
+        sensitive_data_hosting,
+    ),
+    Rule(
+        "II901-DR",
+        "Diffusion Restreinte data on a system not compliant with II 901",
+        Severity.HIGH,
+        "II 901/SGDSN/ANSSI",
+        restricted_without_ii901,
+    ),
+    Rule(
+        "PSSIE-HOMOLOGATION",
+        "System in production without security homologation",
+        Severity.HIGH,
+        "PSSIE INT-HOMOLOG-SSI; RGS art. 5",
+        no_homologation,
+    ),
+    Rule(
+        "CRPA-L312-INVENTORY",
+        "Individual decisions missing from the public algorithm inventory",
+        Severity.MEDIUM,
+        "CRPA L312-1-3, L311-3-1",
+        not_in_public_inventory,
+    ),
+)

@@ -1,0 +1,350 @@
+"""GDPR rules: DPIA, Art. 30 record, transfers, processors, automated decisions, DPO.
+
+Personal data comes from findings that count (:func:`catalog.findings.counts_as_personal`:
+confirmed, or suggested and still seen by scans). A hit resting only on suggestions is
+marked ``suggested``: the engine lowers it one step and says it awaits review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from registre.catalog.compliance.config import Severity
+from registre.catalog.compliance.facts import Facts, PersonalData
+from registre.catalog.compliance.rule import Hit, Rule, active, blank, subject_of
+from registre.catalog.enums import AssessmentKind, AutomationLevel, FindingStatus
+from registre.catalog.models.ai import ProcessingActivity
+from registre.catalog.models.data import Dataset, Organisation
+
+
+def _personal_facts(
+    dataset: Dataset,
+    personal: PersonalData,
+    categories: list[str] | None = None,
+) -> dict[str, object]:
+    status = personal.status(categories)
+    return {
+        "dataset_id": dataset.id,
+        "dataset": dataset.qualified_name,
+        "categories": personal.categories(categories),
+        "fields": personal.fields(categories),
+        "finding_status": status.value if status else None,
+    }
+
+
+def _suggested(personal: PersonalData, categories: list[str] | None = None) -> bool:
+    return personal.status(categories) is FindingStatus.SUGGESTED
+
+
+def special_data_without_dpia(facts: Facts) -> Iterator[Hit]:
+    """An AI system uses a dataset holding Art. 9 / Art. 10 data and no DPIA is completed."""
+    special = list(facts.config.special_categories)
+    for s in facts.systems:
+        if not active(s):
+            continue
+        for ds, personal in facts.personal_datasets_of(s):
+            if personal.status(special) is None:
+                continue
+            activities = facts.activities_of(system_ids=[s.id], dataset_ids=[ds.id])
+            if facts.completed(
+                AssessmentKind.DPIA, system_ids=[s.id], activity_ids=[pa.id for pa in activities]
+            ):
+                continue
+            yield Hit(
+                subject_of(s),
+                f"'{s.name}' uses '{ds.qualified_name}', which holds "
+                f"{', '.join(personal.categories(special))} data "
+                f"({', '.join(personal.fields(special))}), and no DPIA is completed",
+                {
+                    "ai_system_id": s.id,
+                    **_personal_facts(ds, personal, special),
+                    "processing_activity_ids": [pa.id for pa in activities],
+                },
+                suggested=_suggested(personal, special),
+            )
+
+
+def _dpia_criteria(activity: ProcessingActivity) -> list[str]:
+    return sorted(set(activity.wp248_criteria))
+
+
+def wp248_without_dpia(facts: Facts) -> Iterator[Hit]:
+    """A processing activity meets two or more WP248 criteria and has no completed DPIA."""
+    needed = facts.config.thresholds.wp248_criteria
+    for pa in facts.activities.values():
+        criteria = _dpia_criteria(pa)
+        if len(criteria) < needed:
+            continue
+        systems = facts.systems_by_activity.get(pa.id, [])
+        if facts.completed(AssessmentKind.DPIA, activity_ids=[pa.id], system_ids=systems):
+            continue
+        yield Hit(
+            subject_of(pa),
+            f"processing '{pa.name}' meets {len(criteria)} WP248 criteria "
+            f"({', '.join(criteria)}) and has no completed DPIA",
+            {
+                "processing_activity_id": pa.id,
+                "wp248_criteria": criteria,
+                "ai_system_ids": systems,
+                "dataset_ids": facts.datasets_by_activity.get(pa.id, []),
+            },
+        )
+
+
+def no_record(facts: Facts) -> Iterator[Hit]:
+    """A dataset with personal data is used by an AI system and no Art. 30 record covers it."""
+    for s in facts.systems:
+        if not active(s):
+            continue
+        for ds, personal in facts.personal_datasets_of(s):
+            if facts.activities_of(system_ids=[s.id], dataset_ids=[ds.id]):
+                continue
+            yield Hit(
+                subject_of(ds),
+                f"'{ds.qualified_name}' holds personal data and is used by '{s.name}', but no "
+                "processing activity of the Art. 30 record links the dataset or the system",
+                {"ai_system_id": s.id, "ai_system": s.name, **_personal_facts(ds, personal)},
+                suggested=_suggested(personal),
+            )
+
+
+def _country(explicit: str | None, org: Organisation | None) -> str | None:
+    if explicit:
+        return explicit.upper()
+    return org.country.upper() if org is not None and org.country else None
+
+
+def _has_mechanism(activities: list[ProcessingActivity], country: str) -> bool:
+    return any(
+        str(t.get("country", "")).upper() == country and not blank(t.get("mechanism"))
+        for pa in activities
+        for t in pa.transfers
+    )
+
+
+def transfer_without_mechanism(facts: Facts) -> Iterator[Hit]:
+    """Personal data hosted or processed outside the EU/EEA with no transfer mechanism recorded."""
+    config = facts.config
+    for s in facts.systems:
+        personal = facts.personal_datasets_of(s)
+        if not active(s) or not personal:
+            continue
+        hosting_org = facts.org(s.hosting_organisation_id)
+        provider = facts.org(s.provider_id)
+        places = [("hosting", _country(s.hosting_country, hosting_org), "hosting country")]
+        if provider is not None:
+            label = f"country of provider '{provider.name}'"
+            places.append(("provider", _country(None, provider), label))
+        dataset_ids = [ds.id for ds, _ in personal]
+        activities = facts.activities_of(system_ids=[s.id], dataset_ids=dataset_ids)
+        only_suggested = all(_suggested(p) for _, p in personal)
+        base = {
+            "ai_system_id": s.id,
+            "dataset_ids": dataset_ids,
+            "datasets": [ds.qualified_name for ds, _ in personal],
+        }
+        for role, country, label in places:
+            if country is None:
+                yield Hit(
+                    subject_of(s),
+                    f"unknown: {label} not recorded for '{s.name}', which uses personal data",
+                    base,
+                    unknown=True,
+                )
+            elif not config.is_eu_eea(country) and not _has_mechanism(activities, country):
+                yield Hit(
+                    subject_of(s),
+                    f"'{s.name}' processes personal data with its {role} in {country}, outside "
+                    "the EU/EEA, and no processing activity records a transfer mechanism for "
+                    f"{country}",
+                    {
+                        **base,
+                        "role": role,
+                        "country": country,
+                        "processing_activity_ids": [pa.id for pa in activities],
+                    },
+                    suggested=only_suggested,
+                )
+    for ds in facts.datasets.values():
+        personal_data = facts.personal.get(ds.id)
+        if personal_data is None:
+            continue
+        store = facts.stores[ds.data_store_id]
+        country = _country(store.hosting_country, facts.org(store.hosting_organisation_id))
+        users = facts.systems_using(ds)
+        base = {
+            **_personal_facts(ds, personal_data),
+            "data_store": store.name,
+            "ai_system_ids": [u.id for u in users],
+        }
+        if country is None:
+            # Only datasets an AI system uses: the exposure queries cover the rest.
+            if users:
+                yield Hit(
+                    subject_of(ds),
+                    f"unknown: hosting country not recorded for data "
+                    f"store '{store.name}' of '{ds.qualified_name}', which holds personal "
+                    "data",
+                    base,
+                    unknown=True,
+                )
+            continue
+        activities = facts.activities_of(system_ids=[u.id for u in users], dataset_ids=[ds.id])
+        if not config.is_eu_eea(country) and not _has_mechanism(activities, country):
+            yield Hit(
+                subject_of(ds),
+                f"'{ds.qualified_name}' holds personal data hosted in {country} (data store "
+                f"'{store.name}'), outside the EU/EEA, with no transfer mechanism recorded",
+                {**base, "country": country},
+                suggested=_suggested(personal_data),
+            )
+
+
+def processor_without_contract(facts: Facts) -> Iterator[Hit]:
+    """An external provider or host handles an AI system's personal data, no Art. 28 contract."""
+    for s in facts.systems:
+        personal = facts.personal_datasets_of(s)
+        if not active(s) or not personal or not blank(s.processor_contract_ref):
+            continue
+        own = {o.id for o in facts.deployers(s)[0]}
+        external = [
+            (role, org)
+            for role, org in (
+                ("provider", facts.org(s.provider_id)),
+                ("host", facts.org(s.hosting_organisation_id)),
+            )
+            if org is not None and org.id not in own
+        ]
+        if not external:
+            continue
+        names = sorted({org.name for _, org in external})
+        yield Hit(
+            subject_of(s),
+            f"'{s.name}' lets {', '.join(names)} handle personal data with no Art. 28 "
+            "processor contract recorded",
+            {
+                "ai_system_id": s.id,
+                "processors": names,
+                "roles": sorted({role for role, _ in external}),
+                "dataset_ids": [ds.id for ds, _ in personal],
+            },
+            suggested=all(_suggested(p) for _, p in personal),
+        )
+
+
+def _special_condition(activities: list[ProcessingActivity]) -> bool:
+    return any(
+        pa.special_category_condition
+        and (
+            "9(2)(a)" in pa.special_category_condition or "9(2)(g)" in pa.special_category_condition
+        )
+        for pa in activities
+    )
+
+
+def automated_decision(facts: Facts) -> Iterator[Hit]:
+    """A solely automated decision with legal effect offers no way to reach a human, or rests
+    on Art. 9 data without a 9(2)(a) or (g) condition."""
+    special = list(facts.config.special_categories)
+    for s in facts.systems:
+        if not active(s) or not (s.individual_decisions and s.legal_effect):
+            continue
+        base: dict[str, object] = {
+            "ai_system_id": s.id,
+            "individual_decisions": True,
+            "legal_effect": True,
+        }
+        if s.automation_level is None:
+            yield Hit(
+                subject_of(s),
+                f"unknown: automation level not recorded for '{s.name}', "
+                "which takes individual decisions with legal effect",
+                base,
+                unknown=True,
+            )
+            continue
+        if s.automation_level is not AutomationLevel.FULLY_AUTOMATED:
+            continue
+        base["automation_level"] = s.automation_level.value
+        if blank(s.human_review_path):
+            yield Hit(
+                subject_of(s),
+                f"'{s.name}' takes fully automated decisions with legal "
+                "effect and records no way to obtain human intervention (Art. 22(3))",
+                base,
+            )
+        sensitive = [(ds, p) for ds, p in facts.personal_datasets_of(s) if p.status(special)]
+        activities = facts.activities_of(system_ids=[s.id])
+        if sensitive and not _special_condition(activities):
+            yield Hit(
+                subject_of(s),
+                f"'{s.name}' takes fully automated decisions with legal effect based on special "
+                "category data and no processing activity records an Art. 9(2)(a) or (g) "
+                "condition (Art. 22(4))",
+                {**base, "dataset_ids": [ds.id for ds, _ in sensitive]},
+                suggested=all(_suggested(p, special) for _, p in sensitive),
+            )
+
+
+def public_body_without_dpo(facts: Facts) -> Iterator[Hit]:
+    """A public body of the register has no data protection officer contact."""
+    for org in facts.organisations.values():
+        if org.is_public_body and blank(org.dpo_contact):
+            yield Hit(
+                subject_of(org),
+                f"public body '{org.name}' records no DPO contact",
+                {"organisation_id": org.id},
+            )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "GDPR-9-DPIA",
+        "AI using Art. 9/10 data without DPIA",
+        Severity.HIGH,
+        "GDPR Art. 9, 10, 35(3)(b)",
+        special_data_without_dpia,
+    ),
+    Rule(
+        "GDPR-35-WP248",
+        "Two or more WP248 criteria without DPIA",
+        Severity.HIGH,
+        "GDPR Art. 35(1); EDPB WP248 rev.01; CNIL",
+        wp248_without_dpia,
+    ),
+    Rule(
+        "GDPR-30-RECORD",
+        "Personal data used by AI without Art. 30 record",
+        Severity.HIGH,
+        "GDPR Art. 30(1)",
+        no_record,
+    ),
+    Rule(
+        "GDPR-44-TRANSFER",
+        "Personal data outside the EU/EEA without transfer mechanism",
+        Severity.HIGH,
+        "GDPR Art. 44-46",
+        transfer_without_mechanism,
+    ),
+    Rule(
+        "GDPR-28-PROCESSOR",
+        "External processor without Art. 28 contract",
+        Severity.HIGH,
+        "GDPR Art. 28",
+        processor_without_contract,
+    ),
+    Rule(
+        "GDPR-22-AUTOMATED",
+        "Automated decision with legal effect without human path",
+        Severity.HIGH,
+        "GDPR Art. 22",
+        automated_decision,
+    ),
+    Rule(
+        "GDPR-37-DPO",
+        "Public body without DPO",
+        Severity.MEDIUM,
+        "GDPR Art. 37(1)(a)",
+        public_body_without_dpo,
+    ),
+)

@@ -1,0 +1,235 @@
+"""Register organisations, data stores and datasets."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session
+
+from registre.catalog.access.roles import Actor, Permission
+from registre.catalog.access.secrets import SecretPolicy, server_secret_policy
+from registre.catalog.enums import DataStoreKind
+from registre.catalog.errors import Conflict, InvalidInput, PermissionDenied
+from registre.catalog.inputs import (
+    DatasetInput,
+    DatasetUpdate,
+    DataStoreInput,
+    DataStoreUpdate,
+    OrganisationInput,
+)
+from registre.catalog.models.data import Dataset, DataStore, Organisation
+from registre.catalog.service import create, ensure_unique, get, set_fields, update, validate
+
+_SCHEMES = {
+    "postgresql": DataStoreKind.POSTGRESQL,
+    "postgres": DataStoreKind.POSTGRESQL,
+    "mysql": DataStoreKind.MYSQL,
+    "mariadb": DataStoreKind.MYSQL,
+    "sqlite": DataStoreKind.SQLITE,
+    "file": DataStoreKind.FILES,
+}
+
+
+def store_kind(url: str) -> DataStoreKind:
+    """The engine a connection URL points to, or InvalidInput saying which are known."""
+    try:
+        scheme = urlsplit(url).scheme.split("+", 1)[0].lower()
+    except ValueError as exc:
+        raise InvalidInput(f"not a valid URL ({exc})", field="url") from None
+    if scheme not in _SCHEMES:
+        known = ", ".join(f"{s}://" for s in sorted(_SCHEMES))
+        raise InvalidInput(
+            f"unsupported URL scheme '{scheme or '(none)'}'; use one of {known}", field="url"
+        )
+    return _SCHEMES[scheme]
+
+
+#: query parameters through which drivers (libpq, PyMySQL) accept a password
+_PASSWORD_PARAMS = frozenset({"password", "passwd", "pwd"})
+
+#: the only libpq parameters a PostgreSQL store URL may carry: others make libpq read or
+#: write files of the Registre server (passfile, service, sslkey, sslkeylogfile...) or
+#: connect elsewhere than the URL's host (host, hostaddr)
+POSTGRESQL_URL_PARAMS = frozenset(
+    {"sslmode", "connect_timeout", "application_name", "target_session_attrs"}
+)
+
+#: a host name or an IP address: no socket path ("/..." or "%2F..."), no host list (","),
+#: no abstract socket ("@...")
+_HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
+
+
+def check_url_params(url: str, kind: DataStoreKind) -> None:
+    """Refuse a URL that would reach beyond the one host it names, or the server's files."""
+    if kind is not DataStoreKind.POSTGRESQL:
+        return
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError as exc:
+        raise InvalidInput(f"not a valid URL ({exc})", field="url") from None
+    if host is not None and not _HOST.fullmatch(host):
+        raise InvalidInput(
+            "the host must be a host name or an IP address (no socket path, no host list)",
+            field="url",
+        )
+
+    names = [key for key, _ in parse_qsl(parts.query, keep_blank_values=True)]
+    refused = sorted(set(names) - POSTGRESQL_URL_PARAMS)
+    if refused:
+        raise InvalidInput(
+            f"parameter(s) {', '.join(refused)} not allowed in a PostgreSQL store URL; "
+            f"allowed: {', '.join(sorted(POSTGRESQL_URL_PARAMS))}",
+            field="url",
+        )
+
+
+def _check_no_password(url: str) -> None:
+    try:
+        parts = urlsplit(url)
+        parts.password  # noqa: B018 - parsing the netloc raises on a malformed URL
+    except ValueError as exc:
+        raise InvalidInput(f"not a valid URL ({exc})", field="url") from None
+    in_query = {key.lower() for key, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    if parts.password or in_query & _PASSWORD_PARAMS:
+        raise InvalidInput(
+            "contains a password; the catalog never stores secrets. Remove it from the URL "
+            "and give secretRef 'env:VARIABLE' or 'file:/path' instead",
+            field="url",
+        )
+
+
+def connection_url(store: DataStore, policy: SecretPolicy) -> str:
+    """The URL a connector uses, with the secret read from where ``secret_ref`` points.
+
+    The result holds the password: never store, log or return it.
+    """
+    if not store.secret_ref:
+        return store.url
+    secret = policy.resolve(store.secret_ref)
+    try:
+        return make_url(store.url).set(password=secret).render_as_string(hide_password=False)
+    except ArgumentError:
+        raise InvalidInput(
+            "a secret is only supported with database URLs", field="secretRef"
+        ) from None
+
+
+def _check_admin_only(actor: Actor, values: dict[str, Any], kind: DataStoreKind | None) -> None:
+    """What reaches the Registre server's own secrets and disk is an admin's decision."""
+    if actor.can(Permission.ADMIN):
+        return
+    if "secret_ref" in values and (values["secret_ref"] or kind is None):
+        raise PermissionDenied(
+            "only an admin may set secretRef: resolving it reads a secret on the server"
+        )
+    if kind in (DataStoreKind.SQLITE, DataStoreKind.FILES):
+        raise PermissionDenied(
+            "only an admin may register SQLite or file stores: they are read from the "
+            "server's own disk"
+        )
+    if kind is DataStoreKind.POSTGRESQL:
+        parts = urlsplit(values["url"])
+        if not parts.hostname:
+            raise PermissionDenied(
+                "only an admin may register a PostgreSQL store without a host name: it "
+                "would connect through the server's own socket, as the server's user"
+            )
+        if not parts.username:
+            # libpq would connect as the server's own user (PGUSER or the OS user)
+            raise PermissionDenied(
+                "name the user to connect as (postgresql://user@host/db); only an admin may "
+                "leave it to the server's defaults"
+            )
+
+
+def create_organisation(
+    session: Session, actor: Actor, data: dict[str, Any] | OrganisationInput
+) -> Organisation:
+    actor.require(Permission.REGISTER)
+    org = validate(OrganisationInput, data)
+    ensure_unique(session, Organisation, "name", org.name, field="name")
+    return create(session, actor, Organisation(**org.model_dump()), action="create_organisation")
+
+
+def _check_refs(session: Session, values: dict[str, Any]) -> None:
+    if values.get("hosting_organisation_id") is not None:
+        get(session, Organisation, values["hosting_organisation_id"], field="hostingOrganisationId")
+
+
+def register_data_store(
+    session: Session,
+    actor: Actor,
+    data: dict[str, Any] | DataStoreInput,
+    *,
+    policy: SecretPolicy | None = None,
+) -> DataStore:
+    actor.require(Permission.REGISTER)
+    policy = policy or server_secret_policy()
+    store = validate(DataStoreInput, data)
+    _check_no_password(store.url)
+    kind = store_kind(store.url)
+    check_url_params(store.url, kind)
+    values = store.model_dump()
+    _check_admin_only(actor, {k: v for k, v in values.items() if v is not None}, kind)
+    if store.secret_ref:
+        policy.check(store.secret_ref)
+    ensure_unique(session, DataStore, "name", store.name, field="name")
+    _check_refs(session, values)
+    return create(session, actor, DataStore(kind=kind, **values), action="register_data_store")
+
+
+def update_data_store(
+    session: Session,
+    actor: Actor,
+    store_id: int,
+    data: dict[str, Any] | DataStoreUpdate,
+    *,
+    policy: SecretPolicy | None = None,
+) -> DataStore:
+    actor.require(Permission.REGISTER)
+    policy = policy or server_secret_policy()
+    store = get(session, DataStore, store_id)
+    changes = set_fields(validate(DataStoreUpdate, data))
+    _check_admin_only(actor, changes, None)
+    if changes.get("secret_ref"):
+        policy.check(changes["secret_ref"])
+    _check_refs(session, changes)
+    return update(session, actor, store, changes, action="update_data_store")
+
+
+def register_dataset(
+    session: Session, actor: Actor, data: dict[str, Any] | DatasetInput
+) -> Dataset:
+    actor.require(Permission.REGISTER)
+    ds = validate(DatasetInput, data)
+    get(session, DataStore, ds.data_store_id, field="dataStoreId")
+    duplicate = (
+        session.query(Dataset.id)
+        .filter_by(data_store_id=ds.data_store_id, schema_name=ds.schema_name, name=ds.name)
+        .scalar()
+    )
+    if duplicate is not None:
+        qualified = f"{ds.schema_name}.{ds.name}" if ds.schema_name else ds.name
+        raise Conflict(
+            f"dataset '{qualified}' already exists in this store (id {duplicate})", field="name"
+        )
+    return create(session, actor, Dataset(**ds.model_dump()), action="register_dataset")
+
+
+def update_dataset(
+    session: Session, actor: Actor, dataset_id: int, data: dict[str, Any] | DatasetUpdate
+) -> Dataset:
+    actor.require(Permission.REGISTER)
+    dataset = get(session, Dataset, dataset_id)
+    changes = set_fields(validate(DatasetUpdate, data))
+    if "tags" in changes and changes["tags"] is None:
+        changes["tags"] = []
+    if "open_data_access" in changes and changes["open_data_access"] is None:
+        raise InvalidInput("cannot be null", field="openDataAccess")
+    return update(session, actor, dataset, changes, action="update_dataset")

@@ -1,0 +1,125 @@
+"""AI Act Annex VIII Section C: what a public deployer submits to register its use of a
+high-risk AI system in the EU database (Art. 49(3), Art. 26(8)).
+
+Section C asks for five items; each is filled from the catalog as follows:
+
+1. ``deployer`` — name and contact: the controller of the Art. 30 entries that list the
+   system, with their DPO contact (else the controller's);
+2. ``submitter`` — the person submitting on the deployer's behalf: the system's ``owner``
+   (contact: the deployer's contact, the catalog holds no personal address);
+3. ``provider_eu_database_entry`` — the provider and the reference/URL of the provider's
+   entry (``eu_database_registration``);
+4. ``fria_summary`` — the latest FRIA (Art. 27) recorded on the system;
+5. ``dpia_summary`` — the latest DPIA on the system, else on its Art. 30 entries.
+
+Anything the catalog cannot supply is listed under ``missing`` rather than invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from registre.catalog.enums import AssessmentKind, RiskClass
+from registre.catalog.errors import InvalidInput
+from registre.catalog.exports.common import (
+    ExportFile,
+    ExportFormat,
+    ExportKind,
+    activities_of,
+    json_file,
+    latest_assessment,
+    require_format,
+)
+from registre.catalog.models.ai import AISystem, Assessment
+
+SCHEMA = "registre/ai-act-annex-viii-section-c/1"
+
+
+def _assessment(assessment: Assessment | None) -> dict[str, Any] | None:
+    if assessment is None:
+        return None
+    return {
+        "status": assessment.status.value,
+        "date": assessment.date.isoformat() if assessment.date else None,
+        "summary": assessment.summary,
+        "document_ref": assessment.document_ref,
+    }
+
+
+def annex_viii_c(session: Session, system: AISystem, today: dt.date) -> dict[str, Any]:
+    """Section C data for ``system``; raises InvalidInput unless it is high-risk."""
+    if system.risk_class is not RiskClass.HIGH:
+        current = system.risk_class.value if system.risk_class else "not classified"
+        raise InvalidInput(
+            f"Annex VIII Section C registers high-risk AI systems only; '{system.name}' is "
+            f"{current}",
+            field="aiSystemId",
+        )
+    activities = activities_of(session, system)
+    controllers = [a.controller for a in activities if a.controller is not None]
+    deployer = controllers[0] if controllers else None
+    deployer_contact = next((a.dpo_contact for a in activities if a.dpo_contact), None) or (
+        deployer.dpo_contact if deployer else None
+    )
+    fria = latest_assessment(session, AssessmentKind.FRIA, ai_system_id=system.id)
+    dpia = latest_assessment(
+        session,
+        AssessmentKind.DPIA,
+        ai_system_id=system.id,
+        processing_activity_ids=[a.id for a in activities],
+    )
+    missing: list[str] = []
+    if deployer is None:
+        missing.append("deployer.name: link the system to an Art. 30 entry with a controller")
+    if deployer_contact is None:
+        missing.append("deployer.contact: no DPO contact on the controller or its entries")
+    if not system.owner:
+        missing.append("submitter.name: the system has no owner")
+    if not system.eu_database_registration:
+        missing.append(
+            "provider_eu_database_entry.reference: the provider's EU database entry is not "
+            "recorded (eu_database_registration)"
+        )
+    if fria is None:
+        missing.append("fria_summary: no FRIA (AI Act Art. 27) recorded on the system")
+    elif not fria.summary:
+        missing.append("fria_summary.summary: the FRIA has no summary")
+    if dpia is None:
+        missing.append("dpia_summary: no DPIA (GDPR Art. 35) on the system or its activities")
+    elif not dpia.summary:
+        missing.append("dpia_summary.summary: the DPIA has no summary")
+    return {
+        "schema": SCHEMA,
+        "generated_on": today.isoformat(),
+        "ai_system": {
+            "name": system.name,
+            "annex_iii_point": system.annex_iii_point,
+            "status": system.status.value,
+        },
+        "section_c": {
+            "deployer": {
+                "name": deployer.name if deployer else None,
+                "siren": deployer.siren if deployer else None,
+                "contact": deployer_contact,
+            },
+            "submitter": {"name": system.owner, "contact": deployer_contact},
+            "provider_eu_database_entry": {
+                "provider": system.provider.name if system.provider else None,
+                "reference": system.eu_database_registration,
+            },
+            "fria_summary": _assessment(fria),
+            "dpia_summary": _assessment(dpia),
+        },
+        "missing": missing,
+    }
+
+
+def export_annex_viii(
+    session: Session, system: AISystem, fmt: ExportFormat, today: dt.date
+) -> ExportFile:
+    require_format(ExportKind.ANNEX_VIII, fmt, (ExportFormat.JSON,))
+    data = annex_viii_c(session, system, today)
+    return json_file(f"annexe-viii-c-{system.id}", data)

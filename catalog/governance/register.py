@@ -1,0 +1,224 @@
+"""Register AI systems, policies, processing activities and assessments, and link them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registre.catalog.access.audit import record, snapshot
+from registre.catalog.access.roles import Actor, Permission
+from registre.catalog.enums import AISystemStatus
+from registre.catalog.errors import Conflict, InvalidInput, NotFound
+from registre.catalog.inputs import (
+    AISystemDatasetInput,
+    AISystemInput,
+    AISystemPolicyInput,
+    AISystemUpdate,
+    AssessmentInput,
+    PolicyInput,
+    ProcessingActivityInput,
+    ProcessingActivityLinkInput,
+)
+from registre.catalog.models.ai import (
+    AISystem,
+    AISystemDataset,
+    AISystemPolicy,
+    Assessment,
+    Policy,
+    ProcessingActivity,
+)
+from registre.catalog.models.data import Dataset, Organisation
+from registre.catalog.service import create, ensure_unique, get, set_fields, update, validate
+
+_ORG_REFS = {"provider_id": "providerId", "hosting_organisation_id": "hostingOrganisationId"}
+
+
+def _check_orgs(session: Session, values: dict[str, Any]) -> None:
+    for key, field in _ORG_REFS.items():
+        if values.get(key) is not None:
+            get(session, Organisation, values[key], field=field)
+
+
+def ai_system_values(data: AISystemInput) -> dict[str, Any]:
+    """Column values of a new AI system; unset flags take the model's defaults."""
+    values = {k: v for k, v in data.model_dump().items() if v is not None}
+    values.setdefault("status", AISystemStatus.PLANNED)
+    return values
+
+
+def register_ai_system(
+    session: Session, actor: Actor, data: dict[str, Any] | AISystemInput
+) -> AISystem:
+    actor.require(Permission.REGISTER)
+    system = validate(AISystemInput, data)
+    ensure_unique(session, AISystem, "name", system.name, field="name")
+    values = ai_system_values(system)
+    _check_orgs(session, values)
+    return create(session, actor, AISystem(**values), action="register_ai_system")
+
+
+def update_ai_system(
+    session: Session, actor: Actor, system_id: int, data: dict[str, Any] | AISystemUpdate
+) -> AISystem:
+    actor.require(Permission.REGISTER)
+    system = get(session, AISystem, system_id)
+    changes = set_fields(validate(AISystemUpdate, data))
+    for flag in (
+        "status",
+        "name",
+        "art_6_3_claim",
+        "profiling",
+        "individual_decisions",
+        "legal_effect",
+    ):
+        if flag in changes and changes[flag] is None:
+            raise InvalidInput("cannot be null", field=flag)
+    if changes.get("name") and changes["name"] != system.name:
+        ensure_unique(session, AISystem, "name", changes["name"], field="name")
+    if "art_50_triggers" in changes and changes["art_50_triggers"] is None:
+        changes["art_50_triggers"] = []
+    _check_orgs(session, changes)
+    return update(session, actor, system, changes, action="update_ai_system")
+
+
+def link_ai_system_dataset(
+    session: Session, actor: Actor, data: dict[str, Any] | AISystemDatasetInput
+) -> AISystemDataset:
+    actor.require(Permission.REGISTER)
+    link = validate(AISystemDatasetInput, data)
+    get(session, AISystem, link.ai_system_id, field="aiSystemId")
+    get(session, Dataset, link.dataset_id, field="datasetId")
+    existing = session.scalar(select(AISystemDataset).filter_by(**link.model_dump()))
+    if existing is not None:
+        return existing  # linking twice is harmless: same link, nothing to audit
+    return create(
+        session, actor, AISystemDataset(**link.model_dump()), action="link_ai_system_dataset"
+    )
+
+
+def unlink_ai_system_dataset(
+    session: Session, actor: Actor, data: dict[str, Any] | AISystemDatasetInput
+) -> None:
+    actor.require(Permission.REGISTER)
+    link = validate(AISystemDatasetInput, data)
+    existing = session.scalar(select(AISystemDataset).filter_by(**link.model_dump()))
+    if existing is None:
+        raise NotFound("this AI system does not use this dataset that way", field="usage")
+    before = snapshot(existing)
+    session.delete(existing)
+    record(
+        session,
+        actor,
+        "unlink_ai_system_dataset",
+        entity_type="AISystemDataset",
+        entity_id=before["id"],
+        before=before,
+    )
+
+
+def create_policy(session: Session, actor: Actor, data: dict[str, Any] | PolicyInput) -> Policy:
+    actor.require(Permission.REGISTER)
+    policy = validate(PolicyInput, data)
+    duplicate = session.scalar(
+        select(Policy.id).filter_by(
+            framework=policy.framework, control_ref=policy.control_ref, version=policy.version
+        )
+    )
+    if duplicate is not None:
+        raise Conflict(
+            f"policy {policy.framework.value} {policy.control_ref} version {policy.version} "
+            f"already exists (id {duplicate})",
+            field="controlRef",
+        )
+    return create(session, actor, Policy(**policy.model_dump()), action="create_policy")
+
+
+def link_ai_system_policy(
+    session: Session, actor: Actor, data: dict[str, Any] | AISystemPolicyInput
+) -> AISystemPolicy:
+    """Record where an AI system stands against a policy; a second call updates the status."""
+    actor.require(Permission.REGISTER)
+    link = validate(AISystemPolicyInput, data)
+    get(session, AISystem, link.ai_system_id, field="aiSystemId")
+    get(session, Policy, link.policy_id, field="policyId")
+    existing = session.scalar(
+        select(AISystemPolicy).filter_by(ai_system_id=link.ai_system_id, policy_id=link.policy_id)
+    )
+    if existing is not None:
+        changes = link.model_dump(include={"status", "evidence", "review_date"})
+        return update(session, actor, existing, changes, action="link_ai_system_policy")
+    return create(
+        session, actor, AISystemPolicy(**link.model_dump()), action="link_ai_system_policy"
+    )
+
+
+def create_processing_activity(
+    session: Session, actor: Actor, data: dict[str, Any] | ProcessingActivityInput
+) -> ProcessingActivity:
+    actor.require(Permission.REGISTER)
+    activity = validate(ProcessingActivityInput, data)
+    ensure_unique(session, ProcessingActivity, "name", activity.name, field="name")
+    if activity.controller_id is not None:
+        get(session, Organisation, activity.controller_id, field="controllerId")
+    return create(
+        session,
+        actor,
+        ProcessingActivity(**activity.model_dump()),
+        action="create_processing_activity",
+    )
+
+
+def link_processing_activity(
+    session: Session, actor: Actor, data: dict[str, Any] | ProcessingActivityLinkInput
+) -> ProcessingActivity:
+    """Attach a dataset and/or an AI system to an Art. 30 record entry."""
+    actor.require(Permission.REGISTER)
+    link = validate(ProcessingActivityLinkInput, data)
+    if link.dataset_id is None and link.ai_system_id is None:
+        raise InvalidInput("give datasetId or aiSystemId (or both)", field="datasetId")
+    activity = get(
+        session, ProcessingActivity, link.processing_activity_id, field="processingActivityId"
+    )
+    before = {
+        "datasets": [d.id for d in activity.datasets],
+        "ai_systems": [a.id for a in activity.ai_systems],
+    }
+    if link.dataset_id is not None:
+        dataset = get(session, Dataset, link.dataset_id, field="datasetId")
+        if dataset not in activity.datasets:
+            activity.datasets.append(dataset)
+    if link.ai_system_id is not None:
+        system = get(session, AISystem, link.ai_system_id, field="aiSystemId")
+        if system not in activity.ai_systems:
+            activity.ai_systems.append(system)
+    after = {
+        "datasets": [d.id for d in activity.datasets],
+        "ai_systems": [a.id for a in activity.ai_systems],
+    }
+    record(session, actor, "link_processing_activity", activity, before=before, after=after)
+    return activity
+
+
+def record_assessment(
+    session: Session, actor: Actor, data: dict[str, Any] | AssessmentInput
+) -> Assessment:
+    actor.require(Permission.REGISTER)
+    assessment = validate(AssessmentInput, data)
+    if assessment.ai_system_id is None and assessment.processing_activity_id is None:
+        raise InvalidInput(
+            "an assessment is about an AI system or a processing activity: give aiSystemId "
+            "or processingActivityId",
+            field="aiSystemId",
+        )
+    if assessment.ai_system_id is not None:
+        get(session, AISystem, assessment.ai_system_id, field="aiSystemId")
+    if assessment.processing_activity_id is not None:
+        get(
+            session,
+            ProcessingActivity,
+            assessment.processing_activity_id,
+            field="processingActivityId",
+        )
+    return create(session, actor, Assessment(**assessment.model_dump()), action="record_assessment")

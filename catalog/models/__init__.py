@@ -1,0 +1,35 @@
+"""Every model of the register, importable from one place."""
+
+from registre.catalog.models.access import ApiToken, AuditEvent
+from registre.catalog.models.ai import (
+    AISystem,
+    AISystemDataset,
+    AISystemPolicy,
+    Assessment,
+    Policy,
+    ProcessingActivity,
+    processing_activity_ai_system,
+    processing_activity_dataset,
+)
+from registre.catalog.models.base import Base
+from registre.catalog.models.data import Dataset, DataStore, Field, Finding, Organisation, ScanRun
+
+__all__ = [
+    "AISystem",
+    "AISystemDataset",
+    "AISystemPolicy",
+    "ApiToken",
+    "Assessment",
+    "AuditEvent",
+    "Base",
+    "DataStore",
+    "Dataset",
+    "Field",
+    "Finding",
+    "Organisation",
+    "Policy",
+    "ProcessingActivity",
+    "ScanRun",
+    "processing_activity_ai_system",
+    "processing_activity_dataset",
+]

@@ -1,0 +1,234 @@
+"""Where the data lives: organisations, data stores, datasets, fields, findings, scan runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registre.catalog.enums import (
+    DatasetKind,
+    DataStoreKind,
+    FindingStatus,
+    OpenDataAccess,
+    ScanStatus,
+    ScanTrigger,
+    Sensitivity,
+)
+from registre.catalog.models.base import (
+    Base,
+    created_at,
+    intpk,
+    json_list,
+    name_str,
+    str_enum,
+    utcnow,
+)
+
+
+class Organisation(Base):
+    """A public body, a provider, a host or a processor."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[intpk]
+    name: Mapped[name_str] = mapped_column(unique=True)
+    siren: Mapped[str | None] = mapped_column(String(9))
+    is_public_body: Mapped[bool] = mapped_column(Boolean, default=False)
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    non_eu_control: Mapped[bool] = mapped_column(Boolean, default=False)
+    qualifications: Mapped[json_list]  # e.g. ["SECNUMCLOUD", "HDS"]
+    headcount: Mapped[int | None] = mapped_column(Integer)  # CRPA L312-1-3 applies over 50 FTE
+    dpo_contact: Mapped[str | None] = mapped_column(String(200))  # GDPR Art. 37
+    created_at: Mapped[created_at]
+
+
+class DataStore(Base):
+    """A database or a file share that Registre harvests and scans."""
+
+    __tablename__ = "data_store"
+    # secret_ref names where the secret is; even that stays out of the audit trail.
+    __audit_exclude__ = frozenset({"secret_ref"})
+
+    id: Mapped[intpk]
+    name: Mapped[name_str] = mapped_column(unique=True)
+    kind: Mapped[DataStoreKind] = mapped_column(str_enum(DataStoreKind))
+    url: Mapped[str] = mapped_column(Text)  # never holds a password (checked on registration)
+    secret_ref: Mapped[str | None] = mapped_column(String(500))  # "env:VAR" or "file:/path"
+    description: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    hosting_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL")
+    )
+    hosting_country: Mapped[str | None] = mapped_column(String(2))
+    sensitivity: Mapped[Sensitivity | None] = mapped_column(str_enum(Sensitivity))
+    scan_schedule: Mapped[str | None] = mapped_column(String(100))  # cron expression
+    last_scan_at: Mapped[dt.datetime | None]
+    created_at: Mapped[created_at]
+
+    hosting_organisation: Mapped[Organisation | None] = relationship()
+    datasets: Mapped[list[Dataset]] = relationship(
+        back_populates="data_store", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Dataset(Base):
+    """A table, a view or a file of a data store."""
+
+    __tablename__ = "dataset"
+    __table_args__ = (UniqueConstraint("data_store_id", "schema_name", "name"),)
+
+    id: Mapped[intpk]
+    data_store_id: Mapped[int] = mapped_column(
+        ForeignKey("data_store.id", ondelete="CASCADE"), index=True
+    )
+    # "" rather than NULL when the engine has no schema, so the unique key holds everywhere.
+    schema_name: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[DatasetKind] = mapped_column(str_enum(DatasetKind), default=DatasetKind.TABLE)
+    description: Mapped[str | None] = mapped_column(Text)
+    steward: Mapped[str | None] = mapped_column(String(200))
+    sensitivity: Mapped[Sensitivity | None] = mapped_column(str_enum(Sensitivity))
+    open_data_access: Mapped[OpenDataAccess] = mapped_column(
+        str_enum(OpenDataAccess), default=OpenDataAccess.NOT_PUBLISHED
+    )
+    estimated_rows: Mapped[int | None] = mapped_column(Integer)
+    tags: Mapped[json_list]
+    created_at: Mapped[created_at]
+    last_seen_at: Mapped[dt.datetime | None]  # last harvest that saw it
+    removed_at: Mapped[dt.datetime | None]  # set when a harvest no longer finds it
+
+    data_store: Mapped[DataStore] = relationship(back_populates="datasets")
+    fields: Mapped[list[Field]] = relationship(
+        back_populates="dataset",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Field.position",
+    )
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}" if self.schema_name else self.name
+
+
+class Field(Base):
+    """A column of a dataset."""
+
+    __tablename__ = "field"
+    __table_args__ = (UniqueConstraint("dataset_id", "name"),)
+
+    id: Mapped[intpk]
+    dataset_id: Mapped[int] = mapped_column(
+        ForeignKey("dataset.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(500))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    data_type: Mapped[str | None] = mapped_column(String(200))
+    nullable: Mapped[bool] = mapped_column(Boolean, default=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[created_at]
+    removed_at: Mapped[dt.datetime | None]
+
+    dataset: Mapped[Dataset] = relationship(back_populates="fields")
+    findings: Mapped[list[Finding]] = relationship(
+        back_populates="field", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ScanRun(Base):
+    """One harvest-and-scan of a data store."""
+
+    __tablename__ = "scan_run"
+    # At most one open run per store, enforced by the database: two requests racing to scan
+    # one store cannot both win.
+    __table_args__ = (
+        Index(
+            "uq_scan_run_open_per_store",
+            "data_store_id",
+            unique=True,
+            sqlite_where=text("status IN ('QUEUED', 'RUNNING')"),
+            postgresql_where=text("status IN ('QUEUED', 'RUNNING')"),
+        ),
+    )
+
+    id: Mapped[intpk]
+    data_store_id: Mapped[int] = mapped_column(
+        ForeignKey("data_store.id", ondelete="CASCADE"), index=True
+    )
+    trigger: Mapped[ScanTrigger] = mapped_column(str_enum(ScanTrigger), default=ScanTrigger.MANUAL)
+    status: Mapped[ScanStatus] = mapped_column(str_enum(ScanStatus), default=ScanStatus.QUEUED)
+    requested_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[created_at]
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    datasets_scanned: Mapped[int] = mapped_column(Integer, default=0)
+    datasets_failed: Mapped[int] = mapped_column(Integer, default=0)
+    findings_new: Mapped[int] = mapped_column(Integer, default=0)
+    findings_changed: Mapped[int] = mapped_column(Integer, default=0)
+    findings_gone: Mapped[int] = mapped_column(Integer, default=0)
+    sample_size: Mapped[int | None] = mapped_column(Integer)
+    errors: Mapped[json_list]  # [{"dataset": "...", "message": "..."}]; never a sampled value
+    drift: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    scanner_version: Mapped[str | None] = mapped_column(String(50))
+
+    data_store: Mapped[DataStore] = relationship()
+
+
+class Finding(Base):
+    """A scanner's evidence that a field holds one kind of personal data, and its review."""
+
+    __tablename__ = "finding"
+    # Evidence is for roles with read_evidence; the audit trail is readable by every role.
+    __audit_exclude__ = frozenset({"masked_example", "reasons"})
+    __table_args__ = (UniqueConstraint("field_id", "entity_type"),)
+
+    id: Mapped[intpk]
+    field_id: Mapped[int] = mapped_column(ForeignKey("field.id", ondelete="CASCADE"), index=True)
+    entity_type: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(64))
+    score: Mapped[float] = mapped_column(Float)
+    coverage: Mapped[float] = mapped_column(Float)
+    distinct_sampled: Mapped[int] = mapped_column(Integer)
+    masked_example: Mapped[str | None] = mapped_column(String(200))
+    recognizer: Mapped[str | None] = mapped_column(String(200))
+    name_signal: Mapped[str | None] = mapped_column(String(200))
+    may_be_personal: Mapped[bool] = mapped_column(Boolean, default=False)
+    reasons: Mapped[json_list]
+    scanner_version: Mapped[str | None] = mapped_column(String(50))
+    status: Mapped[FindingStatus] = mapped_column(
+        str_enum(FindingStatus), default=FindingStatus.SUGGESTED
+    )
+    reviewer: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[dt.datetime | None]
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    # the evidence as the reviewer saw it: a rejection is reopened against this, not
+    # against the last scan, so that slow drift cannot hide behind small steps
+    reviewed_coverage: Mapped[float | None] = mapped_column(Float)
+    reviewed_score: Mapped[float | None] = mapped_column(Float)
+    reviewed_category: Mapped[str | None] = mapped_column(String(64))
+    first_seen_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scan_run.id", ondelete="SET NULL")
+    )
+    last_seen_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scan_run.id", ondelete="SET NULL")
+    )
+    gone_since_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scan_run.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[created_at]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    field: Mapped[Field] = relationship(back_populates="findings")

@@ -1,0 +1,3 @@
+"""The ``registre`` command line (typer): ``main`` mounts the commands; one module per group of
+commands.
+"""

@@ -1,0 +1,146 @@
+"""Governance commands the ``registre`` CLI mounts: policy packs and exports.
+
+* ``policies_app`` — ``registre policies load PACK`` and ``registre policies list``;
+* :func:`export` — ``registre export KIND [--format ...] [--output FILE] [--ai-system NAME]
+  [--processing-activity NAME]``, registered with ``app.command("export")(export)``.
+
+Commands are thin: they open the catalog (``registre.cli.main.unit_of_work``) and call
+``catalog.policy_packs`` and ``catalog.exports``.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+policies_app = typer.Typer(
+    help="Load the shipped policy packs (PSSIE, SecNumCloud, II 901, ISO/IEC 42001, NIST AI "
+    "RMF, AI Act, GDPR) into the catalog.",
+    no_args_is_help=True,
+)
+
+
+@policies_app.command("list")
+def policies_list() -> None:
+    """List the policy packs shipped with Registre."""
+    from rich.table import Table
+
+    from registre.catalog.errors import DomainError
+    from registre.catalog.governance.policy_packs import list_packs
+    from registre.cli.common import console, fail
+
+    try:
+        packs = list_packs()
+    except DomainError as exc:
+        fail(str(exc))
+    table = Table("pack", "framework", "version", "controls", "title")
+    for pack in packs:
+        table.add_row(pack.name, pack.framework.value, pack.version, str(pack.policies), pack.title)
+    console.print(table)
+
+
+@policies_app.command("load")
+def policies_load(
+    pack: Annotated[str, typer.Argument(help="The pack's name, e.g. 'pssie' (see 'list').")],
+) -> None:
+    """Create or update the pack's controls as policies. Loading twice changes nothing."""
+    from registre.catalog.access.roles import CLI_ACTOR
+    from registre.catalog.governance.policy_packs import load_pack
+    from registre.cli.common import console, unit_of_work
+
+    with unit_of_work() as session:
+        report = load_pack(session, CLI_ACTOR, pack)
+    console.print(
+        f"pack {report.pack}: {len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged",
+        highlight=False,
+    )
+    for label in report.updated:
+        console.print(f"  updated {label}", highlight=False)
+
+
+class CliExportKind(enum.StrEnum):
+    ART30 = "art30"
+    INVENTORY = "inventory"
+    ANNEX_VIII = "annex-viii"
+    PIA = "pia"
+
+
+class CliExportFormat(enum.StrEnum):
+    CSV = "csv"
+    CSV_EXCEL = "csv-excel"
+    JSON = "json"
+
+
+def export(
+    kind: Annotated[
+        CliExportKind,
+        typer.Argument(
+            help="art30: GDPR Art. 30 record; inventory: public algorithm inventory (CRPA "
+            "L312-1-3); annex-viii: AI Act Annex VIII Section C for --ai-system; pia: DPIA "
+            "for the CNIL PIA tool, for --processing-activity.",
+            case_sensitive=False,
+        ),
+    ],
+    format: Annotated[  # noqa: A002 - the option is --format
+        CliExportFormat | None,
+        typer.Option(
+            "--format",
+            help="csv, csv-excel (UTF-8 with BOM, ';' separator) or json. Default: csv for "
+            "art30 and inventory, json for annex-viii and pia.",
+            case_sensitive=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to FILE instead of standard output.", dir_okay=False
+        ),
+    ] = None,
+    ai_system: Annotated[
+        str | None, typer.Option("--ai-system", help="The AI system's name (annex-viii).")
+    ] = None,
+    processing_activity: Annotated[
+        str | None,
+        typer.Option("--processing-activity", help="The processing activity's name (pia)."),
+    ] = None,
+) -> None:
+    """Export the GDPR record of processing, the algorithm inventory, Annex VIII data or a DPIA."""
+    from registre.catalog.access.roles import CLI_ACTOR
+    from registre.catalog.exports.registry import (
+        ExportFormat,
+        ExportKind,
+        build_export,
+        find_ai_system,
+        find_processing_activity,
+    )
+    from registre.cli.common import err, unit_of_work
+
+    catalog_kind = ExportKind[kind.name]
+    with unit_of_work() as session:
+        system_id = find_ai_system(session, ai_system).id if ai_system else None
+        activity_id = (
+            find_processing_activity(session, processing_activity).id
+            if processing_activity
+            else None
+        )
+        result = build_export(
+            session,
+            CLI_ACTOR,
+            catalog_kind,
+            ExportFormat[format.name] if format else None,
+            ai_system_id=system_id,
+            processing_activity_id=activity_id,
+        )
+    if output is None:
+        sys.stdout.write(result.content)
+        sys.stdout.flush()
+        return
+    # newline="" keeps the CSV's CRLF line ends as they are
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(result.content)
+    err.print(f"{result.filename} written to {output}", highlight=False)

@@ -1,0 +1,284 @@
+"""The ``registre`` command line: serve the API, migrate, manage tokens, import, demo, scan.
+
+Commands are thin: they parse arguments, open the catalog and call ``catalog/`` services.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registre import __version__
+from registre.catalog import migrate
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.db import make_engine
+from registre.catalog.enums import Role
+from registre.catalog.errors import DomainError
+from registre.catalog.models import ApiToken
+from registre.cli.common import (
+    console,
+    fail,
+    progress_bar,
+    settings,
+    unit_of_work,
+)
+from registre.cli.governance import export, policies_app
+from registre.cli.scan import scan, scan_store, scheduler, store_app, worker
+
+app = typer.Typer(
+    name="registre",
+    help="Registre: the data governance catalog of a public administration. It keeps where "
+    "personal data lives, which AI systems use it, and under which policies.\n\n"
+    "The catalog is the database at REGISTRE_DATABASE_URL (default: sqlite:///registre.db "
+    "in the working directory).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(
+    help="Create and migrate the catalog database schema (Alembic).", no_args_is_help=True
+)
+token_app = typer.Typer(help="Create, list and revoke API bearer tokens.", no_args_is_help=True)
+import_app = typer.Typer(help="Import records from other registers.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(policies_app, name="policies")
+app.command("export")(export)
+app.add_typer(store_app, name="datastore")
+app.command()(scan)
+app.command()(scheduler)
+app.command()(worker)
+app.add_typer(token_app, name="token")
+app.add_typer(import_app, name="import")
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"registre {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    logging.basicConfig(
+        level=settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # Alembic narrates every migration step at INFO; the commands say what matters.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+# --- db -------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Create the catalog schema or migrate it forward (default: to the latest revision)."""
+    engine = make_engine(settings().database_url)
+    migrate.upgrade(engine, revision)
+    console.print(f"catalog at revision {migrate.current(engine)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, e.g. 'base' or '-1'.")],
+) -> None:
+    """Migrate the catalog schema back to REVISION ('base' drops every table)."""
+    engine = make_engine(settings().database_url)
+    migrate.downgrade(engine, revision)
+    console.print(f"catalog at revision {migrate.current(engine) or 'base (empty)'}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the catalog's schema revision and whether it is the latest."""
+    engine = make_engine(settings().database_url)
+    current, head = migrate.current(engine), migrate.head()
+    state = "latest" if current == head else f"behind {head}: run 'registre db upgrade'"
+    console.print(f"{current or 'base (empty)'} ({state})")
+
+
+# --- tokens -----------------------------------------------------------------------------
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option("--name", help="A name that says who or what uses it.")],
+    role: Annotated[
+        Role, typer.Option("--role", help="What the token may do.", case_sensitive=False)
+    ],
+) -> None:
+    """Create a token. It is printed once, on the last line; only its hash is kept."""
+    with unit_of_work() as session:
+        token, clear = _create_token(session, name, role)
+    console.print(
+        f"token '{token.name}' created with role {token.role.value}; it is shown only once:"
+    )
+    print(clear)
+
+
+def _create_token(session: Session, name: str, role: Role) -> tuple[ApiToken, str]:
+    from registre.catalog.access.tokens import create_token
+
+    return create_token(session, CLI_ACTOR, name, role)
+
+
+@token_app.command("revoke")
+def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")]) -> None:
+    """Revoke a token: requests bearing it get 401 from now on."""
+    from registre.catalog.access.tokens import revoke_token
+
+    with unit_of_work() as session:
+        revoke_token(session, CLI_ACTOR, name)
+    console.print(f"token '{name}' revoked")
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """List tokens (names, roles, use; never the tokens themselves)."""
+    with unit_of_work() as session:
+        table = Table("name", "role", "created", "last used", "revoked")
+        for t in session.scalars(select(ApiToken).order_by(ApiToken.id)):
+            table.add_row(
+                t.name,
+                t.role.value,
+                f"{t.created_at:%Y-%m-%d %H:%M}",
+                f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "-",
+                f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "-",
+            )
+    console.print(table)
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+@import_app.command("ai-systems")
+def import_ai_systems(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The Dutch algorithm register JSON export, or a CSV in Registre's layout "
+            "(columns: name, purpose, use_area, status, risk_class, annex_iii_point, provider, "
+            "deployer_service, hosting_country, owner, individual_decisions, automation_level, "
+            "human_oversight_owner, log_retention_days, public_inventory_url, external_ref).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+) -> None:
+    """Import AI systems in one transaction: every record, or none if one is bad.
+
+    Records already imported (same external reference) are updated, so importing the
+    same file twice changes nothing.
+    """
+    from registre.catalog.governance.importer import import_ai_systems as run_import
+    from registre.catalog.governance.importer import read_records
+
+    try:
+        count = len(read_records(file))
+    except DomainError as exc:
+        fail(str(exc))
+    with unit_of_work() as session, progress_bar() as bar:
+        task = bar.add_task(f"importing {file.name}", total=count)
+        report = run_import(session, CLI_ACTOR, file, progress=lambda n: bar.advance(task, n))
+    console.print(
+        f"{report.total} AI systems: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged; {report.organisations_created} organisations created"
+    )
+
+
+# --- serve and demo ----------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+) -> None:
+    """Serve the GraphQL API and GraphiQL at http://HOST:PORT/graphql."""
+    _serve(host, port)
+
+
+def _serve(host: str, port: int) -> None:
+    import uvicorn
+
+    from registre.graphql.app import create_app
+
+    try:
+        api = create_app(settings())
+    except RuntimeError as exc:
+        fail(str(exc))
+    uvicorn.run(api, host=host, port=port, log_level="info")
+
+
+EXAMPLE_QUERY = """{ datasets(first: 10, filter: {containsPersonalData: true}) {
+    totalCount edges { node { qualifiedName aiSystems { name riskClass }
+    fields { name findings { entityType category status maskedExample } } } } } }"""
+
+
+@app.command()
+def demo(
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where the demo city's database is written.")
+    ] = Path("registre-demo"),
+    serve_api: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the API once the demo is ready.")
+    ] = True,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+) -> None:
+    """Build a demo: a fictitious city's database, registered, scanned and served.
+
+    Creates the catalog schema if needed, writes the city's SQLite database, registers it
+    with AI systems, policies and processing activities, creates an admin token, then
+    serves the API and prints the URL, the token and an example query.
+    """
+    from registre.demo.city import build_city_database
+    from registre.demo.seed import demo_token, seed_catalog
+
+    directory.mkdir(parents=True, exist_ok=True)
+    city_db = directory / "valbourg.sqlite"
+    if not city_db.exists():
+        stats = build_city_database(city_db)
+        console.print(f"demo city database: {city_db} ({stats.total_rows} rows)")
+    with unit_of_work(upgrade=True) as session:
+        store = seed_catalog(session, CLI_ACTOR, city_db)
+        store_name = store.name
+        token = demo_token(session, CLI_ACTOR)
+    scan_store(store_name)
+    url = f"http://{host}:{port}/graphql"
+    console.print(f"\nGraphQL API and GraphiQL: {url}#token={token}")
+    console.print(f"Bearer token (admin): {token}")
+    console.print("Example query (paste it in GraphiQL, or use curl):")
+    console.print(EXAMPLE_QUERY, highlight=False, markup=False)
+    flat = " ".join(EXAMPLE_QUERY.split()).replace('"', '\\"')
+    console.print(
+        f"curl -s {url} -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' "
+        f'-d \'{{"query": "{flat}"}}\'',
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+    if serve_api:
+        _serve(host, port)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

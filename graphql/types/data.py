@@ -1,0 +1,352 @@
+"""GraphQL object types of the register. Links are resolved through per-request loaders.
+
+The data side is here; AI systems, policies, processing activities and assessments are in
+:mod:`registre.graphql.types.ai` and re-exported below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import graphene
+from graphene import relay
+
+from registre.catalog import models
+from registre.catalog.access.roles import Permission
+from registre.catalog.data.findings import counts_as_personal
+from registre.graphql import conversions as s
+
+Info = Any
+
+
+def _loaders(info: Info) -> Any:
+    return info.context.loaders
+
+
+def via(loader: str, key: str = "id") -> Any:
+    """A resolver loading ``root.<key>`` through the request's ``loader`` (None stays None)."""
+
+    def resolve(root: Any, info: Info) -> Any:
+        value = getattr(root, key)
+        return None if value is None else getattr(_loaders(info), loader).load(value)
+
+    return staticmethod(resolve)
+
+
+class EntityNode(graphene.ObjectType):
+    """Base of every entity: a Relay node fetched from its model by id."""
+
+    class Meta:
+        abstract = True
+
+    _model: Any = None
+
+    @classmethod
+    def get_node(cls, info: Info, id: str) -> Any:  # noqa: A002 - graphene's signature
+        return info.context.session.get(cls._model, int(id))
+
+    @classmethod
+    def is_type_of(cls, root: Any, info: Info) -> bool:
+        # How the Node interface (``node(id)``) tells which type a model instance is.
+        return isinstance(root, cls._model)
+
+
+def entity(model: Any) -> Callable[[type[EntityNode]], type[EntityNode]]:
+    """Class decorator wiring a node type to its SQLAlchemy model."""
+
+    def wrap(cls: type[EntityNode]) -> type[EntityNode]:
+        cls._model = model
+        return cls
+
+    return wrap
+
+
+@entity(models.Organisation)
+class Organisation(EntityNode):
+    class Meta:
+        interfaces = (relay.Node,)
+
+    name = graphene.String(required=True)
+    siren = graphene.String()
+    is_public_body = graphene.Boolean(required=True)
+    country = graphene.String()
+    non_eu_control = graphene.Boolean(required=True)
+    qualifications = graphene.List(graphene.NonNull(graphene.String), required=True)
+    headcount = graphene.Int()
+    dpo_contact = graphene.String()
+
+
+@entity(models.DataStore)
+class DataStore(EntityNode):
+    """A registered database or file share. Its secret is never exposed, only whether it has one."""
+
+    class Meta:
+        interfaces = (relay.Node,)
+
+    name = graphene.String(required=True)
+    kind = graphene.Field(s.DataStoreKind, required=True)
+    url = graphene.String(required=True, description="Connection URL, without any password.")
+    has_secret = graphene.Boolean(required=True)
+    description = graphene.String()
+    owner = graphene.String()
+    hosting_organisation = graphene.Field(Organisation)
+    hosting_country = graphene.String()
+    sensitivity = graphene.Field(s.Sensitivity)
+    scan_schedule = graphene.String()
+    last_scan_at = graphene.DateTime()
+    created_at = graphene.DateTime(required=True)
+    datasets = graphene.List(graphene.NonNull(lambda: Dataset), required=True)
+
+    @staticmethod
+    def resolve_has_secret(root: models.DataStore, info: Info) -> bool:
+        return bool(root.secret_ref)
+
+    resolve_hosting_organisation = via("organisation", "hosting_organisation_id")
+
+    @staticmethod
+    async def resolve_datasets(root: models.DataStore, info: Info) -> list[Any]:
+        rows = await _loaders(info).datasets_by_store.load(root.id)
+        return [d for d in rows if d.removed_at is None]
+
+
+@entity(models.Finding)
+class Finding(EntityNode):
+    """Scanner evidence on a field; its evidence (example, reasons) needs read_evidence."""
+
+    class Meta:
+        interfaces = (relay.Node,)
+
+    entity_type = graphene.String(required=True)
+    category = graphene.String(required=True)
+    score = graphene.Float(required=True)
+    coverage = graphene.Float(required=True)
+    distinct_sampled = graphene.Int(required=True)
+    masked_example = graphene.String(description="Null for roles without the read_evidence right.")
+    recognizer = graphene.String()
+    name_signal = graphene.String()
+    may_be_personal = graphene.Boolean(required=True)
+    reasons = graphene.List(graphene.NonNull(graphene.String))
+    scanner_version = graphene.String()
+    status = graphene.Field(s.FindingStatus, required=True)
+    reviewer = graphene.String()
+    reviewed_at = graphene.DateTime()
+    review_comment = graphene.String()
+    gone = graphene.Boolean(required=True, description="The last scan no longer saw this evidence.")
+    field = graphene.Field(lambda: Field, required=True)
+
+    @staticmethod
+    def resolve_masked_example(root: models.Finding, info: Info) -> str | None:
+        return root.masked_example if info.context.actor.can(Permission.READ_EVIDENCE) else None
+
+    @staticmethod
+    def resolve_reasons(root: models.Finding, info: Info) -> list[str] | None:
+        return list(root.reasons) if info.context.actor.can(Permission.READ_EVIDENCE) else None
+
+    @staticmethod
+    def resolve_gone(root: models.Finding, info: Info) -> bool:
+        return root.gone_since_run_id is not None
+
+    resolve_field = via("field", "field_id")
+
+
+@entity(models.Field)
+class Field(EntityNode):
+    class Meta:
+        interfaces = (relay.Node,)
+
+    name = graphene.String(required=True)
+    position = graphene.Int(required=True)
+    data_type = graphene.String()
+    nullable = graphene.Boolean(required=True)
+    description = graphene.String()
+    removed = graphene.Boolean(required=True)
+    findings = graphene.List(graphene.NonNull(Finding), required=True)
+    contains_personal_data = graphene.Boolean(
+        required=True,
+        description="True when a finding on it is confirmed, or suggested and still seen.",
+    )
+
+    @staticmethod
+    def resolve_removed(root: models.Field, info: Info) -> bool:
+        return root.removed_at is not None
+
+    resolve_findings = via("findings_by_field")
+
+    @staticmethod
+    async def resolve_contains_personal_data(root: models.Field, info: Info) -> bool:
+        findings = await _loaders(info).findings_by_field.load(root.id)
+        return any(counts_as_personal(f) for f in findings)
+
+
+class AISystemUsage(graphene.ObjectType):
+    """How an AI system uses a dataset (seen from the dataset)."""
+
+    usage = graphene.Field(s.DatasetUsage, required=True)
+    ai_system = graphene.Field(lambda: AISystem, required=True)
+
+    resolve_ai_system = via("ai_system", "ai_system_id")
+
+
+@entity(models.Dataset)
+class Dataset(EntityNode):
+    class Meta:
+        interfaces = (relay.Node,)
+
+    name = graphene.String(required=True)
+    schema_name = graphene.String(required=True)
+    qualified_name = graphene.String(required=True)
+    kind = graphene.Field(s.DatasetKind, required=True)
+    description = graphene.String()
+    steward = graphene.String()
+    sensitivity = graphene.Field(s.Sensitivity)
+    open_data_access = graphene.Field(s.OpenDataAccess, required=True)
+    estimated_rows = graphene.Int()
+    tags = graphene.List(graphene.NonNull(graphene.String), required=True)
+    removed = graphene.Boolean(required=True)
+    data_store = graphene.Field(DataStore, required=True)
+    fields = graphene.List(graphene.NonNull(Field), required=True)
+    contains_personal_data = graphene.Boolean(required=True)
+    ai_systems = graphene.List(graphene.NonNull(lambda: AISystem), required=True)
+    ai_system_usages = graphene.List(graphene.NonNull(AISystemUsage), required=True)
+    processing_activities = graphene.List(
+        graphene.NonNull(lambda: ProcessingActivity), required=True
+    )
+
+    @staticmethod
+    def resolve_removed(root: models.Dataset, info: Info) -> bool:
+        return root.removed_at is not None
+
+    resolve_data_store = via("data_store", "data_store_id")
+
+    @staticmethod
+    async def resolve_fields(root: models.Dataset, info: Info) -> list[Any]:
+        rows = await _loaders(info).fields_by_dataset.load(root.id)
+        return [f for f in rows if f.removed_at is None]
+
+    @staticmethod
+    async def resolve_contains_personal_data(root: models.Dataset, info: Info) -> bool:
+        loaders = _loaders(info)
+        fields = await loaders.fields_by_dataset.load(root.id)
+        present = [f.id for f in fields if f.removed_at is None]
+        for findings in await loaders.findings_by_field.load_many(present):
+            if any(counts_as_personal(f) for f in findings):
+                return True
+        return False
+
+    @staticmethod
+    async def resolve_ai_systems(root: models.Dataset, info: Info) -> list[Any]:
+        loaders = _loaders(info)
+        links = await loaders.ai_links_by_dataset.load(root.id)
+        ids = list(dict.fromkeys(link.ai_system_id for link in links))
+        return list(await loaders.ai_system.load_many(ids))
+
+    resolve_ai_system_usages = via("ai_links_by_dataset")
+
+    resolve_processing_activities = via("processing_activities_by_dataset")
+
+
+@entity(models.ScanRun)
+class ScanRun(EntityNode):
+    class Meta:
+        interfaces = (relay.Node,)
+
+    data_store = graphene.Field(DataStore, required=True)
+    trigger = graphene.Field(s.ScanTrigger, required=True)
+    status = graphene.Field(s.ScanStatus, required=True)
+    requested_by = graphene.String()
+    created_at = graphene.DateTime(required=True)
+    started_at = graphene.DateTime()
+    finished_at = graphene.DateTime()
+    duration_seconds = graphene.Float()
+    datasets_scanned = graphene.Int(required=True)
+    datasets_failed = graphene.Int(required=True)
+    findings_new = graphene.Int(required=True)
+    findings_changed = graphene.Int(required=True)
+    findings_gone = graphene.Int(required=True)
+    sample_size = graphene.Int()
+    errors = graphene.List(graphene.NonNull(lambda: ScanError), required=True)
+    drift = graphene.JSONString(
+        required=True, description="New, dropped and retyped columns and tables."
+    )
+    scanner_version = graphene.String()
+
+    resolve_data_store = via("data_store", "data_store_id")
+
+    @staticmethod
+    def resolve_duration_seconds(root: models.ScanRun, info: Info) -> float | None:
+        if root.started_at is None or root.finished_at is None:
+            return None
+        return (root.finished_at - root.started_at).total_seconds()
+
+    @staticmethod
+    def resolve_errors(root: models.ScanRun, info: Info) -> list[Any]:
+        return [
+            ScanError(dataset=e.get("dataset"), message=e.get("message", "")) for e in root.errors
+        ]
+
+
+class ScanError(graphene.ObjectType):
+    dataset = graphene.String()
+    message = graphene.String(required=True)
+
+
+@entity(models.AuditEvent)
+class AuditEvent(EntityNode):
+    class Meta:
+        interfaces = (relay.Node,)
+
+    at = graphene.DateTime(required=True)
+    actor = graphene.String(required=True)
+    action = graphene.String(required=True)
+    entity_type = graphene.String(required=True)
+    entity_id = graphene.Int()
+    before = graphene.JSONString()
+    after = graphene.JSONString()
+
+
+# The AI-side types link back to the ones above: imported last, once these exist.
+from registre.graphql.types.ai import (  # noqa: E402
+    AISystem,
+    Assessment,
+    DatasetUsageLink,
+    Policy,
+    PolicyLink,
+    ProcessingActivity,
+    Transfer,
+)
+
+__all__ = [
+    "NODE_TYPES",
+    "AISystem",
+    "AISystemUsage",
+    "Assessment",
+    "AuditEvent",
+    "DataStore",
+    "Dataset",
+    "DatasetUsageLink",
+    "EntityNode",
+    "Field",
+    "Finding",
+    "Organisation",
+    "Policy",
+    "PolicyLink",
+    "ProcessingActivity",
+    "ScanError",
+    "ScanRun",
+    "Transfer",
+]
+
+NODE_TYPES: tuple[type[EntityNode], ...] = (
+    Organisation,
+    DataStore,
+    Dataset,
+    Field,
+    Finding,
+    AISystem,
+    Policy,
+    Assessment,
+    ProcessingActivity,
+    ScanRun,
+    AuditEvent,
+)

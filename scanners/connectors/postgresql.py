@@ -1,0 +1,329 @@
+"""PostgreSQL connector: harvest from ``pg_catalog``, sample with ``TABLESAMPLE SYSTEM``.
+
+The session is read-only (``default_transaction_read_only``) with a
+``statement_timeout``. Estimated row counts come from ``pg_class.reltuples``
+(never ``count(*)``); -1 (never analysed) is reported as None.
+
+Sampling, per relation (statistics re-read at sample time, so a harvest that is a
+little stale does not matter):
+
+* views and foreign tables: ``LIMIT size`` (no block sampling exists for them);
+* small tables (at most ``small_table_pages`` pages on disk *and* about
+  ``small_table_rows`` rows): the whole table in random order, ``LIMIT size``; the
+  cost is bounded by the page threshold, not by the row count;
+* larger tables: ``TABLESAMPLE SYSTEM (p)``, ``p`` chosen from the current size on
+  disk and the rows per page of the last ANALYZE so that about ``1.5 x size`` rows
+  come back, then shuffled and cut to ``size``. The pages read are proportional to
+  ``size``, not to the table. A never-analysed large table is sampled the same way
+  with an assumed row density. SYSTEM samples whole pages, so rows come in page-sized
+  clusters; at the default size (1,000) that is tens of pages spread over the table.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from registre.scanners.connectors.registry import MAX_TEXT_CHARS, columns_from_rows, redact_url
+from registre.scanners.types import ColumnInfo, ScanError, TableInfo, TableKind
+
+if TYPE_CHECKING:
+    import psycopg
+
+_KINDS: dict[str, TableKind] = {"r": "table", "p": "table", "f": "table", "v": "view", "m": "view"}
+
+_RELATIONS = """
+SELECT c.oid, n.nspname, c.relname, c.relkind,
+       CASE WHEN c.relkind = 'p' THEN
+            (SELECT sum(l.reltuples) FILTER (WHERE l.reltuples >= 0)
+               FROM pg_partition_tree(c.oid) t JOIN pg_class l ON l.oid = t.relid
+              WHERE t.isleaf)
+       WHEN c.relkind IN ('r', 'm') AND c.reltuples >= 0 THEN c.reltuples
+       END AS estimated_rows
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+   AND NOT c.relispartition
+   AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+ ORDER BY n.nspname, c.relname
+"""
+
+_COLUMNS = """
+SELECT a.attrelid, a.attname, a.attnum, format_type(a.atttypid, a.atttypmod), a.attnotnull
+  FROM pg_attribute a
+  JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+   AND NOT c.relispartition
+   AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+   AND a.attnum > 0 AND NOT a.attisdropped
+ ORDER BY a.attrelid, a.attnum
+"""
+
+# Statistics and current size of one relation; a partitioned table sums its leaves.
+_STATS = """
+WITH rel AS (
+  SELECT c.oid, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname = %s AND c.relname = %s
+), parts AS (
+  SELECT rel.oid AS root, l.oid, l.reltuples, l.relpages
+    FROM rel JOIN pg_class l ON l.oid = rel.oid WHERE rel.relkind <> 'p'
+  UNION ALL
+  SELECT rel.oid, l.oid, l.reltuples, l.relpages
+    FROM rel, pg_partition_tree(rel.oid) t JOIN pg_class l ON l.oid = t.relid
+   WHERE rel.relkind = 'p' AND t.isleaf
+)
+SELECT rel.relkind,
+       (SELECT sum(reltuples) FILTER (WHERE reltuples >= 0) FROM parts),
+       (SELECT coalesce(sum(relpages), 0) FROM parts),
+       (SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM parts),
+       current_setting('block_size')::int
+  FROM rel
+"""
+
+
+@dataclass(frozen=True)
+class _Stats:
+    relkind: str
+    reltuples: float | None  # None: never analysed
+    relpages: int
+    pages_now: int
+
+
+def _connection_params(url: str, label: str) -> dict[str, Any]:
+    """libpq parameters from the URL's parts only (and an allow-list of its query).
+
+    Never the server's password sources: the password is the URL's (filled from the
+    store's secret reference) or none at all, so libpq consults neither ``PGPASSWORD`` nor
+    a ``.pgpass`` file of the Registre server, whatever host a store names.
+    """
+    from registre.catalog.data.stores import check_url_params
+    from registre.catalog.enums import DataStoreKind
+    from registre.catalog.errors import InvalidInput
+
+    try:
+        check_url_params(url, DataStoreKind.POSTGRESQL)
+        parts = urlsplit(url)
+        port = parts.port
+    except (InvalidInput, ValueError) as exc:
+        raise ScanError(f"invalid PostgreSQL URL {label}: {exc}") from None
+    params: dict[str, Any] = {"sslmode": "prefer", **dict(parse_qsl(parts.query))}
+    # Every parameter libpq would otherwise take from the server's environment (PGUSER,
+    # PGHOSTADDR, PGOPTIONS, ...) or home (.pgpass, ~/.postgresql/postgresql.key) is set
+    # here: a store's host gets the store's own credentials and nothing of the server's.
+    params.update(
+        host=parts.hostname or "",  # checked: a name or an address, never a socket path
+        hostaddr="",
+        port=port or 5432,
+        dbname=unquote(parts.path.lstrip("/")),
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        options="",
+        # a path that can never exist: libpq then reads no password file, silently
+        passfile=os.path.join(os.devnull, "registre-reads-no-passfile"),
+        sslcertmode="disable",  # never present the server's client certificate
+        gssencmode="disable",
+        # password-based methods only: no Kerberos/GSS ticket of the server is used
+        require_auth="none,password,md5,scram-sha-256",
+    )
+    if not params["host"]:
+        params.pop("host")  # the local socket: admins only (checked at registration)
+    return params
+
+
+class PostgresqlConnector:
+    """Read-only PostgreSQL connector (psycopg 3). All non-system schemas."""
+
+    kind: ClassVar[str] = "postgresql"
+    small_table_rows: ClassVar[int] = 10_000
+    small_table_pages: ClassVar[int] = 1_024  # 8 MB with the default 8 kB block
+    oversample: ClassVar[float] = 1.5
+    min_sampled_pages: ClassVar[int] = 8
+    assumed_rows_per_page: ClassVar[int] = 40  # never-analysed large tables only
+
+    def __init__(self, url: str, *, timeout_s: float = 30, seed: int | None = None) -> None:
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise ScanError(
+                "the PostgreSQL connector needs psycopg: install registre[postgresql]"
+            ) from exc
+        self._psycopg = psycopg
+        self._seed = seed
+        self._label = redact_url(url)
+        params = _connection_params(url, self._label)
+        try:
+            self._conn: psycopg.Connection[Any] = psycopg.connect(
+                autocommit=True,
+                **(
+                    {"connect_timeout": max(2, math.ceil(timeout_s))}
+                    | params
+                    | {"application_name": "registre-scanner"}
+                ),
+            )
+        except psycopg.Error as exc:
+            # Connection errors carry no row values; their first line says what failed.
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise ScanError(
+                f"cannot connect to PostgreSQL at {self._label}: {type(exc).__name__}: {detail}"
+            ) from None
+        try:
+            with self._conn.cursor() as cur:
+                # set_config() takes bind parameters, SET does not.
+                cur.execute("SELECT set_config('default_transaction_read_only', 'on', false)")
+                cur.execute(
+                    "SELECT set_config('statement_timeout', %s, false)",
+                    [str(max(1, int(timeout_s * 1000)))],
+                )
+                if seed is not None:
+                    cur.execute("SELECT setseed(%s)", [random.Random(seed).uniform(-1, 1)])
+        except psycopg.Error as exc:
+            self._conn.close()
+            raise ScanError(f"cannot configure the PostgreSQL session: {_code(exc)}") from None
+
+    # --- harvest -------------------------------------------------------------------
+
+    def list_tables(self) -> Iterator[TableInfo]:
+        """Tables, partitioned tables, views, materialized views and foreign tables."""
+        try:
+            with self._conn.cursor() as cur:
+                relations = cur.execute(_RELATIONS).fetchall()
+                columns: dict[int, list[ColumnInfo]] = {}
+                for relid, name, position, data_type, notnull in cur.execute(_COLUMNS):
+                    columns.setdefault(relid, []).append(
+                        ColumnInfo(name, position, data_type, nullable=not notnull)
+                    )
+        except self._psycopg.Error as exc:
+            raise ScanError(f"PostgreSQL harvest failed at {self._label}: {_code(exc)}") from None
+        for oid, schema, name, relkind, estimated in relations:
+            yield TableInfo(
+                schema=schema,
+                name=name,
+                kind=_KINDS[relkind],
+                columns=tuple(columns.get(oid, ())),
+                estimated_rows=None if estimated is None else int(estimated),
+            )
+
+    # --- sampling ------------------------------------------------------------------
+
+    def sample(self, table: TableInfo, size: int) -> dict[str, list[object]]:
+        """At most ``size`` rows, by block sampling on large tables (see module doc)."""
+        names = [c.name for c in table.columns]
+        if size <= 0 or not names:
+            return {name: [] for name in names}
+        if table.schema is None:
+            raise ScanError(f"PostgreSQL table {table.name!r} has no schema")
+        label = f"{table.schema}.{table.name}"
+        try:
+            with self._conn.cursor() as cur:
+                row = cur.execute(_STATS, [table.schema, table.name]).fetchone()
+                if row is None:
+                    raise ScanError(f"PostgreSQL table {label} not found")
+                relkind, reltuples, relpages, size_bytes, block_size = row
+                stats = _Stats(
+                    relkind,
+                    None if reltuples is None else float(reltuples),
+                    int(relpages),
+                    int(size_bytes) // int(block_size),
+                )
+                rows = self._sample_rows(cur, table, size, stats)
+        except self._psycopg.Error as exc:
+            raise ScanError(f"PostgreSQL could not sample {label}: {_code(exc)}") from None
+        return columns_from_rows(names, rows)
+
+    def _sample_rows(
+        self, cur: psycopg.Cursor[Any], table: TableInfo, size: int, stats: _Stats
+    ) -> list[tuple[Any, ...]]:
+        from psycopg import sql
+
+        relation = sql.Identifier(table.schema or "", table.name)
+        # The inner query reads the raw columns (binary ones not at all); the outer one
+        # cuts text, after the LIMIT, so only the rows kept pay for it.
+        select = sql.SQL(", ").join(_select_item(c) for c in table.columns)
+        read = [sql.Identifier(c.name) for c in table.columns if not _is_binary(c)]
+        inner = sql.SQL(", ").join(read) if read else sql.SQL("NULL")
+        if stats.relkind in ("v", "f"):
+            query = sql.SQL("SELECT {} FROM (SELECT {} FROM {} LIMIT {}) AS s")
+            return cur.execute(query.format(select, inner, relation, sql.Literal(size))).fetchall()
+
+        density = (
+            stats.reltuples / stats.relpages
+            if stats.reltuples is not None and stats.relpages > 0
+            else None
+        )
+        estimate = density * stats.pages_now if density is not None else None
+        if stats.pages_now <= self.small_table_pages and (
+            estimate is None or estimate <= self.small_table_rows
+        ):
+            query = sql.SQL("SELECT {} FROM (SELECT {} FROM {} ORDER BY random() LIMIT {}) AS s")
+            return cur.execute(query.format(select, inner, relation, sql.Literal(size))).fetchall()
+
+        if estimate is None:
+            estimate = float(stats.pages_now * self.assumed_rows_per_page)
+        percent = 100 * max(
+            self.oversample * size / max(estimate, 1.0),
+            self.min_sampled_pages / max(stats.pages_now, 1),
+        )
+        rows: list[tuple[Any, ...]] = []
+        for _attempt in range(2):  # one retry, wider, if the pages drawn were too few
+            percent = min(100.0, percent)
+            repeatable = (
+                sql.SQL(" REPEATABLE ({})").format(sql.Literal(self._seed))
+                if self._seed is not None
+                else sql.SQL("")
+            )
+            sampled = sql.SQL(
+                "SELECT {} FROM (SELECT {} FROM {} TABLESAMPLE SYSTEM ({}){}"
+                " ORDER BY random() LIMIT {}) AS s"
+            ).format(
+                select,
+                inner,
+                relation,
+                sql.Literal(round(percent, 6)),
+                repeatable,
+                sql.Literal(size),
+            )
+            rows = cur.execute(sampled).fetchall()
+            if len(rows) >= size or percent >= 100:
+                break
+            percent *= 4
+        return rows
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> PostgresqlConnector:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _select_item(column: ColumnInfo) -> Any:
+    """Binary columns are not read at all; text is cut server-side."""
+    from psycopg import sql
+
+    ident = sql.Identifier(column.name)
+    data_type = column.data_type.lower()
+    if _is_binary(column):
+        return sql.SQL("NULL AS {}").format(ident)
+    is_text = data_type == "text" or data_type.startswith(("character", "varchar", "char"))
+    if is_text and not data_type.endswith("]"):
+        return sql.SQL("left({}::text, {}) AS {}").format(ident, sql.Literal(MAX_TEXT_CHARS), ident)
+    return ident
+
+
+def _is_binary(column: ColumnInfo) -> bool:
+    return column.data_type.lower() == "bytea"
+
+
+def _code(exc: Exception) -> str:
+    """Error class and SQLSTATE only: PostgreSQL messages can echo row values."""
+    sqlstate = getattr(exc, "sqlstate", None)
+    if sqlstate == "57014":
+        return f"{type(exc).__name__} (SQLSTATE {sqlstate}: statement timeout)"
+    return f"{type(exc).__name__} (SQLSTATE {sqlstate})" if sqlstate else type(exc).__name__
