@@ -76,38 +76,45 @@ class CliExportFormat(enum.StrEnum):
     JSON = "json"
 
 
+KindArgument = Annotated[
+    CliExportKind,
+    typer.Argument(
+        help="art30: GDPR Art. 30 record; inventory: public algorithm inventory (CRPA "
+        "L312-1-3); annex-viii: AI Act Annex VIII Section C for --ai-system; pia: DPIA "
+        "for the CNIL PIA tool, for --processing-activity.",
+        case_sensitive=False,
+    ),
+]
+FormatOption = Annotated[
+    CliExportFormat | None,
+    typer.Option(
+        "--format",
+        help="csv, csv-excel (UTF-8 with BOM, ';' separator) or json. Default: csv for "
+        "art30 and inventory, json for annex-viii and pia.",
+        case_sensitive=False,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to FILE instead of standard output.", dir_okay=False
+    ),
+]
+AISystemOption = Annotated[
+    str | None, typer.Option("--ai-system", help="The AI system's name (annex-viii).")
+]
+ActivityOption = Annotated[
+    str | None,
+    typer.Option("--processing-activity", help="The processing activity's name (pia)."),
+]
+
+
 def export(
-    kind: Annotated[
-        CliExportKind,
-        typer.Argument(
-            help="art30: GDPR Art. 30 record; inventory: public algorithm inventory (CRPA "
-            "L312-1-3); annex-viii: AI Act Annex VIII Section C for --ai-system; pia: DPIA "
-            "for the CNIL PIA tool, for --processing-activity.",
-            case_sensitive=False,
-        ),
-    ],
-    format: Annotated[  # noqa: A002 - the option is --format
-        CliExportFormat | None,
-        typer.Option(
-            "--format",
-            help="csv, csv-excel (UTF-8 with BOM, ';' separator) or json. Default: csv for "
-            "art30 and inventory, json for annex-viii and pia.",
-            case_sensitive=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Write to FILE instead of standard output.", dir_okay=False
-        ),
-    ] = None,
-    ai_system: Annotated[
-        str | None, typer.Option("--ai-system", help="The AI system's name (annex-viii).")
-    ] = None,
-    processing_activity: Annotated[
-        str | None,
-        typer.Option("--processing-activity", help="The processing activity's name (pia)."),
-    ] = None,
+    kind: KindArgument,
+    format: FormatOption = None,  # noqa: A002 - the option is --format
+    output: OutputOption = None,
+    ai_system: AISystemOption = None,
+    processing_activity: ActivityOption = None,
 ) -> None:
     """Export the GDPR record of processing, the algorithm inventory, Annex VIII data or a DPIA."""
     from registre.catalog.access.roles import CLI_ACTOR

@@ -50,13 +50,185 @@ CHARTER: dict[str, Any] = {
 }
 
 
+#: What the demo says of three datasets, beyond what the scan finds.
+DATASET_DESCRIPTIONS: dict[str, dict[str, Any]] = {
+    "usagers_action_sociale": {
+        "sensitivity": "RESTRICTED",
+        "description": "Bénéficiaires de l'action sociale (CCAS)",
+    },
+    "capteurs_trafic": {
+        "sensitivity": "PUBLIC",
+        "open_data_access": "OPEN",
+        "description": "Comptages routiers",
+    },
+    "agents": {"sensitivity": "CONFIDENTIAL", "description": "Annuaire et paie des agents"},
+}
+
+#: The demo's AI systems; ``provider`` and ``hosting`` name organisations of ORGANISATIONS.
+AI_SYSTEMS: dict[str, dict[str, Any]] = {
+    "procurement": {
+        "name": "Préparation des dossiers de marchés",
+        "purpose": "Rédiger un premier jet des pièces de consultation "
+        "et analyser les offres reçues.",
+        "use_area": "PROCUREMENT",
+        "status": "IN_PRODUCTION",
+        "risk_class": "MINIMAL",
+        "provider": "Marchés Assistés SARL",
+        "hosting": "Nuage Souverain SAS",
+        "hosting_country": "FR",
+        "deployer_service": "Direction de la commande publique",
+        "owner": "Directrice de la commande publique",
+        "automation_level": "DECISION_SUPPORT",
+        "technique": "GENERATIVE_AI",
+        "human_oversight_owner": "Acheteur référent",
+        "log_retention_days": 365,
+        "processor_contract_ref": "Marché n° 2025-VAL-0042, clauses RGPD (art. 28)",
+    },
+    "mobility": {
+        "name": "Aide à la décision mobilité",
+        "purpose": "Proposer l'attribution des cartes de stationnement solidaire aux usagers.",
+        "use_area": "MOBILITY",
+        "status": "PILOT",
+        "risk_class": "HIGH",
+        "annex_iii_point": "5(a)",
+        "profiling": True,
+        "individual_decisions": True,
+        "automation_level": "DECISION_SUPPORT",
+        "technique": "MACHINE_LEARNING",
+        "decisions_per_year": 1200,
+        "legal_effect": True,
+        "human_review_path": "Recours gracieux auprès du CCAS, réexamen par un agent",
+        "go_live_date": dt.date(2026, 9, 1),
+        "hosting": CITY_NAME,
+        "hosting_country": "FR",
+        "deployer_service": "Direction de la mobilité",
+        "log_retention_days": 90,
+    },
+    "chatbot": {
+        "name": "Agent conversationnel citoyen",
+        "purpose": "Répondre aux questions des habitants sur les démarches en ligne.",
+        "use_area": "CITIZEN_SERVICE",
+        "status": "IN_PRODUCTION",
+        "risk_class": "LIMITED",
+        "art_50_triggers": ["INTERACTS_WITH_PERSONS", "GENERATES_CONTENT"],
+        "technique": "GENERATIVE_AI",
+        "provider": "Hyperscale Cloud Inc.",
+        "hosting": "Hyperscale Cloud Inc.",
+        "hosting_country": "US",
+        "deployer_service": "Relation usagers",
+        "owner": "Responsable relation usagers",
+        "human_oversight_owner": "Responsable relation usagers",
+        "log_retention_days": 30,
+    },
+}
+
+#: (AI system, table, usage)
+DATASET_LINKS = [
+    ("procurement", "marches_publics", "INPUT"),
+    ("procurement", "subventions", "RETRIEVAL"),
+    ("mobility", "usagers_action_sociale", "INPUT"),
+    ("mobility", "capteurs_trafic", "TRAINING"),
+    ("chatbot", "agents", "RETRIEVAL"),
+    ("chatbot", "journaux_connexion", "OUTPUT"),
+]
+
+#: (AI system, framework, control reference, status)
+POLICY_LINKS = [
+    ("procurement", "PSSIE", "INT-HOMOLOG-SSI", "COMPLIANT"),
+    ("procurement", "ISO_IEC_42001", "A.3.2", "COMPLIANT"),
+    ("chatbot", "AI_ACT", "Art. 50", "NON_COMPLIANT"),
+    ("chatbot", "PSSIE", "INT-REX-HB", "NON_COMPLIANT"),
+    ("mobility", "INTERNAL_CHARTER", CHARTER["control_ref"], "COMPLIANT"),
+    ("mobility", "ISO_IEC_42001", "A.3.2", "NON_COMPLIANT"),
+]
+
+#: Art. 30 records, with the tables and AI systems each covers; ``controller`` is the city.
+PROCESSING_ACTIVITIES: dict[str, dict[str, Any]] = {
+    "social": {
+        "name": "Instruction des aides sociales facultatives",
+        "dpo_contact": "dpo@valbourg.fr",
+        "purposes": "Instruire et attribuer les aides sociales facultatives du CCAS.",
+        "legal_basis": "PUBLIC_TASK",
+        "special_category_condition": "Art. 9(2)(b)",
+        "data_subject_categories": ["usagers du CCAS"],
+        "data_categories": ["état civil", "coordonnées", "situation familiale", "santé"],
+        "recipients": ["agents instructeurs du CCAS"],
+        "retention": "5 ans après la dernière aide",
+        "wp248_criteria": ["SENSITIVE_DATA", "VULNERABLE_SUBJECTS", "EVALUATION_OR_SCORING"],
+        "tables": ["usagers_action_sociale"],
+        "ai_systems": ["mobility"],
+    },
+    "hr": {
+        "name": "Gestion administrative des agents",
+        "dpo_contact": "dpo@valbourg.fr",
+        "purposes": "Paie, carrière et annuaire des agents.",
+        "legal_basis": "LEGAL_OBLIGATION",
+        "data_subject_categories": ["agents"],
+        "data_categories": ["état civil", "NIR", "IBAN"],
+        "recipients": ["DGFiP", "URSSAF"],
+        "retention": "durée de la carrière + 5 ans",
+        "tables": ["agents"],
+        "ai_systems": [],
+    },
+}
+
+#: Assessments, attached to an AI system or to a processing activity (by key).
+ASSESSMENTS: list[dict[str, Any]] = [
+    {
+        "kind": "SECURITY_HOMOLOGATION",
+        "status": "COMPLETED",
+        "date": dt.date(2026, 3, 2),
+        "summary": "Homologation prononcée pour 3 ans.",
+        "ai_system": "procurement",
+    },
+    {
+        "kind": "DPIA",
+        "status": "IN_PROGRESS",
+        "processing_activity": "social",
+        "summary": "AIPD des aides sociales facultatives, en cours de rédaction.",
+    },
+]
+
+
 def seed_catalog(session: Session, actor: Actor, city_db: Path) -> DataStore:
     """Register everything the demo shows; safe to call again (then it does nothing)."""
     existing = session.scalar(select(DataStore).where(DataStore.name == STORE_NAME))
     if existing is not None:
         return existing
-    orgs = {o["name"]: stores.create_organisation(session, actor, o) for o in ORGANISATIONS}
-    city, sovereign, hyperscale, provider = (orgs[o["name"]] for o in ORGANISATIONS)
+    orgs = {o["name"]: stores.create_organisation(session, actor, o).id for o in ORGANISATIONS}
+    store, datasets = _register_store(session, actor, city_db, orgs[CITY_NAME])
+    for pack in PACKS:
+        load_pack(session, actor, pack)
+    ai_register.create_policy(session, actor, CHARTER)
+    systems = _register_ai_systems(session, actor, orgs)
+    for system, table, usage in DATASET_LINKS:
+        ai_register.link_ai_system_dataset(
+            session,
+            actor,
+            {"ai_system_id": systems[system], "dataset_id": datasets[table], "usage": usage},
+        )
+    _link_policies(session, actor, systems)
+    activities = _register_activities(session, actor, orgs[CITY_NAME], datasets, systems)
+    for assessment in ASSESSMENTS:
+        values = {
+            k: v for k, v in assessment.items() if k not in ("ai_system", "processing_activity")
+        }
+        if "ai_system" in assessment:
+            values["ai_system_id"] = systems[assessment["ai_system"]]
+        if "processing_activity" in assessment:
+            values["processing_activity_id"] = activities[assessment["processing_activity"]]
+        ai_register.record_assessment(session, actor, values)
+    return store
+
+
+def _register_store(
+    session: Session, actor: Actor, city_db: Path, city_id: int
+) -> tuple[DataStore, dict[str, int]]:
+    """The city's data store and its datasets, registered before the first scan.
+
+    Datasets are registered now so AI systems can be linked before the first scan; the
+    scan harvests into these same rows and keeps what is written here.
+    """
     store = stores.register_data_store(
         session,
         actor,
@@ -65,200 +237,76 @@ def seed_catalog(session: Session, actor: Actor, city_db: Path) -> DataStore:
             "url": f"sqlite:///{city_db.resolve()}",
             "description": f"Système d'information de la {CITY_NAME} (démonstration)",
             "owner": "Direction du numérique",
-            "hosting_organisation_id": city.id,
+            "hosting_organisation_id": city_id,
             "hosting_country": "FR",
             "sensitivity": "CONFIDENTIAL",
             "scan_schedule": "0 2 * * *",
         },
     )
-    # Datasets are registered now so AI systems can be linked before the first scan;
-    # the scan harvests into these same rows and keeps what is written here.
     datasets = {
         name: stores.register_dataset(
             session, actor, {"data_store_id": store.id, "name": name, "steward": "DPO Valbourg"}
-        )
+        ).id
         for name in TABLE_SIZES
     }
-    stores.update_dataset(
-        session,
-        actor,
-        datasets["usagers_action_sociale"].id,
-        {"sensitivity": "RESTRICTED", "description": "Bénéficiaires de l'action sociale (CCAS)"},
-    )
-    stores.update_dataset(
-        session,
-        actor,
-        datasets["capteurs_trafic"].id,
-        {"sensitivity": "PUBLIC", "open_data_access": "OPEN", "description": "Comptages routiers"},
-    )
-    stores.update_dataset(
-        session,
-        actor,
-        datasets["agents"].id,
-        {"sensitivity": "CONFIDENTIAL", "description": "Annuaire et paie des agents"},
-    )
-    for pack in PACKS:
-        load_pack(session, actor, pack)
-    charter = ai_register.create_policy(session, actor, CHARTER)
+    for name, values in DATASET_DESCRIPTIONS.items():
+        stores.update_dataset(session, actor, datasets[name], values)
+    return store, datasets
 
-    procurement = ai_register.register_ai_system(
-        session,
-        actor,
-        {
-            "name": "Préparation des dossiers de marchés",
-            "purpose": "Rédiger un premier jet des pièces de consultation "
-            "et analyser les offres reçues.",
-            "use_area": "PROCUREMENT",
-            "status": "IN_PRODUCTION",
-            "risk_class": "MINIMAL",
-            "provider_id": provider.id,
-            "hosting_organisation_id": sovereign.id,
-            "hosting_country": "FR",
-            "deployer_service": "Direction de la commande publique",
-            "owner": "Directrice de la commande publique",
-            "automation_level": "DECISION_SUPPORT",
-            "technique": "GENERATIVE_AI",
-            "human_oversight_owner": "Acheteur référent",
-            "log_retention_days": 365,
-            "processor_contract_ref": "Marché n° 2025-VAL-0042, clauses RGPD (art. 28)",
-        },
-    )
-    mobility = ai_register.register_ai_system(
-        session,
-        actor,
-        {
-            "name": "Aide à la décision mobilité",
-            "purpose": "Proposer l'attribution des cartes de stationnement solidaire aux usagers.",
-            "use_area": "MOBILITY",
-            "status": "PILOT",
-            "risk_class": "HIGH",
-            "annex_iii_point": "5(a)",
-            "profiling": True,
-            "individual_decisions": True,
-            "automation_level": "DECISION_SUPPORT",
-            "technique": "MACHINE_LEARNING",
-            "decisions_per_year": 1200,
-            "legal_effect": True,
-            "human_review_path": "Recours gracieux auprès du CCAS, réexamen par un agent",
-            "go_live_date": dt.date(2026, 9, 1),
-            "hosting_organisation_id": city.id,
-            "hosting_country": "FR",
-            "deployer_service": "Direction de la mobilité",
-            "log_retention_days": 90,
-        },
-    )
-    chatbot = ai_register.register_ai_system(
-        session,
-        actor,
-        {
-            "name": "Agent conversationnel citoyen",
-            "purpose": "Répondre aux questions des habitants sur les démarches en ligne.",
-            "use_area": "CITIZEN_SERVICE",
-            "status": "IN_PRODUCTION",
-            "risk_class": "LIMITED",
-            "art_50_triggers": ["INTERACTS_WITH_PERSONS", "GENERATES_CONTENT"],
-            "technique": "GENERATIVE_AI",
-            "provider_id": hyperscale.id,
-            "hosting_organisation_id": hyperscale.id,
-            "hosting_country": "US",
-            "deployer_service": "Relation usagers",
-            "owner": "Responsable relation usagers",
-            "human_oversight_owner": "Responsable relation usagers",
-            "log_retention_days": 30,
-        },
-    )
-    links = [
-        (procurement, "marches_publics", "INPUT"),
-        (procurement, "subventions", "RETRIEVAL"),
-        (mobility, "usagers_action_sociale", "INPUT"),
-        (mobility, "capteurs_trafic", "TRAINING"),
-        (chatbot, "agents", "RETRIEVAL"),
-        (chatbot, "journaux_connexion", "OUTPUT"),
-    ]
-    for system, table, usage in links:
-        ai_register.link_ai_system_dataset(
-            session,
-            actor,
-            {"ai_system_id": system.id, "dataset_id": datasets[table].id, "usage": usage},
-        )
+
+def _register_ai_systems(session: Session, actor: Actor, orgs: dict[str, int]) -> dict[str, int]:
+    systems = {}
+    for key, spec in AI_SYSTEMS.items():
+        values = {k: v for k, v in spec.items() if k not in ("provider", "hosting")}
+        if "provider" in spec:
+            values["provider_id"] = orgs[spec["provider"]]
+        values["hosting_organisation_id"] = orgs[spec["hosting"]]
+        systems[key] = ai_register.register_ai_system(session, actor, values).id
+    return systems
+
+
+def _link_policies(session: Session, actor: Actor, systems: dict[str, int]) -> None:
     by_ref = {(p.framework.value, p.control_ref): p for p in session.scalars(select(Policy))}
-    for system, framework, ref, status in [
-        (procurement, "PSSIE", "INT-HOMOLOG-SSI", "COMPLIANT"),
-        (procurement, "ISO_IEC_42001", "A.3.2", "COMPLIANT"),
-        (chatbot, "AI_ACT", "Art. 50", "NON_COMPLIANT"),
-        (chatbot, "PSSIE", "INT-REX-HB", "NON_COMPLIANT"),
-        (mobility, "INTERNAL_CHARTER", charter.control_ref, "COMPLIANT"),
-        (mobility, "ISO_IEC_42001", "A.3.2", "NON_COMPLIANT"),
-    ]:
-        policy = by_ref[(framework, ref)]
+    for system, framework, ref, status in POLICY_LINKS:
         ai_register.link_ai_system_policy(
             session,
             actor,
-            {"ai_system_id": system.id, "policy_id": policy.id, "status": status},
+            {
+                "ai_system_id": systems[system],
+                "policy_id": by_ref[(framework, ref)].id,
+                "status": status,
+            },
         )
-    social = ai_register.create_processing_activity(
-        session,
-        actor,
-        {
-            "name": "Instruction des aides sociales facultatives",
-            "controller_id": city.id,
-            "dpo_contact": "dpo@valbourg.fr",
-            "purposes": "Instruire et attribuer les aides sociales facultatives du CCAS.",
-            "legal_basis": "PUBLIC_TASK",
-            "special_category_condition": "Art. 9(2)(b)",
-            "data_subject_categories": ["usagers du CCAS"],
-            "data_categories": ["état civil", "coordonnées", "situation familiale", "santé"],
-            "recipients": ["agents instructeurs du CCAS"],
-            "retention": "5 ans après la dernière aide",
-            "wp248_criteria": ["SENSITIVE_DATA", "VULNERABLE_SUBJECTS", "EVALUATION_OR_SCORING"],
-        },
-    )
-    hr = ai_register.create_processing_activity(
-        session,
-        actor,
-        {
-            "name": "Gestion administrative des agents",
-            "controller_id": city.id,
-            "dpo_contact": "dpo@valbourg.fr",
-            "purposes": "Paie, carrière et annuaire des agents.",
-            "legal_basis": "LEGAL_OBLIGATION",
-            "data_subject_categories": ["agents"],
-            "data_categories": ["état civil", "NIR", "IBAN"],
-            "recipients": ["DGFiP", "URSSAF"],
-            "retention": "durée de la carrière + 5 ans",
-        },
-    )
-    for activity, table in [(social, "usagers_action_sociale"), (hr, "agents")]:
-        ai_register.link_processing_activity(
-            session,
-            actor,
-            {"processing_activity_id": activity.id, "dataset_id": datasets[table].id},
+
+
+def _register_activities(
+    session: Session,
+    actor: Actor,
+    controller_id: int,
+    datasets: dict[str, int],
+    systems: dict[str, int],
+) -> dict[str, int]:
+    activities = {}
+    for key, spec in PROCESSING_ACTIVITIES.items():
+        values = {k: v for k, v in spec.items() if k not in ("tables", "ai_systems")}
+        activity = ai_register.create_processing_activity(
+            session, actor, {**values, "controller_id": controller_id}
         )
-    ai_register.link_processing_activity(
-        session, actor, {"processing_activity_id": social.id, "ai_system_id": mobility.id}
-    )
-    ai_register.record_assessment(
-        session,
-        actor,
-        {
-            "kind": "SECURITY_HOMOLOGATION",
-            "status": "COMPLETED",
-            "date": dt.date(2026, 3, 2),
-            "summary": "Homologation prononcée pour 3 ans.",
-            "ai_system_id": procurement.id,
-        },
-    )
-    ai_register.record_assessment(
-        session,
-        actor,
-        {
-            "kind": "DPIA",
-            "status": "IN_PROGRESS",
-            "processing_activity_id": social.id,
-            "summary": "AIPD des aides sociales facultatives, en cours de rédaction.",
-        },
-    )
-    return store
+        activities[key] = activity.id
+        for table in spec["tables"]:
+            ai_register.link_processing_activity(
+                session,
+                actor,
+                {"processing_activity_id": activity.id, "dataset_id": datasets[table]},
+            )
+    for key, spec in PROCESSING_ACTIVITIES.items():
+        for system in spec["ai_systems"]:
+            ai_register.link_processing_activity(
+                session,
+                actor,
+                {"processing_activity_id": activities[key], "ai_system_id": systems[system]},
+            )
+    return activities
 
 
 def demo_token(session: Session, actor: Actor) -> str:

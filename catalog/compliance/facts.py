@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
@@ -183,6 +184,9 @@ class Facts:
         return [], ""
 
 
+Link = tuple[int, int, Any]  # (ai_system_id, dataset_id, usage)
+
+
 def load_facts(
     session: Session,
     config: ComplianceConfig,
@@ -192,23 +196,71 @@ def load_facts(
     dataset_ids: Collection[int] | None = None,
 ) -> Facts:
     """Load what the rules need for the systems and datasets in scope (None = all)."""
-    link_stmt = select(
-        AISystemDataset.ai_system_id, AISystemDataset.dataset_id, AISystemDataset.usage
+    scoped = ai_system_ids is not None or dataset_ids is not None
+    links = _links(session, ai_system_ids, dataset_ids)
+    systems = _systems(session, links, ai_system_ids, dataset_ids)
+    datasets, stores = _datasets(session, links, ai_system_ids, dataset_ids)
+    in_scope = {s.id for s in systems}
+    uses, users = _uses(links, in_scope)
+    by_system, by_dataset = _activity_links(session)
+    assess_system, assess_activity = _assessments(session)
+    return Facts(
+        config=config,
+        today=today,
+        systems=systems,
+        datasets=datasets,
+        stores=stores,
+        organisations={o.id: o for o in session.scalars(select(Organisation))},
+        activities={pa.id: pa for pa in session.scalars(select(ProcessingActivity))},
+        personal=_personal_data(session, datasets, scoped),
+        uses=uses,
+        users=users,
+        activities_by_system=by_system,
+        activities_by_dataset=by_dataset,
+        assessments_by_system=assess_system,
+        assessments_by_activity=assess_activity,
+        policy_links=_policy_links(session, in_scope if scoped else None),
     )
-    if ai_system_ids is not None:
-        link_stmt = link_stmt.where(AISystemDataset.ai_system_id.in_(list(ai_system_ids)))
-    elif dataset_ids is not None:
-        link_stmt = link_stmt.where(AISystemDataset.dataset_id.in_(list(dataset_ids)))
-    links = session.execute(link_stmt).all()
 
-    system_stmt = select(AISystem).order_by(AISystem.id)
-    if ai_system_ids is not None:
-        system_stmt = system_stmt.where(AISystem.id.in_(list(ai_system_ids)))
-    elif dataset_ids is not None:
-        system_stmt = system_stmt.where(AISystem.id.in_({sid for sid, _, _ in links}))
-    systems = list(session.scalars(system_stmt))
 
-    dataset_stmt = (
+def _links(
+    session: Session, ai_system_ids: Collection[int] | None, dataset_ids: Collection[int] | None
+) -> list[Link]:
+    """The AI system -> dataset links in scope."""
+    stmt = select(AISystemDataset.ai_system_id, AISystemDataset.dataset_id, AISystemDataset.usage)
+    if ai_system_ids is not None:
+        stmt = stmt.where(AISystemDataset.ai_system_id.in_(list(ai_system_ids)))
+    elif dataset_ids is not None:
+        stmt = stmt.where(AISystemDataset.dataset_id.in_(list(dataset_ids)))
+    return [(sid, did, usage) for sid, did, usage in session.execute(stmt).all()]
+
+
+def _systems(
+    session: Session,
+    links: list[Link],
+    ai_system_ids: Collection[int] | None,
+    dataset_ids: Collection[int] | None,
+) -> list[AISystem]:
+    stmt = select(AISystem).order_by(AISystem.id)
+    if ai_system_ids is not None:
+        stmt = stmt.where(AISystem.id.in_(list(ai_system_ids)))
+    elif dataset_ids is not None:
+        stmt = stmt.where(AISystem.id.in_({sid for sid, _, _ in links}))
+    return list(session.scalars(stmt))
+
+
+def _datasets(
+    session: Session,
+    links: list[Link],
+    ai_system_ids: Collection[int] | None,
+    dataset_ids: Collection[int] | None,
+) -> tuple[dict[int, Dataset], dict[int, DataStore]]:
+    """The datasets the rules look at, with their stores.
+
+    In scope: those the systems use (and those asked for); over the whole register: every
+    dataset an AI system uses, that is sensitive, or that holds personal data.
+    """
+    stmt = (
         select(Dataset, DataStore)
         .join(DataStore, DataStore.id == Dataset.data_store_id)
         .where(Dataset.removed_at.is_(None))
@@ -217,7 +269,7 @@ def load_facts(
         wanted = {did for _, did, _ in links}
         if ai_system_ids is None and dataset_ids is not None:
             wanted |= set(dataset_ids)  # datasets no AI system uses have their own rules
-        dataset_stmt = dataset_stmt.where(Dataset.id.in_(wanted))
+        stmt = stmt.where(Dataset.id.in_(wanted))
     else:
         personal = exists(
             select(Finding.id)
@@ -226,7 +278,7 @@ def load_facts(
                 Field.dataset_id == Dataset.id, Field.removed_at.is_(None), counts_as_personal_sql()
             )
         )
-        dataset_stmt = dataset_stmt.where(
+        stmt = stmt.where(
             or_(
                 Dataset.id.in_(select(AISystemDataset.dataset_id)),
                 Dataset.sensitivity.in_(SENSITIVE),
@@ -235,38 +287,51 @@ def load_facts(
         )
     datasets: dict[int, Dataset] = {}
     stores: dict[int, DataStore] = {}
-    for dataset, store in session.execute(dataset_stmt).all():
+    for dataset, store in session.execute(stmt).all():
         datasets[dataset.id] = dataset
         stores[store.id] = store
+    return datasets, stores
 
-    finding_stmt = (
+
+def _personal_data(
+    session: Session, datasets: dict[int, Dataset], scoped: bool
+) -> dict[int, PersonalData]:
+    """Which fields of each dataset hold personal data, by category, confirmed or not."""
+    stmt = (
         select(Field.dataset_id, Field.name, Finding.category, Finding.status)
         .join(Field, Field.id == Finding.field_id)
         .where(Field.removed_at.is_(None), counts_as_personal_sql())
         .distinct()
     )
-    if ai_system_ids is not None or dataset_ids is not None:
-        finding_stmt = finding_stmt.where(Field.dataset_id.in_(list(datasets)))
+    if scoped:
+        stmt = stmt.where(Field.dataset_id.in_(list(datasets)))
     personal_data: dict[int, PersonalData] = {}
-    for dataset_id, field_name, category, status in session.execute(finding_stmt).all():
+    for dataset_id, field_name, category, status in session.execute(stmt).all():
         if dataset_id not in datasets:
             continue
         summary = personal_data.setdefault(dataset_id, PersonalData())
         target = summary.confirmed if status is FindingStatus.CONFIRMED else summary.suggested
         target[category].add(field_name)
+    return personal_data
 
+
+def _uses(
+    links: list[Link], in_scope: set[int]
+) -> tuple[dict[int, dict[int, list[str]]], dict[int, list[int]]]:
+    """Usages per system and dataset, and the systems using each dataset, in a stable order."""
     uses: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     users: dict[int, list[int]] = defaultdict(list)
-    in_scope = {s.id for s in systems}
     for sid, did, usage in sorted(links, key=lambda r: (r[0], r[1], r[2].value)):
         if sid not in in_scope:
             continue
         uses[sid][did].append(usage.value)
         if sid not in users[did]:
             users[did].append(sid)
+    return uses, users
 
-    organisations = {o.id: o for o in session.scalars(select(Organisation))}
-    activities = {pa.id: pa for pa in session.scalars(select(ProcessingActivity))}
+
+def _activity_links(session: Session) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """Processing activities by AI system and by dataset."""
     by_system: dict[int, list[int]] = defaultdict(list)
     for pa_id, sid in session.execute(
         select(
@@ -283,36 +348,31 @@ def load_facts(
         )
     ).all():
         by_dataset[did].append(pa_id)
+    return by_system, by_dataset
 
-    assess_system: dict[int, list[Assessment]] = defaultdict(list)
-    assess_activity: dict[int, list[Assessment]] = defaultdict(list)
+
+def _assessments(
+    session: Session,
+) -> tuple[dict[int, list[Assessment]], dict[int, list[Assessment]]]:
+    """Assessments by AI system and by processing activity."""
+    by_system: dict[int, list[Assessment]] = defaultdict(list)
+    by_activity: dict[int, list[Assessment]] = defaultdict(list)
     for assessment in session.scalars(select(Assessment).order_by(Assessment.id)):
         if assessment.ai_system_id is not None:
-            assess_system[assessment.ai_system_id].append(assessment)
+            by_system[assessment.ai_system_id].append(assessment)
         if assessment.processing_activity_id is not None:
-            assess_activity[assessment.processing_activity_id].append(assessment)
+            by_activity[assessment.processing_activity_id].append(assessment)
+    return by_system, by_activity
 
-    policy_stmt = select(Policy, AISystemPolicy).join(Policy, Policy.id == AISystemPolicy.policy_id)
-    if ai_system_ids is not None or dataset_ids is not None:
-        policy_stmt = policy_stmt.where(AISystemPolicy.ai_system_id.in_(in_scope))
+
+def _policy_links(
+    session: Session, systems: set[int] | None
+) -> dict[int, list[tuple[Policy, AISystemPolicy]]]:
+    """The policies linked to each AI system (of ``systems``, or of all)."""
+    stmt = select(Policy, AISystemPolicy).join(Policy, Policy.id == AISystemPolicy.policy_id)
+    if systems is not None:
+        stmt = stmt.where(AISystemPolicy.ai_system_id.in_(systems))
     policy_links: dict[int, list[tuple[Policy, AISystemPolicy]]] = defaultdict(list)
-    for policy, link in session.execute(policy_stmt).all():
+    for policy, link in session.execute(stmt).all():
         policy_links[link.ai_system_id].append((policy, link))
-
-    return Facts(
-        config=config,
-        today=today,
-        systems=systems,
-        datasets=datasets,
-        stores=stores,
-        organisations=organisations,
-        activities=activities,
-        personal=personal_data,
-        uses=uses,
-        users=users,
-        activities_by_system=by_system,
-        activities_by_dataset=by_dataset,
-        assessments_by_system=assess_system,
-        assessments_by_activity=assess_activity,
-        policy_links=policy_links,
-    )
+    return policy_links

@@ -11,13 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from registre.catalog.compliance.config import Severity
+from registre.catalog.compliance.facts import Facts
 from registre.catalog.enums import AISystemStatus
-
-if TYPE_CHECKING:
-    from registre.catalog.compliance.facts import Facts
 
 __all__ = ["Hit", "Rule", "Severity", "Subject", "in_use", "active", "subject_of"]
 
@@ -60,7 +58,7 @@ class Hit:
             raise ValueError(f"an unknown hit's message must start with 'unknown: ': {self}")
 
 
-Check = Callable[["Facts"], Iterable[Hit]]
+Check = Callable[[Facts], Iterable[Hit]]
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from registre.catalog.exports.common import (
     require_format,
 )
 from registre.catalog.models.ai import AISystem, Assessment
+from registre.catalog.models.data import Organisation
 
 SCHEMA = "registre/ai-act-annex-viii-section-c/1"
 
@@ -71,26 +72,7 @@ def annex_viii_c(session: Session, system: AISystem, today: dt.date) -> dict[str
         ai_system_id=system.id,
         processing_activity_ids=[a.id for a in activities],
     )
-    missing: list[str] = []
-    if deployer is None:
-        missing.append("deployer.name: link the system to an Art. 30 entry with a controller")
-    if deployer_contact is None:
-        missing.append("deployer.contact: no DPO contact on the controller or its entries")
-    if not system.owner:
-        missing.append("submitter.name: the system has no owner")
-    if not system.eu_database_registration:
-        missing.append(
-            "provider_eu_database_entry.reference: the provider's EU database entry is not "
-            "recorded (eu_database_registration)"
-        )
-    if fria is None:
-        missing.append("fria_summary: no FRIA (AI Act Art. 27) recorded on the system")
-    elif not fria.summary:
-        missing.append("fria_summary.summary: the FRIA has no summary")
-    if dpia is None:
-        missing.append("dpia_summary: no DPIA (GDPR Art. 35) on the system or its activities")
-    elif not dpia.summary:
-        missing.append("dpia_summary.summary: the DPIA has no summary")
+    missing = _missing(system, deployer, deployer_contact, fria, dpia)
     return {
         "schema": SCHEMA,
         "generated_on": today.isoformat(),
@@ -115,6 +97,37 @@ def annex_viii_c(session: Session, system: AISystem, today: dt.date) -> dict[str
         },
         "missing": missing,
     }
+
+
+def _missing(
+    system: AISystem,
+    deployer: Organisation | None,
+    deployer_contact: str | None,
+    fria: Assessment | None,
+    dpia: Assessment | None,
+) -> list[str]:
+    """What Section C needs and the register does not say, item by item."""
+    missing: list[str] = []
+    if deployer is None:
+        missing.append("deployer.name: link the system to an Art. 30 entry with a controller")
+    if deployer_contact is None:
+        missing.append("deployer.contact: no DPO contact on the controller or its entries")
+    if not system.owner:
+        missing.append("submitter.name: the system has no owner")
+    if not system.eu_database_registration:
+        missing.append(
+            "provider_eu_database_entry.reference: the provider's EU database entry is not "
+            "recorded (eu_database_registration)"
+        )
+    if fria is None:
+        missing.append("fria_summary: no FRIA (AI Act Art. 27) recorded on the system")
+    elif not fria.summary:
+        missing.append("fria_summary.summary: the FRIA has no summary")
+    if dpia is None:
+        missing.append("dpia_summary: no DPIA (GDPR Art. 35) on the system or its activities")
+    elif not dpia.summary:
+        missing.append("dpia_summary.summary: the DPIA has no summary")
+    return missing
 
 
 def export_annex_viii(

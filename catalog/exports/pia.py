@@ -85,8 +85,26 @@ def pia_document(
 ) -> dict[str, Any]:
     """The PIA tool's export structure, pre-filled from ``activity``."""
     at = now.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    dpo = _dpo(activity)
+    texts = _answer_texts(session, activity)
+    return {
+        "pia": _pia_header(activity, dpo, at),
+        "answers": [_answer(q, text, at) for q, text in sorted(texts.items()) if text],
+        "measures": _measures(activity, at),
+        "evaluations": [],
+        "comments": [],
+    }
+
+
+def _dpo(activity: ProcessingActivity) -> str | None:
     controller = activity.controller
-    dpo = activity.dpo_contact or (controller.dpo_contact if controller else None)
+    return activity.dpo_contact or (controller.dpo_contact if controller else None)
+
+
+def _answer_texts(session: Session, activity: ProcessingActivity) -> dict[int, str]:
+    """The answers pre-filled from the register, by PIA question id."""
+    controller = activity.controller
+    dpo = _dpo(activity)
     datasets = sorted(activity.datasets, key=dataset_label)
     systems = sorted(activity.ai_systems, key=lambda s: s.name)
     providers = sorted({s.provider.name for s in systems if s.provider is not None})
@@ -107,7 +125,7 @@ def pia_document(
         else "",
         f"Art. 10 : {activity.criminal_data_condition}" if activity.criminal_data_condition else "",
     ]
-    texts: dict[int, str] = {
+    return {
         111: _para(f"Traitement : {activity.name}")
         + _para(activity.purposes)
         + _items("Systèmes d'IA utilisés", [s.name for s in systems]),
@@ -129,7 +147,10 @@ def pia_document(
         227: _items("Transferts hors UE", [transfer_label(t) for t in activity.transfers])
         or _para("Aucun transfert hors de l'Union européenne n'est enregistré."),
     }
-    answers = [_answer(q, text, at) for q, text in sorted(texts.items()) if text]
+
+
+def _measures(activity: ProcessingActivity, at: str) -> list[dict[str, Any]]:
+    """The security measures of the Art. 30 entry, as one PIA measure."""
     measures = []
     if activity.security_measures:
         measures.append(
@@ -142,30 +163,28 @@ def pia_document(
                 "updated_at": at,
             }
         )
+    return measures
+
+
+def _pia_header(activity: ProcessingActivity, dpo: str | None, at: str) -> dict[str, Any]:
     return {
-        "pia": {
-            "id": PIA_ID,
-            "name": activity.name,
-            "category": "",
-            "status": 0,
-            "author_name": "",
-            "evaluator_name": "",
-            "validator_name": "",
-            "dpos_names": dpo or "",
-            "dpo_status": None,
-            "dpo_opinion": None,
-            "people_names": "",
-            "concerned_people_status": None,
-            "concerned_people_opinion": None,
-            "concerned_people_searched_opinion": None,
-            "concerned_people_searched_content": None,
-            "created_at": at,
-            "updated_at": at,
-        },
-        "answers": answers,
-        "measures": measures,
-        "evaluations": [],
-        "comments": [],
+        "id": PIA_ID,
+        "name": activity.name,
+        "category": "",
+        "status": 0,
+        "author_name": "",
+        "evaluator_name": "",
+        "validator_name": "",
+        "dpos_names": dpo or "",
+        "dpo_status": None,
+        "dpo_opinion": None,
+        "people_names": "",
+        "concerned_people_status": None,
+        "concerned_people_opinion": None,
+        "concerned_people_searched_opinion": None,
+        "concerned_people_searched_content": None,
+        "created_at": at,
+        "updated_at": at,
     }
 
 

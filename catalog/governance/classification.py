@@ -218,6 +218,31 @@ def _high_risk_obligations(answers: ClassificationAnswers, point: str | None) ->
 
 def classify(answers: ClassificationAnswers) -> ClassificationResult:
     """Propose the AI Act risk class of a system from the answers (see the module doc)."""
+    excluded = _excluded(answers)
+    if excluded is not None:
+        return excluded
+    point = answers.annex_iii_point
+    high, exempt, reasons, obligations = _annex_classification(answers)
+
+    for trigger in answers.art_50_triggers:
+        article, text, obligation = _ART_50[trigger]
+        reasons.append(f"Art. {article}: {text}")
+        obligations.append(obligation)
+    if high:
+        risk = RiskClass.HIGH
+    elif answers.art_50_triggers:
+        risk = RiskClass.LIMITED
+        obligations.append("Art. 4: AI literacy of the staff who operate it")
+    else:
+        risk = RiskClass.MINIMAL
+        reasons.append("no Art. 5 practice, not high-risk under Art. 6, no Art. 50 trigger")
+        obligations.append("Art. 4: AI literacy of the staff who operate it")
+        obligations.append("Art. 95: voluntary codes of conduct (optional)")
+    return ClassificationResult(risk, point, reasons, obligations, art_6_3_exemption=exempt)
+
+
+def _excluded(answers: ClassificationAnswers) -> ClassificationResult | None:
+    """Out of scope (Art. 2, 3(1)) or prohibited (Art. 5), or None."""
     if not answers.is_ai_system:
         return ClassificationResult(
             RiskClass.OUT_OF_SCOPE,
@@ -248,7 +273,14 @@ def classify(answers: ClassificationAnswers) -> ClassificationResult:
             ["Art. 5: must not be placed on the market, put into service or used; stop and "
              "withdraw it (applicable since 2025-02-02)"],
         )  # fmt: skip
+    return None
 
+
+def _annex_classification(
+    answers: ClassificationAnswers,
+) -> tuple[bool, bool, list[str], list[str]]:
+    """High-risk under Art. 6(1)/(2), or exempt under Art. 6(3): (high, exempt, reasons,
+    obligations)."""
     reasons: list[str] = []
     obligations: list[str] = []
     high = exempt = False
@@ -280,19 +312,4 @@ def classify(answers: ClassificationAnswers) -> ClassificationResult:
             reasons.append(f"Art. 6(2) and {use}")
     if high:
         obligations = _high_risk_obligations(answers, point)
-
-    for trigger in answers.art_50_triggers:
-        article, text, obligation = _ART_50[trigger]
-        reasons.append(f"Art. {article}: {text}")
-        obligations.append(obligation)
-    if high:
-        risk = RiskClass.HIGH
-    elif answers.art_50_triggers:
-        risk = RiskClass.LIMITED
-        obligations.append("Art. 4: AI literacy of the staff who operate it")
-    else:
-        risk = RiskClass.MINIMAL
-        reasons.append("no Art. 5 practice, not high-risk under Art. 6, no Art. 50 trigger")
-        obligations.append("Art. 4: AI literacy of the staff who operate it")
-        obligations.append("Art. 95: voluntary codes of conduct (optional)")
-    return ClassificationResult(risk, point, reasons, obligations, art_6_3_exemption=exempt)
+    return high, exempt, reasons, obligations

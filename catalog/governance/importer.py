@@ -228,14 +228,7 @@ def import_ai_systems(
         # re-import never undoes what stewards recorded since.
         values = rec.data.model_dump(exclude_unset=True, exclude_none=True)
         if rec.provider:
-            org = orgs.get(rec.provider)
-            if org is None:
-                org = orgs[rec.provider] = Organisation(name=rec.provider)
-                session.add(org)
-                session.flush()
-                record(session, actor, "create_organisation", org)
-                report.organisations_created += 1
-            values["provider_id"] = org.id
+            values["provider_id"] = _provider(session, actor, orgs, rec.provider, report).id
         existing = by_ref.get(rec.data.external_ref) if rec.data.external_ref else None
         if existing is None:
             if rec.data.name in names:
@@ -264,3 +257,21 @@ def import_ai_systems(
     if problems:
         raise ImportFailed(problems)
     return report
+
+
+def _provider(
+    session: Session,
+    actor: Actor,
+    orgs: dict[str, Organisation],
+    name: str,
+    report: ImportReport,
+) -> Organisation:
+    """The organisation named ``name``, created (and audited) on first mention."""
+    org = orgs.get(name)
+    if org is None:
+        org = orgs[name] = Organisation(name=name)
+        session.add(org)
+        session.flush()
+        record(session, actor, "create_organisation", org)
+        report.organisations_created += 1
+    return org

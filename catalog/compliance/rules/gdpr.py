@@ -124,6 +124,12 @@ def _has_mechanism(activities: list[ProcessingActivity], country: str) -> bool:
 
 def transfer_without_mechanism(facts: Facts) -> Iterator[Hit]:
     """Personal data hosted or processed outside the EU/EEA with no transfer mechanism recorded."""
+    yield from _transfers_by_ai_systems(facts)
+    yield from _transfers_by_hosting(facts)
+
+
+def _transfers_by_ai_systems(facts: Facts) -> Iterator[Hit]:
+    """AI systems using personal data with their hosting or provider outside the EU/EEA."""
     config = facts.config
     for s in facts.systems:
         personal = facts.personal_datasets_of(s)
@@ -165,6 +171,11 @@ def transfer_without_mechanism(facts: Facts) -> Iterator[Hit]:
                     },
                     suggested=only_suggested,
                 )
+
+
+def _transfers_by_hosting(facts: Facts) -> Iterator[Hit]:
+    """Datasets holding personal data on a store hosted outside the EU/EEA."""
+    config = facts.config
     for ds in facts.datasets.values():
         personal_data = facts.personal.get(ds.id)
         if personal_data is None:
