@@ -21,6 +21,10 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+#: how long an SQLite writer waits for another before giving up
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
 def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
@@ -34,7 +38,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor = dbapi_connection.cursor()
             # SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked.
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            # Readers never wait for a writer (WAL), and a writer waits for another instead of
+            # failing at once with "database is locked".
+            if engine.url.database not in (None, "", ":memory:"):
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.close()
             # SQLite's own lower() folds ASCII only: searching "état" would miss "ÉTAT".
             dbapi_connection.create_function("lower", 1, _lower, deterministic=True)

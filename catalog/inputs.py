@@ -11,7 +11,7 @@ import re
 from typing import Annotated
 
 from croniter import croniter
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from stdnum.fr import siren as stdnum_siren
 
 from registre.catalog.enums import (
@@ -84,8 +84,56 @@ SecretRef = Annotated[str | None, Field(max_length=500), AfterValidator(_secret_
 Cron = Annotated[str | None, AfterValidator(_cron)]
 
 
+#: the longest text any field accepts (a description, a summary): beyond it, text is not
+#: a description but a payload, copied into every audit snapshot of the object
+MAX_TEXT_CHARS = 10_000
+
+#: fields that hold paragraphs; every other text field is one line
+MULTILINE_FIELDS = frozenset(
+    {
+        "description",
+        "purpose",
+        "purposes",
+        "text",
+        "summary",
+        "comment",
+        "evidence",
+        "retention",
+        "security_measures",
+        "human_review_path",
+        "transparency_notice",
+    }
+)
+
+# C0 and C1 control characters, DEL, and the Unicode line and paragraph separators; tab,
+# line feed and carriage return are allowed in paragraphs only.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAK = re.compile(r"[\t\n\r]")
+
+
+def _plain_text(value: object, *, multiline: bool) -> None:
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT_CHARS:
+            raise ValueError(f"is too long ({len(value):,} characters; at most {MAX_TEXT_CHARS:,})")
+        if _CONTROL.search(value):
+            raise ValueError("must not contain control characters")
+        if not multiline and _LINE_BREAK.search(value):
+            raise ValueError("must be a single line (no tab or line break)")
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _plain_text(item, multiline=multiline)
+
+
 class Strict(BaseModel):
+    """Every input: unknown keys refused, text stripped, bounded, free of control characters."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text_only(cls, value: object, info: ValidationInfo) -> object:
+        _plain_text(value, multiline=info.field_name in MULTILINE_FIELDS)
+        return value
 
 
 class OrganisationInput(Strict):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -21,8 +23,22 @@ console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
+#: C0 and C1 control characters and DEL: an escape sequence in a scanned table's name must
+#: not drive the operator's terminal
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(text: object) -> str:
+    """``text`` safe to print: control characters replaced, rich markup escaped.
+
+    Every name that comes from a scanned store (tables, columns, files), from the catalog
+    or from an error message goes through here: ``[/fail]`` is a table name, not markup.
+    """
+    return escape(_CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(text)))
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {shown(message)}", highlight=False)
     raise typer.Exit(code)
 
 

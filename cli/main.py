@@ -27,6 +27,7 @@ from registre.cli.common import (
     fail,
     progress_bar,
     settings,
+    shown,
     unit_of_work,
 )
 from registre.cli.governance import export, policies_app
@@ -121,7 +122,7 @@ def token_create(
     with unit_of_work() as session:
         token, clear = _create_token(session, name, role)
     console.print(
-        f"token '{token.name}' created with role {token.role.value}; it is shown only once:"
+        f"token '{shown(token.name)}' created with role {token.role.value}; it is shown only once:"
     )
     print(clear)
 
@@ -139,7 +140,7 @@ def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")])
 
     with unit_of_work() as session:
         revoke_token(session, CLI_ACTOR, name)
-    console.print(f"token '{name}' revoked")
+    console.print(f"token '{shown(name)}' revoked")
 
 
 @token_app.command("list")
@@ -149,7 +150,7 @@ def token_list() -> None:
         table = Table("name", "role", "created", "last used", "revoked")
         for t in session.scalars(select(ApiToken).order_by(ApiToken.id)):
             table.add_row(
-                t.name,
+                shown(t.name),
                 t.role.value,
                 f"{t.created_at:%Y-%m-%d %H:%M}",
                 f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "-",
@@ -189,7 +190,7 @@ def import_ai_systems(
     except DomainError as exc:
         fail(str(exc))
     with unit_of_work() as session, progress_bar() as bar:
-        task = bar.add_task(f"importing {file.name}", total=count)
+        task = bar.add_task(f"importing {shown(file.name)}", total=count)
         report = run_import(session, CLI_ACTOR, file, progress=lambda n: bar.advance(task, n))
     console.print(
         f"{report.total} AI systems: {report.created} created, {report.updated} updated, "

@@ -19,6 +19,7 @@ from registre.cli.common import (
     fail,
     progress_bar,
     settings,
+    shown,
     unit_of_work,
 )
 
@@ -61,7 +62,11 @@ def datastore_add(
     with unit_of_work() as session:
         store = register_data_store(session, CLI_ACTOR, data)
         kind = store.kind.value
-    console.print(f"data store '{name}' registered ({kind}); scan it with: registre scan {name}")
+    console.print(
+        f"data store '{shown(name)}' registered ({kind}); "
+        f"scan it with: registre scan {shown(name)}",
+        highlight=False,
+    )
 
 
 @store_app.command("list")
@@ -73,7 +78,13 @@ def datastore_list() -> None:
         table = Table("name", "kind", "url", "schedule", "last scan")
         for store in session.scalars(select(DataStore).order_by(DataStore.name)):
             last = f"{store.last_scan_at:%Y-%m-%d %H:%M}" if store.last_scan_at else "never"
-            table.add_row(store.name, store.kind.value, store.url, store.scan_schedule or "-", last)
+            table.add_row(
+                shown(store.name),
+                store.kind.value,
+                shown(store.url),
+                shown(store.scan_schedule or "-"),
+                last,
+            )
     console.print(table)
 
 
@@ -85,11 +96,11 @@ class _BarProgress:
         self.task: TaskID | None = None
 
     def started(self, tables: int) -> None:
-        self.task = self.bar.add_task(f"scanning {self.store}", total=tables)
+        self.task = self.bar.add_task(f"scanning {shown(self.store)}", total=tables)
 
     def table_done(self, name: str, ok: bool) -> None:
         if not ok:
-            self.bar.console.print(f"[yellow]table {name} failed[/] (recorded on the run)")
+            self.bar.console.print(f"[yellow]table {shown(name)} failed[/] (recorded on the run)")
         if self.task is not None:
             self.bar.advance(self.task)
 
@@ -112,7 +123,7 @@ def scan_store(store_name: str, sample_size: int | None = None) -> int:
         except DomainError as exc:
             fail(str(exc))
         options = ScanOptions.from_settings(config, sample_size)
-        err.print(f"scan {run_id} of {store_name}: loading the detectors...")
+        err.print(f"scan {run_id} of {shown(store_name)}: loading the detectors...")
         with progress_bar() as bar:
             run = execute_scan(
                 factory, run_id, options=options, progress=_BarProgress(bar, store_name)
@@ -138,10 +149,10 @@ def _print_run_summary(factory: object, run_id: int) -> None:
         )
         for dataset, fld, finding in rows:
             table.add_row(
-                f"{dataset.qualified_name}.{fld.name}",
+                shown(f"{dataset.qualified_name}.{fld.name}"),
                 finding.entity_type,
                 f"{finding.coverage:.0%}",
-                finding.masked_example or "",
+                shown(finding.masked_example or ""),
                 finding.status.value.lower(),
             )
         console.print(table)
@@ -154,10 +165,11 @@ def _print_run_summary(factory: object, run_id: int) -> None:
         )
         for error in run.errors:
             err.print(
-                f"[red]{error.get('dataset') or 'store'}:[/] {error['message']}", highlight=False
+                f"[red]{shown(error.get('dataset') or 'store')}:[/] {shown(error['message'])}",
+                highlight=False,
             )
         if run.drift:
-            console.print(f"schema drift: {run.drift}", highlight=False)
+            console.print(f"schema drift: {shown(run.drift)}", highlight=False)
 
 
 def scan(
@@ -203,7 +215,7 @@ def scheduler(
         for run in report.runs:
             console.print(f"scan {run.id} of store {run.data_store_id}: {run.status.value}")
         for name in report.crashed:
-            err.print(f"[red]scan of {name} crashed[/] (see the log)")
+            err.print(f"[red]scan of {shown(name)} crashed[/] (see the log)")
         if once:
             return
         time.sleep(interval)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -14,6 +15,9 @@ from registre.catalog.enums import Role
 from registre.catalog.errors import Conflict, InvalidInput, NotFound
 from registre.catalog.models.access import ApiToken
 from registre.catalog.models.base import utcnow
+
+#: how precisely ``last_used_at`` is kept
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 TOKEN_PREFIX = "rgt_"  # noqa: S105 - a public prefix, not a secret
 
@@ -61,5 +65,10 @@ def authenticate(session: Session, clear: str) -> Actor | None:
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(clear)))
     if token is None or token.revoked_at is not None:
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    last = token.last_used_at
+    # Written at most once a minute: a read-only request must not take the write lock of
+    # an SQLite catalog on every call (concurrent readers would queue behind it).
+    if last is None or now - last >= LAST_USED_RESOLUTION:
+        token.last_used_at = now
     return Actor(name=f"token:{token.name}", role=token.role, token_id=token.id)

@@ -115,6 +115,7 @@ def _run(api: Api, first: int) -> tuple[list[dict[str, Any]], list[str]]:
 
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 def test_statement_count_does_not_grow_with_page_size(api: Api) -> None:
+    _run(api, 1)  # the token's first use is written once (then at most once a minute)
     small, small_sql = _run(api, 10)
     large, large_sql = _run(api, 100)
 
@@ -130,7 +131,7 @@ def test_statement_count_does_not_grow_with_page_size(api: Api) -> None:
         assert len(node["processingActivities"]) == 1
 
     assert len(small_sql) == len(large_sql), "\n".join(large_sql)
-    # one statement per relation, plus the token look-up and its last-used update
+    # one statement per relation, plus the token look-up
     assert len(large_sql) <= 12, "\n".join(large_sql)
 
 
