@@ -14,11 +14,11 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from registre.catalog.compliance.config import ComplianceConfig
-from registre.catalog.data.findings import counts_as_personal_sql
+from registre.catalog.data.search import holds_personal_data, personal_finding
 from registre.catalog.enums import AssessmentKind, AssessmentStatus, FindingStatus, Sensitivity
 from registre.catalog.models.ai import (
     AISystem,
@@ -219,18 +219,11 @@ def load_facts(
             wanted |= set(dataset_ids)  # datasets no AI system uses have their own rules
         dataset_stmt = dataset_stmt.where(Dataset.id.in_(wanted))
     else:
-        personal = exists(
-            select(Finding.id)
-            .join(Field, Field.id == Finding.field_id)
-            .where(
-                Field.dataset_id == Dataset.id, Field.removed_at.is_(None), counts_as_personal_sql()
-            )
-        )
         dataset_stmt = dataset_stmt.where(
             or_(
                 Dataset.id.in_(select(AISystemDataset.dataset_id)),
                 Dataset.sensitivity.in_(SENSITIVE),
-                personal,
+                holds_personal_data(),
             )
         )
     datasets: dict[int, Dataset] = {}
@@ -242,7 +235,7 @@ def load_facts(
     finding_stmt = (
         select(Field.dataset_id, Field.name, Finding.category, Finding.status)
         .join(Field, Field.id == Finding.field_id)
-        .where(Field.removed_at.is_(None), counts_as_personal_sql())
+        .where(personal_finding())
         .distinct()
     )
     if ai_system_ids is not None or dataset_ids is not None:
