@@ -31,6 +31,7 @@ from registre.graphql.types.ai import (
 )
 from registre.graphql.types.common import Info
 from registre.graphql.types.data import Dataset, DataStore, Finding, Organisation, ScanRun
+from registre.scanners.runs.scan import abandon_run, start_scan
 
 log = logging.getLogger("registre.api")
 
@@ -238,8 +239,6 @@ class ScanDataStorePayload(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Info, id: str) -> ScanDataStorePayload:  # noqa: A002
-        from registre.scanners.runs.scan import abandon_run, start_scan
-
         ctx = info.context
         store_id = decode_id(id, "DataStore", "id")
         try:

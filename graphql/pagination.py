@@ -208,10 +208,10 @@ class Connection(graphene.ObjectType):
         abstract = True
 
 
-def connection_type(node: Any, name: str | None = None) -> type[Connection]:
+def connection_type(node: Any) -> type[Connection]:
     """``XConnection { edges { cursor node } pageInfo totalCount }`` for a node type, resolved
     from a :class:`Page`; subclass it to add fields (a summary, counts)."""
-    name = name or node._meta.name
+    name = node._meta.name
     edge = type(
         f"{name}Edge",
         (graphene.ObjectType,),
