@@ -29,7 +29,3 @@ class Conflict(DomainError):
 
 class PermissionDenied(DomainError):
     code = "FORBIDDEN"
-
-
-class Unauthenticated(DomainError):
-    code = "UNAUTHENTICATED"

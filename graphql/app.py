@@ -33,6 +33,9 @@ from registre.graphql.http import (
     run_operation,
 )
 from registre.graphql.schema import schema
+from registre.scanners.runs.dispatch import ScanDispatcher
+from registre.scanners.runs.queue import QueueDispatcher
+from registre.scanners.runs.scan import ScanOptions
 
 log = logging.getLogger("registre.api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -142,12 +145,7 @@ class GraphQLEndpoint:
 def _scan_dispatcher(factory: sessionmaker[Session], settings: Settings) -> Any:
     """Scans run on Procrastinate workers when ``scan_queue`` is on, else in this process."""
     if settings.scan_queue:
-        from registre.scanners.runs.queue import QueueDispatcher
-
         return QueueDispatcher(settings)
-    from registre.scanners.runs.dispatch import ScanDispatcher
-    from registre.scanners.runs.scan import ScanOptions
-
     return ScanDispatcher(factory, ScanOptions.from_settings(settings))
 
 

@@ -1,18 +1,17 @@
-"""Compliance issues and the guided AI Act classification.
+"""Compliance issues and the guided AI Act classification: ``complianceIssues`` and
+``classifyAISystem``.
 
-Thin resolvers over :mod:`catalog.compliance` (the rules) and :mod:`catalog.classification`:
-the API holds no rule of its own. Issues are computed, not stored, so their connection
-pages over the computed list with an opaque offset cursor.
+Thin resolvers over :mod:`catalog.compliance` (the rules) and
+:mod:`catalog.governance.classification`: the API holds no rule of its own. Issues are
+computed, not stored, so their connection pages over the computed list with an opaque
+offset cursor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import graphene
-from graphene.utils.dataloader import DataLoader
-from sqlalchemy.orm import Session
 
 from graphql import GraphQLError
 from registre.catalog.access.roles import Permission
@@ -24,99 +23,13 @@ from registre.catalog.governance.register import update_ai_system
 from registre.catalog.models import AISystem as AISystemModel
 from registre.catalog.service import get, validate
 from registre.graphql import conversions as s
-from registre.graphql.ids import decode_id, to_global_id
-from registre.graphql.pagination import PageInfo, decode_cursor, encode_cursor
-from registre.graphql.types import data as t
+from registre.graphql.ids import decode_id
+from registre.graphql.pagination import ListPage, check_first, page_args, position_codec
+from registre.graphql.types.ai import AISystem
+from registre.graphql.types.common import Info
+from registre.graphql.types.compliance import ComplianceIssueConnection, ComplianceIssueFilter
 
-Info = Any
-
-Severity = s.gql_enum(CatalogSeverity)
-
-#: how each subject type is fetched (per-request loaders: one query per type and level)
-_SUBJECT_LOADERS = {
-    "AISystem": "ai_system",
-    "Dataset": "dataset",
-    "ProcessingActivity": "processing_activity",
-    "Organisation": "organisation",
-}
-
-
-class ComplianceSubject(graphene.Union):
-    """What a compliance issue is about."""
-
-    class Meta:
-        types = (t.AISystem, t.Dataset, t.ProcessingActivity, t.Organisation)
-
-
-class ComplianceIssue(graphene.ObjectType):
-    """A broken (or unverifiable) obligation, citing its legal basis and the facts behind it."""
-
-    rule = graphene.String(required=True, description="Rule id, e.g. AIACT-27-FRIA.")
-    severity = graphene.Field(Severity, required=True)
-    legal_basis = graphene.String(required=True, description="Article(s), e.g. 'AI Act Art. 27'.")
-    title = graphene.String(required=True)
-    message = graphene.String(required=True)
-    subject = graphene.Field(ComplianceSubject)
-    subject_type = graphene.String(required=True)
-    subject_id = graphene.ID(required=True, description="Global id, usable with node(id).")
-    subject_name = graphene.String(required=True)
-    facts = graphene.JSONString(
-        required=True, description="Ids, names, statuses that triggered it; never a scanned value."
-    )
-    unknown = graphene.Boolean(
-        required=True, description="A fact the rule needs is not recorded (message 'unknown: ...')."
-    )
-
-    @staticmethod
-    def resolve_subject(root: engine.ComplianceIssue, info: Info) -> Any:
-        loader = getattr(info.context.loaders, _SUBJECT_LOADERS[root.subject_type])
-        return loader.load(root.subject_id)
-
-    @staticmethod
-    def resolve_subject_id(root: engine.ComplianceIssue, info: Info) -> str:
-        return str(to_global_id(root.subject_type, str(root.subject_id)))
-
-
-class ComplianceIssueEdge(graphene.ObjectType):
-    cursor = graphene.String(required=True)
-    node = graphene.Field(graphene.NonNull(ComplianceIssue))
-
-
-class IssuePage:
-    """One page of the computed issue list; cursors are opaque offsets."""
-
-    def __init__(self, issues: list[engine.ComplianceIssue], first: int, after: str | None) -> None:
-        start = decode_cursor(after, "issue", source="complianceIssues") + 1 if after else 0
-        self.total_count = len(issues)
-        self.edges = [
-            ComplianceIssueEdge(cursor=encode_cursor(i, "issue"), node=issues[i])
-            for i in range(start, min(start + first, len(issues)))
-        ]
-        self.has_next_page = start + first < len(issues)
-        self.has_previous_page = start > 0
-
-
-class ComplianceIssueConnection(graphene.ObjectType):
-    edges = graphene.NonNull(graphene.List(graphene.NonNull(ComplianceIssueEdge)))
-    page_info = graphene.Field(graphene.NonNull(PageInfo))
-    total_count = graphene.Int(required=True)
-
-    @staticmethod
-    def resolve_page_info(root: IssuePage, info: Info) -> dict[str, Any]:
-        return {
-            "has_next_page": root.has_next_page,
-            "has_previous_page": root.has_previous_page,
-            "start_cursor": root.edges[0].cursor if root.edges else None,
-            "end_cursor": root.edges[-1].cursor if root.edges else None,
-        }
-
-
-class ComplianceIssueFilter(graphene.InputObjectType):
-    ai_system_id = graphene.ID(description="Issues about this AI system or naming it.")
-    dataset_id = graphene.ID(description="Issues about this dataset or naming it.")
-    severity = graphene.Field(Severity, description="Exactly this severity.")
-    min_severity = graphene.Field(Severity, description="This severity or a more severe one.")
-    rule = graphene.String(description="One rule id, e.g. GDPR-30-RECORD.")
+ISSUE_CURSOR = position_codec("issue", "complianceIssues")
 
 
 def _issues(info: Info, flt: dict[str, Any]) -> list[engine.ComplianceIssue]:
@@ -151,40 +64,11 @@ def _enum_value(value: Any) -> str:
     return str(getattr(value, "value", value))
 
 
-class _IssuesByAISystem(DataLoader):  # type: ignore[misc]
-    """``AISystem.complianceIssues`` for every system of a page, in one evaluation."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
-
-    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[engine.ComplianceIssue]]:
-        grouped: dict[int, list[engine.ComplianceIssue]] = {key: [] for key in keys}
-        for issue in engine.evaluate(self.session, ai_system_ids=keys):
-            for system_id in issue.mentions("AISystem") & grouped.keys():
-                grouped[system_id].append(issue)
-        return [grouped[key] for key in keys]
-
-
-def issues_of_ai_system(info: Info, system_id: int) -> Any:
-    """The issues concerning one AI system, batched with the other systems of the request."""
-    ctx = info.context
-    # One loader per request, kept on the request's context: never shared across requests.
-    loader = getattr(ctx, "_compliance_issues_loader", None)
-    if loader is None:
-        loader = _IssuesByAISystem(ctx.session)
-        ctx._compliance_issues_loader = loader
-    return loader.load(system_id)
-
-
 class ComplianceQuery(graphene.ObjectType):
     compliance_issues = graphene.Field(
         graphene.NonNull(ComplianceIssueConnection),
         filter=ComplianceIssueFilter(),
-        first=graphene.Int(
-            default_value=20, description="Page size (at most the configured maximum)."
-        ),
-        after=graphene.String(description="The endCursor of the previous page."),
+        **page_args(),
         description="Compliance issues of the register, most severe first, each citing its "
         "legal basis.",
     )
@@ -193,14 +77,9 @@ class ComplianceQuery(graphene.ObjectType):
     def resolve_compliance_issues(
         root: Any, info: Info, filter: dict[str, Any] | None = None,  # noqa: A002
         first: int = 20, after: str | None = None,
-    ) -> IssuePage:  # fmt: skip
-        limit = info.context.settings.api_max_page_size
-        if first < 0 or first > limit:
-            raise GraphQLError(
-                f"first: must be between 0 and {limit}",
-                extensions={"code": "INVALID_INPUT", "field": "first"},
-            )
-        return IssuePage(_issues(info, dict(filter or {})), first, after)
+    ) -> ListPage:  # fmt: skip
+        check_first(info, first)
+        return ListPage(_issues(info, dict(filter or {})), first, after, ISSUE_CURSOR)
 
 
 # --- guided classification --------------------------------------------------------------
@@ -238,7 +117,7 @@ class ClassifyAISystemPayload(graphene.Mutation):
     obligations = graphene.List(graphene.NonNull(graphene.String), required=True)
     art_6_3_exemption = graphene.Boolean(required=True)
     stored = graphene.Boolean(required=True, description="Whether the AI system was updated.")
-    ai_system = graphene.Field(t.AISystem)
+    ai_system = graphene.Field(AISystem)
 
     @staticmethod
     def mutate(root: Any, info: Info, input: dict[str, Any]) -> ClassifyAISystemPayload:  # noqa: A002

@@ -16,8 +16,7 @@ from registre.catalog.exports.registry import ExportKind as CatalogExportKind
 from registre.catalog.exports.registry import build_export
 from registre.graphql.conversions import gql_enum
 from registre.graphql.ids import decode_id
-
-Info = Any
+from registre.graphql.types.common import Info
 
 ExportKind = gql_enum(CatalogExportKind)
 ExportFormat = gql_enum(CatalogExportFormat)

@@ -1,9 +1,8 @@
-"""Exposure of personal data, for security teams: ``exposure`` and ``exposureChanges``
-(whose types live in ``exposure_changes``), and the saved queries of ``queries/``.
+"""Exposure of personal data, for security teams: ``exposure`` and ``exposureChanges``, and
+the saved queries of ``saved_queries/``.
 
-The resolvers are thin: ``catalog.exposure`` selects and loads, ``catalog.exposure_summary``
-counts; this module only shapes the answer and keeps evidence (masked examples) to the
-roles with the read_evidence right, as ``Finding.maskedExample`` does.
+The resolvers are thin: :mod:`catalog.exposure` selects, loads and counts; the types
+(:mod:`.types.exposure`, :mod:`.types.exposure_changes`) only shape the answer.
 """
 
 from __future__ import annotations
@@ -18,22 +17,29 @@ import graphene
 from graphql import GraphQLError
 from registre.catalog import models
 from registre.catalog.enums import FindingStatus, RiskClass
-from registre.catalog.exposure import query as svc
-from registre.catalog.exposure.changes import ChangeKind
-from registre.catalog.exposure.summary import ExposureSummary as ExposureSummaryCounts
-from registre.graphql import compliance as compliance_api
-from registre.graphql import conversions as s
-from registre.graphql.exposure_changes import (
-    ChangeKindEnum,
-    ChangesPage,
-    ExposureChangeConnection,
-    evidence,
+from registre.catalog.exposure.changes import (
+    ChangeKey,
+    ChangeKind,
+    count_changes,
+    exposure_changes,
 )
+from registre.catalog.exposure.details import exposure_page
+from registre.catalog.exposure.query import ExposureFilter, exposed_datasets
+from registre.catalog.exposure.summary import ExposureSummary as ExposureSummaryCounts
 from registre.graphql.ids import decode_id
-from registre.graphql.pagination import Page, connection_type, page_args, paginate
-from registre.graphql.types import data as t
-
-Info = Any
+from registre.graphql.pagination import (
+    Edge,
+    KeysetPage,
+    Page,
+    check_first,
+    json_codec,
+    page_args,
+    paginate,
+)
+from registre.graphql.types.common import Info
+from registre.graphql.types.exposure import ExposureConnection
+from registre.graphql.types.exposure import ExposureFilter as ExposureFilterInput
+from registre.graphql.types.exposure_changes import ChangeKindEnum, ExposureChangeConnection
 
 #: the saved queries a security team keeps (``graphql/saved_queries/*.graphql``)
 SAVED_QUERIES_DIR = Path(__file__).resolve().parent / "saved_queries"
@@ -47,199 +53,31 @@ def saved_queries() -> dict[str, str]:
     }
 
 
-class ExposureFindingStatus(graphene.Enum):
-    """Review status of personal data: a rejected finding is not personal data."""
-
-    SUGGESTED = "SUGGESTED"
-    CONFIRMED = "CONFIRMED"
+def _dump_change(key: ChangeKey) -> list[Any]:
+    at, finding_id, kind = key
+    return [at.isoformat(), finding_id, kind.value]
 
 
-class ExposureFilter(graphene.InputObjectType):
-    """Every criterion narrows the answer. A list means "any of"; one value is a list of one."""
-
-    category = graphene.List(
-        graphene.NonNull(graphene.String),
-        description="Personal data of these categories only (e.g. SPECIAL_CATEGORY, CONTACT).",
-    )
-    entity_type = graphene.List(
-        graphene.NonNull(graphene.String),
-        description="Personal data of these entity types only (e.g. FR_NIR, HEALTH).",
-    )
-    status = graphene.Field(
-        ExposureFindingStatus,
-        description="Only suggested (still seen by scans) or only confirmed personal data.",
-    )
-    data_store_id = graphene.ID(description="Datasets of this data store.")
-    hosting_outside_eu = graphene.Boolean(
-        name="hostingOutsideEU",
-        description="The data store, or an AI system using the dataset (its host or its "
-        "provider), is in a country outside the EU/EEA. An unrecorded country is not outside.",
-    )
-    non_eu_control = graphene.Boolean(
-        name="nonEuControl",
-        description="The data store's host, or an AI system's host or provider, is under the "
-        "control of a non-EU entity (extraterritorial laws may reach the data).",
-    )
-    ai_risk_class = graphene.Field(
-        s.RiskClass, description="An AI system of this AI Act risk class uses the dataset."
-    )
-    used_by_ai_system = graphene.Boolean(description="Some AI system uses the dataset (or none).")
+def _load_change(parts: list[Any]) -> ChangeKey:
+    at, finding_id, kind = parts
+    if not isinstance(finding_id, int):
+        raise ValueError(finding_id)
+    return dt.datetime.fromisoformat(at), finding_id, ChangeKind(kind)
 
 
-class ExposureHosting(graphene.ObjectType):
-    """Who hosts the data store, and where."""
-
-    organisation = graphene.Field(t.Organisation)
-    country = graphene.String(description="ISO country of the store, else of its host.")
-    qualifications = graphene.List(graphene.NonNull(graphene.String), required=True)
-    secnumcloud = graphene.Boolean(
-        name="secNumCloud", required=True, description="The host holds SecNumCloud."
-    )
-    non_eu_control = graphene.Boolean(
-        required=True, description="The host is under the control of a non-EU entity."
-    )
-    outside_eu = graphene.Boolean(
-        name="outsideEU", description="Hosted outside the EU/EEA; null when no country is known."
-    )
+#: keyset cursors of ``exposureChanges``: (time, finding, kind)
+CHANGE_CURSOR = json_codec("change", "exposureChanges", _dump_change, _load_change)
 
 
-class ExposureFinding(graphene.ObjectType):
-    """Personal data in one field."""
-
-    field = graphene.String(required=True, description="The field's name.")
-    entity_type = graphene.String(required=True)
-    category = graphene.String(required=True)
-    status = graphene.Field(s.FindingStatus, required=True)
-    masked_example = graphene.String(description="Null for roles without the read_evidence right.")
-    finding = graphene.Field(t.Finding, required=True, description="All the evidence.")
-
-    @staticmethod
-    def resolve_field(root: svc.ExposedFinding, info: Info) -> str:
-        return root.field.name
-
-    @staticmethod
-    def resolve_entity_type(root: svc.ExposedFinding, info: Info) -> str:
-        return root.finding.entity_type
-
-    @staticmethod
-    def resolve_category(root: svc.ExposedFinding, info: Info) -> str:
-        return root.finding.category
-
-    @staticmethod
-    def resolve_status(root: svc.ExposedFinding, info: Info) -> Any:
-        return root.finding.status
-
-    @staticmethod
-    def resolve_masked_example(root: svc.ExposedFinding, info: Info) -> str | None:
-        return evidence(info, root.finding)
-
-    @staticmethod
-    def resolve_finding(root: svc.ExposedFinding, info: Info) -> Any:
-        return root.finding
-
-
-class ExposureAIUse(graphene.ObjectType):
-    """An AI system using the dataset, and how."""
-
-    usage = graphene.Field(s.DatasetUsage, required=True)
-    ai_system = graphene.Field(t.AISystem, required=True)
-    hosting_country = graphene.String(description="Of the system, else of its host.")
-    outside_eu = graphene.Boolean(
-        name="outsideEU",
-        description="Its host or its provider is outside the EU/EEA; null when neither "
-        "country is known.",
-    )
-
-    @staticmethod
-    def resolve_usage(root: svc.AIUse, info: Info) -> Any:
-        return root.link.usage
-
-    @staticmethod
-    def resolve_ai_system(root: svc.AIUse, info: Info) -> Any:
-        return root.ai_system
-
-
-class ExposureIssue(graphene.ObjectType):
-    """A compliance issue (used until the compliance API publishes its own type)."""
-
-    rule = graphene.String(required=True)
-    severity = graphene.String(required=True)
-    legal_basis = graphene.String(required=True)
-    title = graphene.String(required=True)
-    message = graphene.String(required=True)
-    subject_type = graphene.String(required=True)
-    subject_name = graphene.String(required=True)
-    unknown = graphene.Boolean(required=True)
-
-
-IssueType: Any = getattr(compliance_api, "ComplianceIssue", None) or ExposureIssue
-
-
-class DatasetExposure(graphene.ObjectType):
-    """A dataset holding personal data: what, where, who uses it, under which rules."""
-
-    dataset = graphene.Field(t.Dataset, required=True)
-    data_store = graphene.Field(t.DataStore, required=True)
-    hosting = graphene.Field(ExposureHosting, required=True)
-    categories = graphene.List(graphene.NonNull(graphene.String), required=True)
-    entity_types = graphene.List(graphene.NonNull(graphene.String), required=True)
-    findings = graphene.List(graphene.NonNull(ExposureFinding), required=True)
-    ai_systems = graphene.List(graphene.NonNull(ExposureAIUse), required=True)
-    processing_activities = graphene.List(graphene.NonNull(t.ProcessingActivity), required=True)
-    policies = graphene.List(
-        graphene.NonNull(t.PolicyLink),
-        required=True,
-        description="Policies covering the AI systems that use the dataset, with their status.",
-    )
-    compliance_issues = graphene.List(
-        graphene.NonNull(IssueType),
-        description="Open compliance issues naming the dataset, or about the AI systems and "
-        "processing activities using it; null when the compliance engine is unavailable.",
-    )
-
-    @staticmethod
-    def resolve_data_store(root: svc.DatasetExposure, info: Info) -> Any:
-        return root.hosting.store
-
-    @staticmethod
-    def resolve_ai_systems(root: svc.DatasetExposure, info: Info) -> Any:
-        return root.ai_uses
-
-    @staticmethod
-    def resolve_policies(root: svc.DatasetExposure, info: Info) -> Any:
-        return root.policy_links
-
-
-class ExposureCount(graphene.ObjectType):
-    key = graphene.String(description="Null: not recorded (no country, no risk class).")
-    datasets = graphene.Int(required=True)
-    fields = graphene.Int(required=True, description="Fields holding that personal data.")
-
-
-class ExposureSummary(graphene.ObjectType):
-    """Counts over everything the filter selects, not only the page."""
-
-    datasets = graphene.Int(required=True)
-    fields = graphene.Int(required=True)
-    by_category = graphene.List(graphene.NonNull(ExposureCount), required=True)
-    by_data_store = graphene.List(graphene.NonNull(ExposureCount), required=True)
-    by_hosting_country = graphene.List(graphene.NonNull(ExposureCount), required=True)
-    by_ai_risk_class = graphene.List(
-        graphene.NonNull(ExposureCount),
-        required=True,
-        description="Datasets used by AI systems, by the systems' risk class.",
-    )
-
-
-class ExposurePage:
+class ExposurePage(Page):
     """Root of an ``ExposureConnection``: a page of datasets and, lazily, the summary."""
 
-    def __init__(self, info: Info, page: Page, flt: svc.ExposureFilter) -> None:
-        session = info.context.session
+    def __init__(self, info: Info, page: KeysetPage, flt: ExposureFilter) -> None:
         self._page = page
-        self._session = session
+        self._session = info.context.session
         self._filter = flt
-        self.items = svc.exposure_page(session, page.items, flt)
+        exposures = exposure_page(self._session, page.items, flt)
+        self.edges = [Edge(e.cursor, x) for e, x in zip(page.edges, exposures, strict=True)]
         self.has_next_page = page.has_next_page
         self.has_previous_page = page.has_previous_page
 
@@ -252,20 +90,48 @@ class ExposurePage:
         return ExposureSummaryCounts(self._session, self._filter)
 
 
-class ExposureConnection(connection_type(DatasetExposure)):  # type: ignore[misc]
-    summary = graphene.Field(graphene.NonNull(ExposureSummary))
+class ChangesPage(Page):
+    """Root of an ``ExposureChangeConnection``: keyset pages over (time, finding, kind)."""
+
+    def __init__(
+        self,
+        info: Info,
+        since: dt.datetime,
+        until: dt.datetime | None,
+        kinds: frozenset[ChangeKind],
+        first: int,
+        after: str | None,
+    ) -> None:
+        self._session = info.context.session
+        self._args = (since, until, kinds)
+        key = None if after is None else CHANGE_CURSOR.decode(after)
+        rows = exposure_changes(
+            self._session, since, until=until, kinds=kinds, after=key, limit=first + 1
+        )
+        self.edges = [Edge(CHANGE_CURSOR.encode(row.key), row) for row in rows[:first]]
+        self.has_next_page = len(rows) > first
+        self.has_previous_page = after is not None
+
+    @cached_property
+    def counts(self) -> dict[ChangeKind, int]:
+        since, until, kinds = self._args
+        return count_changes(self._session, since, until=until, kinds=kinds)
+
+    @property
+    def total_count(self) -> int:
+        return sum(self.counts.values())
 
 
 def _values(items: list[str] | None) -> frozenset[str]:
     return frozenset(v.strip() for v in items or [] if v.strip())
 
 
-def exposure_filter(data: dict[str, Any] | None) -> svc.ExposureFilter:
+def exposure_filter(data: dict[str, Any] | None) -> ExposureFilter:
     """The service filter from the GraphQL input."""
     data = data or {}
     store, status, risk = data.get("data_store_id"), data.get("status"), data.get("ai_risk_class")
     store_id = None if store is None else decode_id(store, "DataStore", "filter.dataStoreId")
-    return svc.ExposureFilter(
+    return ExposureFilter(
         categories=_values(data.get("category")),
         entity_types=_values(data.get("entity_type")),
         status=None if status is None else FindingStatus(getattr(status, "value", status)),
@@ -289,7 +155,7 @@ def _aware(value: dt.datetime | None, name: str) -> dt.datetime | None:
 class ExposureQuery(graphene.ObjectType):
     exposure = graphene.Field(
         graphene.NonNull(ExposureConnection),
-        filter=ExposureFilter(),
+        filter=ExposureFilterInput(),
         **page_args(),
         description="Datasets holding personal data, with where they are hosted, the AI "
         "systems and policies that reach them and the open compliance issues.",
@@ -312,7 +178,7 @@ class ExposureQuery(graphene.ObjectType):
         after: str | None = None,
     ) -> ExposurePage:
         flt = exposure_filter(filter)
-        page = paginate(info, svc.exposed_datasets(flt), models.Dataset, first, after)
+        page = paginate(info, exposed_datasets(flt), models.Dataset, first, after)
         return ExposurePage(info, page, flt)
 
     @staticmethod
@@ -325,12 +191,7 @@ class ExposureQuery(graphene.ObjectType):
         first: int = 20,
         after: str | None = None,
     ) -> ChangesPage:
-        limit = info.context.settings.api_max_page_size
-        if first < 0 or first > limit:
-            raise GraphQLError(
-                f"first: must be between 0 and {limit}",
-                extensions={"code": "INVALID_INPUT", "field": "first"},
-            )
+        check_first(info, first)
         chosen = frozenset(ChangeKind(getattr(k, "value", k)) for k in kinds or ChangeKind)
         _aware(since, "since")
         return ChangesPage(info, since, _aware(until, "until"), chosen, first, after)

@@ -17,9 +17,11 @@ import asyncio
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from graphene.validation import depth_limit_validator
 from graphql.execution.values import get_variable_values
 from graphql.validation import specified_rules
 
@@ -30,6 +32,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
@@ -110,6 +113,14 @@ class Outcome:
     body: dict[str, Any]
 
 
+class _Rejected(Exception):
+    """The document or its variables are refused before execution: a request error."""
+
+    def __init__(self, errors: Sequence[GraphQLError]) -> None:
+        super().__init__()
+        self.errors = list(errors)
+
+
 def run_operation(
     schema: Any,
     params: GraphQLParams,
@@ -121,21 +132,36 @@ def run_operation(
     max_root_fields: int = 20,
 ) -> Outcome:
     """Parse, validate and execute one operation (in the calling thread, on its own loop)."""
-    from graphene.validation import depth_limit_validator
-
-    request_error_status = 400 if strict_media else 200
-    try:
-        document = parse(params.query)
-    except GraphQLError as exc:
-        return Outcome(request_error_status, {"errors": [dict(exc.formatted)]})
     graphql_schema = schema.graphql_schema
+    try:
+        document = _validated(graphql_schema, params.query, max_depth)
+        operation = _operation(document, params, method)
+        _check_cost(operation, document, max_root_fields)
+        _check_variables(graphql_schema, operation, params.variables)
+    except _Rejected as exc:
+        status = 400 if strict_media else 200
+        return Outcome(status, {"errors": [dict(e.formatted) for e in exc.errors]})
+    return _execute(graphql_schema, document, params, context)
+
+
+def _validated(graphql_schema: GraphQLSchema, query: str, max_depth: int) -> DocumentNode:
+    try:
+        document = parse(query)
+    except GraphQLError as exc:
+        raise _Rejected([exc]) from None
     errors = validate(graphql_schema, document, specified_rules)
     if not errors:
         # Only once the standard rules pass: graphene's depth crawler follows fragment
         # spreads blindly (an unknown one raises KeyError, a cycle recurses without end).
         errors = validate(graphql_schema, document, [depth_limit_validator(max_depth)])
     if errors:
-        return Outcome(request_error_status, {"errors": [dict(e.formatted) for e in errors]})
+        raise _Rejected(errors)
+    return document
+
+
+def _operation(
+    document: DocumentNode, params: GraphQLParams, method: str
+) -> OperationDefinitionNode:
     operation = get_operation_ast(document, params.operation_name)
     if not isinstance(operation, OperationDefinitionNode):
         message = (
@@ -148,6 +174,12 @@ def run_operation(
         raise RequestError(
             405, "only queries may be sent with GET; use POST for mutations", {"Allow": "POST"}
         )
+    return operation
+
+
+def _check_cost(
+    operation: OperationDefinitionNode, document: DocumentNode, max_root_fields: int
+) -> None:
     roots, introspection = _root_fields(operation, document)
     if roots > max_root_fields or introspection > 1:
         what = (
@@ -155,20 +187,34 @@ def run_operation(
             if roots > max_root_fields
             else f"{introspection} introspection fields (__schema, __type); at most 1"
         )
-        error = GraphQLError(
-            f"the operation asks {what} are executed in one request",
-            extensions={"code": "QUERY_TOO_COSTLY"},
+        raise _Rejected(
+            [
+                GraphQLError(
+                    f"the operation asks {what} are executed in one request",
+                    extensions={"code": "QUERY_TOO_COSTLY"},
+                )
+            ]
         )
-        return Outcome(request_error_status, {"errors": [dict(error.formatted)]})
+
+
+def _check_variables(
+    graphql_schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    variables: dict[str, Any] | None,
+) -> None:
     coerced = get_variable_values(
-        graphql_schema, operation.variable_definitions or (), params.variables or {}
+        graphql_schema, operation.variable_definitions or (), variables or {}
     )
     if isinstance(coerced, list):
         # Variables that do not fit their types: a request error, nothing executed (the
         # spec says a response without "data").
-        return Outcome(request_error_status, {"errors": [dict(e.formatted) for e in coerced]})
+        raise _Rejected(coerced)
 
-    async def _execute() -> ExecutionResult:
+
+def _execute(
+    graphql_schema: GraphQLSchema, document: DocumentNode, params: GraphQLParams, context: Any
+) -> Outcome:
+    async def run() -> ExecutionResult:
         # Inside the loop: DataLoaders bind to the running loop when resolvers call load().
         outcome = execute(
             graphql_schema,
@@ -179,7 +225,7 @@ def run_operation(
         )
         return outcome if isinstance(outcome, ExecutionResult) else await outcome
 
-    result = asyncio.run(_execute())
+    result = asyncio.run(run())
     body: dict[str, Any] = {"data": result.data}
     if result.errors:
         body["errors"] = [format_error(e) for e in result.errors]

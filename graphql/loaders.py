@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from graphene.utils.dataloader import DataLoader
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from registre.catalog.compliance.engine import ComplianceIssue, evaluate
 from registre.catalog.models import (
     AISystem,
     AISystemDataset,
@@ -67,73 +68,68 @@ def _through(
     )
 
 
+#: loaders of one row by id
+BY_ID: dict[str, type[Any]] = {
+    "organisation": Organisation,
+    "data_store": DataStore,
+    "dataset": Dataset,
+    "field": Field,
+    "ai_system": AISystem,
+    "policy": Policy,
+    "processing_activity": ProcessingActivity,
+}
+
+#: loaders of the rows linked to a key, and the statement selecting (key, row) pairs
+MANY: dict[str, Callable[[Sequence[int]], Select[Any]]] = {
+    "fields_by_dataset": _children(Field, Field.dataset_id, Field.position, Field.id),
+    "findings_by_field": _children(Finding, Finding.field_id),
+    "datasets_by_store": _children(Dataset, Dataset.data_store_id),
+    "ai_links_by_dataset": _children(AISystemDataset, AISystemDataset.dataset_id),
+    "dataset_links_by_ai_system": _children(AISystemDataset, AISystemDataset.ai_system_id),
+    "policy_links_by_ai_system": _children(AISystemPolicy, AISystemPolicy.ai_system_id),
+    "ai_links_by_policy": _children(AISystemPolicy, AISystemPolicy.policy_id),
+    "assessments_by_ai_system": _children(Assessment, Assessment.ai_system_id),
+    "assessments_by_processing_activity": _children(Assessment, Assessment.processing_activity_id),
+    "processing_activities_by_dataset": _through(
+        processing_activity_dataset, "dataset_id", "processing_activity_id", ProcessingActivity
+    ),
+    "processing_activities_by_ai_system": _through(
+        processing_activity_ai_system, "ai_system_id", "processing_activity_id", ProcessingActivity
+    ),
+    "datasets_by_processing_activity": _through(
+        processing_activity_dataset, "processing_activity_id", "dataset_id", Dataset
+    ),
+    "ai_systems_by_processing_activity": _through(
+        processing_activity_ai_system, "processing_activity_id", "ai_system_id", AISystem
+    ),
+}
+
+
+class IssuesByAISystem(DataLoader):  # type: ignore[misc]
+    """``AISystem.complianceIssues`` for every system of a request, in one evaluation."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[ComplianceIssue]]:
+        grouped: dict[int, list[ComplianceIssue]] = {key: [] for key in keys}
+        for issue in evaluate(self.session, ai_system_ids=keys):
+            for system_id in issue.mentions("AISystem") & grouped.keys():
+                grouped[system_id].append(issue)
+        return [grouped[key] for key in keys]
+
+
 class Loaders:
-    """Every loader of one request, created lazily."""
+    """Every loader of one request (:data:`BY_ID`, :data:`MANY`, compliance issues)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        by_id: Iterable[tuple[str, Any]] = (
-            ("organisation", Organisation),
-            ("data_store", DataStore),
-            ("dataset", Dataset),
-            ("field", Field),
-            ("ai_system", AISystem),
-            ("policy", Policy),
-            ("processing_activity", ProcessingActivity),
-        )
-        for name, model in by_id:
+        for name, model in BY_ID.items():
             setattr(self, name, ByIdLoader(session, model))
-        self.fields_by_dataset = ManyLoader(
-            session, _children(Field, Field.dataset_id, Field.position, Field.id)
-        )
-        self.findings_by_field = ManyLoader(session, _children(Finding, Finding.field_id))
-        self.datasets_by_store = ManyLoader(session, _children(Dataset, Dataset.data_store_id))
-        self.ai_links_by_dataset = ManyLoader(
-            session, _children(AISystemDataset, AISystemDataset.dataset_id)
-        )
-        self.dataset_links_by_ai_system = ManyLoader(
-            session, _children(AISystemDataset, AISystemDataset.ai_system_id)
-        )
-        self.policy_links_by_ai_system = ManyLoader(
-            session, _children(AISystemPolicy, AISystemPolicy.ai_system_id)
-        )
-        self.ai_links_by_policy = ManyLoader(
-            session, _children(AISystemPolicy, AISystemPolicy.policy_id)
-        )
-        self.assessments_by_ai_system = ManyLoader(
-            session, _children(Assessment, Assessment.ai_system_id)
-        )
-        self.assessments_by_processing_activity = ManyLoader(
-            session, _children(Assessment, Assessment.processing_activity_id)
-        )
-        self.processing_activities_by_dataset = ManyLoader(
-            session,
-            _through(
-                processing_activity_dataset,
-                "dataset_id",
-                "processing_activity_id",
-                ProcessingActivity,
-            ),
-        )
-        self.processing_activities_by_ai_system = ManyLoader(
-            session,
-            _through(
-                processing_activity_ai_system,
-                "ai_system_id",
-                "processing_activity_id",
-                ProcessingActivity,
-            ),
-        )
-        self.datasets_by_processing_activity = ManyLoader(
-            session,
-            _through(processing_activity_dataset, "processing_activity_id", "dataset_id", Dataset),
-        )
-        self.ai_systems_by_processing_activity = ManyLoader(
-            session,
-            _through(
-                processing_activity_ai_system, "processing_activity_id", "ai_system_id", AISystem
-            ),
-        )
+        for name, query in MANY.items():
+            setattr(self, name, ManyLoader(session, query))
+        self.compliance_issues_by_ai_system = IssuesByAISystem(session)
 
     organisation: ByIdLoader
     data_store: ByIdLoader
@@ -142,3 +138,16 @@ class Loaders:
     ai_system: ByIdLoader
     policy: ByIdLoader
     processing_activity: ByIdLoader
+    fields_by_dataset: ManyLoader
+    findings_by_field: ManyLoader
+    datasets_by_store: ManyLoader
+    ai_links_by_dataset: ManyLoader
+    dataset_links_by_ai_system: ManyLoader
+    policy_links_by_ai_system: ManyLoader
+    ai_links_by_policy: ManyLoader
+    assessments_by_ai_system: ManyLoader
+    assessments_by_processing_activity: ManyLoader
+    processing_activities_by_dataset: ManyLoader
+    processing_activities_by_ai_system: ManyLoader
+    datasets_by_processing_activity: ManyLoader
+    ai_systems_by_processing_activity: ManyLoader

@@ -21,9 +21,18 @@ from registre.catalog.errors import DomainError
 from registre.catalog.governance import register as ai_register
 from registre.graphql.conversions import gql_name, input_type
 from registre.graphql.ids import decode_id
-from registre.graphql.types import data as t
+from registre.graphql.types.ai import (
+    AISystem,
+    Assessment,
+    DatasetUsageLink,
+    Policy,
+    PolicyLink,
+    ProcessingActivity,
+)
+from registre.graphql.types.common import Info
+from registre.graphql.types.data import Dataset, DataStore, Finding, Organisation, ScanRun
+from registre.scanners.runs.scan import abandon_run, start_scan
 
-Info = Any
 log = logging.getLogger("registre.api")
 
 #: which node type a ``*_id`` input field refers to
@@ -112,14 +121,14 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
         "createOrganisation",
         ci.OrganisationInput,
         stores.create_organisation,
-        payload={"organisation": t.Organisation},
+        payload={"organisation": Organisation},
         description="Register a public body, provider, host or processor.",
     ),
     "registerDataStore": service_mutation(
         "registerDataStore",
         ci.DataStoreInput,
         stores.register_data_store,
-        payload={"data_store": t.DataStore},
+        payload={"data_store": DataStore},
         description="Register a database or file share. The URL must not hold a password: "
         "give secretRef ('env:VAR' or 'file:/path') instead.",
     ),
@@ -127,7 +136,7 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
         "updateDataStore",
         ci.DataStoreUpdate,
         stores.update_data_store,
-        payload={"data_store": t.DataStore},
+        payload={"data_store": DataStore},
         updates="DataStore",
         description="Change a data store's description, owner, hosting, sensitivity or schedule.",
     ),
@@ -135,14 +144,14 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
         "registerDataset",
         ci.DatasetInput,
         stores.register_dataset,
-        payload={"dataset": t.Dataset},
+        payload={"dataset": Dataset},
         description="Register a dataset by hand (scans register the ones they find).",
     ),
     "updateDataset": service_mutation(
         "updateDataset",
         ci.DatasetUpdate,
         stores.update_dataset,
-        payload={"dataset": t.Dataset},
+        payload={"dataset": Dataset},
         updates="Dataset",
         description="Describe a dataset: description, steward, sensitivity, open-data, tags.",
     ),
@@ -150,14 +159,14 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
         "registerAISystem",
         ci.AISystemInput,
         ai_register.register_ai_system,
-        payload={"ai_system": t.AISystem},
+        payload={"ai_system": AISystem},
         description="Register an AI system with its AI Act facts.",
     ),
     "updateAISystem": service_mutation(
         "updateAISystem",
         ci.AISystemUpdate,
         ai_register.update_ai_system,
-        payload={"ai_system": t.AISystem},
+        payload={"ai_system": AISystem},
         updates="AISystem",
         description="Change an AI system's facts.",
     ),
@@ -165,7 +174,7 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
         "linkAISystemDataset",
         ci.AISystemDatasetInput,
         ai_register.link_ai_system_dataset,
-        payload={"link": t.DatasetUsageLink},
+        payload={"link": DatasetUsageLink},
         description="Record that an AI system uses a dataset (training, input, output, ...).",
     ),
     "unlinkAISystemDataset": service_mutation(
@@ -179,42 +188,42 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
         "createPolicy",
         ci.PolicyInput,
         ai_register.create_policy,
-        payload={"policy": t.Policy},
+        payload={"policy": Policy},
         description="Create a governance or security policy (or one control of a framework).",
     ),
     "linkAISystemPolicy": service_mutation(
         "linkAISystemPolicy",
         ci.AISystemPolicyInput,
         ai_register.link_ai_system_policy,
-        payload={"link": t.PolicyLink},
+        payload={"link": PolicyLink},
         description="Record where an AI system stands against a policy; calling again updates it.",
     ),
     "createProcessingActivity": service_mutation(
         "createProcessingActivity",
         ci.ProcessingActivityInput,
         ai_register.create_processing_activity,
-        payload={"processing_activity": t.ProcessingActivity},
+        payload={"processing_activity": ProcessingActivity},
         description="Add an entry to the GDPR Art. 30 record.",
     ),
     "linkProcessingActivity": service_mutation(
         "linkProcessingActivity",
         ci.ProcessingActivityLinkInput,
         ai_register.link_processing_activity,
-        payload={"processing_activity": t.ProcessingActivity},
+        payload={"processing_activity": ProcessingActivity},
         description="Attach a dataset and/or an AI system to a processing activity.",
     ),
     "recordAssessment": service_mutation(
         "recordAssessment",
         ci.AssessmentInput,
         ai_register.record_assessment,
-        payload={"assessment": t.Assessment},
+        payload={"assessment": Assessment},
         description="Record a DPIA, FRIA or security homologation of an AI system or processing.",
     ),
     "reviewFinding": service_mutation(
         "reviewFinding",
         ci.FindingReviewInput,
         findings.review_finding,
-        payload={"finding": t.Finding},
+        payload={"finding": Finding},
         description="Confirm or reject a scanner suggestion. The review survives re-scans.",
     ),
 }
@@ -226,12 +235,10 @@ class ScanDataStorePayload(graphene.Mutation):
     class Arguments:
         id = graphene.ID(required=True, description="The data store's id.")
 
-    scan_run = graphene.Field(t.ScanRun)
+    scan_run = graphene.Field(ScanRun)
 
     @staticmethod
     def mutate(root: Any, info: Info, id: str) -> ScanDataStorePayload:  # noqa: A002
-        from registre.scanners.runs.scan import abandon_run, start_scan
-
         ctx = info.context
         store_id = decode_id(id, "DataStore", "id")
         try:

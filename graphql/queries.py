@@ -1,35 +1,25 @@
-"""Read side of the API: one cursor connection per list, filters as the issue names them."""
+"""Read side of the API: ``node``, ``me`` and one cursor connection per list, filters as the
+issue names them. The statements come from :mod:`registre.catalog.data.search`; resolvers
+only decode ids and page."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import graphene
 from graphene import relay
 from graphql_relay import from_global_id
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import select
 
 from graphql import GraphQLError
 from registre.catalog import models
-from registre.catalog.data.findings import counts_as_personal_sql
+from registre.catalog.data import search
 from registre.graphql import conversions as s
 from registre.graphql.ids import decode_id
 from registre.graphql.pagination import connection_type, page_args, paginate
-from registre.graphql.types import data as t
-
-Info = Any
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _search(stmt: Select[Any], search: str | None, *columns: Any) -> Select[Any]:
-    if not search:
-        return stmt
-    pattern = _like(search.strip())
-    return stmt.where(or_(*(col.ilike(pattern, escape="\\") for col in columns)))
+from registre.graphql.types.ai import AISystem, Assessment, Policy, ProcessingActivity
+from registre.graphql.types.common import EntityNode, Info
+from registre.graphql.types.data import AuditEvent, Dataset, DataStore, Organisation, ScanRun
 
 
 class DatasetFilter(graphene.InputObjectType):
@@ -52,48 +42,6 @@ class AuditEventFilter(graphene.InputObjectType):
     action = graphene.String()
 
 
-def personal_data_condition() -> Any:
-    """``Dataset`` holds a field with a finding that counts as personal data."""
-    return exists(
-        select(models.Finding.id)
-        .join(models.Field, models.Field.id == models.Finding.field_id)
-        .where(
-            models.Field.dataset_id == models.Dataset.id,
-            models.Field.removed_at.is_(None),
-            counts_as_personal_sql(),
-        )
-    )
-
-
-def datasets_statement(flt: dict[str, Any] | None) -> Select[Any]:
-    flt = flt or {}
-    stmt = select(models.Dataset)
-    if not flt.get("include_removed"):
-        stmt = stmt.where(models.Dataset.removed_at.is_(None))
-    stmt = _search(stmt, flt.get("search"), models.Dataset.name, models.Dataset.description)
-    if flt.get("data_store_id") is not None:
-        store_id = decode_id(flt["data_store_id"], "DataStore", "filter.dataStoreId")
-        stmt = stmt.where(models.Dataset.data_store_id == store_id)
-    if flt.get("sensitivity") is not None:
-        stmt = stmt.where(models.Dataset.sensitivity == flt["sensitivity"])
-    if flt.get("contains_personal_data") is not None:
-        cond = personal_data_condition()
-        stmt = stmt.where(cond if flt["contains_personal_data"] else ~cond)
-    return stmt
-
-
-def ai_systems_statement(flt: dict[str, Any] | None) -> Select[Any]:
-    flt = flt or {}
-    stmt = _search(
-        select(models.AISystem), flt.get("search"), models.AISystem.name, models.AISystem.purpose
-    )
-    if flt.get("status") is not None:
-        stmt = stmt.where(models.AISystem.status == flt["status"])
-    if flt.get("risk_class") is not None:
-        stmt = stmt.where(models.AISystem.risk_class == flt["risk_class"])
-    return stmt
-
-
 def _list_field(
     node: type[graphene.ObjectType], model: Any, description: str, **filters: Any
 ) -> tuple[Any, Any]:
@@ -109,28 +57,32 @@ def _list_field(
 
 
 _org_field, _resolve_orgs = _list_field(
-    t.Organisation, models.Organisation, "Organisations: bodies, providers, hosts."
+    Organisation, models.Organisation, "Organisations: bodies, providers, hosts."
 )
-_store_field, _resolve_stores = _list_field(
-    t.DataStore, models.DataStore, "Registered data stores."
-)
+_store_field, _resolve_stores = _list_field(DataStore, models.DataStore, "Registered data stores.")
 _policy_field, _resolve_policies = _list_field(
-    t.Policy, models.Policy, "Governance and security policies."
+    Policy, models.Policy, "Governance and security policies."
 )
 _pa_field, _resolve_pas = _list_field(
-    t.ProcessingActivity, models.ProcessingActivity, "The GDPR Art. 30 record."
+    ProcessingActivity, models.ProcessingActivity, "The GDPR Art. 30 record."
 )
 _assess_field, _resolve_assessments = _list_field(
-    t.Assessment, models.Assessment, "DPIA, FRIA, homologations."
+    Assessment, models.Assessment, "DPIA, FRIA, homologations."
 )
 
-DatasetConnection = connection_type(t.Dataset)
-AISystemConnection = connection_type(t.AISystem)
-AuditEventConnection = connection_type(t.AuditEvent)
-ScanRunConnection = connection_type(t.ScanRun)
+DatasetConnection = connection_type(Dataset)
+AISystemConnection = connection_type(AISystem)
+AuditEventConnection = connection_type(AuditEvent)
+ScanRunConnection = connection_type(ScanRun)
 
 
-_NODE_TYPES = {node._meta.name: node for node in t.NODE_TYPES}
+def _node_type(info: Info, type_name: str) -> type[EntityNode] | None:
+    """The entity type of the schema named ``type_name``, if there is one (the schema root
+    lists them: ``NODE_TYPES``)."""
+    found = info.schema.get_type(type_name) if type_name else None
+    node_type: Any = getattr(found, "graphene_type", None)
+    is_entity = isinstance(node_type, type) and issubclass(node_type, EntityNode)
+    return cast(type[EntityNode], node_type) if is_entity and node_type._model else None
 
 
 class Me(graphene.ObjectType):
@@ -149,11 +101,11 @@ class Query(graphene.ObjectType):
     datasets = graphene.Field(
         graphene.NonNull(DatasetConnection), filter=DatasetFilter(), **page_args()
     )
-    dataset = graphene.Field(t.Dataset, id=graphene.ID(required=True))
+    dataset = graphene.Field(Dataset, id=graphene.ID(required=True))
     ai_systems = graphene.Field(
         graphene.NonNull(AISystemConnection), filter=AISystemFilter(), **page_args()
     )
-    ai_system = graphene.Field(t.AISystem, id=graphene.ID(required=True))
+    ai_system = graphene.Field(AISystem, id=graphene.ID(required=True))
     audit_events = graphene.Field(
         graphene.NonNull(AuditEventConnection),
         filter=AuditEventFilter(),
@@ -180,7 +132,7 @@ class Query(graphene.ObjectType):
             type_name = from_global_id(id)[0]
         except Exception:  # noqa: BLE001 - graphql_relay raises assorted errors on garbage
             type_name = ""
-        node_type = _NODE_TYPES.get(type_name)
+        node_type = _node_type(info, type_name)
         if node_type is None:
             raise GraphQLError(
                 f"id: '{id}' is not the id of an object of this API",
@@ -201,7 +153,18 @@ class Query(graphene.ObjectType):
         first: int = 20,
         after: str | None = None,  # noqa: A002
     ) -> Any:
-        return paginate(info, datasets_statement(filter), models.Dataset, first, after)
+        flt = filter or {}
+        store = flt.get("data_store_id")
+        stmt = search.datasets_statement(
+            search=flt.get("search"),
+            data_store_id=None
+            if store is None
+            else decode_id(store, "DataStore", "filter.dataStoreId"),
+            contains_personal_data=flt.get("contains_personal_data"),
+            sensitivity=flt.get("sensitivity"),
+            include_removed=bool(flt.get("include_removed")),
+        )
+        return paginate(info, stmt, models.Dataset, first, after)
 
     @staticmethod
     def resolve_dataset(root: Any, info: Info, id: str) -> Any:  # noqa: A002
@@ -215,7 +178,11 @@ class Query(graphene.ObjectType):
         first: int = 20,
         after: str | None = None,  # noqa: A002
     ) -> Any:
-        return paginate(info, ai_systems_statement(filter), models.AISystem, first, after)
+        flt = filter or {}
+        stmt = search.ai_systems_statement(
+            search=flt.get("search"), status=flt.get("status"), risk_class=flt.get("risk_class")
+        )
+        return paginate(info, stmt, models.AISystem, first, after)
 
     @staticmethod
     def resolve_ai_system(root: Any, info: Info, id: str) -> Any:  # noqa: A002
@@ -229,10 +196,10 @@ class Query(graphene.ObjectType):
         first: int = 20,
         after: str | None = None,  # noqa: A002
     ) -> Any:
-        stmt = select(models.AuditEvent)
-        for key in ("entity_type", "actor", "action"):
-            if filter and filter.get(key):
-                stmt = stmt.where(getattr(models.AuditEvent, key) == filter[key])
+        flt = filter or {}
+        stmt = search.audit_events_statement(
+            entity_type=flt.get("entity_type"), actor=flt.get("actor"), action=flt.get("action")
+        )
         return paginate(info, stmt, models.AuditEvent, first, after)
 
     @staticmethod
@@ -244,11 +211,8 @@ class Query(graphene.ObjectType):
         first: int = 20,
         after: str | None = None,
     ) -> Any:
-        stmt = select(models.ScanRun)
+        store_id = None
         if data_store_id is not None:
-            stmt = stmt.where(
-                models.ScanRun.data_store_id == decode_id(data_store_id, "DataStore", "dataStoreId")
-            )
-        if status is not None:
-            stmt = stmt.where(models.ScanRun.status == status)
+            store_id = decode_id(data_store_id, "DataStore", "dataStoreId")
+        stmt = search.scan_runs_statement(data_store_id=store_id, status=status)
         return paginate(info, stmt, models.ScanRun, first, after)

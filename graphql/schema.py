@@ -1,8 +1,9 @@
-"""The GraphQL schema of Registre, assembled from its parts.
+"""The GraphQL schema of Registre: the roots, assembled from the domains.
 
-Each domain contributes a query mixin (and mutations): the catalog itself (``queries``,
-``mutations``), compliance (``compliance``), exposure (``exposure``) and exports
-(``exports``).
+Each domain contributes its root fields as a query mixin (and mutations): the catalog
+itself (``queries``, ``mutations``), compliance (``compliance``), exposure (``exposure``)
+and exports (``exports``). Object types live in ``types/``, one module per domain; they
+never import a root.
 """
 
 from __future__ import annotations
@@ -14,7 +15,32 @@ from registre.graphql.exports import ExportQuery
 from registre.graphql.exposure import ExposureQuery
 from registre.graphql.mutations import Mutation as CatalogMutation
 from registre.graphql.queries import Query as CatalogQuery
-from registre.graphql.types.data import NODE_TYPES
+from registre.graphql.types.ai import AISystem, Assessment, Policy, ProcessingActivity
+from registre.graphql.types.common import EntityNode
+from registre.graphql.types.data import (
+    AuditEvent,
+    Dataset,
+    DataStore,
+    Field,
+    Finding,
+    Organisation,
+    ScanRun,
+)
+
+#: every entity type ``node(id)`` answers with
+NODE_TYPES: tuple[type[EntityNode], ...] = (
+    Organisation,
+    DataStore,
+    Dataset,
+    Field,
+    Finding,
+    AISystem,
+    Policy,
+    Assessment,
+    ProcessingActivity,
+    ScanRun,
+    AuditEvent,
+)
 
 
 class Query(ComplianceQuery, ExposureQuery, ExportQuery, CatalogQuery):

@@ -15,11 +15,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from registre.catalog.compliance.config import ComplianceConfig
-from registre.catalog.data.findings import counts_as_personal_sql
+from registre.catalog.data.search import holds_personal_data, personal_finding
 from registre.catalog.enums import AssessmentKind, AssessmentStatus, FindingStatus, Sensitivity
 from registre.catalog.models.ai import (
     AISystem,
@@ -271,18 +271,11 @@ def _datasets(
             wanted |= set(dataset_ids)  # datasets no AI system uses have their own rules
         stmt = stmt.where(Dataset.id.in_(wanted))
     else:
-        personal = exists(
-            select(Finding.id)
-            .join(Field, Field.id == Finding.field_id)
-            .where(
-                Field.dataset_id == Dataset.id, Field.removed_at.is_(None), counts_as_personal_sql()
-            )
-        )
         stmt = stmt.where(
             or_(
                 Dataset.id.in_(select(AISystemDataset.dataset_id)),
                 Dataset.sensitivity.in_(SENSITIVE),
-                personal,
+                holds_personal_data(),
             )
         )
     datasets: dict[int, Dataset] = {}
@@ -300,7 +293,7 @@ def _personal_data(
     stmt = (
         select(Field.dataset_id, Field.name, Finding.category, Finding.status)
         .join(Field, Field.id == Finding.field_id)
-        .where(Field.removed_at.is_(None), counts_as_personal_sql())
+        .where(personal_finding())
         .distinct()
     )
     if scoped:

@@ -1,6 +1,7 @@
 """GraphQL object types of AI systems, policies, processing activities and assessments.
 
-Imported by :mod:`registre.graphql.types.data`, which re-exports them: import from there.
+They link to the data side (:mod:`registre.graphql.types.data`), which names them back by
+their dotted path; compliance issues are named the same way.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from graphene import relay
 
 from registre.catalog import models
 from registre.graphql import conversions as s
-from registre.graphql.types.data import Dataset, EntityNode, Info, Organisation, entity, via
+from registre.graphql.types.common import EntityNode, Info, entity, via
+from registre.graphql.types.data import Dataset, Organisation
 
 
 class DatasetUsageLink(graphene.ObjectType):
@@ -155,18 +157,13 @@ class AISystem(EntityNode):
     processing_activities = graphene.List(graphene.NonNull(ProcessingActivity), required=True)
     assessments = graphene.List(graphene.NonNull(Assessment), required=True)
     compliance_issues = graphene.List(
-        graphene.NonNull("registre.graphql.compliance.ComplianceIssue"),
+        graphene.NonNull("registre.graphql.types.compliance.ComplianceIssue"),
         required=True,
         description="Compliance issues about this system or naming it, most severe first.",
     )
 
-    @staticmethod
-    def resolve_compliance_issues(root: models.AISystem, info: Info) -> Any:
-        from registre.graphql.compliance import (
-            issues_of_ai_system,  # compliance.py imports this module
-        )
-
-        return issues_of_ai_system(info, root.id)
+    # one evaluation for every system of the request (see ``Loaders``)
+    resolve_compliance_issues = via("compliance_issues_by_ai_system")
 
     resolve_provider = via("organisation", "provider_id")
 

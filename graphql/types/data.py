@@ -1,12 +1,12 @@
-"""GraphQL object types of the register. Links are resolved through per-request loaders.
+"""GraphQL object types of the data side: organisations, data stores, datasets, fields,
+findings, scan runs and the audit trail. Links are resolved through per-request loaders.
 
-The data side is here; AI systems, policies, processing activities and assessments are in
-:mod:`registre.graphql.types.ai` and re-exported below.
+The AI side (:mod:`registre.graphql.types.ai`) imports this module; the types of that side
+are named here by their dotted path, resolved when the schema is built.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import graphene
@@ -16,50 +16,14 @@ from registre.catalog import models
 from registre.catalog.access.roles import Permission
 from registre.catalog.data.findings import counts_as_personal
 from registre.graphql import conversions as s
+from registre.graphql.types.common import EntityNode, Info, entity, loaders_of, via
 
-Info = Any
-
-
-def _loaders(info: Info) -> Any:
-    return info.context.loaders
+AI = "registre.graphql.types.ai."
 
 
-def via(loader: str, key: str = "id") -> Any:
-    """A resolver loading ``root.<key>`` through the request's ``loader`` (None stays None)."""
-
-    def resolve(root: Any, info: Info) -> Any:
-        value = getattr(root, key)
-        return None if value is None else getattr(_loaders(info), loader).load(value)
-
-    return staticmethod(resolve)
-
-
-class EntityNode(graphene.ObjectType):
-    """Base of every entity: a Relay node fetched from its model by id."""
-
-    class Meta:
-        abstract = True
-
-    _model: Any = None
-
-    @classmethod
-    def get_node(cls, info: Info, id: str) -> Any:  # noqa: A002 - graphene's signature
-        return info.context.session.get(cls._model, int(id))
-
-    @classmethod
-    def is_type_of(cls, root: Any, info: Info) -> bool:
-        # How the Node interface (``node(id)``) tells which type a model instance is.
-        return isinstance(root, cls._model)
-
-
-def entity(model: Any) -> Callable[[type[EntityNode]], type[EntityNode]]:
-    """Class decorator wiring a node type to its SQLAlchemy model."""
-
-    def wrap(cls: type[EntityNode]) -> type[EntityNode]:
-        cls._model = model
-        return cls
-
-    return wrap
+def evidence(info: Info, finding: models.Finding) -> str | None:
+    """A finding's masked example, for the roles with the read_evidence right only."""
+    return finding.masked_example if info.context.actor.can(Permission.READ_EVIDENCE) else None
 
 
 @entity(models.Organisation)
@@ -106,7 +70,7 @@ class DataStore(EntityNode):
 
     @staticmethod
     async def resolve_datasets(root: models.DataStore, info: Info) -> list[Any]:
-        rows = await _loaders(info).datasets_by_store.load(root.id)
+        rows = await loaders_of(info).datasets_by_store.load(root.id)
         return [d for d in rows if d.removed_at is None]
 
 
@@ -137,7 +101,7 @@ class Finding(EntityNode):
 
     @staticmethod
     def resolve_masked_example(root: models.Finding, info: Info) -> str | None:
-        return root.masked_example if info.context.actor.can(Permission.READ_EVIDENCE) else None
+        return evidence(info, root)
 
     @staticmethod
     def resolve_reasons(root: models.Finding, info: Info) -> list[str] | None:
@@ -175,7 +139,7 @@ class Field(EntityNode):
 
     @staticmethod
     async def resolve_contains_personal_data(root: models.Field, info: Info) -> bool:
-        findings = await _loaders(info).findings_by_field.load(root.id)
+        findings = await loaders_of(info).findings_by_field.load(root.id)
         return any(counts_as_personal(f) for f in findings)
 
 
@@ -183,7 +147,7 @@ class AISystemUsage(graphene.ObjectType):
     """How an AI system uses a dataset (seen from the dataset)."""
 
     usage = graphene.Field(s.DatasetUsage, required=True)
-    ai_system = graphene.Field(lambda: AISystem, required=True)
+    ai_system = graphene.Field(AI + "AISystem", required=True)
 
     resolve_ai_system = via("ai_system", "ai_system_id")
 
@@ -207,10 +171,10 @@ class Dataset(EntityNode):
     data_store = graphene.Field(DataStore, required=True)
     fields = graphene.List(graphene.NonNull(Field), required=True)
     contains_personal_data = graphene.Boolean(required=True)
-    ai_systems = graphene.List(graphene.NonNull(lambda: AISystem), required=True)
+    ai_systems = graphene.List(graphene.NonNull(AI + "AISystem"), required=True)
     ai_system_usages = graphene.List(graphene.NonNull(AISystemUsage), required=True)
     processing_activities = graphene.List(
-        graphene.NonNull(lambda: ProcessingActivity), required=True
+        graphene.NonNull(AI + "ProcessingActivity"), required=True
     )
 
     @staticmethod
@@ -221,12 +185,12 @@ class Dataset(EntityNode):
 
     @staticmethod
     async def resolve_fields(root: models.Dataset, info: Info) -> list[Any]:
-        rows = await _loaders(info).fields_by_dataset.load(root.id)
+        rows = await loaders_of(info).fields_by_dataset.load(root.id)
         return [f for f in rows if f.removed_at is None]
 
     @staticmethod
     async def resolve_contains_personal_data(root: models.Dataset, info: Info) -> bool:
-        loaders = _loaders(info)
+        loaders = loaders_of(info)
         fields = await loaders.fields_by_dataset.load(root.id)
         present = [f.id for f in fields if f.removed_at is None]
         for findings in await loaders.findings_by_field.load_many(present):
@@ -236,7 +200,7 @@ class Dataset(EntityNode):
 
     @staticmethod
     async def resolve_ai_systems(root: models.Dataset, info: Info) -> list[Any]:
-        loaders = _loaders(info)
+        loaders = loaders_of(info)
         links = await loaders.ai_links_by_dataset.load(root.id)
         ids = list(dict.fromkeys(link.ai_system_id for link in links))
         return list(await loaders.ai_system.load_many(ids))
@@ -303,50 +267,3 @@ class AuditEvent(EntityNode):
     entity_id = graphene.Int()
     before = graphene.JSONString()
     after = graphene.JSONString()
-
-
-# The AI-side types link back to the ones above: imported last, once these exist.
-from registre.graphql.types.ai import (  # noqa: E402
-    AISystem,
-    Assessment,
-    DatasetUsageLink,
-    Policy,
-    PolicyLink,
-    ProcessingActivity,
-    Transfer,
-)
-
-__all__ = [
-    "NODE_TYPES",
-    "AISystem",
-    "AISystemUsage",
-    "Assessment",
-    "AuditEvent",
-    "DataStore",
-    "Dataset",
-    "DatasetUsageLink",
-    "EntityNode",
-    "Field",
-    "Finding",
-    "Organisation",
-    "Policy",
-    "PolicyLink",
-    "ProcessingActivity",
-    "ScanError",
-    "ScanRun",
-    "Transfer",
-]
-
-NODE_TYPES: tuple[type[EntityNode], ...] = (
-    Organisation,
-    DataStore,
-    Dataset,
-    Field,
-    Finding,
-    AISystem,
-    Policy,
-    Assessment,
-    ProcessingActivity,
-    ScanRun,
-    AuditEvent,
-)

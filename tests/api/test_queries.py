@@ -31,7 +31,7 @@ from registre.catalog.models import (
     ProcessingActivity,
     ScanRun,
 )
-from registre.graphql.types.data import NODE_TYPES
+from registre.graphql.schema import NODE_TYPES
 
 from .conftest import BACKENDS, Api, Databases, open_api
 

@@ -1,6 +1,6 @@
 """GDPR rules: DPIA, Art. 30 record, transfers, processors, automated decisions, DPO.
 
-Personal data comes from findings that count (:func:`catalog.findings.counts_as_personal`:
+Personal data comes from findings that count (:func:`catalog.data.findings.counts_as_personal`:
 confirmed, or suggested and still seen by scans). A hit resting only on suggestions is
 marked ``suggested``: the engine lowers it one step and says it awaits review.
 """

@@ -1,0 +1,113 @@
+"""Reading the register: which datasets hold personal data, and the searches and filters
+every reader (the API, the compliance facts, the exposure query) builds on.
+
+One definition of "holds personal data": a field still present has a finding that
+:func:`~registre.catalog.data.findings.counts_as_personal` (confirmed, or suggested and
+still seen by the scans).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+
+from registre.catalog.data.findings import counts_as_personal_sql
+from registre.catalog.enums import AISystemStatus, RiskClass, ScanStatus, Sensitivity
+from registre.catalog.models.access import AuditEvent
+from registre.catalog.models.ai import AISystem
+from registre.catalog.models.data import Dataset, Field, Finding, ScanRun
+
+
+def personal_finding(*narrower: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``Finding`` (joined to its ``Field``) counts as personal data on a field still
+    present, and meets the ``narrower`` conditions (a category, a status...)."""
+    return and_(counts_as_personal_sql(), Field.removed_at.is_(None), *narrower)
+
+
+def holds_personal_data(*narrower: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``Dataset`` holds personal data (a :func:`personal_finding` meeting ``narrower``)."""
+    return exists(
+        select(Finding.id)
+        .join(Field, Field.id == Finding.field_id)
+        .where(Field.dataset_id == Dataset.id, personal_finding(*narrower))
+    )
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` with LIKE's wildcards escaped (escape character ``\\``)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def text_search(stmt: Select[Any], search: str | None, *columns: Any) -> Select[Any]:
+    """Rows where any of ``columns`` contains ``search``, any case (all rows if no search)."""
+    if not search:
+        return stmt
+    pattern = like_pattern(search.strip())
+    return stmt.where(or_(*(col.ilike(pattern, escape="\\") for col in columns)))
+
+
+def datasets_statement(
+    *,
+    search: str | None = None,
+    data_store_id: int | None = None,
+    contains_personal_data: bool | None = None,
+    sensitivity: Sensitivity | None = None,
+    include_removed: bool = False,
+) -> Select[Any]:
+    """Datasets by part of their name or description, store, personal data, sensitivity."""
+    stmt = select(Dataset)
+    if not include_removed:
+        stmt = stmt.where(Dataset.removed_at.is_(None))
+    stmt = text_search(stmt, search, Dataset.name, Dataset.description)
+    if data_store_id is not None:
+        stmt = stmt.where(Dataset.data_store_id == data_store_id)
+    if sensitivity is not None:
+        stmt = stmt.where(Dataset.sensitivity == sensitivity)
+    if contains_personal_data is not None:
+        cond = holds_personal_data()
+        stmt = stmt.where(cond if contains_personal_data else ~cond)
+    return stmt
+
+
+def ai_systems_statement(
+    *,
+    search: str | None = None,
+    status: AISystemStatus | None = None,
+    risk_class: RiskClass | None = None,
+) -> Select[Any]:
+    """AI systems by part of their name or purpose, status and risk class."""
+    stmt = text_search(select(AISystem), search, AISystem.name, AISystem.purpose)
+    if status is not None:
+        stmt = stmt.where(AISystem.status == status)
+    if risk_class is not None:
+        stmt = stmt.where(AISystem.risk_class == risk_class)
+    return stmt
+
+
+def audit_events_statement(
+    *, entity_type: str | None = None, actor: str | None = None, action: str | None = None
+) -> Select[Any]:
+    """Audit events with exactly these values (an empty or missing one does not filter)."""
+    stmt = select(AuditEvent)
+    for column, value in (
+        (AuditEvent.entity_type, entity_type),
+        (AuditEvent.actor, actor),
+        (AuditEvent.action, action),
+    ):
+        if value:
+            stmt = stmt.where(column == value)
+    return stmt
+
+
+def scan_runs_statement(
+    *, data_store_id: int | None = None, status: ScanStatus | None = None
+) -> Select[Any]:
+    """Scan runs of a data store and of a status."""
+    stmt = select(ScanRun)
+    if data_store_id is not None:
+        stmt = stmt.where(ScanRun.data_store_id == data_store_id)
+    if status is not None:
+        stmt = stmt.where(ScanRun.status == status)
+    return stmt

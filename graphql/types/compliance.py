@@ -1,0 +1,73 @@
+"""GraphQL types of compliance issues: what an issue says and what it is about."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from registre.catalog.compliance import engine
+from registre.catalog.compliance.config import Severity as CatalogSeverity
+from registre.graphql import conversions as s
+from registre.graphql.ids import to_global_id
+from registre.graphql.pagination import connection_type
+from registre.graphql.types.ai import AISystem, ProcessingActivity
+from registre.graphql.types.common import Info
+from registre.graphql.types.data import Dataset, Organisation
+
+Severity = s.gql_enum(CatalogSeverity)
+
+#: how each subject type is fetched (per-request loaders: one query per type and level)
+_SUBJECT_LOADERS = {
+    "AISystem": "ai_system",
+    "Dataset": "dataset",
+    "ProcessingActivity": "processing_activity",
+    "Organisation": "organisation",
+}
+
+
+class ComplianceSubject(graphene.Union):
+    """What a compliance issue is about."""
+
+    class Meta:
+        types = (AISystem, Dataset, ProcessingActivity, Organisation)
+
+
+class ComplianceIssue(graphene.ObjectType):
+    """A broken (or unverifiable) obligation, citing its legal basis and the facts behind it."""
+
+    rule = graphene.String(required=True, description="Rule id, e.g. AIACT-27-FRIA.")
+    severity = graphene.Field(Severity, required=True)
+    legal_basis = graphene.String(required=True, description="Article(s), e.g. 'AI Act Art. 27'.")
+    title = graphene.String(required=True)
+    message = graphene.String(required=True)
+    subject = graphene.Field(ComplianceSubject)
+    subject_type = graphene.String(required=True)
+    subject_id = graphene.ID(required=True, description="Global id, usable with node(id).")
+    subject_name = graphene.String(required=True)
+    facts = graphene.JSONString(
+        required=True, description="Ids, names, statuses that triggered it; never a scanned value."
+    )
+    unknown = graphene.Boolean(
+        required=True, description="A fact the rule needs is not recorded (message 'unknown: ...')."
+    )
+
+    @staticmethod
+    def resolve_subject(root: engine.ComplianceIssue, info: Info) -> Any:
+        loader = getattr(info.context.loaders, _SUBJECT_LOADERS[root.subject_type])
+        return loader.load(root.subject_id)
+
+    @staticmethod
+    def resolve_subject_id(root: engine.ComplianceIssue, info: Info) -> str:
+        return str(to_global_id(root.subject_type, str(root.subject_id)))
+
+
+ComplianceIssueConnection = connection_type(ComplianceIssue)
+
+
+class ComplianceIssueFilter(graphene.InputObjectType):
+    ai_system_id = graphene.ID(description="Issues about this AI system or naming it.")
+    dataset_id = graphene.ID(description="Issues about this dataset or naming it.")
+    severity = graphene.Field(Severity, description="Exactly this severity.")
+    min_severity = graphene.Field(Severity, description="This severity or a more severe one.")
+    rule = graphene.String(description="One rule id, e.g. GDPR-30-RECORD.")
