@@ -37,9 +37,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
+from registre.catalog.data.harvested import ColumnInfo, TableInfo
 from registre.scanners.connectors.registry import MAX_TEXT_CHARS, clean_value, url_scheme
 from registre.scanners.detection.validators import VALIDATORS
-from registre.scanners.types import ColumnInfo, ScanError, TableInfo
+from registre.scanners.errors import ScanError
 
 logger = logging.getLogger(__name__)
 
