@@ -194,7 +194,7 @@ class _Claimed:
 
     store_id: int
     store_name: str
-    url: str  # holds the password: never stored, logged or returned
+    url: str = field(repr=False)  # holds the password: never stored, logged or returned
 
 
 @dataclass
@@ -215,7 +215,7 @@ def _execute(
     seed: int | None,
 ) -> ScanRun:
     claimed = _claim(factory, run_id, options)
-    if isinstance(claimed, ScanRun):
+    if isinstance(claimed, ScanRun):  # not queued any more, or closed: no secret to connect
         return claimed
     started = time.perf_counter()
     try:
