@@ -50,7 +50,7 @@ from stdnum.fr import nir as std_nir
 
 from registre.demo.city import GROUND_TRUTH, build_city_database
 from registre.demo.identifiers import FrenchIdentifiers
-from registre.scanners.types import SampledColumn
+from registre.scanners.detection.columns import SampledColumn
 
 __all__ = [
     "DUTCH_REGISTER",

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from registre.scanners.types import ColumnFinding
+from registre.catalog.data.harvested import ColumnFinding
 
 from .corpus import (
     DEFAULT_ROWS,

@@ -234,8 +234,8 @@ def worker(
     Start as many workers as needed, on as many machines: each takes the next job; a store
     is never scanned twice at once. Creates the queue's tables on first use.
     """
+    from registre.scanners.errors import ScanError
     from registre.scanners.runs.queue import QUEUE, build_app, ensure_schema
-    from registre.scanners.types import ScanError
 
     config = settings()
     catalog_engine().dispose()  # checks the catalog schema is current

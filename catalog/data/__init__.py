@@ -1,3 +1,4 @@
-"""Where the data lives: data stores, datasets, fields, harvested schemas, findings and their
-review, the shared read filters.
+"""Where the data lives: data stores and the rules of their URLs, datasets, fields, harvested
+schemas (and the value types scanners hand over), findings and their review, the shared read
+filters.
 """

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from registre.catalog.access.audit import record, snapshot
 from registre.catalog.access.roles import Actor, Permission
+from registre.catalog.data.harvested import ColumnFinding
 from registre.catalog.enums import FindingStatus, Role
 from registre.catalog.inputs import FindingReviewInput
 from registre.catalog.models.base import utcnow
 from registre.catalog.models.data import Field, Finding
 from registre.catalog.service import get, update, validate
-from registre.scanners.types import ColumnFinding
 
 #: who the audit trail names for changes a scan makes on its own
 SCANNER = Actor(name="scanner", role=Role.SCANNER)

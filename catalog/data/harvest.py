@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from registre.catalog.data.harvested import TableInfo
 from registre.catalog.enums import DatasetKind
 from registre.catalog.models.data import Dataset, DataStore, Field
-from registre.scanners.types import TableInfo
 
 
 @dataclass

@@ -4,11 +4,9 @@ URL: ``file:///folder`` or a plain folder path (a single file also works). A dat
 ``schema`` is its sub-folder relative to the root (``"2024/rh"``), None at the root;
 its ``name`` is the file name. Files are only ever opened for reading.
 
-CSV: encoding from the first 64 kB (UTF-8 with or without BOM, UTF-16 with BOM, else
-cp1252, else Latin-1), separator by ``csv.Sniffer`` over ``; , tab |`` with a
-header-line fallback; the first row is the header and every column is typed
-``text``. The estimated row count is extrapolated from the first 64 kB and the file
-size. Sampling is a reservoir sample over the rows read in one pass: its cost is
+CSV: encoding, separator, header and estimated row count from the first 64 kB
+(:func:`registre.scanners.connectors.csv_format.sniff_csv`); every column is typed
+``text``. Sampling is a reservoir sample over the rows read in one pass: its cost is
 linear in the file size, which cannot be avoided without an index, so reading stops
 after ``max_csv_bytes`` (256 MB by default) or the timeout, and the sample then
 covers that prefix only (logged as a warning). Memory stays bounded by ``size`` rows.
@@ -23,30 +21,26 @@ whole). Binary columns are never read.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import logging
 import os
 import random
-import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
+from registre.catalog.data.harvested import ColumnInfo, TableInfo
+from registre.scanners.connectors.csv_format import sniff_csv
 from registre.scanners.connectors.registry import MAX_TEXT_CHARS, clean_value, url_scheme
-from registre.scanners.detection.validators import VALIDATORS
-from registre.scanners.types import ColumnInfo, ScanError, TableInfo
+from registre.scanners.errors import ScanError
 
 logger = logging.getLogger(__name__)
 
 CSV_SUFFIXES = (".csv", ".tsv")
 PARQUET_SUFFIXES = (".parquet", ".pq")
-_HEAD_BYTES = 64 * 1024
-_DELIMITERS = ";,\t|"
 _BINARY_ARROW_TYPES = ("binary", "large_binary", "fixed_size_binary", "binary_view")
 
 
@@ -60,19 +54,6 @@ def folder_from_url(url: str) -> Path:
     if url_scheme(url):
         raise ScanError(f"not a folder URL: {url_scheme(url)}://")
     return Path(url).expanduser()
-
-
-@dataclass(frozen=True)
-class CsvFormat:
-    """What the first kilobytes of a CSV tell: encoding, dialect, header, size hint."""
-
-    encoding: str
-    delimiter: str
-    quotechar: str
-    header: tuple[str, ...]
-    estimated_rows: int | None
-    #: False when the first line holds data: columns are then named column_1, column_2...
-    has_header: bool = True
 
 
 class FileConnector:
@@ -274,127 +255,6 @@ def _open_parquet(path: Path) -> Any:
     except (pa.ArrowException, OSError) as exc:
         # Footer errors ("magic bytes not found") carry no row values.
         raise ScanError(f"not a readable Parquet file: {path.name}: {exc}") from None
-
-
-def sniff_csv(path: Path) -> CsvFormat:
-    """Encoding, separator, header and a size-based row estimate from the file's head."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as raw:
-            head = raw.read(_HEAD_BYTES)
-    except OSError as exc:
-        raise ScanError(f"cannot read {path.name}: {type(exc).__name__}") from None
-    complete = len(head) >= size
-    encoding = _guess_encoding(head, complete)
-    text = head.decode(encoding, errors="replace")
-    if not complete:  # drop the last, cut line
-        text = text[: text.rfind("\n") + 1] or text
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    delimiter, quotechar = _guess_dialect(text, "\t" if path.suffix.lower() == ".tsv" else None)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quotechar))
-    if not rows:
-        raise ScanError(f"empty CSV file: {path.name}")
-    has_header = _has_header(rows, text)
-    if has_header:
-        header = _unique_names(rows[0])
-    else:
-        # A first line of data must never become column names: they would be stored in
-        # the catalog and shown to every role.
-        header = tuple(f"column_{i + 1}" for i in range(max(len(r) for r in rows[:50])))
-    data_rows = sum(1 for row in rows[int(has_header) :] if row)
-    if complete:
-        estimated: int | None = data_rows
-    elif data_rows and not encoding.startswith("utf-16"):
-        head_used = len(text.encode(encoding, errors="replace"))
-        header_bytes = head.find(b"\n") + 1
-        per_row = (head_used - header_bytes) / data_rows
-        estimated = round((size - header_bytes) / per_row) if per_row > 0 else None
-    else:
-        estimated = None
-    return CsvFormat(encoding, delimiter, quotechar, header, estimated, has_header)
-
-
-def _guess_encoding(head: bytes, complete: bool) -> str:
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        head.decode("cp1252")  # Windows exports; fails only on 5 unused bytes
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
-
-
-def _guess_dialect(text: str, default: str | None) -> tuple[str, str]:
-    first_line = text.split("\n", 1)[0]
-    try:
-        dialect = csv.Sniffer().sniff(text[:16_384], delimiters=_DELIMITERS)
-        if dialect.delimiter in first_line:
-            return dialect.delimiter, dialect.quotechar or '"'
-    except csv.Error:
-        pass
-    if default is not None:
-        return default, '"'
-    counts = {d: first_line.count(d) for d in _DELIMITERS}
-    best = max(counts, key=lambda d: counts[d])
-    return (best if counts[best] else ","), '"'
-
-
-def _has_header(rows: list[list[str]], text: str) -> bool:
-    """Whether the first row names the columns. When in doubt, no: column_N names are
-    a small loss, a row of data stored as field names (seen by every role) is a leak."""
-    first = [cell.strip() for cell in rows[0]]
-    if len(rows) == 1 or any(
-        _looks_like_value(cell) or any(c.isdigit() for c in cell) for cell in first
-    ):
-        return False  # a lone row, a number, a date, an identifier, a house number: data
-    if all(_machine_name(cell) for cell in first) and not all(
-        _machine_name(cell.strip()) for row in rows[1:4] for cell in row if cell.strip()
-    ):
-        return True  # machine names (nom, prénom, date_naissance) above other-looking rows
-    if len(rows) < 3:
-        return False  # too little to compare the first row with the others
-    try:
-        # Compares the first row with the next ones, column by column (types, lengths).
-        return csv.Sniffer().has_header(text[:16_384])
-    except csv.Error:
-        return False
-
-
-def _machine_name(cell: str) -> bool:
-    return bool(_IDENTIFIER.fullmatch(cell)) and cell.islower()
-
-
-_IDENTIFIER = re.compile(r"[^\W\d_][\w]*")  # one word: nom, prénom, date_naissance
-_NUMBER_OR_DATE = re.compile(r"[\d\s.,:/+-]+")
-
-
-def _looks_like_value(cell: str) -> bool:
-    """A header cell is a name; this one is a number, a date or an identifier: data."""
-    text = cell.strip()
-    if not text:
-        return False
-    if "@" in text or any(char.isdigit() for char in text) and _NUMBER_OR_DATE.fullmatch(text):
-        return True
-    return any(check(text) for check in VALIDATORS.values())
-
-
-def _unique_names(raw: list[str]) -> tuple[str, ...]:
-    names: list[str] = []
-    for i, value in enumerate(raw):
-        name = value.strip() or f"column_{i + 1}"
-        candidate, n = name, 2
-        while candidate in names:
-            candidate, n = f"{name}_{n}", n + 1
-        names.append(candidate)
-    return tuple(names)
 
 
 def _csv_values(row: list[str], width: int) -> list[object]:

@@ -28,13 +28,14 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
+from registre.catalog.data.harvested import ColumnInfo, TableInfo, TableKind
 from registre.scanners.connectors.registry import (
     MAX_TEXT_CHARS,
     columns_from_rows,
     random_starts,
     redact_url,
 )
-from registre.scanners.types import ColumnInfo, ScanError, TableInfo, TableKind
+from registre.scanners.errors import ScanError
 
 _KINDS: dict[str, TableKind] = {"BASE TABLE": "table", "SYSTEM VERSIONED": "table", "VIEW": "view"}
 _INTEGER_TYPES = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint"}

@@ -29,8 +29,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from registre.catalog.data.harvested import ColumnInfo, TableInfo, TableKind
+from registre.catalog.data.store_urls import check_url_params
+from registre.catalog.enums import DataStoreKind
+from registre.catalog.errors import InvalidInput
 from registre.scanners.connectors.registry import MAX_TEXT_CHARS, columns_from_rows, redact_url
-from registre.scanners.types import ColumnInfo, ScanError, TableInfo, TableKind
+from registre.scanners.errors import ScanError
 
 if TYPE_CHECKING:
     import psycopg
@@ -101,10 +105,6 @@ def _connection_params(url: str, label: str) -> dict[str, Any]:
     store's secret reference) or none at all, so libpq consults neither ``PGPASSWORD`` nor
     a ``.pgpass`` file of the Registre server, whatever host a store names.
     """
-    from registre.catalog.data.stores import check_url_params
-    from registre.catalog.enums import DataStoreKind
-    from registre.catalog.errors import InvalidInput
-
     try:
         check_url_params(url, DataStoreKind.POSTGRESQL)
         parts = urlsplit(url)

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Protocol, cast
 from urllib.parse import urlsplit
 
-from registre.scanners.types import Connector, ScanError
+from registre.scanners.connectors.base import Connector
+from registre.scanners.errors import ScanError
 
 #: Longest text value handed to the classifier; longer values are cut.
 MAX_TEXT_CHARS = 1_000

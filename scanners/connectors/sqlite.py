@@ -23,8 +23,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+from registre.catalog.data.harvested import ColumnInfo, TableInfo, TableKind
 from registre.scanners.connectors.registry import columns_from_rows, random_starts
-from registre.scanners.types import ColumnInfo, ScanError, TableInfo, TableKind
+from registre.scanners.errors import ScanError
 
 _WITHOUT_ROWID = re.compile(r"\)\s*(?:STRICT\s*,\s*)?WITHOUT\s+ROWID\b", re.IGNORECASE)
 _BINARY = re.compile(r"\bBLOB\b", re.IGNORECASE)

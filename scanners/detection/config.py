@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from registre.config.loading import ConfigFileError, read_yaml
-from registre.scanners.types import ScanError
+from registre.scanners.errors import ScanError
 
 Category = Literal[
     "IDENTITY",

@@ -1,45 +1,41 @@
 """The Presidio stage of the column classifier: NER and recognizers over the residual
 name-like and free-text columns of a table, in one batched pass.
 
-A mixin of :class:`registre.scanners.detection.classifier.Classifier`, which provides the rules
-(``config``) and the decision (``_decide``, ``_excluded``).
+:class:`registre.scanners.detection.classifier.Classifier` hands it the columns its cheap
+rules left undecided (:class:`PendingColumn`) and its decision rule (a :data:`Decide`
+callable); spaCy and Presidio load on the first call, never at import.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from registre.catalog.data.harvested import ColumnFinding
+from registre.scanners.detection.analyzer import TextBatch, analyze_batches
+from registre.scanners.detection.columns import PendingColumn, PreparedColumn
 from registre.scanners.detection.config import DetectionConfig, normalize_column_name
 from registre.scanners.detection.masking import mask_value
 from registre.scanners.detection.value_shapes import is_full_name
-from registre.scanners.types import ColumnFinding
 
 if TYPE_CHECKING:
     from presidio_analyzer import RecognizerResult
 
-    from registre.scanners.detection.analyzer import TextBatch
-    from registre.scanners.detection.classifier import _Column, _Pending
+#: the classifier's decision: (column, entity, matching value indexes, recognizer, how)
+#: -> a finding when the entity's thresholds are met
+Decide = Callable[[PreparedColumn, str, Sequence[int], str, str], ColumnFinding | None]
 
 
 class PresidioStage:
-    config: DetectionConfig
+    """NER and Presidio recognizers over the pending columns of one table."""
 
-    @staticmethod
-    def _excluded(column: _Column, entity_type: str) -> bool:
-        raise NotImplementedError
+    def __init__(self, config: DetectionConfig, decide: Decide) -> None:
+        self.config = config
+        self._decide = decide
 
-    def _decide(
-        self, column: _Column, entity: str, indexes: Sequence[int], recognizer: str, how: str
-    ) -> ColumnFinding | None:
-        raise NotImplementedError
-
-    def _run_presidio(
-        self, table_name: str, pending: Sequence[_Pending]
-    ) -> list[list[ColumnFinding]]:
-        from registre.scanners.detection.analyzer import TextBatch, analyze_batches
-
+    def run(self, table_name: str, pending: Sequence[PendingColumn]) -> list[list[ColumnFinding]]:
+        """Findings per pending column, in order, from one batched analyzer pass."""
         batches: list[TextBatch] = []
         for item in pending:
             context = item.column.words.split() + normalize_column_name(table_name).split()
@@ -58,7 +54,7 @@ class PresidioStage:
         ]
 
     def _ner_findings(
-        self, item: _Pending, results: Sequence[Sequence[RecognizerResult]]
+        self, item: PendingColumn, results: Sequence[Sequence[RecognizerResult]]
     ) -> list[ColumnFinding]:
         column = item.column
         ratio = self.config.ner.min_span_ratio
@@ -73,7 +69,7 @@ class PresidioStage:
         candidates = [
             f
             for entity, indexes in hits.items()
-            if not self._excluded(column, entity)
+            if not column.excludes(entity)
             and (
                 f := self._decide(analysed, entity, indexes, "SpacyRecognizer", "recognised by NER")
             )
@@ -82,7 +78,7 @@ class PresidioStage:
         return [best] if best else []
 
     def _free_text_findings(
-        self, item: _Pending, results: Sequence[Sequence[RecognizerResult]]
+        self, item: PendingColumn, results: Sequence[Sequence[RecognizerResult]]
     ) -> list[ColumnFinding]:
         rules = self.config.free_text
         analysed = len(item.texts)
@@ -98,7 +94,7 @@ class PresidioStage:
         findings = []
         for entity, spans in by_entity.items():
             coverage = len(spans) / analysed
-            if self._excluded(item.column, entity) or entity not in self.config.entities:
+            if item.column.excludes(entity) or entity not in self.config.entities:
                 continue
             if len(spans) < rules.min_distinct_hits or coverage < rules.min_coverage:
                 continue

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from registre.catalog.db import make_engine, session_factory
 from registre.config.settings import Settings, load_settings
+from registre.scanners.errors import ScanError
 from registre.scanners.runs.scan import ScanOptions, abandon_run, execute_scan
 from registre.scanners.runs.schedule import start_due_runs
-from registre.scanners.types import ScanError
 
 if TYPE_CHECKING:
     import procrastinate

@@ -12,9 +12,9 @@ import functools
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +31,7 @@ from registre.catalog.data.findings import (
     record_findings,
 )
 from registre.catalog.data.harvest import harvest
+from registre.catalog.data.harvested import ColumnFinding, TableInfo
 from registre.catalog.data.stores import connection_url
 from registre.catalog.db import transaction
 from registre.catalog.enums import Role, ScanStatus, ScanTrigger
@@ -38,10 +39,11 @@ from registre.catalog.errors import Conflict, DomainError, NotFound
 from registre.catalog.models import Dataset, DataStore, ScanRun
 from registre.catalog.models.base import utcnow
 from registre.config.settings import Settings
-from registre.scanners.types import ColumnFinding, Connector, SampledColumn, ScanError, TableInfo
-
-if TYPE_CHECKING:
-    from registre.scanners.detection.classifier import Classifier
+from registre.scanners.connectors.base import Connector
+from registre.scanners.connectors.registry import connector_for
+from registre.scanners.detection.classifier import Classifier
+from registre.scanners.detection.columns import SampledColumn
+from registre.scanners.errors import ScanError
 
 Classify = Callable[[str, list[SampledColumn]], dict[str, list[ColumnFinding]]]
 
@@ -85,8 +87,6 @@ class ScanOptions:
 @functools.cache
 def default_classifier() -> Classifier:
     """One classifier per process: Presidio and spaCy load once (seconds), then stay."""
-    from registre.scanners.detection.classifier import Classifier
-
     return Classifier()
 
 
@@ -188,6 +188,24 @@ def abandon_run(factory: sessionmaker[Session], run_id: int, message: str) -> Sc
         return run
 
 
+@dataclass(frozen=True)
+class _Claimed:
+    """What a claimed run needs from its store once the claiming transaction is over."""
+
+    store_id: int
+    store_name: str
+    url: str = field(repr=False)  # holds the password: never stored, logged or returned
+
+
+@dataclass
+class _Tally:
+    """What the tables of a run came to."""
+
+    totals: FindingCounts
+    errors: list[dict[str, str | None]] = field(default_factory=list)
+    scanned: int = 0
+
+
 def _execute(
     factory: sessionmaker[Session],
     run_id: int,
@@ -196,8 +214,35 @@ def _execute(
     progress: ScanProgress | None,
     seed: int | None,
 ) -> ScanRun:
-    from registre.scanners.connectors.registry import connector_for
+    claimed = _claim(factory, run_id, options)
+    if isinstance(claimed, ScanRun):  # not queued any more, or closed: no secret to connect
+        return claimed
+    started = time.perf_counter()
+    try:
+        connector = connector_for(claimed.url, timeout_s=options.timeout_s, seed=seed)
+        tables = list(connector.list_tables())
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the store fails this run only
+        log.warning(
+            "scan %s of %s: cannot harvest (%s)", run_id, claimed.store_name, type(exc).__name__
+        )
+        with transaction(factory) as session:
+            return _finish(session, _get_run(session, run_id), fatal=_safe_message(exc))
+    try:
+        dataset_ids, gone_with_tables = _record_harvest(factory, run_id, claimed.store_id, tables)
+        if progress:
+            progress.started(len(dataset_ids))
+        classify = classify or default_classifier().classify_table
+        tally = _scan_tables(
+            factory, connector, dataset_ids, run_id, options, classify, progress, gone_with_tables
+        )
+    finally:
+        connector.close()
+    return _close_run(factory, run_id, claimed.store_name, tally, started)
 
+
+def _claim(factory: sessionmaker[Session], run_id: int, options: ScanOptions) -> _Claimed | ScanRun:
+    """Mark a QUEUED run RUNNING; the run itself when it does not go on (not queued, or its
+    store's secret cannot be read: then it is closed FAILED)."""
     with transaction(factory) as session:
         # Claim the run: only a QUEUED run starts, so a job delivered twice, or one whose
         # run was closed meanwhile (stale, abandoned), does nothing.
@@ -211,70 +256,84 @@ def _execute(
             log.warning("scan %s is %s, not queued: not run again", run_id, run.status.value)
             return run
         store = run.data_store
-        store_id, store_name = store.id, store.name
         try:
             url = connection_url(store, options.secrets or server_secret_policy())
         except DomainError as exc:
             return _finish(session, run, fatal=f"cannot connect: {exc}")
-    started = time.perf_counter()
-    try:
-        connector = connector_for(url, timeout_s=options.timeout_s, seed=seed)
-        tables = list(connector.list_tables())
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the store fails this run only
-        log.warning("scan %s of %s: cannot harvest (%s)", run_id, store_name, type(exc).__name__)
-        with transaction(factory) as session:
-            return _finish(session, _get_run(session, run_id), fatal=_safe_message(exc))
-    try:
-        with transaction(factory) as session:
-            store = session.get(DataStore, store_id)
-            assert store is not None
-            pairs, drift = harvest(session, store, tables, utcnow())
-            dataset_ids = [(table, dataset.id) for table, dataset in pairs]
-            run = _get_run(session, run_id)
-            run.drift = drift.as_dict()
-            gone_with_tables = mark_datasets_gone(session, drift.removed_dataset_ids, run_id)
-        if progress:
-            progress.started(len(dataset_ids))
-        classify = classify or default_classifier().classify_table
-        totals, errors, scanned = FindingCounts(gone=gone_with_tables), [], 0
-        for table, dataset_id in dataset_ids:
-            name = f"{table.schema}.{table.name}" if table.schema else table.name
-            try:
-                counts = _scan_table(
-                    factory, connector, table, dataset_id, run_id, options, classify
-                )
-            except Exception as exc:  # noqa: BLE001 - one table never fails the others
-                log.warning("scan %s: table %s failed (%s)", run_id, name, type(exc).__name__)
-                errors.append({"dataset": name, "message": _safe_message(exc)})
-                if progress:
-                    progress.table_done(name, False)
-                continue
-            scanned += 1
-            totals.new, totals.changed, totals.gone = (
-                totals.new + counts.new,
-                totals.changed + counts.changed,
-                totals.gone + counts.gone,
-            )
+        return _Claimed(store.id, store.name, url)
+
+
+def _record_harvest(
+    factory: sessionmaker[Session], run_id: int, store_id: int, tables: list[TableInfo]
+) -> tuple[list[tuple[TableInfo, int]], int]:
+    """Write the harvested schema and its drift; each table with its dataset id, and how
+    many findings went with the tables that are gone."""
+    with transaction(factory) as session:
+        store = session.get(DataStore, store_id)
+        assert store is not None
+        pairs, drift = harvest(session, store, tables, utcnow())
+        dataset_ids = [(table, dataset.id) for table, dataset in pairs]
+        run = _get_run(session, run_id)
+        run.drift = drift.as_dict()
+        gone_with_tables = mark_datasets_gone(session, drift.removed_dataset_ids, run_id)
+    return dataset_ids, gone_with_tables
+
+
+def _scan_tables(
+    factory: sessionmaker[Session],
+    connector: Connector,
+    dataset_ids: list[tuple[TableInfo, int]],
+    run_id: int,
+    options: ScanOptions,
+    classify: Classify,
+    progress: ScanProgress | None,
+    gone_with_tables: int,
+) -> _Tally:
+    """Sample, classify and record every table; one failing table never fails the others."""
+    tally = _Tally(FindingCounts(gone=gone_with_tables))
+    totals = tally.totals
+    for table, dataset_id in dataset_ids:
+        name = f"{table.schema}.{table.name}" if table.schema else table.name
+        try:
+            counts = _scan_table(factory, connector, table, dataset_id, run_id, options, classify)
+        except Exception as exc:  # noqa: BLE001 - one table never fails the others
+            log.warning("scan %s: table %s failed (%s)", run_id, name, type(exc).__name__)
+            tally.errors.append({"dataset": name, "message": _safe_message(exc)})
             if progress:
-                progress.table_done(name, True)
-    finally:
-        connector.close()
+                progress.table_done(name, False)
+            continue
+        tally.scanned += 1
+        totals.new, totals.changed, totals.gone = (
+            totals.new + counts.new,
+            totals.changed + counts.changed,
+            totals.gone + counts.gone,
+        )
+        if progress:
+            progress.table_done(name, True)
+    return tally
+
+
+def _close_run(
+    factory: sessionmaker[Session], run_id: int, store_name: str, tally: _Tally, started: float
+) -> ScanRun:
+    """Write the run's counts and close it, unless it was closed meanwhile (stale)."""
     with transaction(factory) as session:
         run = _get_run(session, run_id)
         if run.status is not ScanStatus.RUNNING:  # closed meanwhile (stale): keep that word
             log.warning("scan %s was closed as %s while it ran", run_id, run.status.value)
             return run
-        run.datasets_scanned, run.datasets_failed, run.errors = scanned, len(errors), errors
+        errors = tally.errors
+        run.datasets_scanned, run.datasets_failed, run.errors = tally.scanned, len(errors), errors
         run.findings_new, run.findings_changed, run.findings_gone = (
-            totals.new,
-            totals.changed,
-            totals.gone,
+            tally.totals.new,
+            tally.totals.changed,
+            tally.totals.gone,
         )
         log.info(
             "scan %s of %s: %d tables scanned, %d failed, in %.1f s",
             run_id,
             store_name,
-            scanned,
+            tally.scanned,
             len(errors),
             time.perf_counter() - started,
         )

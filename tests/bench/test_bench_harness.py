@@ -7,10 +7,10 @@ import json
 
 import pytest
 
+from registre.catalog.data.harvested import ColumnFinding
 from registre.scanners.detection import validators
 from registre.scanners.detection.classifier import Classifier
 from registre.scanners.detection.config import default_detection_config
-from registre.scanners.types import ColumnFinding
 
 corpus = pytest.importorskip(
     "registre.bench.corpus", reason="bench/ is in the source tree only (editable install)"

@@ -11,10 +11,10 @@ from registre.catalog import migrate
 from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.data import stores
 from registre.catalog.data.findings import record_findings, review_finding
+from registre.catalog.data.harvested import ColumnFinding
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import FindingStatus, ScanStatus
 from registre.catalog.models import AuditEvent, Field, Finding, ScanRun
-from registre.scanners.types import ColumnFinding
 
 
 def _evidence(coverage: float) -> ColumnFinding:

@@ -25,6 +25,7 @@ from registre.catalog import migrate
 from registre.catalog.access.roles import CLI_ACTOR, Actor
 from registre.catalog.data.findings import record_findings, review_finding
 from registre.catalog.data.harvest import harvest
+from registre.catalog.data.harvested import ColumnFinding, ColumnInfo, TableInfo
 from registre.catalog.data.stores import create_organisation, register_data_store
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import Role
@@ -40,7 +41,6 @@ from registre.catalog.governance.register import (
 )
 from registre.catalog.models import AISystem, DataStore, Finding
 from registre.scanners.runs.scan import start_scan
-from registre.scanners.types import ColumnFinding, ColumnInfo, TableInfo
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE_GOLDEN = os.environ.get("REGISTRE_UPDATE_GOLDEN") == "1"

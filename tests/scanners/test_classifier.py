@@ -14,12 +14,14 @@ from faker import Faker
 from stdnum import luhn
 from stdnum.fr import nif, nir
 
-from registre.scanners.detection.classifier import Classifier, classify_table, type_family
+from registre.catalog.data.harvested import ColumnFinding
+from registre.scanners.detection.classifier import Classifier, classify_table
+from registre.scanners.detection.columns import SampledColumn, type_family
 from registre.scanners.detection.config import (
     load_detection_config,
     normalize_column_name,
 )
-from registre.scanners.types import ColumnFinding, SampledColumn, ScanError
+from registre.scanners.errors import ScanError
 
 ROWS = 200
 REAL_CITIES = [

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from registre.catalog.data.harvested import ColumnInfo, TableInfo
 from registre.scanners.connectors.files import FileConnector, sniff_csv
 from registre.scanners.connectors.registry import connector_for
-from registre.scanners.types import ColumnInfo, ScanError, TableInfo
+from registre.scanners.errors import ScanError
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")

@@ -8,9 +8,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from registre.catalog.data.harvested import ColumnInfo, TableInfo
 from registre.scanners.connectors.mysql import MysqlConnector, quote
 from registre.scanners.connectors.registry import connector_for
-from registre.scanners.types import ColumnInfo, ScanError, TableInfo
+from registre.scanners.errors import ScanError
 
 pytestmark = pytest.mark.mysql
 

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from registre.catalog.data.harvested import ColumnInfo, TableInfo
 from registre.scanners.connectors.postgresql import PostgresqlConnector
 from registre.scanners.connectors.registry import connector_for
-from registre.scanners.types import ColumnInfo, ScanError, TableInfo
+from registre.scanners.errors import ScanError
 
 pytestmark = pytest.mark.postgres
 

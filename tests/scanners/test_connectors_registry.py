@@ -16,7 +16,7 @@ from registre.scanners.connectors.registry import (
     entry_for,
     redact_url,
 )
-from registre.scanners.types import ScanError
+from registre.scanners.errors import ScanError
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from registre.catalog.data.harvested import ColumnInfo, TableInfo
 from registre.scanners.connectors.registry import connector_for
 from registre.scanners.connectors.sqlite import SqliteConnector, quote
-from registre.scanners.types import ColumnInfo, ScanError, TableInfo
+from registre.scanners.errors import ScanError
 
 EVIL_TABLE = 'x"; DROP TABLE y; --'
 EVIL_COLUMN = 'nom "complet"; --'

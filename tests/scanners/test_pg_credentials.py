@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from registre.catalog.access.roles import Actor
-from registre.catalog.data.stores import _check_admin_only, check_url_params
+from registre.catalog.data.store_urls import check_url_params
+from registre.catalog.data.stores import _check_admin_only
 from registre.catalog.enums import DataStoreKind, Role
 from registre.catalog.errors import InvalidInput, PermissionDenied
 from registre.scanners.connectors.postgresql import PostgresqlConnector
-from registre.scanners.types import ScanError
+from registre.scanners.errors import ScanError
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from registre.catalog.data import stores
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import ScanStatus, ScanTrigger
 from registre.catalog.models import Finding, ScanRun
+from registre.scanners.errors import ScanError
 from registre.scanners.runs.queue import (
     QUEUE,
     build_app,
@@ -26,7 +27,6 @@ from registre.scanners.runs.queue import (
     reset_worker_catalog,
 )
 from registre.scanners.runs.scan import start_scan
-from registre.scanners.types import ScanError
 
 
 @pytest.fixture

@@ -1,17 +1,17 @@
-"""The small contracts between the scanner layers.
+"""What a scanner hands to the catalog: a harvested schema and per-column evidence.
 
-A connector yields :class:`TableInfo` and samples rows; the classifier turns a
-column's sampled values into :class:`ColumnFinding` evidence; the scan-run service
-(``scanners/runs/scan.py``) writes that evidence into the catalog. None of these objects
-ever carries a raw value out of the scanner: findings hold masked examples and
-counts only.
+A connector describes each table, view or file as a :class:`TableInfo`
+(:func:`registre.catalog.data.harvest.harvest` writes it into the catalog); the classifier
+turns a column's sampled values into :class:`ColumnFinding` evidence
+(:func:`registre.catalog.data.findings.record_findings` records it). These types live on the
+catalog side so that the catalog never imports a scanner. None of them ever carries a
+raw value: findings hold masked examples and counts only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal, Protocol
+from typing import Literal
 
 TableKind = Literal["table", "view", "file"]
 
@@ -37,30 +37,6 @@ class TableInfo:
     estimated_rows: int | None = None
 
 
-class ScanError(Exception):
-    """A scanner step failed; the message is safe to store (never a sampled value)."""
-
-
-class Connector(Protocol):
-    """A data-store engine: harvest the schema, sample a table. One file per engine."""
-
-    kind: ClassVar[str]
-
-    def list_tables(self) -> Iterator[TableInfo]:
-        """Every table, view or file of the store, with its columns."""
-        ...
-
-    def sample(self, table: TableInfo, size: int) -> dict[str, list[object]]:
-        """At most ``size`` rows of ``table``, column name -> values (None kept).
-
-        The cost must not grow with the table's row count, and the rows must not
-        simply be the first ones.
-        """
-        ...
-
-    def close(self) -> None: ...
-
-
 @dataclass(frozen=True)
 class ColumnFinding:
     """Evidence that a column holds one kind of personal data."""
@@ -76,12 +52,3 @@ class ColumnFinding:
     may_be_personal: bool = False  # SIREN/SIRET: personal only for sole traders
     reasons: tuple[str, ...] = field(default_factory=tuple)
     free_text: bool = False  # a mention inside sentences: a low-score suggestion, not a label
-
-
-@dataclass(frozen=True)
-class SampledColumn:
-    """A column and the values sampled from it, handed to the classifier."""
-
-    name: str
-    data_type: str
-    values: Sequence[object]

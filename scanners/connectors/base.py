@@ -1,0 +1,33 @@
+"""The contract every connector fulfils: harvest the schema, sample a table.
+
+A connector yields :class:`~registre.catalog.data.harvested.TableInfo` (a catalog type:
+the scan run writes it into the catalog) and samples rows; its values never leave the
+scanner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar, Protocol
+
+from registre.catalog.data.harvested import TableInfo
+
+
+class Connector(Protocol):
+    """A data-store engine: harvest the schema, sample a table. One file per engine."""
+
+    kind: ClassVar[str]
+
+    def list_tables(self) -> Iterator[TableInfo]:
+        """Every table, view or file of the store, with its columns."""
+        ...
+
+    def sample(self, table: TableInfo, size: int) -> dict[str, list[object]]:
+        """At most ``size`` rows of ``table``, column name -> values (None kept).
+
+        The cost must not grow with the table's row count, and the rows must not
+        simply be the first ones.
+        """
+        ...
+
+    def close(self) -> None: ...
