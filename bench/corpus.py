@@ -450,9 +450,9 @@ def city_tables(seed: int = DEFAULT_SEED, rows: int = DEFAULT_ROWS) -> list[Labe
             ]
             for table in names:
                 info = connection.execute(f"PRAGMA table_info({table})").fetchall()
-                total = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+                total = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                 picked = sorted(rng.sample(range(total), min(rows, total)))
-                data = connection.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608
+                data = connection.execute(f"SELECT * FROM {table}").fetchall()
                 sample = [data[i] for i in picked]
                 columns = []
                 for position, (_, column, data_type, *_rest) in enumerate(info):

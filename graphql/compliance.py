@@ -109,7 +109,7 @@ class ClassifyAISystemPayload(graphene.Mutation):
     right, also store the risk class and Annex III point on the system (audited)."""
 
     class Arguments:
-        input = ClassifyAISystemInput(required=True)  # noqa: A003
+        input = ClassifyAISystemInput(required=True)
 
     risk_class = graphene.Field(s.RiskClass, required=True)
     annex_iii_point = graphene.String(name="annexIIIPoint")

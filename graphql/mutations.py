@@ -263,7 +263,7 @@ class ScanDataStorePayload(graphene.Mutation):
                     run.id,
                     f"could not be queued ({type(exc).__name__})",
                 )
-            except Exception:  # noqa: BLE001 - the catalog itself is unreachable
+            except Exception:
                 log.exception("scan run %s could be neither queued nor closed", run.id)
                 raise GraphQLError(
                     "the scan could not be queued; the run will be closed as interrupted "

@@ -149,9 +149,9 @@ class Query(graphene.ObjectType):
     def resolve_datasets(
         root: Any,
         info: Info,
-        filter: dict[str, Any] | None = None,
+        filter: dict[str, Any] | None = None,  # noqa: A002 - the GraphQL argument is named filter
         first: int = 20,
-        after: str | None = None,  # noqa: A002
+        after: str | None = None,
     ) -> Any:
         flt = filter or {}
         store = flt.get("data_store_id")
@@ -174,9 +174,9 @@ class Query(graphene.ObjectType):
     def resolve_ai_systems(
         root: Any,
         info: Info,
-        filter: dict[str, Any] | None = None,
+        filter: dict[str, Any] | None = None,  # noqa: A002 - the GraphQL argument is named filter
         first: int = 20,
-        after: str | None = None,  # noqa: A002
+        after: str | None = None,
     ) -> Any:
         flt = filter or {}
         stmt = search.ai_systems_statement(
@@ -192,9 +192,9 @@ class Query(graphene.ObjectType):
     def resolve_audit_events(
         root: Any,
         info: Info,
-        filter: dict[str, Any] | None = None,
+        filter: dict[str, Any] | None = None,  # noqa: A002 - the GraphQL argument is named filter
         first: int = 20,
-        after: str | None = None,  # noqa: A002
+        after: str | None = None,
     ) -> Any:
         flt = filter or {}
         stmt = search.audit_events_statement(

@@ -102,7 +102,7 @@ def record_findings(
     results: dict[str, list[ColumnFinding]],
     run_id: int,
     scanner_version: str,
-    thresholds: ReopenThresholds = ReopenThresholds(),  # noqa: B008 - frozen, shared safely
+    thresholds: ReopenThresholds = ReopenThresholds(),
 ) -> FindingCounts:
     """Merge one dataset's scanner evidence into its findings, keeping every review.
 

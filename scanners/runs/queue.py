@@ -83,7 +83,7 @@ def defer_due(
         except Exception as exc:  # noqa: BLE001 - one store never stops the schedule
             try:
                 abandon_run(factory, run_id, f"could not be queued ({type(exc).__name__})")
-            except Exception:  # noqa: BLE001 - the stale rule closes it later
+            except Exception:
                 log.exception("scheduled run %s could be neither queued nor closed", run_id)
             continue
         queued.append(run_id)

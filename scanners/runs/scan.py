@@ -68,7 +68,7 @@ STALE_AFTER = dt.timedelta(hours=24)
 class ScanOptions:
     sample_size: int = 1000
     timeout_s: float = 30.0
-    reopen: ReopenThresholds = ReopenThresholds()  # noqa: RUF009 - frozen
+    reopen: ReopenThresholds = ReopenThresholds()
     #: where secrets may come from; None = this server's settings
     secrets: SecretPolicy | None = None
 
@@ -154,7 +154,7 @@ def execute_scan(
     factory: sessionmaker[Session],
     run_id: int,
     *,
-    options: ScanOptions = ScanOptions(),  # noqa: B008 - frozen
+    options: ScanOptions = ScanOptions(),
     classify: Classify | None = None,
     progress: ScanProgress | None = None,
     seed: int | None = None,

@@ -77,7 +77,7 @@ def run_due_scans(
     for run_id, _store_id, name in start_due_runs(factory, now, tz):
         try:
             report.runs.append(execute_scan(factory, run_id, options=options))
-        except Exception:  # noqa: BLE001 - one store never stops the scheduler
+        except Exception:
             log.exception("scheduled scan of %s crashed", name)
             report.crashed.append(name)
     return report
