@@ -43,8 +43,7 @@ from registre.catalog.models import (
     processing_activity_ai_system,
     processing_activity_dataset,
 )
-
-from .conftest import Catalog
+from tests.support.catalogs import Catalog
 
 A = CLI_ACTOR
 
@@ -310,6 +309,14 @@ def test_same_names_in_other_scopes_are_fine(catalog: Catalog, world: World) -> 
         )
         # renaming to its own name is not a conflict
         ai_register.update_ai_system(session, A, world.ai, {"name": "Tri du courrier"})
+    with catalog.factory() as session:
+        named = session.scalars(select(Dataset).where(Dataset.name == "naissances")).all()
+        scopes = {(d.data_store_id, d.schema_name) for d in named}
+        assert len(named) == len(scopes) == 3
+        assert {store for store, _ in scopes} == {world.store, world.other_store}
+        versions = session.scalars(select(Policy.version).where(Policy.control_ref == "Art. 26"))
+        assert len(set(versions.all()) | {"2"}) == 2
+        assert session.get(AISystem, world.ai).name == "Tri du courrier"
 
 
 # --------------------------------------------------------------------------- secrets
@@ -339,7 +346,9 @@ def test_url_with_a_user_and_no_password_is_accepted(catalog: Catalog) -> None:
         store = stores.register_data_store(
             session, A, {"name": "rh", "url": "postgresql://reader@db/rh?sslmode=require"}
         )
-    assert store.id is not None
+    with catalog.factory() as session:
+        stored = session.get(DataStore, store.id)
+        assert stored is not None and stored.url == "postgresql://reader@db/rh?sslmode=require"
 
 
 def test_secret_ref_never_reaches_the_audit_trail(catalog: Catalog, tmp_path: Path) -> None:
@@ -921,7 +930,7 @@ def test_linking_twice_is_harmless(catalog: Catalog, world: World) -> None:
         ai_register.link_processing_activity(
             session, A, {"processing_activity_id": world.activity, "dataset_id": world.dataset}
         )
-    assert link.id is not None
+    assert (link.ai_system_id, link.dataset_id) == (world.ai, world.dataset)
     after = _counts(catalog)
     # no new link row (linking a processing activity again is audited, but not duplicated)
     assert after["ai_system_dataset"] == before["ai_system_dataset"]
