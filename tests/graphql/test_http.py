@@ -1,4 +1,6 @@
-"""GraphQL over HTTP: methods, media types, status codes, authentication, GraphiQL, limits."""
+"""GraphQL over HTTP: methods, media types, status codes, GraphiQL, unexpected errors.
+
+Authentication is in ``test_http_auth``, limits in ``test_limits``."""
 
 from __future__ import annotations
 
@@ -10,44 +12,15 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session
 
 import graphql
-from registre.catalog.access.roles import CLI_ACTOR
-from registre.catalog.access.tokens import revoke_token
-from registre.catalog.data import stores
-from registre.catalog.db import transaction
-from registre.catalog.enums import Role
-from registre.catalog.models import Field, Finding, Organisation
-from registre.config.settings import Settings
+from registre.catalog.models import Organisation
+from tests.graphql.http_seed import seed
 from tests.support.api import Api
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 STATIC_DIR = Path(__file__).resolve().parents[2] / "graphql" / "static"
 CREATE_ORG = 'mutation { createOrganisation(input: {name: "Préfecture"}) { organisation { id } } }'
-
-
-def seed(session: Session) -> dict[str, int]:
-    store = stores.register_data_store(session, CLI_ACTOR, {"name": "rh", "url": "sqlite:///rh.db"})
-    dataset = stores.register_dataset(
-        session, CLI_ACTOR, {"data_store_id": store.id, "name": "agents"}
-    )
-    field = Field(dataset_id=dataset.id, name="nir", position=0)
-    session.add(field)
-    session.flush()
-    session.add(
-        Finding(
-            field_id=field.id,
-            entity_type="FR_NIR",
-            category="identifier",
-            score=0.99,
-            coverage=1.0,
-            distinct_sampled=50,
-            masked_example="1 85 ** ** *** *** 36",
-            reasons=["checksum"],
-        )
-    )
-    return {"store": store.id, "dataset": dataset.id}
 
 
 @pytest.fixture
@@ -253,52 +226,6 @@ def test_bad_fragments_are_validation_errors_not_500(api: Api, query: str) -> No
     assert response.json()["errors"]
 
 
-# --------------------------------------------------------------------------- authentication
-
-
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {},
-        {"Authorization": "Basic YWRtaW46YWRtaW4="},
-        {"Authorization": "Bearer   "},
-        {"Authorization": "rgt_abc"},
-    ],
-)
-def test_no_token_is_401_with_www_authenticate(api: Api, headers: dict[str, str]) -> None:
-    response = api.client.post("/graphql", json={"query": "{ me { name } }"}, headers=headers)
-    assert response.status_code == 401
-    assert response.headers["www-authenticate"].startswith("Bearer")
-    assert "data" not in response.json()
-
-
-def test_unknown_token_is_401(api: Api) -> None:
-    response = api.client.post(
-        "/graphql",
-        json={"query": "{ me { name } }"},
-        headers={"Authorization": "Bearer rgt_not-a-token"},
-    )
-    assert response.status_code == 401
-    assert 'error="invalid_token"' in response.headers["www-authenticate"]
-
-
-def test_revoked_token_is_401(api: Api) -> None:
-    assert api.data("{ me { role } }", role=Role.STEWARD) == {"me": {"role": "STEWARD"}}
-    with transaction(api.factory) as session:
-        revoke_token(session, CLI_ACTOR, "steward")
-    response = api.post("{ me { role } }", role=Role.STEWARD)
-    assert response.status_code == 401
-    assert 'error="invalid_token"' in response.headers["www-authenticate"]
-    # the other tokens still work
-    assert api.data("{ me { role } }", role=Role.AUDITOR) == {"me": {"role": "AUDITOR"}}
-
-
-def test_mutation_without_token_changes_nothing(api: Api) -> None:
-    response = api.client.post("/graphql", json={"query": CREATE_ORG})
-    assert response.status_code == 401
-    assert _organisations(api) == 0
-
-
 # --------------------------------------------------------------------------- GraphiQL
 
 
@@ -350,52 +277,6 @@ def test_graphiql_introspection_query_fits_the_depth_limit(api: Api) -> None:
 
 def test_healthz(api: Api) -> None:
     assert api.client.get("/healthz").json() == {"status": "ok"}
-
-
-# --------------------------------------------------------------------------- limits
-
-
-@pytest.mark.parametrize("api_settings", [Settings(database_url="sqlite://", api_max_page_size=5)])
-def test_first_above_the_max_page_size_is_refused_naming_first(api: Api) -> None:
-    ok = api.gql("{ datasets(first: 5) { totalCount } }")
-    assert "errors" not in ok
-    for first in (6, 1000, -1):
-        body = api.gql(f"{{ datasets(first: {first}) {{ totalCount }} }}")
-        (error,) = body["errors"]
-        assert error["message"].startswith("first:")
-        assert error["extensions"] == {"code": "INVALID_INPUT", "field": "first"}
-    # the default page size is capped too
-    body = api.gql("{ organisations { totalCount } }")
-    assert body["errors"][0]["extensions"]["field"] == "first"
-
-
-def test_bad_cursor_is_refused_naming_after(api: Api) -> None:
-    body = api.gql('{ datasets(first: 2, after: "not-a-cursor") { totalCount } }')
-    assert body["errors"][0]["extensions"] == {"code": "INVALID_INPUT", "field": "after"}
-
-
-@pytest.mark.parametrize(
-    "api_settings", [Settings(database_url="sqlite://", api_max_query_depth=5)]
-)
-def test_depth_limit(api: Api) -> None:
-    at_limit = "{ datasets { edges { node { dataStore { datasets { name } } } } } }"  # name at 5
-    too_deep = "{ datasets { edges { node { dataStore { datasets { dataStore { name } } } } } } }"
-    assert api.data(at_limit)["datasets"]["edges"][0]["node"]["dataStore"]["datasets"] == [
-        {"name": "agents"}
-    ]
-
-    refused = api.post(too_deep)
-    assert refused.status_code == 200
-    assert "data" not in refused.json()
-    assert "maximum operation depth of 5" in refused.json()["errors"][0]["message"]
-    assert api.post(too_deep, headers={"Accept": GRAPHQL_RESPONSE}).status_code == 400
-
-    # a fragment does not hide depth
-    via_fragment = (
-        "query { datasets { edges { node { ...Deep } } } } "
-        "fragment Deep on Dataset { dataStore { datasets { dataStore { name } } } }"
-    )
-    assert "maximum operation depth" in api.post(via_fragment).json()["errors"][0]["message"]
 
 
 # --------------------------------------------------------------------------- unexpected errors

@@ -1,29 +1,22 @@
 """Compliance rules: each one fires when its fact breaks and stays quiet otherwise.
 
 Every test starts from the compliant register of ``compliance_seed.build_baseline`` and
-changes one fact. Then the engine itself: suggested vs confirmed findings, unknown facts,
-obligations not yet applicable, configuration, filters, and the cost over 1,500 systems.
+changes one fact (``mutations``). The engine and its configuration are tested in
+``test_engine`` and ``test_config``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select
-from sqlalchemy.orm import Session
 
 from registre.catalog.compliance.config import (
     Severity,
-    default_compliance_config,
-    load_compliance_config,
 )
-from registre.catalog.compliance.engine import RULES, ComplianceIssue, evaluate, select_rules
+from registre.catalog.compliance.engine import RULES
 from registre.catalog.enums import (
     AISystemStatus,
     AssessmentStatus,
@@ -32,158 +25,27 @@ from registre.catalog.enums import (
     RiskClass,
     Sensitivity,
 )
-from registre.catalog.errors import InvalidInput
-from registre.catalog.models import (
-    AISystem,
-    AISystemDataset,
-    Assessment,
-    Dataset,
-    DataStore,
-    Finding,
-    Organisation,
-    ProcessingActivity,
-)
-from tests.support.catalogs import Catalog
-
-from .compliance_seed import (
-    ACTIVITY,
+from tests.catalog.compliance.compliance_seed import (
     CITY,
     CLOUD,
-    DATASET,
-    SYSTEM,
-    TODAY,
     Register,
-    seed_baseline,
 )
-
-Mutation = Callable[[Register], None]
-
-
-@pytest.fixture
-def baseline(new_catalog: Callable[..., Catalog]) -> Catalog:
-    """The baseline register (built once in a template, copied per test)."""
-    return new_catalog(seed=seed_baseline)
-
-
-@pytest.fixture
-def engine(baseline: Catalog) -> Engine:
-    return baseline.engine
-
-
-@pytest.fixture
-def reg(baseline: Catalog) -> Iterator[Register]:
-    """The baseline register in a fresh session."""
-    with baseline.factory() as session:
-        yield Register(session, **{k: dict(v) for k, v in baseline.payload.items()})
-
-
-def run(reg: Register, rule: str | None = None, **kwargs: Any) -> list[ComplianceIssue]:
-    reg.session.flush()
-    reg.session.expire_all()  # read back what the database holds, as a new request would
-    kwargs.setdefault("today", TODAY)
-    return evaluate(reg.session, rules=[rule] if rule else None, **kwargs)
-
-
-# --- mutations ------------------------------------------------------------------------
-def sys_set(**values: Any) -> Mutation:
-    def apply(reg: Register) -> None:
-        system = reg.session.get(AISystem, reg.systems[SYSTEM])
-        for key, value in values.items():
-            setattr(
-                system, key, reg.orgs[value] if key.endswith("organisation_id") and value else value
-            )
-
-    return apply
-
-
-def org_set(name: str, **values: Any) -> Mutation:
-    def apply(reg: Register) -> None:
-        org = reg.session.get(Organisation, reg.orgs[name])
-        for key, value in values.items():
-            setattr(org, key, value)
-
-    return apply
-
-
-def ds_set(**values: Any) -> Mutation:
-    def apply(reg: Register) -> None:
-        for key, value in values.items():
-            setattr(reg.session.get(Dataset, reg.datasets[DATASET]), key, value)
-
-    return apply
-
-
-def store_set(**values: Any) -> Mutation:
-    def apply(reg: Register) -> None:
-        store = reg.session.get(DataStore, reg.stores["aides"])
-        for key, value in values.items():
-            setattr(store, key, reg.orgs[value] if key.endswith("organisation_id") else value)
-
-    return apply
-
-
-def pa_set(**values: Any) -> Mutation:
-    def apply(reg: Register) -> None:
-        for key, value in values.items():
-            setattr(reg.session.get(ProcessingActivity, reg.activities[ACTIVITY]), key, value)
-
-    return apply
-
-
-def assess_set(key: str, **values: Any) -> Mutation:
-    def apply(reg: Register) -> None:
-        for name, value in values.items():
-            setattr(reg.session.get(Assessment, reg.assessments[key]), name, value)
-
-    return apply
-
-
-def drop(key: str) -> Mutation:
-    return lambda reg: reg.session.delete(reg.session.get(Assessment, reg.assessments[key]))
-
-
-def findings_set(column: str | None = None, **values: Any) -> Mutation:
-    """Change the baseline findings (of one column, or all)."""
-
-    def apply(reg: Register) -> None:
-        for finding in reg.session.scalars(select(Finding)):
-            if column is None or finding.field_id == reg.fields[f"{DATASET}.{column}"]:
-                for key, value in values.items():
-                    if key == "gone":
-                        finding.gone_since_run_id = reg.scan_run(DATASET) if value else None
-                    else:
-                        setattr(finding, key, value)
-
-    return apply
-
-
-def unlink_activity(what: str = "both") -> Mutation:
-    def apply(reg: Register) -> None:
-        pa = reg.session.get(ProcessingActivity, reg.activities[ACTIVITY])
-        if what in ("both", "dataset"):
-            pa.datasets.clear()
-        if what in ("both", "system"):
-            pa.ai_systems.clear()
-
-    return apply
-
-
-def chain(*mutations: Mutation) -> Mutation:
-    def apply(reg: Register) -> None:
-        for mutation in mutations:
-            mutation(reg)
-            reg.session.flush()
-
-    return apply
-
-
-def add_dpia_on_system(reg: Register) -> None:
-    reg.assessment("dpia-system", "DPIA", system=SYSTEM)
-
-
-def ii_901_compliant(reg: Register) -> None:
-    reg.policy_link(SYSTEM, "II_901", "II901-ART-1", "COMPLIANT")
-
+from tests.catalog.compliance.mutations import (
+    Mutation,
+    add_dpia_on_system,
+    assess_set,
+    chain,
+    drop,
+    ds_set,
+    findings_set,
+    ii_901_compliant,
+    org_set,
+    pa_set,
+    run,
+    store_set,
+    sys_set,
+    unlink_activity,
+)
 
 FULLY = AutomationLevel.FULLY_AUTOMATED
 
@@ -351,190 +213,3 @@ def test_rule_table_is_well_formed() -> None:
         assert rule.title and rule.description, rule.id
         assert isinstance(rule.severity, Severity)
         assert any(ch.isdigit() for ch in rule.legal_basis), rule.legal_basis  # cites an article
-
-
-# --- findings: confirmed, suggested, rejected, gone ----------------------------------
-def test_suggested_finding_gives_a_lower_severity_and_says_so(reg: Register) -> None:
-    chain(drop("dpia"), findings_set("pathologie", status=FindingStatus.SUGGESTED))(reg)
-    (issue,) = run(reg, "GDPR-9-DPIA")
-    assert issue.severity == "MEDIUM"
-    assert "suggested by scanner, not yet reviewed" in issue.message
-    assert issue.facts["finding_status"] == "SUGGESTED" and issue.facts["suggested"] is True
-
-
-def test_confirmed_finding_no_longer_seen_still_counts(reg: Register) -> None:
-    chain(drop("dpia"), findings_set("pathologie", gone=True))(reg)
-    (issue,) = run(reg, "GDPR-9-DPIA")
-    assert issue.severity == "HIGH" and issue.facts["finding_status"] == "CONFIRMED"
-
-
-def test_facts_never_hold_a_scanned_value(reg: Register) -> None:
-    chain(drop("dpia"), unlink_activity(), sys_set(hosting_country="US"))(reg)
-    issues = run(reg)
-    assert {"GDPR-9-DPIA", "GDPR-30-RECORD", "GDPR-44-TRANSFER"} <= {i.rule for i in issues}
-    dumped = json.dumps([i.facts for i in issues]) + " ".join(i.message for i in issues)
-    assert "D*****" not in dumped
-
-
-# --- dates and thresholds from the configuration -------------------------------------
-def test_obligation_not_yet_applicable_is_info(reg: Register) -> None:
-    drop("fria")(reg)
-    (issue,) = run(reg, "AIACT-27-FRIA", today=dt.date(2026, 6, 1))
-    assert issue.severity == "INFO"
-    assert "applies from 2026-08-02" in issue.message and "not yet applicable" in issue.message
-    sys_set(transparency_notice=None)(reg)
-    (issue,) = run(reg, "AIACT-50-TRANSPARENCY", today=dt.date(2026, 7, 1))
-    assert issue.severity == "INFO"
-    assert run(reg, "AIACT-50-TRANSPARENCY")[0].severity == "MEDIUM"
-
-
-def test_annex_i_product_obligations_apply_later(reg: Register) -> None:
-    sys_set(annex_iii_point=None, human_oversight_owner=None)(reg)
-    (issue,) = run(reg, "AIACT-26.2-OVERSIGHT")
-    assert issue.severity == "INFO" and issue.facts["applies_from"] == "2027-08-02"
-    (issue,) = run(reg, "AIACT-26.2-OVERSIGHT", today=dt.date(2027, 8, 2))
-    assert issue.severity == "HIGH"
-
-
-def test_digital_omnibus_date_is_configuration(reg: Register) -> None:
-    drop("fria")(reg)
-    config = default_compliance_config()
-    moved = config.model_copy(
-        update={
-            "application_dates": config.application_dates.model_copy(
-                update={"ai_act_high_risk_annex_iii": dt.date(2027, 12, 2)}
-            )
-        }
-    )
-    (issue,) = run(reg, "AIACT-27-FRIA", config=moved)
-    assert issue.severity == "INFO" and "2027-12-02" in issue.message
-
-
-def test_thresholds_come_from_configuration(reg: Register) -> None:
-    sys_set(log_retention_days=200)(reg)
-    config = default_compliance_config()
-    stricter = config.model_copy(
-        update={"thresholds": config.thresholds.model_copy(update={"log_retention_days": 365})}
-    )
-    assert run(reg, "AIACT-26.6-LOGS") == []
-    assert "at least 365 days" in run(reg, "AIACT-26.6-LOGS", config=stricter)[0].message
-
-
-def test_default_deployer_from_configuration(reg: Register) -> None:
-    chain(drop("fria"), unlink_activity("system"))(reg)
-    assert run(reg, "AIACT-27-FRIA")[0].unknown
-    config = default_compliance_config().model_copy(update={"default_deployer": CITY})
-    (issue,) = run(reg, "AIACT-27-FRIA", config=config)
-    assert not issue.unknown and issue.facts["deployer_source"].startswith("default_deployer")
-
-
-def test_disabled_rules_and_severity_overrides(reg: Register) -> None:
-    sys_set(owner=None)(reg)
-    config = default_compliance_config().model_copy(
-        update={"severity_overrides": {"GOV-OWNER": Severity.HIGH}}
-    )
-    assert run(reg, "GOV-OWNER", config=config)[0].severity == "HIGH"
-    config = default_compliance_config().model_copy(update={"disabled_rules": ["GOV-OWNER"]})
-    assert run(reg, config=config) == []
-
-
-def test_shipped_config_loads() -> None:
-    config = load_compliance_config()
-    assert config.thresholds.log_retention_days == 180
-    assert config.thresholds.crpa_headcount == 50
-    assert config.application_dates.ai_act_high_risk_annex_iii == dt.date(2026, 8, 2)
-    assert config.is_eu_eea("fr") and not config.is_eu_eea("US")
-
-
-def test_config_refuses_unknown_keys(tmp_path: Path) -> None:
-    text = (Path(__file__).resolve().parents[3] / "config" / "compliance.yaml").read_text()
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(text.replace("thresholds:", "treshold_typo: 1\nthresholds:"))
-    with pytest.raises(InvalidInput, match="treshold_typo"):
-        load_compliance_config(bad)
-
-
-def test_config_refuses_unknown_rule_ids() -> None:
-    config = default_compliance_config().model_copy(update={"disabled_rules": ["NOPE-1"]})
-    with pytest.raises(InvalidInput, match="NOPE-1"):
-        select_rules(None, config)
-
-
-def test_unknown_rule_is_refused(reg: Register) -> None:
-    with pytest.raises(InvalidInput, match="unknown rule NOPE"):
-        run(reg, "NOPE")
-
-
-# --- scope -----------------------------------------------------------------------------
-def test_filters_by_ai_system_and_dataset(reg: Register) -> None:
-    reg.system("Chatbot mairie", status="IN_PRODUCTION", risk_class="LIMITED",
-               art_50_triggers=["INTERACTS_WITH_PERSONS"])  # fmt: skip
-    chain(unlink_activity(), sys_set(owner=None))(reg)
-    everything = run(reg)
-    chatbot = run(reg, ai_system_ids=[reg.systems["Chatbot mairie"]])
-    assert {i.rule for i in chatbot} == {"GOV-OWNER", "AIACT-50-TRANSPARENCY", "PSSIE-HOMOLOGATION"}
-    assert all(i.subject_id == reg.systems["Chatbot mairie"] for i in chatbot)
-    by_dataset = run(reg, dataset_ids=[reg.datasets[DATASET]])
-    # the DPIA sat on the unlinked processing activity: the Art. 9 data lost it too
-    assert {i.rule for i in by_dataset} == {"GDPR-30-RECORD", "GDPR-9-DPIA"}
-    assert set(map(repr, chatbot)) <= set(map(repr, everything))
-    both = run(reg, ai_system_ids=[reg.systems[SYSTEM]], dataset_ids=[reg.datasets[DATASET]])
-    assert sorted(i.rule for i in both) == ["GDPR-30-RECORD", "GDPR-9-DPIA"]
-
-
-def test_issues_are_sorted_most_severe_first(reg: Register) -> None:
-    chain(sys_set(risk_class=RiskClass.PROHIBITED, owner=None), drop("homologation"))(reg)
-    ranks = [Severity(i.severity).rank for i in run(reg)]
-    assert ranks == sorted(ranks) and ranks[0] == 0
-
-
-# --- cost --------------------------------------------------------------------------------
-def _bulk(session: Session, n: int, offset: int = 0) -> None:
-    """n AI systems, each using the baseline dataset and one of its own."""
-    store = session.scalar(select(DataStore.id))
-    base_ds = session.scalar(select(Dataset.id).where(Dataset.name == DATASET))
-    datasets = [Dataset(data_store_id=store, name=f"t{offset + i}") for i in range(n)]
-    systems = [
-        AISystem(name=f"S{offset + i}", status=AISystemStatus.IN_PRODUCTION,
-                 risk_class=RiskClass.HIGH, annex_iii_point="4(a)",
-                 art_50_triggers=["GENERATES_CONTENT"])
-        for i in range(n)
-    ]  # fmt: skip
-    session.add_all(datasets + systems)
-    session.flush()
-    session.add_all(
-        AISystemDataset(ai_system_id=s.id, dataset_id=d, usage="INPUT")
-        for s, ds in zip(systems, datasets, strict=True)
-        for d in (ds.id, base_ds)
-    )
-    session.flush()
-
-
-def _count_statements(engine: Engine, fn: Callable[[], object]) -> int:
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
-
-def test_constant_number_of_queries_over_1500_systems(reg: Register, engine: Engine) -> None:
-    _bulk(reg.session, 10)
-    reg.session.commit()
-    small = _count_statements(engine, lambda: run(reg))
-    _bulk(reg.session, 1490, offset=10)
-    reg.session.commit()
-    started = time.perf_counter()
-    issues: list[ComplianceIssue] = []
-    large = _count_statements(engine, lambda: issues.extend(run(reg)))
-    elapsed = time.perf_counter() - started
-    assert large == small <= 12
-    # every bulk system misses oversight, FRIA...; the baseline system stays compliant
-    assert len({i.subject_id for i in issues if i.subject_type == "AISystem"}) == 1500
-    assert elapsed < 10, f"{elapsed:.1f}s for 1,500 systems"

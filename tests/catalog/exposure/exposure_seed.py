@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -81,8 +82,73 @@ def _finding(
     seeded.findings[key] = finding.id
 
 
-def seed(session: Session) -> Seeded:
-    s = Seeded()
+def _store(session: Session, s: Seeded, name: str, url: str, **values: Any) -> None:
+    data = {"name": name, "url": url, **values}
+    s.stores[name] = stores.register_data_store(session, CLI_ACTOR, data).id
+
+
+def _dataset(
+    session: Session, s: Seeded, store_name: str, name: str, columns: list[str], **values: Any
+) -> None:
+    data = {"data_store_id": s.stores[store_name], "schema_name": "public", "name": name}
+    ds = stores.register_dataset(session, CLI_ACTOR, {**data, **values})
+    s.datasets[name] = ds.id
+    for position, column in enumerate(columns):
+        fld = Field(dataset_id=ds.id, name=column, position=position, data_type="text")
+        session.add(fld)
+        session.flush()
+        s.fields[f"{name}.{column}"] = fld.id
+
+
+def _run(session: Session, s: Seeded, store_name: str, finished: dt.datetime) -> int:
+    row = ScanRun(
+        data_store_id=s.stores[store_name],
+        status=ScanStatus.SUCCEEDED,
+        created_at=finished - HOUR,
+        started_at=finished - HOUR,
+        finished_at=finished,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def _ai(session: Session, s: Seeded, name: str, **values: Any) -> None:
+    s.ai_systems[name] = ai_register.register_ai_system(
+        session, CLI_ACTOR, {"name": name, **values}
+    ).id
+
+
+def _policy(
+    session: Session, s: Seeded, key: str, kind: str, framework: str, ref: str, title: str
+) -> None:
+    data = {"kind": kind, "framework": framework, "control_ref": ref, "title": title}
+    s.policies[key] = ai_register.create_policy(session, CLI_ACTOR, data).id
+
+
+def _activity(
+    session: Session, s: Seeded, name: str, datasets: list[str], systems: list[str]
+) -> None:
+    pa = ai_register.create_processing_activity(
+        session,
+        CLI_ACTOR,
+        {
+            "name": name,
+            "controller_id": s.orgs["Ville de Valbourg"],
+            "legal_basis": "PUBLIC_TASK",
+        },
+    )
+    s.activities[name] = pa.id
+    for ds in datasets:
+        link = {"processing_activity_id": pa.id, "dataset_id": s.datasets[ds]}
+        ai_register.link_processing_activity(session, CLI_ACTOR, link)
+    for system in systems:
+        link = {"processing_activity_id": pa.id, "ai_system_id": s.ai_systems[system]}
+        ai_register.link_processing_activity(session, CLI_ACTOR, link)
+
+
+def _organisations(session: Session, s: Seeded) -> None:
+    """The city, two EU hosts, three providers under non-EU control."""
     _org(session, s, "Ville de Valbourg", country="FR", is_public_body=True)
     _org(session, s, "OVHcloud", country="FR", qualifications=["SECNUMCLOUD", "HDS"])
     _org(session, s, "AWS EMEA", country="LU", non_eu_control=True)
@@ -90,10 +156,10 @@ def seed(session: Session) -> Seeded:
     _org(session, s, "OpenAI", country="US", non_eu_control=True)
     _org(session, s, "Mistral AI", country="FR")
 
-    def store(name: str, url: str, **values: Any) -> None:
-        data = {"name": name, "url": url, **values}
-        s.stores[name] = stores.register_data_store(session, CLI_ACTOR, data).id
 
+def _stores(session: Session, s: Seeded) -> None:
+    """Four stores: SecNumCloud in France, an EU host, a US CRM, local archives."""
+    store = partial(_store, session, s)
     store("etat-civil", "postgresql://pg.valbourg.fr/etatcivil",
           hosting_organisation_id=s.orgs["OVHcloud"], hosting_country="FR")  # fmt: skip
     store("rh-paie", "postgresql://rh.valbourg.fr/paie", hosting_organisation_id=s.orgs["AWS EMEA"])
@@ -101,16 +167,10 @@ def seed(session: Session) -> Seeded:
           hosting_organisation_id=s.orgs["Salesforce Inc"], hosting_country="US")  # fmt: skip
     store("archives", "sqlite:///archives.db")
 
-    def dataset(store_name: str, name: str, columns: list[str], **values: Any) -> None:
-        data = {"data_store_id": s.stores[store_name], "schema_name": "public", "name": name}
-        ds = stores.register_dataset(session, CLI_ACTOR, {**data, **values})
-        s.datasets[name] = ds.id
-        for position, column in enumerate(columns):
-            fld = Field(dataset_id=ds.id, name=column, position=position, data_type="text")
-            session.add(fld)
-            session.flush()
-            s.fields[f"{name}.{column}"] = fld.id
 
+def _datasets(session: Session, s: Seeded) -> None:
+    """Eight datasets and their columns."""
+    dataset = partial(_dataset, session, s)
     dataset("etat-civil", "naissances", ["nom", "nir", "commentaire"])
     dataset("etat-civil", "communes", ["code_insee"])
     dataset("rh-paie", "agents", ["email", "iban", "sante", "ancien_tel"])
@@ -120,18 +180,10 @@ def seed(session: Session) -> Seeded:
     dataset("archives", "vieux", ["nom"])
     dataset("archives", "supprime", ["nom"])
 
-    def run(store_name: str, finished: dt.datetime) -> int:
-        row = ScanRun(
-            data_store_id=s.stores[store_name],
-            status=ScanStatus.SUCCEEDED,
-            created_at=finished - HOUR,
-            started_at=finished - HOUR,
-            finished_at=finished,
-        )
-        session.add(row)
-        session.flush()
-        return row.id
 
+def _findings(session: Session, s: Seeded) -> None:
+    """Findings in every status and time, two scan runs; a removed field and dataset."""
+    run = partial(_run, session, s)
     crm_run = run("crm-usagers", T0 + 4 * DAY)
     archives_run = run("archives", T0 - 2 * DAY)
 
@@ -163,11 +215,10 @@ def seed(session: Session) -> Seeded:
     session.get_one(Field, s.fields["agents.ancien_tel"]).removed_at = T0 - 9 * DAY
     session.get_one(Dataset, s.datasets["supprime"]).removed_at = T0 - 39 * DAY
 
-    def ai(name: str, **values: Any) -> None:
-        s.ai_systems[name] = ai_register.register_ai_system(
-            session, CLI_ACTOR, {"name": name, **values}
-        ).id
 
+def _ai_systems(session: Session, s: Seeded) -> None:
+    """Three AI systems (one hosted in Ireland by a US provider) and their datasets."""
+    ai = partial(_ai, session, s)
     ai("Assistant RH", risk_class="HIGH", provider_id=s.orgs["OpenAI"], hosting_country="IE",
        status="IN_PRODUCTION", use_area="HUMAN_RESOURCES")  # fmt: skip
     ai("Tri courrier", risk_class="MINIMAL", provider_id=s.orgs["Mistral AI"],
@@ -188,10 +239,10 @@ def seed(session: Session) -> Seeded:
             {"ai_system_id": s.ai_systems[system], "dataset_id": s.datasets[name], "usage": usage},
         )
 
-    def policy(key: str, kind: str, framework: str, ref: str, title: str) -> None:
-        data = {"kind": kind, "framework": framework, "control_ref": ref, "title": title}
-        s.policies[key] = ai_register.create_policy(session, CLI_ACTOR, data).id
 
+def _policies(session: Session, s: Seeded) -> None:
+    """Two policies and their status for the AI systems."""
+    policy = partial(_policy, session, s)
     policy("charte", "GOVERNANCE", "INTERNAL_CHARTER", "INT-REX-HB", "Charte IA: revue humaine")
     policy("snc", "SECURITY", "SECNUMCLOUD", "SNC-HEB", "Hébergement SecNumCloud")
     for system, key, status in [
@@ -205,26 +256,20 @@ def seed(session: Session) -> Seeded:
             {"ai_system_id": s.ai_systems[system], "policy_id": s.policies[key], "status": status},
         )
 
-    def activity(name: str, datasets: list[str], systems: list[str]) -> None:
-        pa = ai_register.create_processing_activity(
-            session,
-            CLI_ACTOR,
-            {
-                "name": name,
-                "controller_id": s.orgs["Ville de Valbourg"],
-                "legal_basis": "PUBLIC_TASK",
-            },
-        )
-        s.activities[name] = pa.id
-        for ds in datasets:
-            link = {"processing_activity_id": pa.id, "dataset_id": s.datasets[ds]}
-            ai_register.link_processing_activity(session, CLI_ACTOR, link)
-        for system in systems:
-            link = {"processing_activity_id": pa.id, "ai_system_id": s.ai_systems[system]}
-            ai_register.link_processing_activity(session, CLI_ACTOR, link)
 
+def _activities(session: Session, s: Seeded) -> None:
+    """Two processing activities with their datasets and AI systems."""
+    activity = partial(_activity, session, s)
     activity("Gestion de la paie", ["agents", "absences"], ["Assistant RH"])
     activity("Tenue de l'état civil", ["naissances"], ["Tri courrier"])
+
+
+def seed(session: Session) -> Seeded:
+    """Seed of the exposure catalog template."""
+    s = Seeded()
+    for step in (_organisations, _stores, _datasets, _findings, _ai_systems, _policies,
+                 _activities):  # fmt: skip
+        step(session, s)
     session.flush()
     return s
 
