@@ -186,7 +186,7 @@ def ai_systems(s: Session, provider_id: int) -> dict[str, AISystem]:
 def processing_activities(
     s: Session, city_id: int, systems: dict[str, AISystem], datasets: dict[str, Dataset]
 ) -> int:
-    """The Art. 30 records, their links, the FRIA and the DPIA; the id of the CCAS's one."""
+    """The Art. 30 records and their links, then their assessments; the CCAS's record id."""
     triage, quotient = systems["triage"], systems["quotient"]
     link_ai_system_dataset(
         s,
@@ -243,6 +243,13 @@ def processing_activities(
     link_processing_activity(
         s, CLI_ACTOR, {"processing_activity_id": activity.id, "ai_system_id": quotient.id}
     )
+    s.flush()
+    _assessments(s, triage.id, activity.id)
+    return activity.id
+
+
+def _assessments(s: Session, triage_id: int, activity_id: int) -> None:
+    """The FRIA of the triage system and the DPIA of its processing activity."""
     record_assessment(
         s,
         CLI_ACTOR,
@@ -252,7 +259,7 @@ def processing_activities(
             "date": dt.date(2025, 11, 3),
             "summary": "Risque d'exclusion des demandeurs sans dossier numérique; "
             "revue humaine systématique",
-            "ai_system_id": triage.id,
+            "ai_system_id": triage_id,
         },
     )
     record_assessment(
@@ -263,11 +270,10 @@ def processing_activities(
             "status": "COMPLETED",
             "date": dt.date(2025, 10, 1),
             "summary": "Données de santé minimisées; accès restreint au CCAS",
-            "processing_activity_id": activity.id,
+            "processing_activity_id": activity_id,
         },
     )
     s.flush()
-    return activity.id
 
 
 def seed(s: Session) -> ExportIds:
