@@ -19,9 +19,13 @@ un-xfail (search for ``KNOWN BUG``).
 from __future__ import annotations
 
 import base64
+import contextlib
+import gc
 import json
+import sys
 import threading
 import uuid
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -68,8 +72,8 @@ INVALID_INPUT = "INVALID_INPUT"
 NOT_FOUND = "NOT_FOUND"
 
 # Bounded, reproducible: the whole file stays well under a minute on two cores.
-EXAMPLES_PER_FIELD = 12
-EXAMPLES_PER_DOCUMENT_TEST = 60
+EXAMPLES_PER_FIELD = 8
+EXAMPLES_PER_DOCUMENT_TEST = 40
 BOUNDED = settings(
     max_examples=EXAMPLES_PER_FIELD,
     deadline=None,
@@ -207,6 +211,8 @@ def catalog(
         server = request.getfixturevalue("pg_server_url")
         admin = psycopg.connect(_with_dbname(server, "postgres"), autocommit=True)
         admin.execute(f'CREATE DATABASE "{name}"')
+        # a throw-away database: durability is not under test, speed is
+        admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
         engine = make_engine(_with_dbname(server, name))
     try:
         migrate.upgrade(engine)
@@ -254,10 +260,8 @@ def _numbers_behind(text: str) -> list[str]:
     """The digit strings a server may read out of an id or a cursor: the text itself, and
     what follows the ``Type:`` or ``cursor:`` of its base64 decoding."""
     found = [text.strip()]
-    try:
+    with contextlib.suppress(Exception):  # garbage is garbage
         found.append(from_global_id(text.strip())[1])
-    except Exception:  # noqa: BLE001 - garbage is garbage
-        pass
     try:
         decoded = base64.b64decode(text.encode(), validate=True).decode()
         found.append(decoded.partition(":")[2])
@@ -610,6 +614,9 @@ def documents(draw: st.DrawFn, catalog: Catalog) -> tuple[str, dict[str, Any]]:
     return f"{head} {{ {' '.join(parts)} }} {' '.join(fragments)}", variables
 
 
+# KNOWN BUG: a failed non-null root field leaves coroutines unawaited; see
+# test_a_failed_root_field_leaves_no_coroutine_behind
+@pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 @settings(BOUNDED, max_examples=EXAMPLES_PER_DOCUMENT_TEST // len(Role))
 @given(data=st.data())
@@ -885,6 +892,36 @@ def test_a_nul_byte_in_a_filter_is_clean(catalog: Catalog, request: pytest.Fixtu
             assert body["data"]["f"]["totalCount"] == 0, (selection_, body)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="KNOWN BUG: when a non-null root field fails, the whole data is null and the "
+    "other fields' coroutines (DataLoader resolvers) are dropped unawaited: "
+    "'coroutine ... was never awaited' RuntimeWarnings in the server's log",
+)
+def test_a_failed_root_field_leaves_no_coroutine_behind(catalog: Catalog) -> None:
+    """Minimal: ``{ b: datasets { edges { node { containsPersonalData } } }
+    a: organisations(first: -1) { totalCount } }`` (the field with DataLoader resolvers
+    first). Clean: the INVALID_INPUT error on ``a``, and no coroutine left unawaited."""
+    query = (
+        "{ b: datasets { edges { node { containsPersonalData } } } "
+        "a: organisations(first: -1) { totalCount } }"
+    )
+    dropped: list[str] = []
+    hook = sys.unraisablehook
+    # a coroutine's "never awaited" warning comes out of its finalizer: as an error, it
+    # reaches the unraisable hook, wherever and whenever the coroutine is collected
+    sys.unraisablehook = lambda unraisable: dropped.append(str(unraisable.exc_value))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            body = assert_clean(catalog.post(query))
+            gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert error_codes(body) == [INVALID_INPUT], body
+    assert not [m for m in dropped if "never awaited" in m], dropped
+
+
 # ------------------------------------------------------------------------ races
 
 UNLINK = (
@@ -910,10 +947,8 @@ def _side_by_side(catalog: Catalog, query: str, variables: dict[str, Any]) -> li
             held[0] += 1
             if held[0] > 2:
                 return
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait()
-        except threading.BrokenBarrierError:
-            pass
 
     responses: list[Any] = [None, None]
 
