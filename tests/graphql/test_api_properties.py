@@ -22,6 +22,7 @@ import base64
 import contextlib
 import gc
 import json
+import os
 import sys
 import threading
 import uuid
@@ -71,9 +72,10 @@ BIG = 2**63  # one past the largest BIGINT of SQLite and PostgreSQL
 INVALID_INPUT = "INVALID_INPUT"
 NOT_FOUND = "NOT_FOUND"
 
-# Bounded, reproducible: the whole file stays well under a minute on two cores.
-EXAMPLES_PER_FIELD = 8
-EXAMPLES_PER_DOCUMENT_TEST = 40
+# Bounded, reproducible: the whole file stays under a minute on two cores. For a deeper
+# hunt, REGISTRE_PROPERTY_EXAMPLES=200 (examples a field; documents get 5 times more).
+EXAMPLES_PER_FIELD = int(os.environ.get("REGISTRE_PROPERTY_EXAMPLES", "8"))
+EXAMPLES_PER_DOCUMENT_TEST = 5 * EXAMPLES_PER_FIELD
 BOUNDED = settings(
     max_examples=EXAMPLES_PER_FIELD,
     deadline=None,
