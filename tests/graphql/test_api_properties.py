@@ -903,11 +903,6 @@ def test_first_null_is_a_clean_error(catalog: Catalog) -> None:
             assert body == default.json(), name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="KNOWN BUG: a NUL byte in a text input reaches the database: PostgreSQL refuses "
-    "it (INTERNAL), SQLite stores it; the inputs (catalog/inputs.py) do not refuse it",
-)
 def test_a_nul_byte_in_a_mutation_string_is_refused_cleanly(catalog: Catalog) -> None:
     """Minimal: ``mutation { createOrganisation(input: {name: "a\\u0000b"}) { organisation
     { id } } }`` on PostgreSQL. Clean on both backends: INVALID_INPUT naming the field,
