@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from registre.catalog.access.audit import record, snapshot
@@ -93,9 +93,21 @@ def link_ai_system_dataset(
     existing = session.scalar(select(AISystemDataset).filter_by(**link.model_dump()))
     if existing is not None:
         return existing  # linking twice is harmless: same link, nothing to audit
-    return create(
-        session, actor, AISystemDataset(**link.model_dump()), action="link_ai_system_dataset"
-    )
+    try:
+        # A savepoint: when the same link is being made at the same moment, the unique
+        # constraint refuses the second insert and only the savepoint is rolled back.
+        with session.begin_nested():
+            return create(
+                session,
+                actor,
+                AISystemDataset(**link.model_dump()),
+                action="link_ai_system_dataset",
+            )
+    except Conflict:
+        winner = session.scalar(select(AISystemDataset).filter_by(**link.model_dump()))
+        if winner is None:
+            raise
+        return winner  # the other request made this very link: same answer, one audit event
 
 
 def unlink_ai_system_dataset(
@@ -107,7 +119,16 @@ def unlink_ai_system_dataset(
     if existing is None:
         raise NotFound("this AI system does not use this dataset that way", field="usage")
     before = snapshot(existing)
-    session.delete(existing)
+    # Delete by id and count: two identical unlinks at once both found the row, but only
+    # the one whose DELETE removed it records it (the other waited on the row lock).
+    deleted = session.execute(
+        delete(AISystemDataset)
+        .where(AISystemDataset.id == existing.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.expunge(existing)
+    if getattr(deleted, "rowcount", 0) != 1:
+        raise NotFound("this AI system does not use this dataset that way", field="usage")
     record(
         session,
         actor,
