@@ -13,12 +13,13 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 from anyio import to_thread
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -182,31 +183,49 @@ async def _watch_disconnect(request: Request, budget: Budget) -> None:
             return
 
 
+_running = threading.local()
+
+
+def _stop_when_spent() -> int:
+    budget: Budget | None = getattr(_running, "budget", None)
+    return int(budget is not None and budget.exhausted)
+
+
+def interrupt_sqlite_at_deadline(engine: Engine) -> None:
+    """Give every SQLite connection of ``engine`` a progress handler that interrupts the
+    running statement once the budget of the request in this thread is spent.
+
+    Set at each checkout (a connection is used by one thread at a time) and keyed on the
+    thread, not the connection: a connection goes back to the pool at a mutation's commit
+    and must not carry one request's deadline into the next."""
+    if engine.dialect.name != "sqlite" or event.contains(engine, "checkout", _on_checkout):
+        return
+    event.listen(engine, "checkout", _on_checkout)
+
+
+def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.set_progress_handler(_stop_when_spent, 10_000)
+
+
 @contextlib.contextmanager
 def _interruptible(session: Session, budget: Budget) -> Iterator[None]:
     """Let the database stop a statement that outlives the request's budget.
 
     PostgreSQL: ``statement_timeout`` for this transaction (a mutation's commit ends it;
-    later statements run under the middleware's checks only). SQLite: a progress handler,
-    called every few thousand virtual-machine steps, interrupts the statement."""
+    later statements run under the middleware's checks only). SQLite: the progress handler
+    of :func:`interrupt_sqlite_at_deadline`, which reads this thread's budget."""
     connection = session.connection()
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
+    if connection.dialect.name == "postgresql":
         milliseconds = max(1, int(budget.remaining() * 1000))
         connection.execute(
             text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": str(milliseconds)}
         )
-        yield
-        return
-    driver = connection.connection.driver_connection
-    if dialect != "sqlite" or not isinstance(driver, sqlite3.Connection):
-        yield
-        return
-    driver.set_progress_handler(lambda: int(budget.exhausted), 10_000)
+    _running.budget = budget
     try:
         yield
     finally:
-        driver.set_progress_handler(None, 0)
+        _running.budget = None
 
 
 def _scan_dispatcher(factory: sessionmaker[Session], settings: Settings) -> Any:
@@ -230,6 +249,7 @@ def create_app(
             f"the catalog database is not at the latest schema ({migrate.current(engine)} != "
             f"{migrate.head()}); run 'registre db upgrade'"
         )
+    interrupt_sqlite_at_deadline(engine)
     factory = session_factory(engine)
     services = dict(services or {})
     if "scans" not in services:

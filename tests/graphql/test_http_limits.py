@@ -304,8 +304,9 @@ def _names(server: Server) -> list[str]:
 
 
 def test_sqlite_statements_are_interrupted_at_the_deadline(server: Server) -> None:
-    from registre.graphql.app import _interruptible
+    from registre.graphql.app import _interruptible, interrupt_sqlite_at_deadline
 
+    interrupt_sqlite_at_deadline(server.engine)
     budget = Budget(0.2)
     with session_factory(server.engine)() as session, _interruptible(session, budget):
         started = time.monotonic()
@@ -323,6 +324,9 @@ def test_sqlite_statements_are_interrupted_at_the_deadline(server: Server) -> No
                 )
             )
         assert time.monotonic() - started < 3
+    # the connection, back in the pool, does not carry the spent budget to the next user
+    with session_factory(server.engine)() as session:
+        assert session.execute(select(func.abs(-1))).scalar() == 1
 
 
 # ------------------------------------------------------------------ the server
