@@ -67,7 +67,7 @@ class Settings(BaseModel):
         description="Most root fields (aliases included) one GraphQL request may ask.",
     )
     api_max_query_cost: int = Field(
-        50_000,
+        100_000,
         ge=100,
         le=10_000_000,
         description="Largest cost of a GraphQL operation, computed before it runs: every field "

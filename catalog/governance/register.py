@@ -93,21 +93,12 @@ def link_ai_system_dataset(
     existing = session.scalar(select(AISystemDataset).filter_by(**link.model_dump()))
     if existing is not None:
         return existing  # linking twice is harmless: same link, nothing to audit
-    try:
-        # A savepoint: when the same link is being made at the same moment, the unique
-        # constraint refuses the second insert and only the savepoint is rolled back.
-        with session.begin_nested():
-            return create(
-                session,
-                actor,
-                AISystemDataset(**link.model_dump()),
-                action="link_ai_system_dataset",
-            )
-    except Conflict:
-        winner = session.scalar(select(AISystemDataset).filter_by(**link.model_dump()))
-        if winner is None:
-            raise
-        return winner  # the other request made this very link: same answer, one audit event
+    # Made at the same moment by another request, the link is refused by the unique
+    # constraint: create() answers CONFLICT and this transaction rolls back. (No savepoint
+    # to retry in: pysqlite's savepoints would commit the link of a caller that rolls back.)
+    return create(
+        session, actor, AISystemDataset(**link.model_dump()), action="link_ai_system_dataset"
+    )
 
 
 def unlink_ai_system_dataset(

@@ -124,16 +124,16 @@ def test_the_token_limit_counts_comments_too(server: Server) -> None:
 
 
 def test_aliases_under_a_page_are_counted_times_the_page(server: Server) -> None:
-    fields = " ".join(f"f{i}: fields {{ name }}" for i in range(60))
+    fields = " ".join(f"f{i}: fields {{ name }}" for i in range(120))
     query = f"{{ datasets(first: 100) {{ edges {{ node {{ {fields} }} }} }} }}"
     with server.client() as client:
         response = post(client, server, query)
         assert response.status_code == 400
         error = only_error(response)
         assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
-        # 1 + 100 * (edges 1 + node 1 + 60 * (1 + 10 lists * 1 name))
-        assert error["extensions"]["cost"] == 1 + 100 * (2 + 60 * 11)
-        assert error["extensions"]["limit"] == 50_000
+        # 1 + 100 * (edges 1 + node 1 + 120 * (1 + 10 lists * 1 name))
+        assert error["extensions"]["cost"] == 1 + 100 * (2 + 120 * 11)
+        assert error["extensions"]["limit"] == 100_000
         assert "api_max_query_cost" in error["message"]
         # the same with a page of 10 fits
         small = post(client, server, query.replace("first: 100", "first: 10"))
@@ -141,7 +141,7 @@ def test_aliases_under_a_page_are_counted_times_the_page(server: Server) -> None
 
 
 def test_first_in_a_variable_is_what_the_cost_multiplies(server: Server) -> None:
-    fields = " ".join(f"f{i}: fields {{ name }}" for i in range(60))
+    fields = " ".join(f"f{i}: fields {{ name }}" for i in range(120))
     query = f"query($n: Int) {{ datasets(first: $n) {{ edges {{ node {{ {fields} }} }} }} }}"
     with server.client() as client:
         assert post(client, server, query, variables={"n": 100}).status_code == 400
