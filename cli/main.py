@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -32,6 +32,7 @@ from registre.cli.common import (
 )
 from registre.cli.governance import export, policies_app
 from registre.cli.scan import scan, scan_store, scheduler, store_app, worker
+from registre.config.settings import Settings
 
 app = typer.Typer(
     name="registre",
@@ -210,16 +211,29 @@ def serve(
     _serve(host, port)
 
 
+def uvicorn_limits(config: Settings) -> dict[str, Any]:
+    """What the server itself bounds: idle connections, work at once, header size (the
+    body and the document are the app's business, see docs/configuration.md)."""
+    return {
+        "timeout_keep_alive": config.api_keep_alive_s,
+        "limit_concurrency": config.api_max_concurrency,
+        "h11_max_incomplete_event_size": config.api_max_header_bytes,
+        # no "Server: uvicorn" banner for scanners of versions
+        "server_header": False,
+    }
+
+
 def _serve(host: str, port: int) -> None:
     import uvicorn
 
     from registre.graphql.app import create_app
 
+    config = settings()
     try:
-        api = create_app(settings())
+        api = create_app(config)
     except RuntimeError as exc:
         fail(str(exc))
-    uvicorn.run(api, host=host, port=port, log_level="info")
+    uvicorn.run(api, host=host, port=port, log_level="info", **uvicorn_limits(config))
 
 
 EXAMPLE_QUERY = """{ datasets(first: 10, filter: {containsPersonalData: true}) {

@@ -28,6 +28,13 @@ def _time_zone(name: str) -> str:
     return name
 
 
+def _host_list(value: str) -> str:
+    hosts = [h.strip() for h in value.split(",")]
+    if not all(hosts):
+        raise ValueError("a comma-separated list of host names, none of them empty")
+    return ",".join(hosts)
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -58,6 +65,68 @@ class Settings(BaseModel):
         ge=1,
         le=200,
         description="Most root fields (aliases included) one GraphQL request may ask.",
+    )
+    api_max_query_cost: int = Field(
+        100_000,
+        ge=100,
+        le=10_000_000,
+        description="Largest cost of a GraphQL operation, computed before it runs: every field "
+        "(aliases included) counts one, times the size of the lists it is under (`first`, or "
+        "`api_list_size_estimate`). Over it: `QUERY_TOO_COSTLY`.",
+    )
+    api_list_size_estimate: int = Field(
+        10,
+        ge=1,
+        le=1000,
+        description="Items a list without `first` (a dataset's fields, introspection's types) "
+        "is taken to hold when the cost of an operation is computed.",
+    )
+    api_max_query_tokens: int = Field(
+        5000,
+        ge=100,
+        le=1_000_000,
+        description="Most lexical tokens (names, punctuation, values) a GraphQL document may "
+        "have; a longer one is refused while it is parsed.",
+    )
+    api_max_body_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        description="Largest request body, in bytes; checked on `Content-Length` before "
+        "reading and while reading (413).",
+    )
+    api_body_timeout_s: float = Field(
+        10.0, gt=0, description="Seconds a client has to send its whole request body (408)."
+    )
+    api_max_json_depth: int = Field(
+        32,
+        ge=4,
+        le=500,
+        description="Deepest nesting of JSON arrays and objects in a request body (400).",
+    )
+    api_request_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds one GraphQL request may run; then its remaining fields and SQL "
+        "statements are stopped and it is answered 503 (`TIMEOUT`).",
+    )
+    api_keep_alive_s: float = Field(
+        5.0, gt=0, description="Seconds `registre serve` keeps an idle connection open."
+    )
+    api_max_concurrency: int = Field(
+        256,
+        ge=1,
+        description="Connections and requests `registre serve` handles at once; beyond, it "
+        "answers 503 at once.",
+    )
+    api_max_header_bytes: int = Field(
+        16_384,
+        ge=1024,
+        description="Largest request line and headers `registre serve` buffers (431 beyond).",
+    )
+    allowed_hosts: Annotated[str, AfterValidator(_host_list)] = Field(
+        "localhost,127.0.0.1,[::1],testserver",
+        description="Comma-separated `Host` names the API answers (`*.example.org` allowed, "
+        "`*` for any); others get 400. `testserver` is the host of Starlette's test client.",
     )
     log_level: str = Field("INFO", description="Python logging level of the API and the CLI.")
     secret_env_prefix: str = Field(
@@ -100,3 +169,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         return Settings(**values)
     except ValidationError as exc:
         raise SettingsError(f"invalid settings: {describe_validation_error(exc)}") from exc
+
+
+def host_names(settings: Settings) -> list[str]:
+    """``allowed_hosts`` as a list."""
+    return settings.allowed_hosts.split(",")

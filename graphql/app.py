@@ -1,28 +1,42 @@
-"""The Starlette application: ``/graphql`` (API and GraphiQL), its static assets, ``/healthz``."""
+"""The Starlette application: ``/graphql`` (API and GraphiQL), its static assets, ``/healthz``.
+
+A request to ``/graphql`` is checked in order of cost, so that the cheap refusals come
+before the work: the ``Host`` (TrustedHostMiddleware), the media types, the bearer token
+(looked up before a byte of the body is read), the body (size, time, JSON nesting,
+``graphql/body.py``), then the document (``graphql/http.py``), executed in a worker thread
+under the request's time budget. A client that disconnects stops its own request.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import json
 import logging
-from collections.abc import AsyncIterator
+import sqlite3
+import threading
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 from anyio import to_thread
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from registre.catalog import migrate
+from registre.catalog.access.roles import Actor
 from registre.catalog.access.tokens import authenticate
 from registre.catalog.db import make_engine, session_factory
-from registre.config.settings import Settings, load_settings
+from registre.config.settings import Settings, host_names, load_settings
+from registre.graphql.body import parse_json, read_body
 from registre.graphql.context import RequestContext
+from registre.graphql.headers import SecurityHeaders
 from registre.graphql.http import (
     GRAPHQL_RESPONSE,
     JSON,
@@ -32,6 +46,7 @@ from registre.graphql.http import (
     params_from_mapping,
     run_operation,
 )
+from registre.graphql.middleware import Budget
 from registre.graphql.schema import schema
 from registre.scanners.runs.dispatch import ScanDispatcher
 from registre.scanners.runs.queue import QueueDispatcher
@@ -83,9 +98,19 @@ class GraphQLEndpoint:
                 406, f"answers are {GRAPHQL_RESPONSE} or {JSON}; adjust the Accept header"
             )
         try:
-            params = await self._params(request)
             token = self._bearer(request)
-            outcome = await to_thread.run_sync(self._run, params, request.method, media, token)
+            # Who asks, before reading what they ask: an anonymous client cannot make the
+            # server read and parse a large body.
+            actor = await to_thread.run_sync(self._authenticate, token)
+            params = await self._params(request)
+            budget = Budget(self.settings.api_request_timeout_s)
+            watcher = asyncio.create_task(_watch_disconnect(request, budget))
+            try:
+                outcome = await to_thread.run_sync(
+                    self._run, params, request.method, media, actor, budget
+                )
+            finally:
+                watcher.cancel()
         except RequestError as exc:
             return _error(exc.status, exc.message, exc.headers, media)
         return JSONResponse(outcome.body, status_code=outcome.status, media_type=media)
@@ -103,19 +128,7 @@ class GraphQLEndpoint:
             )
         return token.strip()
 
-    async def _params(self, request: Request) -> GraphQLParams:
-        if request.method == "GET":
-            return params_from_mapping(dict(request.query_params))
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type != JSON:
-            raise RequestError(415, f"POST bodies must be {JSON}")
-        try:
-            data = json.loads(await request.body())
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise RequestError(400, "the request body is not valid JSON") from None
-        return params_from_mapping(data)
-
-    def _run(self, params: GraphQLParams, method: str, media: str, token: str) -> Outcome:
+    def _authenticate(self, token: str) -> Actor:
         with self.factory() as session:
             actor = authenticate(session, token)
             if actor is None:
@@ -125,8 +138,28 @@ class GraphQLEndpoint:
                     {"WWW-Authenticate": 'Bearer realm="registre", error="invalid_token"'},
                 )
             session.commit()  # keep last_used_at
+            return actor
+
+    async def _params(self, request: Request) -> GraphQLParams:
+        if request.method == "GET":
+            return params_from_mapping(dict(request.query_params))
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != JSON:
+            raise RequestError(415, f"POST bodies must be {JSON}")
+        settings = self.settings
+        body = await read_body(request, settings.api_max_body_bytes, settings.api_body_timeout_s)
+        return params_from_mapping(parse_json(body, settings.api_max_json_depth))
+
+    def _run(
+        self, params: GraphQLParams, method: str, media: str, actor: Actor, budget: Budget
+    ) -> Outcome:
+        with self.factory() as session, _interruptible(session, budget):
             context = RequestContext(
-                session=session, actor=actor, settings=self.settings, services=self.services
+                session=session,
+                actor=actor,
+                settings=self.settings,
+                services=self.services,
+                budget=budget,
             )
             try:
                 return run_operation(
@@ -135,11 +168,64 @@ class GraphQLEndpoint:
                     method=method,
                     strict_media=media == GRAPHQL_RESPONSE,
                     context=context,
-                    max_depth=self.settings.api_max_query_depth,
-                    max_root_fields=self.settings.api_max_root_fields,
                 )
             finally:
                 session.rollback()
+
+
+async def _watch_disconnect(request: Request, budget: Budget) -> None:
+    """Mark the budget spent when the client goes away (the body is read by then, so the
+    next ASGI message can only be the disconnect)."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            budget.disconnected.set()
+            return
+
+
+_running = threading.local()
+
+
+def _stop_when_spent() -> int:
+    budget: Budget | None = getattr(_running, "budget", None)
+    return int(budget is not None and budget.exhausted)
+
+
+def interrupt_sqlite_at_deadline(engine: Engine) -> None:
+    """Give every SQLite connection of ``engine`` a progress handler that interrupts the
+    running statement once the budget of the request in this thread is spent.
+
+    Set at each checkout (a connection is used by one thread at a time) and keyed on the
+    thread, not the connection: a connection goes back to the pool at a mutation's commit
+    and must not carry one request's deadline into the next."""
+    if engine.dialect.name != "sqlite" or event.contains(engine, "checkout", _on_checkout):
+        return
+    event.listen(engine, "checkout", _on_checkout)
+
+
+def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.set_progress_handler(_stop_when_spent, 10_000)
+
+
+@contextlib.contextmanager
+def _interruptible(session: Session, budget: Budget) -> Iterator[None]:
+    """Let the database stop a statement that outlives the request's budget.
+
+    PostgreSQL: ``statement_timeout`` for this transaction (a mutation's commit ends it;
+    later statements run under the middleware's checks only). SQLite: the progress handler
+    of :func:`interrupt_sqlite_at_deadline`, which reads this thread's budget."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        milliseconds = max(1, int(budget.remaining() * 1000))
+        connection.execute(
+            text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": str(milliseconds)}
+        )
+    _running.budget = budget
+    try:
+        yield
+    finally:
+        _running.budget = None
 
 
 def _scan_dispatcher(factory: sessionmaker[Session], settings: Settings) -> Any:
@@ -163,6 +249,7 @@ def create_app(
             f"the catalog database is not at the latest schema ({migrate.current(engine)} != "
             f"{migrate.head()}); run 'registre db upgrade'"
         )
+    interrupt_sqlite_at_deadline(engine)
     factory = session_factory(engine)
     services = dict(services or {})
     if "scans" not in services:
@@ -179,6 +266,10 @@ def create_app(
         await to_thread.run_sync(services["scans"].shutdown)
 
     return Starlette(
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(TrustedHostMiddleware, allowed_hosts=host_names(settings)),
+        ],
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
             Mount("/graphql/static", app=StaticFiles(directory=STATIC_DIR), name="static"),

@@ -76,9 +76,9 @@ class ComplianceQuery(graphene.ObjectType):
     @staticmethod
     def resolve_compliance_issues(
         root: Any, info: Info, filter: dict[str, Any] | None = None,  # noqa: A002
-        first: int = 20, after: str | None = None,
+        first: int | None = 20, after: str | None = None,
     ) -> ListPage:  # fmt: skip
-        check_first(info, first)
+        first = check_first(info, first)
         return ListPage(_issues(info, dict(filter or {})), first, after, ISSUE_CURSOR)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from registre.catalog.access.roles import Actor
 from registre.config.settings import Settings
 from registre.graphql.loaders import Loaders
+from registre.graphql.middleware import Budget
 
 
 @dataclass
@@ -20,6 +22,8 @@ class RequestContext:
     loaders: Loaders = field(init=False)
     #: hooks the app gives mutations that start background work (scans)
     services: dict[str, Any] = field(default_factory=dict)
+    #: the request's deadline (none, outside the HTTP app) and whether its client left
+    budget: Budget = field(default_factory=lambda: Budget(math.inf))
 
     def __post_init__(self) -> None:
         # Loaders live for one request only: a cache shared across requests would leak

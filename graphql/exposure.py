@@ -26,7 +26,7 @@ from registre.catalog.exposure.changes import (
 from registre.catalog.exposure.details import exposure_page
 from registre.catalog.exposure.query import ExposureFilter, exposed_datasets
 from registre.catalog.exposure.summary import ExposureSummary as ExposureSummaryCounts
-from registre.graphql.ids import decode_id
+from registre.graphql.ids import MAX_KEY, decode_id
 from registre.graphql.pagination import (
     Edge,
     KeysetPage,
@@ -60,7 +60,9 @@ def _dump_change(key: ChangeKey) -> list[Any]:
 
 def _load_change(parts: list[Any]) -> ChangeKey:
     at, finding_id, kind = parts
-    if not isinstance(finding_id, int):
+    if isinstance(finding_id, bool) or not isinstance(finding_id, int):
+        raise ValueError(finding_id)
+    if not 0 <= finding_id <= MAX_KEY:  # beyond the keys: the database would overflow
         raise ValueError(finding_id)
     return dt.datetime.fromisoformat(at), finding_id, ChangeKind(kind)
 
@@ -174,7 +176,7 @@ class ExposureQuery(graphene.ObjectType):
         root: Any,
         info: Info,
         filter: dict[str, Any] | None = None,  # noqa: A002 - the API's argument name
-        first: int = 20,
+        first: int | None = 20,
         after: str | None = None,
     ) -> ExposurePage:
         flt = exposure_filter(filter)
@@ -188,10 +190,10 @@ class ExposureQuery(graphene.ObjectType):
         since: dt.datetime,
         until: dt.datetime | None = None,
         kinds: list[Any] | None = None,
-        first: int = 20,
+        first: int | None = 20,
         after: str | None = None,
     ) -> ChangesPage:
-        check_first(info, first)
+        first = check_first(info, first)
         chosen = frozenset(ChangeKind(getattr(k, "value", k)) for k in kinds or ChangeKind)
         _aware(since, "since")
         return ChangesPage(info, since, _aware(until, "until"), chosen, first, after)

@@ -9,6 +9,10 @@
   legacy media type. Execution errors are 200 with ``errors`` beside ``data``.
 * Unexpected errors never leak a stack trace: the client gets an id to quote, the log
   gets the trace.
+* Cost is bounded before work: a document of too many tokens is refused while it parses,
+  one whose cost (``graphql/cost.py``) is too high before the standard validation runs; a
+  request past its time limit is stopped (``graphql/middleware.py``) and answered 503.
+  Refused documents follow the rule above (400, or 200 with ``application/json``).
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ from graphql import (
 )
 from registre.catalog.errors import DomainError
 from registre.graphql.conversions import gql_path
+from registre.graphql.cost import cost_limit_rule
+from registre.graphql.middleware import guard
 
 log = logging.getLogger("registre.api")
 
@@ -128,15 +134,30 @@ def run_operation(
     method: str,
     strict_media: bool,
     context: Any,
-    max_depth: int,
-    max_root_fields: int = 20,
+    max_depth: int | None = None,
+    max_root_fields: int | None = None,
 ) -> Outcome:
-    """Parse, validate and execute one operation (in the calling thread, on its own loop)."""
+    """Parse, validate and execute one operation (in the calling thread, on its own loop).
+
+    The limits are the settings of ``context``; ``max_depth`` and ``max_root_fields``
+    override theirs."""
+    settings = context.settings
     graphql_schema = schema.graphql_schema
     try:
-        document = _validated(graphql_schema, params.query, max_depth)
+        document = _validated(
+            graphql_schema,
+            params,
+            max_depth or settings.api_max_query_depth,
+            settings.api_max_query_tokens,
+            cost_limit_rule(
+                settings.api_max_query_cost,
+                settings.api_list_size_estimate,
+                settings.api_max_page_size,
+                params.variables,
+            ),
+        )
         operation = _operation(document, params, method)
-        _check_cost(operation, document, max_root_fields)
+        _check_cost(operation, document, max_root_fields or settings.api_max_root_fields)
         _check_variables(graphql_schema, operation, params.variables)
     except _Rejected as exc:
         status = 400 if strict_media else 200
@@ -144,12 +165,36 @@ def run_operation(
     return _execute(graphql_schema, document, params, context)
 
 
-def _validated(graphql_schema: GraphQLSchema, query: str, max_depth: int) -> DocumentNode:
+def _parsed(query: str, max_tokens: int) -> DocumentNode:
     try:
-        document = parse(query)
+        return parse(query, max_lexical_tokens=max_tokens, max_comments=max_tokens)
     except GraphQLError as exc:
+        if "tokens" in exc.message or "comments" in exc.message:
+            raise _Rejected(
+                [
+                    GraphQLError(
+                        f"the document has more than {max_tokens:,} tokens or comments "
+                        "(setting api_max_query_tokens); it was not parsed further",
+                        extensions={"code": "QUERY_TOO_LARGE", "limit": max_tokens},
+                    )
+                ]
+            ) from None
         raise _Rejected([exc]) from None
-    errors = validate(graphql_schema, document, specified_rules)
+
+
+def _validated(
+    graphql_schema: GraphQLSchema,
+    params: GraphQLParams,
+    max_depth: int,
+    max_tokens: int,
+    cost_rule: Any,
+) -> DocumentNode:
+    document = _parsed(params.query, max_tokens)
+    # The cost first: the standard rules take time in proportion to the document (some,
+    # like OverlappingFieldsCanBeMerged, more than that), so a costly one is refused first.
+    errors = validate(graphql_schema, document, [cost_rule])
+    if not errors:
+        errors = validate(graphql_schema, document, specified_rules)
     if not errors:
         # Only once the standard rules pass: graphene's depth crawler follows fragment
         # spreads blindly (an unknown one raises KeyError, a cycle recurses without end).
@@ -222,10 +267,20 @@ def _execute(
             variable_values=params.variables,
             operation_name=params.operation_name,
             context_value=context,
+            middleware=[guard],
         )
         return outcome if isinstance(outcome, ExecutionResult) else await outcome
 
     result = asyncio.run(run())
+    budget = context.budget
+    if result.errors and budget.exhausted:
+        # Stopped midway (by the middleware, or by the database interrupting a statement):
+        # the part of the data there is would mislead. 503: the server gave up on this
+        # request; sent again, lighter or at a quieter moment, it may succeed.
+        try:
+            budget.check()
+        except GraphQLError as exc:
+            return Outcome(503, {"errors": [dict(exc.formatted)]})
     body: dict[str, Any] = {"data": result.data}
     if result.errors:
         body["errors"] = [format_error(e) for e in result.errors]

@@ -30,8 +30,12 @@ import graphene
 from sqlalchemy import Select, func, select
 
 from graphql import GraphQLError
+from registre.graphql.ids import MAX_KEY
 
 K = TypeVar("K")
+
+#: the page size of a list asked without ``first`` (or with ``first: null``)
+DEFAULT_PAGE_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,12 @@ def position_codec(kind: str, source: str = "this API") -> CursorCodec[int]:
         prefix = f"{kind}:"
         if not text.startswith(prefix):
             raise ValueError(text)
-        position = int(text[len(prefix) :])
-        if position < 0:
+        digits = text[len(prefix) :]
+        # ASCII digits within the keys' range: a larger number would overflow the database
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= 12):
+            raise ValueError(text)
+        position = int(digits)
+        if position > MAX_KEY:
             raise ValueError(text)
         return position
 
@@ -91,21 +99,26 @@ def json_codec(
 ROW_CURSOR = position_codec("cursor")
 
 
-def check_first(info: Any, first: int) -> None:
-    """``first`` must be between 0 and the configured maximum page size."""
+def check_first(info: Any, first: int | None) -> int:
+    """``first``, between 0 and the configured maximum page size; ``first: null`` (what
+    clients send for an unset variable) is the default page, as when it is left out."""
+    if first is None:
+        return DEFAULT_PAGE_SIZE
     limit = info.context.settings.api_max_page_size
     if first < 0 or first > limit:
         raise GraphQLError(
             f"first: must be between 0 and {limit}",
             extensions={"code": "INVALID_INPUT", "field": "first"},
         )
+    return first
 
 
 def page_args() -> dict[str, Any]:
     """The arguments of every list: ``first`` and ``after``."""
     return {
         "first": graphene.Int(
-            default_value=20, description="Page size (at most the configured maximum)."
+            default_value=DEFAULT_PAGE_SIZE,
+            description="Page size (at most the configured maximum).",
         ),
         "after": graphene.String(description="The endCursor of the previous page."),
     }
@@ -188,9 +201,11 @@ class ListPage(Page):
         return self._total
 
 
-def paginate(info: Any, stmt: Select[Any], model: Any, first: int, after: str | None) -> KeysetPage:
+def paginate(
+    info: Any, stmt: Select[Any], model: Any, first: int | None, after: str | None
+) -> KeysetPage:
     """A keyset page of ``stmt`` over ``model``, ``first`` bounded."""
-    check_first(info, first)
+    first = check_first(info, first)
     return KeysetPage(stmt, model, first, after, info.context.session)
 
 

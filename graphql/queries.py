@@ -50,7 +50,7 @@ def _list_field(
         graphene.NonNull(connection), description=description, **page_args(), **filters
     )
 
-    def resolve(root: Any, info: Info, first: int = 20, after: str | None = None) -> Any:
+    def resolve(root: Any, info: Info, first: int | None = 20, after: str | None = None) -> Any:
         return paginate(info, select(model), model, first, after)
 
     return field, resolve
@@ -150,7 +150,7 @@ class Query(graphene.ObjectType):
         root: Any,
         info: Info,
         filter: dict[str, Any] | None = None,  # noqa: A002 - the GraphQL argument is named filter
-        first: int = 20,
+        first: int | None = 20,
         after: str | None = None,
     ) -> Any:
         flt = filter or {}
@@ -175,7 +175,7 @@ class Query(graphene.ObjectType):
         root: Any,
         info: Info,
         filter: dict[str, Any] | None = None,  # noqa: A002 - the GraphQL argument is named filter
-        first: int = 20,
+        first: int | None = 20,
         after: str | None = None,
     ) -> Any:
         flt = filter or {}
@@ -193,7 +193,7 @@ class Query(graphene.ObjectType):
         root: Any,
         info: Info,
         filter: dict[str, Any] | None = None,  # noqa: A002 - the GraphQL argument is named filter
-        first: int = 20,
+        first: int | None = 20,
         after: str | None = None,
     ) -> Any:
         flt = filter or {}
@@ -208,7 +208,7 @@ class Query(graphene.ObjectType):
         info: Info,
         data_store_id: str | None = None,
         status: Any = None,
-        first: int = 20,
+        first: int | None = 20,
         after: str | None = None,
     ) -> Any:
         store_id = None

@@ -90,9 +90,9 @@ def test_docker_compose_parses_and_calls_real_commands() -> None:
 
 def test_graphiql_default_query_validates() -> None:
     """The query a first visit to GraphiQL shows must run against the schema."""
-    html = (ROOT / "graphql" / "static" / "graphiql.html").read_text(encoding="utf-8")
+    html = (ROOT / "graphql" / "static" / "graphiql-page.js").read_text(encoding="utf-8")
     block = re.search(r"var defaultQuery = \[(.*?)\]\.join", html, flags=re.S)
-    assert block, "graphiql.html has no defaultQuery"
+    assert block, "graphiql-page.js has no defaultQuery"
     lines = re.findall(r'^\s*"(.*)",\s*$', block.group(1), flags=re.M)
     query = "\n".join(line.replace('\\"', '"') for line in lines)
     assert "datasets" in query

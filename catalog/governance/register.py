@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from registre.catalog.access.audit import record, snapshot
@@ -93,6 +93,9 @@ def link_ai_system_dataset(
     existing = session.scalar(select(AISystemDataset).filter_by(**link.model_dump()))
     if existing is not None:
         return existing  # linking twice is harmless: same link, nothing to audit
+    # Made at the same moment by another request, the link is refused by the unique
+    # constraint: create() answers CONFLICT and this transaction rolls back. (No savepoint
+    # to retry in: pysqlite's savepoints would commit the link of a caller that rolls back.)
     return create(
         session, actor, AISystemDataset(**link.model_dump()), action="link_ai_system_dataset"
     )
@@ -107,7 +110,16 @@ def unlink_ai_system_dataset(
     if existing is None:
         raise NotFound("this AI system does not use this dataset that way", field="usage")
     before = snapshot(existing)
-    session.delete(existing)
+    # Delete by id and count: two identical unlinks at once both found the row, but only
+    # the one whose DELETE removed it records it (the other waited on the row lock).
+    deleted = session.execute(
+        delete(AISystemDataset)
+        .where(AISystemDataset.id == existing.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.expunge(existing)
+    if getattr(deleted, "rowcount", 0) != 1:
+        raise NotFound("this AI system does not use this dataset that way", field="usage")
     record(
         session,
         actor,

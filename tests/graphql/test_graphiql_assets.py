@@ -24,6 +24,9 @@ VENDORED = (
     "react.production.min.js",
     "react-dom.production.min.js",
 )
+#: the page's own code and style (not vendored: no licence row)
+PAGE_FILES = ("graphiql-page.js", "graphiql-page.css")
+PAGE_JS = STATIC_DIR / "graphiql-page.js"
 MAX_ASSET_BYTES = 5 * 1024 * 1024
 
 
@@ -59,18 +62,18 @@ def test_every_referenced_asset_is_vendored() -> None:
         assert url.startswith(STATIC_URL_PREFIX), f"{url} is not served from {STATIC_URL_PREFIX}"
         assert (STATIC_DIR / url.removeprefix(STATIC_URL_PREFIX)).is_file(), f"{url} is missing"
     referenced = {u.removeprefix(STATIC_URL_PREFIX) for u in urls}
-    assert referenced == set(VENDORED)
+    assert referenced == set(VENDORED) | set(PAGE_FILES)
 
 
 def test_html_has_no_external_url() -> None:
-    text = HTML.read_text(encoding="utf-8")
+    text = HTML.read_text(encoding="utf-8") + PAGE_JS.read_text(encoding="utf-8")
     assert not re.search(r"https?://", text, re.IGNORECASE)
     # Protocol-relative URLs ("//cdn.example/x.js") would reach the network too.
     assert not [u for u in _referenced_urls() if u.startswith("//")]
 
 
 def test_html_wires_fetcher_and_bearer_header() -> None:
-    text = HTML.read_text(encoding="utf-8")
+    text = PAGE_JS.read_text(encoding="utf-8")
     assert "GraphiQL.createFetcher(" in text
     assert 'url: "/graphql"' in text
     assert "defaultHeaders" in text
@@ -96,5 +99,5 @@ def test_vendored_asset_is_small_and_licensed(name: str) -> None:
 
 def test_static_files_ship_as_package_data() -> None:
     static = importlib.resources.files("registre.graphql") / "static"
-    for name in (*VENDORED, "graphiql.html", "LICENSES.md"):
+    for name in (*VENDORED, *PAGE_FILES, "graphiql.html", "LICENSES.md"):
         assert (static / name).is_file(), name
