@@ -21,7 +21,7 @@ from registre.catalog.db import transaction
 from registre.catalog.enums import Role, ScanTrigger
 from registre.catalog.errors import Conflict
 from registre.catalog.models import DataStore, ScanRun
-from registre.scanners.runs.lifecycle import Liveness, close_stale_runs, start_scan
+from registre.scanners.runs.lifecycle import Liveness, abandon_run, close_stale_runs, start_scan
 from registre.scanners.runs.scan import ScanOptions, execute_scan
 
 log = logging.getLogger("registre.schedule")
@@ -85,4 +85,8 @@ def run_due_scans(
         except Exception:
             log.exception("scheduled scan of %s crashed", name)
             report.crashed.append(name)
+        except BaseException:
+            # stopped between opening the run and starting it: it must not stay QUEUED
+            abandon_run(factory, run_id, "interrupted before the end")
+            raise
     return report

@@ -40,7 +40,7 @@ from registre.catalog.governance.register import (
     register_ai_system,
 )
 from registre.catalog.models import AISystem, DataStore, Finding
-from registre.scanners.runs.scan import start_scan
+from registre.scanners.runs.lifecycle import start_scan
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE_GOLDEN = os.environ.get("REGISTRE_UPDATE_GOLDEN") == "1"

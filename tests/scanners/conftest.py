@@ -22,12 +22,12 @@ from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.data.stores import register_data_store
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.models import Dataset, Field, Finding, ScanRun
+from registre.scanners.runs.lifecycle import start_scan
 from registre.scanners.runs.scan import (
     Classify,
     ScanOptions,
     default_classifier,
     execute_scan,
-    start_scan,
 )
 
 #: small samples keep the suite fast; the test tables are smaller than this anyway

@@ -26,7 +26,7 @@ from registre.scanners.runs.queue import (
     ensure_schema,
     reset_worker_catalog,
 )
-from registre.scanners.runs.scan import start_scan
+from registre.scanners.runs.lifecycle import start_scan
 
 
 @pytest.fixture
