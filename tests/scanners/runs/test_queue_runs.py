@@ -74,7 +74,7 @@ def test_a_queued_run_whose_job_is_gone_is_closed_and_one_whose_job_waits_is_kep
         )
 
     with transaction(factory) as session:  # the one that never got its job: closed
-        start_scan(session, CLI_ACTOR, stores["perdu"], liveness=QUEUE_LIVENESS)
+        replacement = start_scan(session, CLI_ACTOR, stores["perdu"], liveness=QUEUE_LIVENESS).id
     with pytest.raises(Conflict, match="already queued"), transaction(factory) as session:
         start_scan(session, CLI_ACTOR, stores["attend"], liveness=QUEUE_LIVENESS)
     # the API starting on the queue closes the others whose job is final
@@ -93,8 +93,9 @@ def test_a_queued_run_whose_job_is_gone_is_closed_and_one_whose_job_waits_is_kep
     # without the queue (in-process dispatcher), a QUEUED run waits in an API's memory, not on
     # a job: no job is not a sign of death (the API closes its own runs when it starts)
     with transaction(factory) as session:
-        other = start_scan(session, CLI_ACTOR, stores["perdu"])
-        other.created_at = other.created_at - dt.timedelta(hours=1)
+        jobless = session.get(ScanRun, replacement)
+        assert jobless is not None
+        jobless.created_at = jobless.created_at - dt.timedelta(hours=1)
     with pytest.raises(Conflict), transaction(factory) as session:
         start_scan(session, CLI_ACTOR, stores["perdu"])
     engine.dispose()
