@@ -149,7 +149,7 @@ def run_worker(app: procrastinate.App, *, concurrency: int = 1, once: bool = Fal
 
             def on_signal(signum: signal.Signals) -> None:
                 stopped_by.append(signum.name)
-                WORKER_STOP.set(f"the worker was stopped ({signum.name})")
+                WORKER_STOP.set(f"the worker was stopped by {signum.name}")
                 worker.stop()
 
             for signum in (signal.SIGTERM, signal.SIGINT):

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.data.stores import register_data_store
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import ScanStatus
-from registre.catalog.models import Finding, ScanRun
+from registre.catalog.models import DataStore, Finding, ScanRun
 
 TABLES = 120
 STORE = "grosse-base"
@@ -38,8 +39,11 @@ class Setup:
     env: dict[str, str]
 
     def scan(self, *args: str) -> subprocess.Popen[str]:
+        return self.registre("scan", STORE, "--sample-size", "50", *args)
+
+    def registre(self, *args: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
-            [sys.executable, "-m", "registre", "scan", STORE, "--sample-size", "50", *args],
+            [sys.executable, "-m", "registre", *args],
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -80,31 +84,38 @@ class Setup:
                 conn.execute(f"DROP TABLE t{i:04d}")
 
 
-@pytest.fixture
-def setup(tmp_path: Path) -> Iterator[Setup]:
-    store_path = tmp_path / "store.sqlite"
-    with sqlite3.connect(store_path) as conn:
+def _big_store(path: Path) -> Path:
+    with sqlite3.connect(path) as conn:
         for t in range(TABLES):
             conn.execute(f"CREATE TABLE t{t:04d} (id INTEGER PRIMARY KEY, courriel TEXT, nom TEXT)")
             conn.executemany(
                 f"INSERT INTO t{t:04d} (courriel, nom) VALUES (?, ?)",
                 [(f"agent{i}@ville-exemple.fr", f"Nom{i}") for i in range(200)],
             )
-    catalog_url = f"sqlite:///{tmp_path / 'catalog.db'}"
+    return path
+
+
+def _setup(tmp_path: Path, catalog_url: str, **store: str) -> Setup:
+    store_path = _big_store(tmp_path / "store.sqlite")
     engine = make_engine(catalog_url)
     migrate.upgrade(engine)
     with transaction(session_factory(engine)) as session:
-        register_data_store(
-            session, CLI_ACTOR, {"name": STORE, "url": f"sqlite:///{store_path.resolve()}"}
-        )
+        data = {"name": STORE, "url": f"sqlite:///{store_path.resolve()}", **store}
+        register_data_store(session, CLI_ACTOR, data)
     engine.dispose()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRE_")}
     env |= {
         "REGISTRE_DATABASE_URL": catalog_url,
         "REGISTRE_SCAN_HEARTBEAT_SECONDS": "1",
         "REGISTRE_SCAN_STALE_AFTER_SECONDS": "3",
+        "REGISTRE_SCAN_SAMPLE_SIZE": "50",
     }
-    yield Setup(catalog_url, store_path, env)
+    return Setup(catalog_url, store_path, env)
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> Setup:
+    return _setup(tmp_path, f"sqlite:///{tmp_path / 'catalog.db'}")
 
 
 def test_sigterm_closes_the_run_as_interrupted_and_the_store_scans_again(setup: Setup) -> None:
@@ -143,3 +154,59 @@ def test_after_sigkill_the_run_is_closed_once_stale_by_the_next_scan(setup: Setu
     assert old.id == run_id and old.status is ScanStatus.FAILED
     assert old.errors[-1]["message"] == "interrupted: no sign of life for over 3 s"
     assert new.status is ScanStatus.SUCCEEDED
+
+
+def test_sigterm_stops_the_scheduler_and_closes_its_scan(tmp_path: Path) -> None:
+    setup = _setup(tmp_path, f"sqlite:///{tmp_path / 'catalog.db'}", scan_schedule="* * * * *")
+    process = setup.registre("scheduler", "--once")
+    run_id = setup.wait_for_table_loop(process)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    run = setup.runs()[-1]
+    assert run.id == run_id and run.status is ScanStatus.FAILED
+    assert run.errors[-1]["message"] == "interrupted before the end (SIGTERM)"
+
+
+@pytest.fixture
+def pg_catalog(pg_server_url: str) -> Iterator[str]:
+    import psycopg
+
+    base, _, _ = pg_server_url.rpartition("/")
+    name = f"registre_s_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(pg_server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_sigterm_stops_a_worker_and_closes_the_scan_it_runs(
+    tmp_path: Path, pg_catalog: str
+) -> None:
+    from registre.scanners.runs.lifecycle import start_scan
+    from registre.scanners.runs.queue import build_app, defer_run, ensure_schema
+
+    setup = _setup(tmp_path, pg_catalog)
+    queue = build_app(pg_catalog)
+    ensure_schema(queue, pg_catalog)
+    engine = make_engine(pg_catalog)
+    with transaction(session_factory(engine)) as session:
+        store_id = session.scalar(select(DataStore.id).where(DataStore.name == STORE))
+        assert store_id is not None
+        run_id = start_scan(session, CLI_ACTOR, store_id).id
+    engine.dispose()
+    with queue.open():
+        defer_run(queue, run_id, store_id)
+    process = setup.registre("worker", "--once")
+    assert setup.wait_for_table_loop(process) == run_id
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    run = setup.runs()[-1]
+    assert run.status is ScanStatus.FAILED
+    assert run.errors[-1]["message"] == (
+        "interrupted before the end (the worker was stopped by SIGTERM)"
+    )
