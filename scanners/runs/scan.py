@@ -178,12 +178,16 @@ def _scan_claimed(
     control: RunControl,
 ) -> ScanRun:
     started = time.perf_counter()
+    connector: Connector | None = None
     try:
         connector = control.connector = connector_for(
             claimed.url, timeout_s=options.timeout_s, seed=seed
         )
+        control.check()  # interrupted while connecting: nothing could cancel it then
         tables = list(connector.list_tables())
     except Exception as exc:  # noqa: BLE001 - any failure to reach the store fails this run only
+        if connector is not None:
+            connector.close()
         control.check()  # a cancelled harvest is an interruption, not the store's failure
         log.warning(
             "scan %s of %s: cannot harvest (%s)", run_id, claimed.store_name, type(exc).__name__
