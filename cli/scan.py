@@ -8,10 +8,11 @@ import typer
 from rich.progress import Progress, TaskID
 from rich.table import Table
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.db import session_factory, transaction
-from registre.catalog.errors import DomainError
+from registre.catalog.errors import DomainError, NotFound
 from registre.cli.common import (
     catalog_engine,
     console,
@@ -107,31 +108,64 @@ class _BarProgress:
 
 def scan_store(store_name: str, sample_size: int | None = None) -> int:
     """Scan a registered store with a progress bar and a summary; returns the exit status."""
-    from registre.catalog.models import DataStore
-    from registre.scanners.runs.scan import ScanOptions, execute_scan, start_scan
+    from registre.scanners.runs.lifecycle import abandon_run, start_scan
+    from registre.scanners.runs.scan import ScanOptions, execute_scan
+    from registre.scanners.runs.stopping import (
+        exit_status,
+        interruption_message,
+        sigterm_as_interrupt,
+    )
 
     config = settings()
+    options = ScanOptions.from_settings(config, sample_size)
     engine = catalog_engine()
     factory = session_factory(engine)
     try:
-        try:
-            with transaction(factory) as session:
-                store = session.scalar(select(DataStore).where(DataStore.name == store_name))
-                if store is None:
-                    fail(f"no data store named '{store_name}'; see 'registre datastore list'")
-                run_id = start_scan(session, CLI_ACTOR, store.id).id
-        except DomainError as exc:
-            fail(str(exc))
-        options = ScanOptions.from_settings(config, sample_size)
-        err.print(f"scan {run_id} of {shown(store_name)}: loading the detectors...")
-        with progress_bar() as bar:
-            run = execute_scan(
-                factory, run_id, options=options, progress=_BarProgress(bar, store_name)
-            )
+        with sigterm_as_interrupt():
+            try:
+                with transaction(factory) as session:
+                    store_id = _store_id(session, store_name)
+                    run_id = start_scan(session, CLI_ACTOR, store_id, liveness=options.liveness).id
+            except DomainError as exc:
+                fail(str(exc))
+            try:
+                err.print(f"scan {run_id} of {shown(store_name)}: loading the detectors...")
+                with progress_bar() as bar:
+                    run = execute_scan(
+                        factory, run_id, options=options, progress=_BarProgress(bar, store_name)
+                    )
+            except KeyboardInterrupt as exc:
+                # execute_scan closed it; stopped before it began, it is closed here
+                abandon_run(factory, run_id, interruption_message(exc))
+                err.print(f"[red]scan {run_id} interrupted[/]: the run is closed as interrupted")
+                raise typer.Exit(exit_status(exc)) from None
     finally:
         engine.dispose()
     _print_run_summary(factory, run.id)
     return 1 if run.status.value == "FAILED" else 0
+
+
+def _store_id(session: Session, store_name: str) -> int:
+    from registre.catalog.models import DataStore
+
+    store_id: int | None = session.scalar(select(DataStore.id).where(DataStore.name == store_name))
+    if store_id is None:  # the callers turn a DomainError into a clean message
+        raise NotFound(f"no data store named '{store_name}'; see 'registre datastore list'")
+    return store_id
+
+
+def abandon_store_scans(store_name: str, reason: str | None) -> int:
+    """Close the store's open runs as interrupted (admin); returns the exit status."""
+    from registre.scanners.runs.lifecycle import abandon_scans
+
+    with unit_of_work() as session:
+        runs = abandon_scans(session, CLI_ACTOR, _store_id(session, store_name), reason)
+        closed = [(run.id, run.errors[-1]["message"]) for run in runs]
+    if not closed:
+        console.print(f"no open scan of '{shown(store_name)}': nothing to abandon")
+    for run_id, message in closed:
+        console.print(f"scan {run_id} of '{shown(store_name)}' closed: {shown(message)}")
+    return 0
 
 
 def _print_run_summary(factory: object, run_id: int) -> None:
@@ -180,13 +214,33 @@ def scan(
         int | None,
         typer.Option(help="Rows sampled per table (default: the scan_sample_size setting)."),
     ] = None,
+    abandon: Annotated[
+        bool,
+        typer.Option(
+            "--abandon",
+            help="Scan nothing: close the store's queued or running scan as interrupted "
+            "(admin), e.g. one whose process was killed, so that the store can be scanned "
+            "again at once. Recorded in the audit trail.",
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option(help="With --abandon: why, kept on the closed run.")
+    ] = None,
 ) -> None:
     """Harvest a data store's schema and flag personal data, column by column.
 
     Draws a progress bar per table and ends with a summary of the findings (masked
     examples only). Exits non-zero only when the whole run failed; a failing table is
-    recorded on the run and the others go on.
+    recorded on the run and the others go on. Ctrl-C or SIGTERM cancels the query in
+    progress and closes the run as interrupted (exit status 130 or 143).
+
+    A scan whose process was killed (SIGKILL) is closed as interrupted by the next scan of
+    its store once silent for scan_stale_after_seconds; --abandon closes it at once.
     """
+    if abandon:
+        raise typer.Exit(abandon_store_scans(name, reason))
+    if reason is not None:
+        fail("--reason goes with --abandon")
     raise typer.Exit(scan_store(name, sample_size))
 
 
@@ -198,27 +252,37 @@ def scheduler(
 ) -> None:
     """Run each data store's scans when its cron schedule says (set with --schedule).
 
-    A failing store is recorded on its run and never stops the scheduler.
+    A failing store is recorded on its run and never stops the scheduler. Each tick also
+    closes the runs whose process was killed. Ctrl-C or SIGTERM interrupts the scan in
+    progress (its run is closed as interrupted) and stops.
     """
     import time
 
     from registre.catalog.models.base import utcnow
     from registre.scanners.runs.scan import ScanOptions
     from registre.scanners.runs.schedule import run_due_scans
+    from registre.scanners.runs.stopping import exit_status, sigterm_as_interrupt
 
     config = settings()
     engine = catalog_engine()
     factory = session_factory(engine)
     options = ScanOptions.from_settings(config)
-    while True:
-        report = run_due_scans(factory, utcnow(), options, config.schedule_timezone)
-        for run in report.runs:
-            console.print(f"scan {run.id} of store {run.data_store_id}: {run.status.value}")
-        for name in report.crashed:
-            err.print(f"[red]scan of {shown(name)} crashed[/] (see the log)")
-        if once:
-            return
-        time.sleep(interval)
+    try:
+        with sigterm_as_interrupt():
+            while True:
+                report = run_due_scans(factory, utcnow(), options, config.schedule_timezone)
+                for run in report.runs:
+                    console.print(f"scan {run.id} of store {run.data_store_id}: {run.status.value}")
+                for name in report.crashed:
+                    err.print(f"[red]scan of {shown(name)} crashed[/] (see the log)")
+                if once:
+                    return
+                time.sleep(interval)
+    except KeyboardInterrupt as exc:
+        err.print("scheduler stopped; a scan in progress was closed as interrupted")
+        raise typer.Exit(exit_status(exc)) from None
+    finally:
+        engine.dispose()
 
 
 def worker(
@@ -232,10 +296,14 @@ def worker(
     """Run scan jobs and scheduled scans from the queue (PostgreSQL catalog, scan_queue on).
 
     Start as many workers as needed, on as many machines: each takes the next job; a store
-    is never scanned twice at once. Creates the queue's tables on first use.
+    is never scanned twice at once. Creates the queue's tables on first use. Ctrl-C or
+    SIGTERM stops it: the scans in progress are interrupted (their queries cancelled, their
+    runs closed as interrupted) and it exits with status 130 or 143.
     """
+    import signal
+
     from registre.scanners.errors import ScanError
-    from registre.scanners.runs.queue import QUEUE, build_app, ensure_schema
+    from registre.scanners.runs.queue import QUEUE, build_app, ensure_schema, run_worker
 
     config = settings()
     catalog_engine().dispose()  # checks the catalog schema is current
@@ -245,5 +313,10 @@ def worker(
             console.print("created the scan queue's tables")
     except ScanError as exc:
         fail(str(exc))
-    console.print(f"worker on queue '{QUEUE}' (Ctrl-C stops it after the current job)")
-    queue.run_worker(queues=[QUEUE], concurrency=concurrency, wait=not once)
+    console.print(f"worker on queue '{QUEUE}' (Ctrl-C or SIGTERM interrupts its scans, then stops)")
+    stopped_by = run_worker(queue, concurrency=concurrency, once=once)
+    if stopped_by is not None:
+        err.print(
+            f"worker stopped ({stopped_by}); its scans in progress were closed as interrupted"
+        )
+        raise typer.Exit(128 + int(signal.Signals[stopped_by]))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from registre.config.loading import describe_validation_error
 
@@ -53,6 +53,19 @@ class Settings(BaseModel):
     )
     scan_statement_timeout_s: float = Field(
         30.0, gt=0, description="Statement timeout, in seconds, of every query a scan runs."
+    )
+    scan_heartbeat_seconds: int = Field(
+        15,
+        ge=1,
+        le=3600,
+        description="How often, in seconds, a running scan records that it is alive.",
+    )
+    scan_stale_after_seconds: int = Field(
+        120,
+        ge=2,
+        le=86_400,
+        description="A running scan silent for this many seconds is taken as dead (its process "
+        "was killed) and closed as interrupted; at least twice `scan_heartbeat_seconds`.",
     )
     api_max_page_size: int = Field(
         100, ge=1, le=1000, description="Largest `first` a GraphQL connection accepts."
@@ -142,6 +155,17 @@ class Settings(BaseModel):
     schedule_timezone: Annotated[str, AfterValidator(_time_zone)] = Field(
         "Europe/Paris", description="Time zone in which scan schedules (cron) are read."
     )
+
+    @model_validator(mode="after")
+    def _heartbeat_within_stale_delay(self) -> Settings:
+        # One late heartbeat (a busy catalog) must not make a live scan look dead.
+        if self.scan_stale_after_seconds < 2 * self.scan_heartbeat_seconds:
+            raise ValueError(
+                f"scan_stale_after_seconds ({self.scan_stale_after_seconds}) must be at least "
+                f"twice scan_heartbeat_seconds ({self.scan_heartbeat_seconds}): a live scan "
+                "would be taken for a dead one"
+            )
+        return self
 
 
 ENV_PREFIX = "REGISTRE_"

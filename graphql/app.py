@@ -229,10 +229,18 @@ def _interruptible(session: Session, budget: Budget) -> Iterator[None]:
 
 
 def _scan_dispatcher(factory: sessionmaker[Session], settings: Settings) -> Any:
-    """Scans run on Procrastinate workers when ``scan_queue`` is on, else in this process."""
+    """Scans run on Procrastinate workers when ``scan_queue`` is on, else in this process.
+
+    Either way the runs a killed API or worker left open are closed now, so that their
+    stores can be scanned again (the in-process queue died with the API that held it).
+    """
     if settings.scan_queue:
-        return QueueDispatcher(settings)
-    return ScanDispatcher(factory, ScanOptions.from_settings(settings))
+        queue = QueueDispatcher(settings)
+        queue.recover(factory)
+        return queue
+    local = ScanDispatcher(factory, ScanOptions.from_settings(settings))
+    local.recover()
+    return local
 
 
 def create_app(
@@ -262,7 +270,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        # Let running scans finish their current table and record it, then stop.
+        # Interrupt the running scans (their runs are closed as interrupted), then stop.
         await to_thread.run_sync(services["scans"].shutdown)
 
     return Starlette(

@@ -31,7 +31,7 @@ from registre.graphql.types.ai import (
 )
 from registre.graphql.types.common import Info
 from registre.graphql.types.data import Dataset, DataStore, Finding, Organisation, ScanRun
-from registre.scanners.runs.scan import abandon_run, start_scan
+from registre.scanners.runs.lifecycle import Liveness, abandon_run, start_scan
 
 log = logging.getLogger("registre.api")
 
@@ -242,7 +242,8 @@ class ScanDataStorePayload(graphene.Mutation):
         ctx = info.context
         store_id = decode_id(id, "DataStore", "id")
         try:
-            run = start_scan(ctx.session, ctx.actor, store_id)
+            liveness = Liveness.from_settings(ctx.settings)
+            run = start_scan(ctx.session, ctx.actor, store_id, liveness=liveness)
             ctx.session.commit()
         except DomainError as exc:
             ctx.session.rollback()
@@ -266,8 +267,9 @@ class ScanDataStorePayload(graphene.Mutation):
             except Exception:
                 log.exception("scan run %s could be neither queued nor closed", run.id)
                 raise GraphQLError(
-                    "the scan could not be queued; the run will be closed as interrupted "
-                    "after 24 h, or by an admin",
+                    "the scan could not be queued; the run will be closed as interrupted when "
+                    "the API restarts or the store is scanned again, or by an admin "
+                    "('registre scan --abandon')",
                     extensions={"code": "UNAVAILABLE"},
                 ) from None
         return ScanDataStorePayload(scan_run=run)

@@ -174,6 +174,8 @@ class ScanRun(Base):
     created_at: Mapped[created_at]
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
+    #: refreshed every few seconds while the run is RUNNING; a silent run's process is dead
+    heartbeat_at: Mapped[dt.datetime | None]
     datasets_scanned: Mapped[int] = mapped_column(Integer, default=0)
     datasets_failed: Mapped[int] = mapped_column(Integer, default=0)
     findings_new: Mapped[int] = mapped_column(Integer, default=0)

@@ -7,7 +7,6 @@ own, so an interrupted run keeps what it had done.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import time
@@ -17,12 +16,8 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from registre import __version__
-from registre.catalog.access.audit import record, snapshot
-from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.access.secrets import SecretPolicy, server_secret_policy
 from registre.catalog.data.findings import (
     FindingCounts,
@@ -34,8 +29,8 @@ from registre.catalog.data.harvest import harvest
 from registre.catalog.data.harvested import ColumnFinding, TableInfo
 from registre.catalog.data.stores import connection_url
 from registre.catalog.db import transaction
-from registre.catalog.enums import Role, ScanStatus, ScanTrigger
-from registre.catalog.errors import Conflict, DomainError, NotFound
+from registre.catalog.enums import ScanStatus
+from registre.catalog.errors import DomainError
 from registre.catalog.models import Dataset, DataStore, ScanRun
 from registre.catalog.models.base import utcnow
 from registre.config.settings import Settings
@@ -44,12 +39,19 @@ from registre.scanners.connectors.registry import connector_for
 from registre.scanners.detection.classifier import Classifier
 from registre.scanners.detection.columns import SampledColumn
 from registre.scanners.errors import ScanError
+from registre.scanners.runs.lifecycle import (
+    SCANNER_VERSION,
+    Heartbeat,
+    Liveness,
+    abandon_run,
+    finish_run,
+    get_run,
+)
+from registre.scanners.runs.stopping import RunControl, ScanStopped, StopFlag, interruption_message
 
 Classify = Callable[[str, list[SampledColumn]], dict[str, list[ColumnFinding]]]
 
 log = logging.getLogger("registre.scan")
-
-SCANNER_VERSION = f"registre-scanner/{__version__}"
 
 
 class ScanProgress(Protocol):
@@ -60,10 +62,6 @@ class ScanProgress(Protocol):
     def table_done(self, name: str, ok: bool) -> None: ...
 
 
-#: a run still QUEUED or RUNNING after this long is taken as interrupted (its process died)
-STALE_AFTER = dt.timedelta(hours=24)
-
-
 @dataclass(frozen=True)
 class ScanOptions:
     sample_size: int = 1000
@@ -71,6 +69,7 @@ class ScanOptions:
     reopen: ReopenThresholds = ReopenThresholds()
     #: where secrets may come from; None = this server's settings
     secrets: SecretPolicy | None = None
+    liveness: Liveness = Liveness()
 
     @classmethod
     def from_settings(cls, settings: Settings, sample_size: int | None = None) -> ScanOptions:
@@ -81,6 +80,7 @@ class ScanOptions:
                 env_prefix=settings.secret_env_prefix,
                 secrets_dir=Path(settings.secrets_dir) if settings.secrets_dir else None,
             ),
+            liveness=Liveness.from_settings(settings),
         )
 
 
@@ -88,58 +88,6 @@ class ScanOptions:
 def default_classifier() -> Classifier:
     """One classifier per process: Presidio and spaCy load once (seconds), then stay."""
     return Classifier()
-
-
-def start_scan(
-    session: Session, actor: Actor, store_id: int, trigger: ScanTrigger = ScanTrigger.MANUAL
-) -> ScanRun:
-    """Queue a scan of a data store; :func:`execute_scan` runs it."""
-    actor.require(Permission.RECORD_SCAN)
-    store = session.get(DataStore, store_id)
-    if store is None:
-        raise NotFound(f"no DataStore with id {store_id}", field="id")
-    _guard_one_run_per_store(session, store)
-    run = ScanRun(
-        data_store_id=store.id,
-        trigger=trigger,
-        status=ScanStatus.QUEUED,
-        requested_by=actor.name,
-        scanner_version=SCANNER_VERSION,
-    )
-    name = store.name  # read now: a failed flush expires everything
-    session.add(run)
-    try:
-        session.flush()  # the caller rolls back on the Conflict below
-    except IntegrityError:
-        # Another request opened a run of this store between our check and our insert.
-        raise Conflict(f"a scan of '{name}' is already queued or running", field="id") from None
-    record(session, actor, "start_scan", run)
-    return run
-
-
-def _guard_one_run_per_store(session: Session, store: DataStore) -> None:
-    """Two runs of one store would harvest into the same rows at once: refuse the second.
-
-    A run left QUEUED or RUNNING for longer than :data:`STALE_AFTER` belonged to a process
-    that died; it is closed as FAILED so that the store can be scanned again.
-    """
-    active = session.scalars(
-        select(ScanRun).where(
-            ScanRun.data_store_id == store.id,
-            ScanRun.status.in_([ScanStatus.QUEUED, ScanStatus.RUNNING]),
-        )
-    ).all()
-    now = utcnow()
-    for run in active:
-        if now - (run.started_at or run.created_at) > STALE_AFTER:
-            run.status, run.finished_at = ScanStatus.FAILED, now
-            run.errors = [*run.errors, {"dataset": None, "message": "interrupted: never finished"}]
-            session.flush()  # closed before the new run is inserted (one open run per store)
-            continue
-        raise Conflict(
-            f"a scan of '{store.name}' is already {run.status.value.lower()} (run {run.id})",
-            field="id",
-        )
 
 
 def _safe_message(exc: BaseException) -> str:
@@ -158,34 +106,31 @@ def execute_scan(
     classify: Classify | None = None,
     progress: ScanProgress | None = None,
     seed: int | None = None,
+    stop: StopFlag | None = None,
 ) -> ScanRun:
     """Run a queued scan to its end and return the finished ScanRun.
 
     It never raises for a failing store or table, nor for a bug of its own: the run is
-    always closed (FAILED, with a message that holds no scanned value).
+    always closed (FAILED, with a message that holds no scanned value). Interrupted (Ctrl-C,
+    SIGTERM under :func:`~registre.scanners.runs.stopping.sigterm_as_interrupt`, or ``stop``
+    raised), it cancels the query running on the store, closes the run as interrupted, and
+    re-raises the KeyboardInterrupt (a raised ``stop`` returns the closed run).
     """
+    control = RunControl(stop or StopFlag())
     try:
-        return _execute(factory, run_id, options, classify, progress, seed)
+        return control.supervise(lambda: _execute(factory, run_id, options, classify, progress,
+                                                  seed, control))  # fmt: skip
     except BaseException as exc:  # whatever happened, the run must not stay RUNNING
-        interrupted = not isinstance(exc, Exception)  # Ctrl-C, a worker told to stop
+        stopped = isinstance(exc, ScanStopped)
+        interrupted = stopped or not isinstance(exc, Exception)  # Ctrl-C, SIGTERM, stop flag
         # Only the class: a database error's text can quote the parameters it choked on.
         log.error("scan %s %s (%s)", run_id, "interrupted" if interrupted else "crashed",
                   type(exc).__name__)  # fmt: skip
-        message = "interrupted before the end" if interrupted else _safe_message(exc)
+        message = interruption_message(exc) if interrupted else _safe_message(exc)
         closed = abandon_run(factory, run_id, message)
-        if interrupted:
+        if interrupted and not stopped:
             raise
         return closed
-
-
-def abandon_run(factory: sessionmaker[Session], run_id: int, message: str) -> ScanRun:
-    """Close a run that cannot go on as FAILED with ``message`` (if it is still open)."""
-    with transaction(factory) as session:
-        run = _get_run(session, run_id)
-        if run.status in (ScanStatus.QUEUED, ScanStatus.RUNNING):
-            # started or not, it did not scan: the store's last scan stays what it was
-            return _finish(session, run, fatal=message, touch_store=False)
-        return run
 
 
 @dataclass(frozen=True)
@@ -213,30 +158,55 @@ def _execute(
     classify: Classify | None,
     progress: ScanProgress | None,
     seed: int | None,
+    control: RunControl,
 ) -> ScanRun:
     claimed = _claim(factory, run_id, options)
     if isinstance(claimed, ScanRun):  # not queued any more, or closed: no secret to connect
         return claimed
+    with Heartbeat(factory, run_id, options.liveness.heartbeat):
+        return _scan_claimed(factory, run_id, claimed, options, classify, progress, seed, control)
+
+
+def _scan_claimed(
+    factory: sessionmaker[Session],
+    run_id: int,
+    claimed: _Claimed,
+    options: ScanOptions,
+    classify: Classify | None,
+    progress: ScanProgress | None,
+    seed: int | None,
+    control: RunControl,
+) -> ScanRun:
     started = time.perf_counter()
+    connector: Connector | None = None
     try:
-        connector = connector_for(claimed.url, timeout_s=options.timeout_s, seed=seed)
+        connector = control.connector = connector_for(
+            claimed.url, timeout_s=options.timeout_s, seed=seed
+        )
+        control.check()  # interrupted while connecting: nothing could cancel it then
         tables = list(connector.list_tables())
     except Exception as exc:  # noqa: BLE001 - any failure to reach the store fails this run only
+        if connector is not None:
+            connector.close()
+        control.check()  # a cancelled harvest is an interruption, not the store's failure
         log.warning(
             "scan %s of %s: cannot harvest (%s)", run_id, claimed.store_name, type(exc).__name__
         )
         with transaction(factory) as session:
-            return _finish(session, _get_run(session, run_id), fatal=_safe_message(exc))
+            return finish_run(session, get_run(session, run_id), fatal=_safe_message(exc))
     try:
+        control.check()
         dataset_ids, gone_with_tables = _record_harvest(factory, run_id, claimed.store_id, tables)
         if progress:
             progress.started(len(dataset_ids))
         classify = classify or default_classifier().classify_table
         tally = _scan_tables(
-            factory, connector, dataset_ids, run_id, options, classify, progress, gone_with_tables
-        )
+            factory, connector, dataset_ids, run_id, options, classify, progress,
+            gone_with_tables, control,
+        )  # fmt: skip
     finally:
         connector.close()
+    control.check()
     return _close_run(factory, run_id, claimed.store_name, tally, started)
 
 
@@ -246,12 +216,18 @@ def _claim(factory: sessionmaker[Session], run_id: int, options: ScanOptions) ->
     with transaction(factory) as session:
         # Claim the run: only a QUEUED run starts, so a job delivered twice, or one whose
         # run was closed meanwhile (stale, abandoned), does nothing.
+        now = utcnow()
         claimed = session.execute(
             update(ScanRun)
             .where(ScanRun.id == run_id, ScanRun.status == ScanStatus.QUEUED)
-            .values(status=ScanStatus.RUNNING, started_at=utcnow(), sample_size=options.sample_size)
+            .values(
+                status=ScanStatus.RUNNING,
+                started_at=now,
+                heartbeat_at=now,
+                sample_size=options.sample_size,
+            )
         ).rowcount
-        run = _get_run(session, run_id)
+        run = get_run(session, run_id)
         if not claimed:
             log.warning("scan %s is %s, not queued: not run again", run_id, run.status.value)
             return run
@@ -259,7 +235,7 @@ def _claim(factory: sessionmaker[Session], run_id: int, options: ScanOptions) ->
         try:
             url = connection_url(store, options.secrets or server_secret_policy())
         except DomainError as exc:
-            return _finish(session, run, fatal=f"cannot connect: {exc}")
+            return finish_run(session, run, fatal=f"cannot connect: {exc}")
         return _Claimed(store.id, store.name, url)
 
 
@@ -273,7 +249,7 @@ def _record_harvest(
         assert store is not None
         pairs, drift = harvest(session, store, tables, utcnow())
         dataset_ids = [(table, dataset.id) for table, dataset in pairs]
-        run = _get_run(session, run_id)
+        run = get_run(session, run_id)
         run.drift = drift.as_dict()
         gone_with_tables = mark_datasets_gone(session, drift.removed_dataset_ids, run_id)
     return dataset_ids, gone_with_tables
@@ -288,15 +264,20 @@ def _scan_tables(
     classify: Classify,
     progress: ScanProgress | None,
     gone_with_tables: int,
+    control: RunControl,
 ) -> _Tally:
     """Sample, classify and record every table; one failing table never fails the others."""
     tally = _Tally(FindingCounts(gone=gone_with_tables))
     totals = tally.totals
     for table, dataset_id in dataset_ids:
+        control.check()  # interrupted: a cancelled query must not be recorded as the table's
         name = f"{table.schema}.{table.name}" if table.schema else table.name
         try:
-            counts = _scan_table(factory, connector, table, dataset_id, run_id, options, classify)
+            counts = _scan_table(
+                factory, connector, table, dataset_id, run_id, options, classify, control
+            )
         except Exception as exc:  # noqa: BLE001 - one table never fails the others
+            control.check()
             log.warning("scan %s: table %s failed (%s)", run_id, name, type(exc).__name__)
             tally.errors.append({"dataset": name, "message": _safe_message(exc)})
             if progress:
@@ -318,7 +299,7 @@ def _close_run(
 ) -> ScanRun:
     """Write the run's counts and close it, unless it was closed meanwhile (stale)."""
     with transaction(factory) as session:
-        run = _get_run(session, run_id)
+        run = get_run(session, run_id)
         if run.status is not ScanStatus.RUNNING:  # closed meanwhile (stale): keep that word
             log.warning("scan %s was closed as %s while it ran", run_id, run.status.value)
             return run
@@ -337,7 +318,7 @@ def _close_run(
             len(errors),
             time.perf_counter() - started,
         )
-        return _finish(session, run)
+        return finish_run(session, run)
 
 
 def _scan_table(
@@ -348,14 +329,17 @@ def _scan_table(
     run_id: int,
     options: ScanOptions,
     classify: Classify,
+    control: RunControl,
 ) -> FindingCounts:
     sample = connector.sample(table, options.sample_size)
+    control.check()
     columns = [
         SampledColumn(name=c.name, data_type=c.data_type, values=sample.get(c.name, []))
         for c in table.columns
     ]
     results = classify(table.name, columns)
     del sample, columns  # values leave memory as soon as they are classified
+    control.check()
     with transaction(factory) as session:
         dataset = session.scalar(
             select(Dataset).where(Dataset.id == dataset_id).options(selectinload(Dataset.fields))
@@ -365,38 +349,3 @@ def _scan_table(
         # must see its findings (they get no evidence and are marked gone).
         fields = {f.name: f for f in dataset.fields}
         return record_findings(session, fields, results, run_id, SCANNER_VERSION, options.reopen)
-
-
-def _get_run(session: Session, run_id: int) -> ScanRun:
-    run = session.get(ScanRun, run_id)
-    if run is None:
-        raise NotFound(f"no ScanRun with id {run_id}")
-    return run
-
-
-def _finish(
-    session: Session, run: ScanRun, *, fatal: str | None = None, touch_store: bool = True
-) -> ScanRun:
-    if fatal is not None:
-        run.errors = [*run.errors, {"dataset": None, "message": fatal}]
-        run.status = ScanStatus.FAILED
-    elif run.datasets_failed and not run.datasets_scanned:
-        run.status = ScanStatus.FAILED
-    elif run.datasets_failed:
-        run.status = ScanStatus.PARTIAL
-    else:
-        run.status = ScanStatus.SUCCEEDED
-    run.finished_at = utcnow()
-    store = session.get(DataStore, run.data_store_id) if touch_store else None
-    if store is not None:
-        store.last_scan_at = run.finished_at
-    session.add(run)
-    session.flush()
-    record(
-        session,
-        Actor(name=run.requested_by or "scanner", role=Role.SCANNER),
-        "finish_scan",
-        run,
-        after=snapshot(run),
-    )
-    return run

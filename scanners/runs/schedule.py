@@ -21,7 +21,8 @@ from registre.catalog.db import transaction
 from registre.catalog.enums import Role, ScanTrigger
 from registre.catalog.errors import Conflict
 from registre.catalog.models import DataStore, ScanRun
-from registre.scanners.runs.scan import ScanOptions, execute_scan, start_scan
+from registre.scanners.runs.lifecycle import Liveness, abandon_run, close_stale_runs, start_scan
+from registre.scanners.runs.scan import ScanOptions, execute_scan
 
 log = logging.getLogger("registre.schedule")
 
@@ -45,18 +46,22 @@ def due_stores(session: Session, now: dt.datetime, tz: str = "UTC") -> list[Data
 
 
 def start_due_runs(
-    factory: sessionmaker[Session], now: dt.datetime, tz: str
+    factory: sessionmaker[Session], now: dt.datetime, tz: str, liveness: Liveness = Liveness()
 ) -> Iterator[tuple[int, int, str]]:
     """Open a scheduled run for each store due at ``now``: (run id, store id, store name).
 
-    A store with a run already open is skipped (it will be due again at the next tick).
+    Each tick first closes the dead runs of every store (their process was killed), due or
+    not. A store with a live run open is skipped (it will be due again at the next tick).
     """
     with transaction(factory) as session:
+        close_stale_runs(session, liveness)
         due = [(s.id, s.name) for s in due_stores(session, now, tz)]
     for store_id, name in due:
         try:
             with transaction(factory) as session:
-                run_id = start_scan(session, SCHEDULER_ACTOR, store_id, ScanTrigger.SCHEDULE).id
+                run_id = start_scan(
+                    session, SCHEDULER_ACTOR, store_id, ScanTrigger.SCHEDULE, liveness=liveness
+                ).id
         except Conflict:
             log.info("scheduled scan of %s skipped: a scan of it is already open", name)
             continue
@@ -74,10 +79,14 @@ def run_due_scans(
 ) -> TickReport:
     """Scan every due store, one after the other; return the finished runs."""
     report = TickReport(runs=[], crashed=[])
-    for run_id, _store_id, name in start_due_runs(factory, now, tz):
+    for run_id, _store_id, name in start_due_runs(factory, now, tz, options.liveness):
         try:
             report.runs.append(execute_scan(factory, run_id, options=options))
         except Exception:
             log.exception("scheduled scan of %s crashed", name)
             report.crashed.append(name)
+        except BaseException:
+            # stopped between opening the run and starting it: it must not stay QUEUED
+            abandon_run(factory, run_id, "interrupted before the end")
+            raise
     return report

@@ -22,12 +22,12 @@ from registre.catalog.data.stores import register_data_store
 from registre.catalog.db import transaction
 from registre.catalog.enums import Role
 from registre.catalog.models import Dataset, Field, Finding, ScanRun
+from registre.scanners.runs.lifecycle import start_scan
 from registre.scanners.runs.scan import (
     Classify,
     ScanOptions,
     default_classifier,
     execute_scan,
-    start_scan,
 )
 from tests.support.api import seed_tokens, serve
 from tests.support.catalogs import Catalog

@@ -33,7 +33,7 @@ from registre.catalog.governance.register import (
     register_ai_system,
 )
 from registre.catalog.models import AISystem, Dataset, DataStore, Finding
-from registre.scanners.runs.scan import start_scan
+from registre.scanners.runs.lifecycle import start_scan
 from tests.support.catalogs import Databases, open_catalog
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -16,6 +16,7 @@ from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import ScanStatus, ScanTrigger
 from registre.catalog.models import Finding, ScanRun
 from registre.scanners.errors import ScanError
+from registre.scanners.runs.lifecycle import start_scan
 from registre.scanners.runs.queue import (
     QUEUE,
     build_app,
@@ -24,7 +25,6 @@ from registre.scanners.runs.queue import (
     ensure_schema,
     reset_worker_catalog,
 )
-from registre.scanners.runs.scan import start_scan
 from tests.support.catalogs import Catalog
 
 

@@ -13,7 +13,8 @@ from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.db import transaction
 from registre.catalog.enums import ScanStatus
 from registre.catalog.models import ScanRun
-from registre.scanners.runs.scan import ScanOptions, abandon_run, execute_scan, start_scan
+from registre.scanners.runs.lifecycle import abandon_run, start_scan
+from registre.scanners.runs.scan import ScanOptions, execute_scan
 
 
 def _store(scan_catalog: Any, sqlite_url: Callable[[Path], str], tmp_path: Path) -> int:

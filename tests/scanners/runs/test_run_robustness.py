@@ -16,7 +16,7 @@ from registre.catalog.db import transaction
 from registre.catalog.enums import ScanStatus
 from registre.catalog.errors import Conflict
 from registre.catalog.models import ScanRun
-from registre.scanners.runs.scan import STALE_AFTER, start_scan
+from registre.scanners.runs.lifecycle import QUEUED_MAX_WAIT, start_scan
 
 
 def test_a_crash_inside_the_run_closes_it_as_failed(scan_catalog: Any, tmp_path: Path) -> None:
@@ -56,7 +56,7 @@ def test_one_run_per_store_and_stale_runs_are_closed(
     with transaction(scan_catalog.factory) as session:
         stale = session.get(ScanRun, first)
         assert stale is not None
-        stale.created_at = stale.created_at - STALE_AFTER - dt.timedelta(minutes=1)
+        stale.created_at = stale.created_at - QUEUED_MAX_WAIT - dt.timedelta(minutes=1)
     with transaction(scan_catalog.factory) as session:
         second = start_scan(session, CLI_ACTOR, store_id).id
     with scan_catalog.factory() as session:
@@ -74,7 +74,7 @@ def test_the_database_refuses_a_second_open_run_even_past_the_check(
 ) -> None:
     import sqlite3
 
-    from registre.scanners.runs import scan as run_module
+    from registre.scanners.runs import lifecycle as run_module
 
     path = tmp_path / "s.sqlite"
     with sqlite3.connect(path) as conn:
@@ -83,7 +83,9 @@ def test_the_database_refuses_a_second_open_run_even_past_the_check(
     with transaction(scan_catalog.factory) as session:
         start_scan(session, CLI_ACTOR, store_id)
     # a second request that passed the check before the first one committed
-    monkeypatch.setattr(run_module, "_guard_one_run_per_store", lambda session, store: None)
+    monkeypatch.setattr(
+        run_module, "_guard_one_run_per_store", lambda session, store, liveness: None
+    )
     with (
         pytest.raises(Conflict, match="already queued or running"),
         transaction(scan_catalog.factory) as session,

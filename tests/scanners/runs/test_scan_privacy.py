@@ -31,7 +31,8 @@ from registre.catalog.enums import ScanStatus
 from registre.catalog.models import Dataset, Finding
 from registre.catalog.models.base import Base
 from registre.demo.city import GROUND_TRUTH, build_city_database
-from registre.scanners.runs.scan import Classify, ScanOptions, execute_scan, start_scan
+from registre.scanners.runs.lifecycle import start_scan
+from registre.scanners.runs.scan import Classify, ScanOptions, execute_scan
 from tests.support.catalogs import Databases, open_catalog
 
 MIN_LENGTH = 6  # shorter values ('A', '2026', 'Paris'...) would hit by chance
