@@ -128,6 +128,7 @@ class AISystem(EntityNode):
     purpose = graphene.String()
     use_area = graphene.Field(s.UseArea)
     provider = graphene.Field(Organisation)
+    deployer = graphene.Field(Organisation, description="Who uses it under its authority.")
     deployer_service = graphene.String()
     hosting_organisation = graphene.Field(Organisation)
     hosting_country = graphene.String()
@@ -145,12 +146,25 @@ class AISystem(EntityNode):
     human_review_path = graphene.String()
     transparency_notice = graphene.String()
     processor_contract_ref = graphene.String()
+    provider_processes_data = graphene.Boolean(
+        description="Whether the provider hosts or processes the personal data (null: unknown)."
+    )
     go_live_date = graphene.Date()
     automation_level = graphene.Field(s.AutomationLevel)
     human_oversight_owner = graphene.String()
     log_retention_days = graphene.Int()
-    eu_database_registration = graphene.String()
+    eu_database_registration = graphene.String(
+        description="The deployer's registration of its use (AI Act Art. 26(8), 49(3))."
+    )
+    provider_eu_database_url = graphene.String(
+        description="The provider's entry in the EU database (Annex VIII C.3)."
+    )
     public_inventory_url = graphene.String()
+    individual_decision_notice = graphene.Boolean(
+        description="Its individual decisions carry the explicit mention (CRPA L311-3-1)."
+    )
+    legal_basis_reference = graphene.String()
+    declared_impact_assessment = graphene.Boolean()
     external_ref = graphene.String()
     datasets = graphene.List(graphene.NonNull(DatasetUsageLink), required=True)
     policies = graphene.List(graphene.NonNull(PolicyLink), required=True)
@@ -168,6 +182,8 @@ class AISystem(EntityNode):
     resolve_provider = via("organisation", "provider_id")
 
     resolve_hosting_organisation = via("organisation", "hosting_organisation_id")
+
+    resolve_deployer = via("organisation", "deployer_id")
 
     resolve_datasets = via("dataset_links_by_ai_system")
 

@@ -47,6 +47,7 @@ from registre.catalog.models import (
 
 from .compliance_seed import (
     ACTIVITY,
+    APPLICABLE,
     CITY,
     CLOUD,
     DATASET,
@@ -82,7 +83,9 @@ def reg(engine: Engine, baseline: Baseline) -> Iterator[Register]:
 def run(reg: Register, rule: str | None = None, **kwargs: Any) -> list[ComplianceIssue]:
     reg.session.flush()
     reg.session.expire_all()  # read back what the database holds, as a new request would
-    kwargs.setdefault("today", TODAY)
+    # the rules at full strength: every AI Act obligation applies on that day (the dates
+    # are tested on their own below)
+    kwargs.setdefault("today", APPLICABLE)
     return evaluate(reg.session, rules=[rule] if rule else None, **kwargs)
 
 
@@ -189,6 +192,9 @@ def ii_901_compliant(reg: Register) -> None:
 
 FULLY = AutomationLevel.FULLY_AUTOMATED
 
+# the same register, deployed by a ministry's central service (7120): SREN art. 31 names the State
+STATE = org_set(CITY, legal_category="7120")
+
 # (rule, mutation, severity, subject type, message fragment, unknown)
 FIRES: list[tuple[str, Mutation, str, str, str, bool]] = [
     ("AIACT-5-PROHIBITED", sys_set(risk_class=RiskClass.PROHIBITED), "CRITICAL", "AISystem",
@@ -209,6 +215,9 @@ FIRES: list[tuple[str, Mutation, str, str, str, bool]] = [
     ("AIACT-26.2-OVERSIGHT", sys_set(human_oversight_owner="  "), "HIGH", "AISystem",
      "human oversight", False),
     ("AIACT-26.6-LOGS", sys_set(log_retention_days=90), "MEDIUM", "AISystem", "90 days", False),
+    # Art. 26(6) asks six months: 180 days fall short of them
+    ("AIACT-26.6-LOGS", sys_set(log_retention_days=180), "MEDIUM", "AISystem", "180 days",
+     False),
     ("AIACT-26.6-LOGS", sys_set(log_retention_days=None), "LOW", "AISystem",
      "unknown: log retention not recorded", True),
     ("AIACT-50-TRANSPARENCY", sys_set(transparency_notice=None), "MEDIUM", "AISystem",
@@ -237,14 +246,18 @@ FIRES: list[tuple[str, Mutation, str, str, str, bool]] = [
                                 pa_set(special_category_condition="Art. 9(2)(h)")),
      "HIGH", "AISystem", "Art. 22(4)", False),
     ("GDPR-37-DPO", org_set(CITY, dpo_contact=None), "MEDIUM", "Organisation", "no DPO", False),
-    ("SREN-31-HOSTING", org_set(CLOUD, qualifications=["HDS"]), "HIGH", "Dataset",
+    ("SREN-31-HOSTING", chain(STATE, org_set(CLOUD, qualifications=["HDS"])), "HIGH", "Dataset",
      "without SecNumCloud", False),
-    ("SREN-31-HOSTING", store_set(hosting_country="DE"), "HIGH", "Dataset", "outside France",
-     False),
-    ("SREN-31-HOSTING", org_set(CLOUD, non_eu_control=True), "HIGH", "Dataset",
+    ("SREN-31-HOSTING", chain(STATE, store_set(hosting_country="DE")), "HIGH", "Dataset",
+     "outside France", False),
+    ("SREN-31-HOSTING", chain(STATE, org_set(CLOUD, non_eu_control=True)), "HIGH", "Dataset",
      "non-EU control", False),
-    ("SREN-31-HOSTING", sys_set(hosting_organisation_id=None), "MEDIUM", "Dataset",
+    ("SREN-31-HOSTING", chain(STATE, sys_set(hosting_organisation_id=None)), "MEDIUM", "Dataset",
      "unknown: hosting organisation not recorded for AI system", True),
+    # a French public body whose legal category is not recorded: State or not is open
+    ("SREN-31-HOSTING", chain(org_set(CITY, legal_category=None),
+                              org_set(CLOUD, qualifications=["HDS"])), "MEDIUM", "Dataset",
+     "unknown: legal category (INSEE) of 'Ville de Valbourg'", True),
     ("II901-DR", ds_set(sensitivity=Sensitivity.RESTRICTED), "HIGH", "AISystem", "II 901", False),
     ("PSSIE-HOMOLOGATION", drop("homologation"), "HIGH", "AISystem", "security homologation",
      False),
@@ -255,6 +268,10 @@ FIRES: list[tuple[str, Mutation, str, str, str, bool]] = [
     ("CRPA-L312-INVENTORY", chain(sys_set(public_inventory_url=None),
                                   org_set(CITY, headcount=None)),
      "LOW", "AISystem", "unknown: headcount not recorded", True),
+    ("CRPA-L311-NOTICE", sys_set(individual_decision_notice=False), "MEDIUM", "AISystem",
+     "explicit mention", False),
+    ("CRPA-L311-NOTICE", sys_set(individual_decision_notice=None), "LOW", "AISystem",
+     "unknown: whether the individual decisions", True),
 ]  # fmt: skip
 
 # (rule, mutation): the rule stays quiet although something nearby changed
@@ -262,12 +279,14 @@ QUIET: list[tuple[str, Mutation]] = [
     ("AIACT-5-PROHIBITED", sys_set(risk_class=RiskClass.PROHIBITED, status=AISystemStatus.RETIRED)),
     ("AIACT-6.3-PROFILING", sys_set(art_6_3_claim=True)),
     ("AIACT-6-CLASSIFICATION", sys_set(risk_class=None, status=AISystemStatus.RETIRED)),
-    ("AIACT-27-FRIA", chain(drop("fria"), org_set(CITY, is_public_body=False))),
+    # a private company (5710 SAS) providing no public service, with a 5(a) system
+    ("AIACT-27-FRIA", chain(drop("fria"), org_set(CITY, is_public_body=False,
+                                                  legal_category="5710"))),
     ("AIACT-27-FRIA", chain(drop("fria"), sys_set(annex_iii_point="2"))),
     ("AIACT-27-FRIA", chain(drop("fria"), sys_set(status=AISystemStatus.PLANNED))),
     ("AIACT-49-REGISTRATION", sys_set(eu_database_registration=None, risk_class=RiskClass.LIMITED)),
     ("AIACT-26.2-OVERSIGHT", sys_set(human_oversight_owner=None, risk_class=RiskClass.MINIMAL)),
-    ("AIACT-26.6-LOGS", sys_set(log_retention_days=180)),
+    ("AIACT-26.6-LOGS", sys_set(log_retention_days=183)),
     ("AIACT-50-TRANSPARENCY", sys_set(transparency_notice=None, art_50_triggers=[])),
     ("GOV-OWNER", sys_set(owner=None, status=AISystemStatus.RETIRED)),
     ("GDPR-9-DPIA", chain(drop("dpia"), findings_set("pathologie", status=FindingStatus.REJECTED))),
@@ -286,8 +305,10 @@ QUIET: list[tuple[str, Mutation]] = [
     ("GDPR-22-AUTOMATED", sys_set(automation_level=FULLY, human_review_path=None,
                                   legal_effect=False)),
     ("GDPR-37-DPO", org_set(CITY, dpo_contact=None, is_public_body=False)),
-    ("SREN-31-HOSTING", chain(org_set(CLOUD, qualifications=[]),
+    ("SREN-31-HOSTING", chain(STATE, org_set(CLOUD, qualifications=[]),
                               ds_set(sensitivity=Sensitivity.INTERNAL))),
+    # SREN art. 31 names the State and its operators, not a commune (7210)
+    ("SREN-31-HOSTING", org_set(CLOUD, qualifications=[])),
     ("SREN-31-HOSTING", chain(org_set(CLOUD, qualifications=[]),
                               store_set(hosting_organisation_id=CITY),
                               sys_set(hosting_organisation_id=CITY))),
@@ -296,6 +317,10 @@ QUIET: list[tuple[str, Mutation]] = [
     ("CRPA-L312-INVENTORY", chain(sys_set(public_inventory_url=None),
                                   org_set(CITY, headcount=20))),
     ("CRPA-L312-INVENTORY", sys_set(public_inventory_url=None, individual_decisions=False)),
+    ("CRPA-L312-INVENTORY", chain(sys_set(public_inventory_url=None), org_set(CITY, country="NL"))),
+    ("CRPA-L311-NOTICE", sys_set(individual_decision_notice=None, individual_decisions=False)),
+    ("CRPA-L311-NOTICE", chain(sys_set(individual_decision_notice=False),
+                               org_set(CITY, country="NL"))),
 ]  # fmt: skip
 
 
@@ -381,9 +406,9 @@ def test_facts_never_hold_a_scanned_value(reg: Register) -> None:
 # --- dates and thresholds from the configuration -------------------------------------
 def test_obligation_not_yet_applicable_is_info(reg: Register) -> None:
     drop("fria")(reg)
-    (issue,) = run(reg, "AIACT-27-FRIA", today=dt.date(2026, 6, 1))
-    assert issue.severity == "INFO"
-    assert "applies from 2026-08-02" in issue.message and "not yet applicable" in issue.message
+    (issue,) = run(reg, "AIACT-27-FRIA", today=TODAY)
+    assert issue.severity == "INFO" and issue.applies_from == dt.date(2027, 12, 2)
+    assert "applies from 2027-12-02" in issue.message and "not yet applicable" in issue.message
     sys_set(transparency_notice=None)(reg)
     (issue,) = run(reg, "AIACT-50-TRANSPARENCY", today=dt.date(2026, 7, 1))
     assert issue.severity == "INFO"
@@ -392,10 +417,10 @@ def test_obligation_not_yet_applicable_is_info(reg: Register) -> None:
 
 def test_annex_i_product_obligations_apply_later(reg: Register) -> None:
     sys_set(annex_iii_point=None, human_oversight_owner=None)(reg)
-    (issue,) = run(reg, "AIACT-26.2-OVERSIGHT")
-    assert issue.severity == "INFO" and issue.facts["applies_from"] == "2027-08-02"
-    (issue,) = run(reg, "AIACT-26.2-OVERSIGHT", today=dt.date(2027, 8, 2))
-    assert issue.severity == "HIGH"
+    (issue,) = run(reg, "AIACT-26.2-OVERSIGHT", today=dt.date(2028, 8, 1))
+    assert issue.severity == "INFO" and issue.facts["applies_from"] == "2028-08-02"
+    (issue,) = run(reg, "AIACT-26.2-OVERSIGHT", today=dt.date(2028, 8, 2))
+    assert issue.severity == "HIGH" and issue.applies_from == dt.date(2028, 8, 2)
 
 
 def test_digital_omnibus_date_is_configuration(reg: Register) -> None:
@@ -404,12 +429,12 @@ def test_digital_omnibus_date_is_configuration(reg: Register) -> None:
     moved = config.model_copy(
         update={
             "application_dates": config.application_dates.model_copy(
-                update={"ai_act_high_risk_annex_iii": dt.date(2027, 12, 2)}
+                update={"ai_act_high_risk_annex_iii": dt.date(2029, 1, 1)}
             )
         }
     )
     (issue,) = run(reg, "AIACT-27-FRIA", config=moved)
-    assert issue.severity == "INFO" and "2027-12-02" in issue.message
+    assert issue.severity == "INFO" and "2029-01-01" in issue.message
 
 
 def test_thresholds_come_from_configuration(reg: Register) -> None:
@@ -442,9 +467,11 @@ def test_disabled_rules_and_severity_overrides(reg: Register) -> None:
 
 def test_shipped_config_loads() -> None:
     config = load_compliance_config()
-    assert config.thresholds.log_retention_days == 180
+    assert config.thresholds.log_retention_days == 183  # six months: 180 days are not enough
     assert config.thresholds.crpa_headcount == 50
-    assert config.application_dates.ai_act_high_risk_annex_iii == dt.date(2026, 8, 2)
+    # Digital Omnibus on AI, Reg. (EU) 2026/1744, amending Art. 113 of Reg. (EU) 2024/1689
+    assert config.application_dates.ai_act_high_risk_annex_iii == dt.date(2027, 12, 2)
+    assert config.application_dates.ai_act_high_risk_annex_i == dt.date(2028, 8, 2)
     assert config.is_eu_eea("fr") and not config.is_eu_eea("US")
 
 
