@@ -7,8 +7,9 @@ Section C asks for five items; each is filled from the catalog as follows:
    system, with their DPO contact (else the controller's);
 2. ``submitter`` — the person submitting on the deployer's behalf: the system's ``owner``
    (contact: the deployer's contact, the catalog holds no personal address);
-3. ``provider_eu_database_entry`` — the provider and the reference/URL of the provider's
-   entry (``eu_database_registration``);
+3. ``provider_eu_database_entry`` — the provider and the URL of the provider's entry
+   (``provider_eu_database_url``; ``eu_database_registration`` is the deployer's own
+   registration of its use, Art. 49(3), which this Section C is);
 4. ``fria_summary`` — the latest FRIA (Art. 27) recorded on the system;
 5. ``dpia_summary`` — the latest DPIA on the system, else on its Art. 30 entries.
 
@@ -61,7 +62,7 @@ def annex_viii_c(session: Session, system: AISystem, today: dt.date) -> dict[str
         )
     activities = activities_of(session, system)
     controllers = [a.controller for a in activities if a.controller is not None]
-    deployer = controllers[0] if controllers else None
+    deployer = system.deployer or (controllers[0] if controllers else None)
     deployer_contact = next((a.dpo_contact for a in activities if a.dpo_contact), None) or (
         deployer.dpo_contact if deployer else None
     )
@@ -90,7 +91,7 @@ def annex_viii_c(session: Session, system: AISystem, today: dt.date) -> dict[str
             "submitter": {"name": system.owner, "contact": deployer_contact},
             "provider_eu_database_entry": {
                 "provider": system.provider.name if system.provider else None,
-                "reference": system.eu_database_registration,
+                "reference": system.provider_eu_database_url,
             },
             "fria_summary": _assessment(fria),
             "dpia_summary": _assessment(dpia),
@@ -109,15 +110,18 @@ def _missing(
     """What Section C needs and the register does not say, item by item."""
     missing: list[str] = []
     if deployer is None:
-        missing.append("deployer.name: link the system to an Art. 30 entry with a controller")
+        missing.append(
+            "deployer.name: record the system's deployer, or link it to an Art. 30 entry "
+            "with a controller"
+        )
     if deployer_contact is None:
         missing.append("deployer.contact: no DPO contact on the controller or its entries")
     if not system.owner:
         missing.append("submitter.name: the system has no owner")
-    if not system.eu_database_registration:
+    if not system.provider_eu_database_url:
         missing.append(
             "provider_eu_database_entry.reference: the provider's EU database entry is not "
-            "recorded (eu_database_registration)"
+            "recorded (providerEuDatabaseUrl)"
         )
     if fria is None:
         missing.append("fria_summary: no FRIA (AI Act Art. 27) recorded on the system")

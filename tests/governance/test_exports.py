@@ -159,7 +159,7 @@ def _seed(factory: sessionmaker[Session], url: str) -> Seeded:
                 "automation_level": "DECISION_SUPPORT",
                 "human_review_path": "un agent instructeur revoit chaque dossier",
                 "processor_contract_ref": "MARCHE-2025-017",
-                "eu_database_registration": "https://ec.europa.eu/ai-db/EUDB-0042",
+                "provider_eu_database_url": "https://ec.europa.eu/ai-db/EUDB-0042",
                 "public_inventory_url": "https://valbourg.example/algorithmes",
             },
         )
