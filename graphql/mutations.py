@@ -45,6 +45,7 @@ ID_TYPES = {
     "processing_activity_id": "ProcessingActivity",
     "hosting_organisation_id": "Organisation",
     "provider_id": "Organisation",
+    "deployer_id": "Organisation",
     "controller_id": "Organisation",
     "finding_id": "Finding",
 }
