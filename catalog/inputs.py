@@ -170,6 +170,23 @@ class OrganisationInput(Strict):
     dpo_contact: ShortText | None = None
 
 
+class OrganisationUpdate(Strict):
+    """What may change on an organisation (``null`` clears a nullable field)."""
+
+    siren: Annotated[str | None, AfterValidator(_siren)] = None
+    is_public_body: bool | None = None
+    country: Country = None
+    legal_category: Annotated[str | None, AfterValidator(_legal_category)] = Field(
+        None, description="INSEE catégorie juridique (4 digits): 7210 commune, 7120 ministry..."
+    )
+    provides_public_service: bool | None = None
+    dpf_certified: bool | None = None
+    non_eu_control: bool | None = None
+    qualifications: list[ShortText] | None = None
+    headcount: int | None = Field(None, ge=0)
+    dpo_contact: ShortText | None = None
+
+
 class DataStoreInput(Strict):
     name: Name
     url: str = Field(min_length=1, max_length=2000, description="Connection URL, no password.")

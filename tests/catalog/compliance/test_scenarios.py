@@ -695,3 +695,29 @@ def test_commune_individual_decisions_without_the_mention(api: Api) -> None:
     assert issues["CRPA-L311-NOTICE"]["severity"] == "MEDIUM"
     # CRPA L312-1-3: the algorithm is in the published inventory
     assert "CRPA-L312-INVENTORY" not in issues
+
+
+def test_legal_category_decides_a_state_only_rule(api: Api) -> None:
+    """A French public body without legal category leaves SREN art. 31 open until
+    updateOrganisation records it."""
+    api.org("Établissement public X", country="FR", isPublicBody=True, dpoContact="dpo@x.fr")
+    api.store("x-dossiers", hostingOrganisationId=api.names["Hébergeur FR"], hostingCountry="FR")
+    api.dataset("x_dossiers", "x-dossiers", sensitivity="CONFIDENTIAL")
+    api.activity("Dossiers X", "Établissement public X", datasets=("x_dossiers",))
+    # Loi SREN art. 31 names the State and its operators: which public body is it?
+    issue = api.issues("x_dossiers", by="datasetId")["SREN-31-HOSTING"]
+    assert (
+        issue["unknown"]
+        and "legal category (INSEE) of 'Établissement public X'" in issue["message"]
+    )
+    update = (
+        "mutation($i: UpdateOrganisationInput!) { updateOrganisation(input: $i) "
+        "{ organisation { legalCategory } } }"
+    )
+    # 7389: établissement public national à caractère administratif, a State operator
+    api.data(update, {"i": {"id": api.names["Établissement public X"], "legalCategory": "7389"}})
+    issue = api.issues("x_dossiers", by="datasetId")["SREN-31-HOSTING"]
+    assert not issue["unknown"] and issue["severity"] == "HIGH"
+    # 7361: centre communal d'action sociale, a local body: out of the law's scope
+    api.data(update, {"i": {"id": api.names["Établissement public X"], "legalCategory": "7361"}})
+    assert "SREN-31-HOSTING" not in api.issues("x_dossiers", by="datasetId")
