@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -28,7 +29,7 @@ from registre.catalog.data.harvest import harvest
 from registre.catalog.data.harvested import ColumnFinding, ColumnInfo, TableInfo
 from registre.catalog.data.stores import create_organisation, register_data_store
 from registre.catalog.db import make_engine, session_factory, transaction
-from registre.catalog.enums import Role
+from registre.catalog.enums import AssessmentStatus, Role
 from registre.catalog.errors import InvalidInput, NotFound
 from registre.catalog.exports.common import LIST_SEPARATOR, UTF8_BOM
 from registre.catalog.exports.registry import ExportFormat, ExportKind, build_export
@@ -39,7 +40,7 @@ from registre.catalog.governance.register import (
     record_assessment,
     register_ai_system,
 )
-from registre.catalog.models import AISystem, DataStore, Finding
+from registre.catalog.models import AISystem, Assessment, DataStore, Finding
 from registre.scanners.runs.scan import start_scan
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -418,6 +419,45 @@ def test_annex_viii_lists_what_is_missing(seeded: Seeded) -> None:
     assert data["section_c"]["fria_summary"] is None
 
 
+def _export_as(seeded: Seeded, system_id: int, **changes: Any) -> Any:
+    """The Annex VIII export of a system changed in a transaction rolled back after."""
+    with seeded.factory() as session:
+        system = session.get(AISystem, system_id)
+        for key, value in changes.pop("system", {}).items():
+            setattr(system, key, value)
+        for assessment in session.scalars(select(Assessment).filter_by(ai_system_id=system_id)):
+            for key, value in changes.get("assessments", {}).items():
+                setattr(assessment, key, value)
+        session.flush()
+        return build_export(session, AUDITOR, ExportKind.ANNEX_VIII, None, now=NOW,
+                            ai_system_id=system_id)  # fmt: skip
+
+
+def test_annex_viii_points_1_6_7_carry_items_1_to_3_only(seeded: Seeded) -> None:
+    # AI Act Art. 49(4)(c): law enforcement, migration, biometrics: Section C points 1-3
+    data = json.loads(
+        _export_as(seeded, seeded.triage_id, system={"annex_iii_point": "6(d)"}).content
+    )
+    assert list(data["section_c"]) == ["deployer", "submitter", "provider_eu_database_entry"]
+    assert data["non_public_section"] is True and data["missing"] == []
+
+
+def test_annex_viii_refuses_point_2(seeded: Seeded) -> None:
+    # AI Act Art. 49(5): critical infrastructure is registered at national level
+    with pytest.raises(InvalidInput, match="Art. 49\\(5\\)"):
+        _export_as(seeded, seeded.triage_id, system={"annex_iii_point": "2"})
+
+
+def test_annex_viii_fria_summary_only_from_a_completed_fria(seeded: Seeded) -> None:
+    # AI Act Art. 27 and Annex VIII C.4: "a summary of the findings" of the assessment done
+    data = json.loads(
+        _export_as(seeded, seeded.triage_id, assessments={"status": AssessmentStatus.IN_PROGRESS})
+        .content
+    )  # fmt: skip
+    assert data["section_c"]["fria_summary"] is None
+    assert any(m.startswith("fria_summary") for m in data["missing"])
+
+
 def test_annex_viii_refuses_a_system_that_is_not_high_risk(seeded: Seeded) -> None:
     with pytest.raises(InvalidInput, match="high-risk"):
         _export(seeded, ExportKind.ANNEX_VIII, ai_system_id=seeded.quotient_id)
@@ -456,8 +496,12 @@ def test_pia_has_the_structure_the_pia_tool_imports(seeded: Seeded) -> None:
     assert "US (SCC (Art. 46))" in answers[227]["data"]["text"]
     assert "MARCHE-2025-017" in answers[226]["data"]["text"]
     assert "aides/demandes (SQLITE, hébergé en FR)" in answers[123]["data"]["text"]
+    assert "Hébergement des systèmes d&#x27;IA" in answers[123]["data"]["text"]
     (measure,) = data["measures"]
     assert "Chiffrement au repos" in measure["content"]
+    assert measure["id"] == 1  # evaluations refer to a measure by its id
+    # importData() copies these two from data.pia, in the tool's spelling (pia.model.ts)
+    assert pia["rejected_reason"] is None and pia["applied_adjustements"] is None
     assert data["evaluations"] == [] and data["comments"] == []
 
 
