@@ -319,21 +319,45 @@ class Transfer(Strict):
     mechanism: ShortText | None = Field(
         None, description="Art. 45 adequacy, Art. 46 SCC/BCR, Art. 49 derogation..."
     )
+    recipient: ShortText | None = Field(None, description="Who receives the data there.")
+    safeguard_document: Url | None = Field(
+        None, description="Where the safeguard is documented (GDPR Art. 30(1)(e), 46)."
+    )
+
+
+class CategoryRetention(Strict):
+    """How long one category of personal data is kept (GDPR Art. 30(1)(f))."""
+
+    category: ShortText
+    retention: ShortText
 
 
 class ProcessingActivityInput(Strict):
     name: Name
     controller_id: int | None = None
+    joint_controllers: list[ShortText] = Field(
+        default_factory=list, description="Joint controllers (GDPR Art. 26, 30(1)(a))."
+    )
+    representative: ShortText | None = Field(
+        None, description="The controller's representative in the EU (Art. 27, 30(1)(a))."
+    )
     dpo_contact: ShortText | None = None
     purposes: str | None = None
+    sub_purposes: list[ShortText] = Field(default_factory=list)
     legal_basis: LegalBasis | None = None
     special_category_condition: ShortText | None = None
     criminal_data_condition: ShortText | None = None
     data_subject_categories: list[ShortText] = Field(default_factory=list)
     data_categories: list[ShortText] = Field(default_factory=list)
-    recipients: list[ShortText] = Field(default_factory=list)
+    recipients: list[ShortText] = Field(
+        default_factory=list, description="External recipients (organisations)."
+    )
+    internal_recipients: list[ShortText] = Field(
+        default_factory=list, description="Services of the controller that receive the data."
+    )
     transfers: list[Transfer] = Field(default_factory=list)
     retention: str | None = None
+    retention_by_category: list[CategoryRetention] = Field(default_factory=list)
     security_measures: str | None = None
     wp248_criteria: list[Wp248Criterion] = Field(default_factory=list)
 

@@ -209,19 +209,26 @@ class ProcessingActivity(Base):
     controller_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")
     )
+    joint_controllers: Mapped[json_list]  # Art. 26, 30(1)(a)
+    representative: Mapped[str | None] = mapped_column(String(200))  # Art. 27, 30(1)(a)
     dpo_contact: Mapped[str | None] = mapped_column(String(200))
     purposes: Mapped[str | None] = mapped_column(Text)
+    sub_purposes: Mapped[json_list]  # the CNIL model's "sous-finalités"
     legal_basis: Mapped[LegalBasis | None] = mapped_column(str_enum(LegalBasis))
     special_category_condition: Mapped[str | None] = mapped_column(String(200))  # Art. 9(2)(x)
     criminal_data_condition: Mapped[str | None] = mapped_column(String(200))  # Art. 10
     data_subject_categories: Mapped[json_list]
     data_categories: Mapped[json_list]
-    recipients: Mapped[json_list]
-    transfers: Mapped[json_list]  # [{"country": "US", "mechanism": "SCC"}]
+    recipients: Mapped[json_list]  # external recipients (organisations)
+    internal_recipients: Mapped[json_list]  # services of the controller
+    # [{"country": "US", "mechanism": "SCC", "recipient": ..., "safeguard_document": ...}]
+    transfers: Mapped[json_list]
     retention: Mapped[str | None] = mapped_column(Text)
+    retention_by_category: Mapped[json_list]  # [{"category": ..., "retention": ...}]
     security_measures: Mapped[str | None] = mapped_column(Text)
     wp248_criteria: Mapped[json_list]  # values of enums.Wp248Criterion
     created_at: Mapped[created_at]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     controller: Mapped[Organisation | None] = relationship()
     datasets: Mapped[list[Dataset]] = relationship(secondary=processing_activity_dataset)

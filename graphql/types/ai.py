@@ -79,6 +79,13 @@ class Assessment(EntityNode):
 class Transfer(graphene.ObjectType):
     country = graphene.String(required=True)
     mechanism = graphene.String()
+    recipient = graphene.String()
+    safeguard_document = graphene.String()
+
+
+class CategoryRetention(graphene.ObjectType):
+    category = graphene.String(required=True)
+    retention = graphene.String(required=True)
 
 
 @entity(models.ProcessingActivity)
@@ -90,16 +97,23 @@ class ProcessingActivity(EntityNode):
 
     name = graphene.String(required=True)
     controller = graphene.Field(Organisation)
+    joint_controllers = graphene.List(graphene.NonNull(graphene.String), required=True)
+    representative = graphene.String()
     dpo_contact = graphene.String()
     purposes = graphene.String()
+    sub_purposes = graphene.List(graphene.NonNull(graphene.String), required=True)
     legal_basis = graphene.Field(s.LegalBasis)
     special_category_condition = graphene.String()
     criminal_data_condition = graphene.String()
     data_subject_categories = graphene.List(graphene.NonNull(graphene.String), required=True)
     data_categories = graphene.List(graphene.NonNull(graphene.String), required=True)
-    recipients = graphene.List(graphene.NonNull(graphene.String), required=True)
+    recipients = graphene.List(
+        graphene.NonNull(graphene.String), required=True, description="External recipients."
+    )
+    internal_recipients = graphene.List(graphene.NonNull(graphene.String), required=True)
     transfers = graphene.List(graphene.NonNull(Transfer), required=True)
     retention = graphene.String()
+    retention_by_category = graphene.List(graphene.NonNull(CategoryRetention), required=True)
     security_measures = graphene.String()
     wp248_criteria = graphene.List(graphene.NonNull(s.Wp248Criterion), required=True)
     datasets = graphene.List(graphene.NonNull(Dataset), required=True)
@@ -111,6 +125,10 @@ class ProcessingActivity(EntityNode):
     @staticmethod
     def resolve_transfers(root: models.ProcessingActivity, info: Info) -> list[Any]:
         return [Transfer(**t) for t in root.transfers]
+
+    @staticmethod
+    def resolve_retention_by_category(root: models.ProcessingActivity, info: Info) -> list[Any]:
+        return [CategoryRetention(**r) for r in root.retention_by_category]
 
     resolve_datasets = via("datasets_by_processing_activity")
 

@@ -4,7 +4,8 @@ Adds the INSEE legal category, the public-service and EU-US DPF flags of organis
 the deployer of an AI system, whether its provider processes the data, the provider's
 EU database entry (Annex VIII C.3) besides the deployer's own registration (Art. 49(3)),
 the CRPA L311-3-1 mention, and what a source register says of its legal basis and impact
-assessment.
+assessment; the Art. 30 record's joint controllers, representative, sub-purposes, internal
+recipients, retention per data category and update date (the CNIL model register).
 
 ``ai_system.eu_database_registration`` held both the provider's entry (the Annex VIII
 export read it as C.3) and the deployer's registration (the Art. 49(3) rule read it). It
@@ -58,6 +59,29 @@ def upgrade() -> None:
             ondelete="SET NULL",
         )
 
+    # the GDPR Art. 30 record as the CNIL's model register keeps it
+    empty = sa.text("'[]'")
+    with op.batch_alter_table("processing_activity", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("joint_controllers", sa.JSON(), nullable=False, server_default=empty)
+        )
+        batch_op.add_column(sa.Column("representative", sa.String(length=200), nullable=True))
+        batch_op.add_column(
+            sa.Column("sub_purposes", sa.JSON(), nullable=False, server_default=empty)
+        )
+        batch_op.add_column(
+            sa.Column("internal_recipients", sa.JSON(), nullable=False, server_default=empty)
+        )
+        batch_op.add_column(
+            sa.Column("retention_by_category", sa.JSON(), nullable=False, server_default=empty)
+        )
+        batch_op.add_column(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
+    op.execute(sa.text("UPDATE processing_activity SET updated_at = created_at"))
+    with op.batch_alter_table("processing_activity", schema=None) as batch_op:
+        batch_op.alter_column(
+            "updated_at", existing_type=sa.DateTime(timezone=True), nullable=False
+        )
+
     op.execute(
         sa.text(
             "UPDATE ai_system SET provider_eu_database_url = eu_database_registration "
@@ -68,6 +92,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("processing_activity", schema=None) as batch_op:
+        batch_op.drop_column("updated_at")
+        batch_op.drop_column("retention_by_category")
+        batch_op.drop_column("internal_recipients")
+        batch_op.drop_column("sub_purposes")
+        batch_op.drop_column("representative")
+        batch_op.drop_column("joint_controllers")
+
     with op.batch_alter_table("ai_system", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_ai_system_deployer_id_organisation"), type_="foreignkey"

@@ -40,7 +40,13 @@ from registre.catalog.governance.register import (
     record_assessment,
     register_ai_system,
 )
-from registre.catalog.models import AISystem, Assessment, DataStore, Finding
+from registre.catalog.models import (
+    AISystem,
+    Assessment,
+    DataStore,
+    Finding,
+    ProcessingActivity,
+)
 from registre.scanners.runs.scan import start_scan
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -204,8 +210,23 @@ def _seed(factory: sessionmaker[Session], url: str) -> Seeded:
                 "data_subject_categories": ["demandeurs", "ayants droit"],
                 "data_categories": ["identité", "situation familiale", "ressources"],
                 "recipients": ["CCAS", "Algo Services SAS (sous-traitant)"],
-                "transfers": [{"country": "US", "mechanism": "SCC (Art. 46)"}, {"country": "CH"}],
+                "internal_recipients": ["Service des solidarités"],
+                "joint_controllers": ["CCAS de Valbourg"],
+                "sub_purposes": ["Instruction des demandes", "Paiement des aides"],
+                "transfers": [
+                    {
+                        "country": "US",
+                        "mechanism": "SCC (Art. 46)",
+                        "recipient": "Algo Services Inc.",
+                        "safeguard_document": "https://valbourg.example/rgpd/cct-algo.pdf",
+                    },
+                    {"country": "CH", "mechanism": "Art. 45 (décision 2000/518/CE)"},
+                ],
                 "retention": "5 ans après la dernière aide",
+                "retention_by_category": [
+                    {"category": "ressources", "retention": "5 ans après la dernière aide"},
+                    {"category": "santé", "retention": "2 ans"},
+                ],
                 "security_measures": "Chiffrement au repos; journalisation des accès; "
                 "habilitations revues chaque trimestre",
             },
@@ -264,6 +285,8 @@ def _seed(factory: sessionmaker[Session], url: str) -> Seeded:
         # the inventory publishes the last update date: pin it for the golden file
         for system in s.scalars(select(AISystem)):
             system.updated_at = NOW
+        for entry in s.scalars(select(ProcessingActivity)):
+            entry.created_at = entry.updated_at = NOW
         return Seeded(url, factory, triage.id, quotient.id, bare.id, activity.id)
 
 
@@ -314,7 +337,19 @@ def test_art30_csv_one_row_per_activity_with_every_point(seeded: Seeded) -> None
         "NATIONAL_IDENTIFIER (FR_NIR)",
         "SPECIAL_CATEGORY (HEALTH)",
     ]
-    assert aides["transferts_hors_ue"] == "US (SCC (Art. 46)) | CH (aucune garantie enregistrée)"
+    assert aides["transferts_hors_ue"] == "US (SCC (Art. 46)) | CH (Art. 45 (décision 2000/518/CE))"
+    # the CNIL model register's columns: dates, joint controller, sub-purposes, recipients
+    # internal and external, processors, transfer recipient and safeguard document,
+    # retention per data category
+    assert (aides["date_creation"], aides["date_mise_a_jour"]) == ("2026-03-02", "2026-03-02")
+    assert aides["responsables_conjoints"] == "CCAS de Valbourg"
+    assert aides["sous_finalites"] == "Instruction des demandes | Paiement des aides"
+    assert aides["destinataires_internes"] == "Service des solidarités"
+    assert aides["transferts_destinataires"] == "US: Algo Services Inc."
+    assert aides["transferts_documentation"] == "US: https://valbourg.example/rgpd/cct-algo.pdf"
+    assert aides["conservation_par_categorie"] == (
+        "ressources: 5 ans après la dernière aide | santé: 2 ans"
+    )
     assert aides["duree_conservation"] == "5 ans après la dernière aide"
     assert aides["mesures_securite"].startswith("Chiffrement au repos; journalisation")
     assert aides["jeux_de_donnees"] == "aides/demandes | rh/agents"
@@ -326,7 +361,7 @@ def test_art30_csv_one_row_per_activity_with_every_point(seeded: Seeded) -> None
 
 def test_art30_excel_flavour_has_bom_and_semicolons(seeded: Seeded) -> None:
     result = _export(seeded, ExportKind.ART30, ExportFormat.CSV_EXCEL)
-    assert result.content.startswith(UTF8_BOM + '"traitement";"responsable_traitement";')
+    assert result.content.startswith(UTF8_BOM + '"traitement";"date_creation";')
     _golden("art30-excel.csv", result.content)
     rows = _rows(result.content.removeprefix(UTF8_BOM), delimiter=";")
     plain = _rows(_export(seeded, ExportKind.ART30).content)
