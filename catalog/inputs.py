@@ -271,6 +271,9 @@ class AISystemFields(Strict):
         None, description="The provider's entry in the EU database (Annex VIII C.3)."
     )
     public_inventory_url: Url | None = None
+    source_code_url: Url | None = Field(
+        None, description="Where its source code is published (CRPA L300-2, Etalab inventory)."
+    )
     individual_decision_notice: bool | None = Field(
         None,
         description="Individual decisions carry the explicit mention of the algorithm "

@@ -99,9 +99,7 @@ def record_entries(session: Session) -> list[dict[str, Any]]:
             selectinload(ProcessingActivity.controller),
             selectinload(ProcessingActivity.datasets).selectinload(Dataset.data_store),
             selectinload(ProcessingActivity.ai_systems).selectinload(AISystem.provider),
-            selectinload(ProcessingActivity.ai_systems).selectinload(
-                AISystem.hosting_organisation
-            ),
+            selectinload(ProcessingActivity.ai_systems).selectinload(AISystem.hosting_organisation),
         )
         .order_by(ProcessingActivity.name)
     )

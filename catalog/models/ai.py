@@ -116,6 +116,7 @@ class AISystem(Base):
     # the provider's entry of the system in the EU database (Art. 49(1), Annex VIII C.3)
     provider_eu_database_url: Mapped[str | None] = mapped_column(String(500))
     public_inventory_url: Mapped[str | None] = mapped_column(String(500))
+    source_code_url: Mapped[str | None] = mapped_column(String(500))  # Etalab inventory
     # CRPA L311-3-1: whether its individual decisions carry the explicit mention that an
     # algorithm was used (None = not recorded)
     individual_decision_notice: Mapped[bool | None] = mapped_column(Boolean)

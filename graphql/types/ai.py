@@ -178,6 +178,7 @@ class AISystem(EntityNode):
         description="The provider's entry in the EU database (Annex VIII C.3)."
     )
     public_inventory_url = graphene.String()
+    source_code_url = graphene.String()
     individual_decision_notice = graphene.Boolean(
         description="Its individual decisions carry the explicit mention (CRPA L311-3-1)."
     )

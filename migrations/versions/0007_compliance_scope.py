@@ -51,6 +51,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("individual_decision_notice", sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column("legal_basis_reference", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("declared_impact_assessment", sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column("source_code_url", sa.String(length=500), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_ai_system_deployer_id_organisation"),
             "organisation",
@@ -104,6 +105,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(
             batch_op.f("fk_ai_system_deployer_id_organisation"), type_="foreignkey"
         )
+        batch_op.drop_column("source_code_url")
         batch_op.drop_column("declared_impact_assessment")
         batch_op.drop_column("legal_basis_reference")
         batch_op.drop_column("individual_decision_notice")

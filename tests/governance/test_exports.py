@@ -29,7 +29,7 @@ from registre.catalog.data.harvest import harvest
 from registre.catalog.data.harvested import ColumnFinding, ColumnInfo, TableInfo
 from registre.catalog.data.stores import create_organisation, register_data_store
 from registre.catalog.db import make_engine, session_factory, transaction
-from registre.catalog.enums import AssessmentStatus, Role
+from registre.catalog.enums import AISystemStatus, AssessmentStatus, Role
 from registre.catalog.errors import InvalidInput, NotFound
 from registre.catalog.exports.common import LIST_SEPARATOR, UTF8_BOM
 from registre.catalog.exports.registry import ExportFormat, ExportKind, build_export
@@ -395,11 +395,27 @@ def test_inventory_csv_lists_only_individual_decision_systems(seeded: Seeded) ->
     assert triage["decisions_par_an"] == "12000"
     assert triage["base_legale"] == "Art. 6(1)(e) mission d'intérêt public"
     assert triage["public_concerne"] == "demandeurs | ayants droit"
-    assert triage["donnees_et_sources"] == "aides/demandes (INPUT) | rh/agents (TRAINING)"
+    assert triage["donnees_et_sources"] == "aides/demandes (entrée) | rh/agents (entraînement)"
     assert triage["lien_publication"] == "https://valbourg.example/algorithmes"
     quotient = rows[0]
     assert quotient["type_algorithme"] == "règles explicites"
     assert quotient["niveau_automatisation"] == "décision entièrement automatisée"
+
+
+def test_inventory_has_etalab_items_and_leaves_retired_systems_out(seeded: Seeded) -> None:
+    entries = json.loads(_export(seeded, ExportKind.INVENTORY, ExportFormat.JSON).content)
+    triage = entries["inventaire"][1]
+    # Etalab's guide: scope of the decision, impact resources, French wording only
+    assert triage["portee_decision"] == "décisions individuelles, environ 12000 par an"
+    assert triage["ressources_impact"][1].startswith("analyse d'impact sur les droits")
+    assert "domaine : prestations sociales" in triage["fonctionnement"]
+    with seeded.factory() as session:  # rolled back: the module's register stays as it is
+        session.get(AISystem, seeded.quotient_id).status = AISystemStatus.RETIRED
+        session.get(AISystem, seeded.triage_id).source_code_url = "https://git.example/triage"
+        session.flush()
+        result = build_export(session, AUDITOR, ExportKind.INVENTORY, ExportFormat.JSON, now=NOW)
+    (entry,) = json.loads(result.content)["inventaire"]  # the retired one is left out
+    assert entry["lien_code_source"] == "https://git.example/triage"
 
 
 def test_inventory_json_matches_the_csv(seeded: Seeded) -> None:
@@ -408,7 +424,10 @@ def test_inventory_json_matches_the_csv(seeded: Seeded) -> None:
     entries = json.loads(result.content)["inventaire"]
     csv_rows = _rows(_export(seeded, ExportKind.INVENTORY).content)
     assert [e["nom"] for e in entries] == [r["nom"] for r in csv_rows]
-    assert entries[1]["donnees_et_sources"] == ["aides/demandes (INPUT)", "rh/agents (TRAINING)"]
+    assert entries[1]["donnees_et_sources"] == [
+        "aides/demandes (entrée)",
+        "rh/agents (entraînement)",
+    ]
     assert entries[1]["decisions_par_an"] == 12000
     assert entries[0]["lien_code_source"] is None
 
