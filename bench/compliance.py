@@ -15,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -51,18 +52,27 @@ def main(argv: list[str] | None = None) -> int:
             statements += 1
 
         event.listen(engine, "before_cursor_execute", count)
-        timings, issues = [], 0
+        timings: list[float] = []
+        found: list[Any] = []
         for _ in range(args.runs):
             statements = 0
             with factory() as session:
                 started = time.perf_counter()
-                issues = len(evaluate(session))
+                found = evaluate(session)
                 timings.append(time.perf_counter() - started)
+        issues = len(found)
         engine.dispose()
     print(f"machine: {platform.machine()}, Python {sys.version.split()[0]}")
     print(f"| AI systems | issues | SQL statements | evaluation (median of {args.runs}) |")
     print("|---|---|---|---|")
     print(f"| {systems:,} | {issues:,} | {statements} | {statistics.median(timings):.2f} s |")
+    print()
+    print("| rule | severity | issues | of which unknown |")
+    print("|---|---|---|---|")
+    by_rule = Counter((i.rule, i.severity) for i in found)
+    unknown = Counter((i.rule, i.severity) for i in found if i.unknown)
+    for (rule, severity), count in sorted(by_rule.items()):
+        print(f"| {rule} | {severity} | {count:,} | {unknown[(rule, severity)]:,} |")
     return 0
 
 

@@ -61,6 +61,19 @@ def _siren(value: str | None) -> str | None:
     return compact
 
 
+def _legal_category(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    # INSEE nomenclature of legal categories, level III: 4 digits, 1000 to 9970
+    if not re.fullmatch(r"[1-9][0-9]{3}", value):
+        raise ValueError(
+            "must be an INSEE legal category (catégorie juridique): 4 digits, such as 7210 "
+            "for a commune or 7120 for a ministry's central service"
+        )
+    return value
+
+
 def _cron(value: str | None) -> str | None:
     if value is None:
         return None
@@ -102,6 +115,7 @@ MULTILINE_FIELDS = frozenset(
         "security_measures",
         "human_review_path",
         "transparency_notice",
+        "legal_basis_reference",
     }
 )
 
@@ -141,8 +155,34 @@ class OrganisationInput(Strict):
     siren: Annotated[str | None, AfterValidator(_siren)] = None
     is_public_body: bool = False
     country: Country = None
+    legal_category: Annotated[str | None, AfterValidator(_legal_category)] = Field(
+        None, description="INSEE catégorie juridique (4 digits): 7210 commune, 7120 ministry..."
+    )
+    provides_public_service: bool = Field(
+        False, description="A private body entrusted with a public service (AI Act Art. 27)."
+    )
+    dpf_certified: bool = Field(
+        False, description="Certified under the EU-US Data Privacy Framework (GDPR Art. 45)."
+    )
     non_eu_control: bool = False
     qualifications: list[ShortText] = Field(default_factory=list)
+    headcount: int | None = Field(None, ge=0)
+    dpo_contact: ShortText | None = None
+
+
+class OrganisationUpdate(Strict):
+    """What may change on an organisation (``null`` clears a nullable field)."""
+
+    siren: Annotated[str | None, AfterValidator(_siren)] = None
+    is_public_body: bool | None = None
+    country: Country = None
+    legal_category: Annotated[str | None, AfterValidator(_legal_category)] = Field(
+        None, description="INSEE catégorie juridique (4 digits): 7210 commune, 7120 ministry..."
+    )
+    provides_public_service: bool | None = None
+    dpf_certified: bool | None = None
+    non_eu_control: bool | None = None
+    qualifications: list[ShortText] | None = None
     headcount: int | None = Field(None, ge=0)
     dpo_contact: ShortText | None = None
 
@@ -196,6 +236,9 @@ class AISystemFields(Strict):
     purpose: str | None = None
     use_area: UseArea | None = None
     provider_id: int | None = None
+    deployer_id: int | None = Field(
+        None, description="The organisation using the system under its authority (Art. 3(4))."
+    )
     deployer_service: ShortText | None = None
     hosting_organisation_id: int | None = None
     hosting_country: Country = None
@@ -213,12 +256,31 @@ class AISystemFields(Strict):
     human_review_path: str | None = None
     transparency_notice: str | None = None
     processor_contract_ref: Url | None = None
+    provider_processes_data: bool | None = Field(
+        None,
+        description="Whether the provider hosts or processes the personal data (null: unknown).",
+    )
     go_live_date: dt.date | None = None
     automation_level: AutomationLevel | None = None
     human_oversight_owner: ShortText | None = None
     log_retention_days: int | None = Field(None, ge=0, le=36500)
-    eu_database_registration: Url | None = None
+    eu_database_registration: Url | None = Field(
+        None, description="The deployer's registration of its use (AI Act Art. 26(8), 49(3))."
+    )
+    provider_eu_database_url: Url | None = Field(
+        None, description="The provider's entry in the EU database (Annex VIII C.3)."
+    )
     public_inventory_url: Url | None = None
+    source_code_url: Url | None = Field(
+        None, description="Where its source code is published (CRPA L300-2, Etalab inventory)."
+    )
+    individual_decision_notice: bool | None = Field(
+        None,
+        description="Individual decisions carry the explicit mention of the algorithm "
+        "(CRPA L311-3-1; null: unknown).",
+    )
+    legal_basis_reference: str | None = None
+    declared_impact_assessment: bool | None = None
 
 
 class AISystemInput(AISystemFields):
@@ -260,21 +322,45 @@ class Transfer(Strict):
     mechanism: ShortText | None = Field(
         None, description="Art. 45 adequacy, Art. 46 SCC/BCR, Art. 49 derogation..."
     )
+    recipient: ShortText | None = Field(None, description="Who receives the data there.")
+    safeguard_document: Url | None = Field(
+        None, description="Where the safeguard is documented (GDPR Art. 30(1)(e), 46)."
+    )
+
+
+class CategoryRetention(Strict):
+    """How long one category of personal data is kept (GDPR Art. 30(1)(f))."""
+
+    category: ShortText
+    retention: ShortText
 
 
 class ProcessingActivityInput(Strict):
     name: Name
     controller_id: int | None = None
+    joint_controllers: list[ShortText] = Field(
+        default_factory=list, description="Joint controllers (GDPR Art. 26, 30(1)(a))."
+    )
+    representative: ShortText | None = Field(
+        None, description="The controller's representative in the EU (Art. 27, 30(1)(a))."
+    )
     dpo_contact: ShortText | None = None
     purposes: str | None = None
+    sub_purposes: list[ShortText] = Field(default_factory=list)
     legal_basis: LegalBasis | None = None
     special_category_condition: ShortText | None = None
     criminal_data_condition: ShortText | None = None
     data_subject_categories: list[ShortText] = Field(default_factory=list)
     data_categories: list[ShortText] = Field(default_factory=list)
-    recipients: list[ShortText] = Field(default_factory=list)
+    recipients: list[ShortText] = Field(
+        default_factory=list, description="External recipients (organisations)."
+    )
+    internal_recipients: list[ShortText] = Field(
+        default_factory=list, description="Services of the controller that receive the data."
+    )
     transfers: list[Transfer] = Field(default_factory=list)
     retention: str | None = None
+    retention_by_category: list[CategoryRetention] = Field(default_factory=list)
     security_measures: str | None = None
     wp248_criteria: list[Wp248Criterion] = Field(default_factory=list)
 

@@ -30,12 +30,18 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "siren": "214501603",
         "is_public_body": True,
         "country": "FR",
+        "legal_category": "7210",  # INSEE: commune
         "headcount": 1200,
         "dpo_contact": "dpo@valbourg.fr",
     },
-    {"name": "Nuage Souverain SAS", "country": "FR", "qualifications": ["SECNUMCLOUD"]},
+    {
+        "name": "Nuage Souverain SAS",
+        "country": "FR",
+        "legal_category": "5710",  # INSEE: SAS
+        "qualifications": ["SECNUMCLOUD"],
+    },
     {"name": "Hyperscale Cloud Inc.", "country": "US", "non_eu_control": True},
-    {"name": "Marchés Assistés SARL", "country": "FR"},
+    {"name": "Marchés Assistés SARL", "country": "FR", "legal_category": "5499"},  # SARL
 ]
 
 #: shipped policy packs the demo loads (config/policies/*.yaml)
@@ -261,6 +267,7 @@ def _register_ai_systems(session: Session, actor: Actor, orgs: dict[str, int]) -
         if "provider" in spec:
             values["provider_id"] = orgs[spec["provider"]]
         values["hosting_organisation_id"] = orgs[spec["hosting"]]
+        values["deployer_id"] = orgs[CITY_NAME]  # the city uses all three
         systems[key] = ai_register.register_ai_system(session, actor, values).id
     return systems
 

@@ -18,7 +18,11 @@ from registre.catalog.access.roles import Permission
 from registre.catalog.compliance import engine
 from registre.catalog.compliance.config import Severity as CatalogSeverity
 from registre.catalog.errors import InvalidInput
-from registre.catalog.governance.classification import ClassificationAnswers, classify
+from registre.catalog.governance.classification import (
+    ClassificationAnswers,
+    classify,
+    stored_facts,
+)
 from registre.catalog.governance.register import update_ai_system
 from registre.catalog.models import AISystem as AISystemModel
 from registre.catalog.service import get, validate
@@ -125,17 +129,14 @@ class ClassifyAISystemPayload(graphene.Mutation):
         ctx.actor.require(Permission.READ)
         data = _plain(dict(input))
         raw_id = data.pop("ai_system_id", None)
-        result = classify(validate(ClassificationAnswers, data))
+        answers = validate(ClassificationAnswers, data)
+        result = classify(answers)
         system, stored = None, False
         if raw_id is not None:
             system_id = decode_id(raw_id, "AISystem", "input.aiSystemId")
             system = get(ctx.session, AISystemModel, system_id, field="aiSystemId")
             if ctx.actor.can(Permission.REGISTER):
-                changes = {
-                    "risk_class": result.risk_class,
-                    "annex_iii_point": result.annex_iii_point,
-                    "art_6_3_claim": result.art_6_3_exemption,
-                }
+                changes = stored_facts(answers, result)
                 try:
                     system = update_ai_system(ctx.session, ctx.actor, system_id, changes)
                     ctx.session.commit()

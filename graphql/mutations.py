@@ -45,6 +45,7 @@ ID_TYPES = {
     "processing_activity_id": "ProcessingActivity",
     "hosting_organisation_id": "Organisation",
     "provider_id": "Organisation",
+    "deployer_id": "Organisation",
     "controller_id": "Organisation",
     "finding_id": "Finding",
 }
@@ -123,6 +124,16 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
         stores.create_organisation,
         payload={"organisation": Organisation},
         description="Register a public body, provider, host or processor.",
+    ),
+    "updateOrganisation": service_mutation(
+        "updateOrganisation",
+        ci.OrganisationUpdate,
+        stores.update_organisation,
+        payload={"organisation": Organisation},
+        updates="Organisation",
+        description="Change what the register says of an organisation: its INSEE legal "
+        "category (who the French rules apply to), public-body and public-service flags, "
+        "EU-US DPF certification, contacts.",
     ),
     "registerDataStore": service_mutation(
         "registerDataStore",

@@ -104,3 +104,24 @@ def test_every_saved_query_is_documented_in_the_readme() -> None:
     assert saved
     for name in saved:
         assert f"`{name}`" in README, f"README does not document graphql/saved_queries/{name}"
+
+
+COMPLIANCE_DOC = (ROOT / "docs" / "compliance.md").read_text(encoding="utf-8")
+
+
+def test_every_compliance_rule_is_documented() -> None:
+    """docs/compliance.md describes every rule of the registry, with its scopes and its
+    legal basis, and every scope of config/compliance.yaml."""
+    from registre.catalog.compliance.config import default_compliance_config
+    from registre.catalog.compliance.rules import RULES
+
+    config = default_compliance_config()
+    sections = dict(re.findall(r"^### (\S+)\n(.*?)(?=^##|\Z)", COMPLIANCE_DOC, flags=re.S | re.M))
+    assert sorted(sections) == sorted(rule.id for rule in RULES)
+    for rule in RULES:
+        text = sections[rule.id]
+        assert "**Applies to:**" in text and "**Closes when:**" in text, rule.id
+        for scope in config.rules[rule.id]:
+            assert f"`{scope}`" in text, f"{rule.id}: scope {scope} not named in its section"
+    for scope in config.scopes:
+        assert f"| `{scope}` |" in COMPLIANCE_DOC, f"scope {scope} missing from the scope table"

@@ -1,7 +1,8 @@
 """The compliance configuration (``config/compliance.yaml``) as a validated pydantic model.
 
-Dates the legislator may still move (AI Act application dates, the Digital Omnibus) and
-thresholds (log retention, CRPA headcount) are data. Unknown keys are refused so that a
+Dates the legislator may still move (AI Act application dates, as amended by the Digital
+Omnibus on AI), thresholds (log retention, CRPA headcount), the Art. 45 adequacy decisions
+and who each rule applies to (its scopes) are data. Unknown keys are refused so that a
 typo fails when the file is read, not silently at evaluation time.
 """
 
@@ -9,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from registre.catalog.errors import InvalidInput
 from registre.config.loading import ConfigFileError, read_yaml
@@ -60,6 +62,50 @@ class Thresholds(BaseModel):
     wp248_criteria: int = Field(ge=1, le=9)
 
 
+#: the pseudo-country of a scope's ``countries`` that stands for every EU/EEA state
+EU_EEA = "EU_EEA"
+
+
+def _legal_prefixes(values: list[str] | None) -> list[str] | None:
+    if values is not None:
+        for value in values:
+            if not re.fullmatch(r"[1-9][0-9]{0,3}", value):
+                raise ValueError(f"'{value}' is not a prefix of an INSEE legal category")
+    return values
+
+
+class Scope(BaseModel):
+    """Who a rule applies to: conditions on the deployer or the AI system, all of which hold.
+
+    ``None`` means "no condition"; a scope with no condition at all covers everyone.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    description: str = Field(min_length=1)
+    countries: Annotated[list[str], AfterValidator(_upper_codes)] | None = None
+    legal_categories: Annotated[list[str] | None, AfterValidator(_legal_prefixes)] = None
+    public_law_or_service: bool | None = None
+    public_authority: bool | None = None
+    annex_iii_points: list[str] | None = None
+
+
+class AdequacyCondition(enum.StrEnum):
+    """What narrows an adequacy decision to some recipients."""
+
+    COMMERCIAL = "commercial"  # private recipients only (Canada, PIPEDA)
+    DPF_CERTIFIED = "dpf_certified"  # recipients certified under the EU-US DPF
+
+
+class Adequacy(BaseModel):
+    """A GDPR Art. 45 adequacy decision for one third country."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    decision: str = Field(min_length=1)
+    condition: AdequacyCondition | None = None
+
+
 class ComplianceConfig(BaseModel):
     """What ``config/compliance.yaml`` holds."""
 
@@ -70,10 +116,37 @@ class ComplianceConfig(BaseModel):
     thresholds: Thresholds
     default_deployer: str | None = None
     eu_eea_countries: Annotated[list[str], AfterValidator(_upper_codes)]
+    adequacy_decisions: dict[str, Adequacy] = Field(default_factory=dict)
+    scopes: dict[str, Scope]
+    #: rule id -> names of the scopes it applies to (every rule must be listed)
+    rules: dict[str, list[str]]
     special_categories: list[str] = Field(min_length=1)
     secnumcloud_qualification: str = "SECNUMCLOUD"
     disabled_rules: list[str] = Field(default_factory=list)
     severity_overrides: dict[str, Severity] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_scopes(self) -> ComplianceConfig:
+        for rule, names in self.rules.items():
+            if not names:
+                raise ValueError(f"rules.{rule}: name at least one scope")
+            unknown = sorted(set(names) - set(self.scopes))
+            if unknown:
+                raise ValueError(
+                    f"rules.{rule}: unknown scope {', '.join(unknown)}; "
+                    f"known: {', '.join(self.scopes)}"
+                )
+        upper = {code.upper(): value for code, value in self.adequacy_decisions.items()}
+        object.__setattr__(self, "adequacy_decisions", upper)
+        return self
+
+    def scopes_of(self, rule_id: str) -> list[tuple[str, Scope]]:
+        """The scopes ``rule_id`` applies to, by name."""
+        return [(name, self.scopes[name]) for name in self.rules[rule_id]]
+
+    def adequacy(self, country: str) -> Adequacy | None:
+        """The Art. 45 adequacy decision for ``country``, if any."""
+        return self.adequacy_decisions.get(country.upper())
 
     def applies_from(self, key: str) -> dt.date:
         """The application date named ``key`` (a field of ``application_dates``)."""

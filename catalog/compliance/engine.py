@@ -13,7 +13,8 @@ How severities are set, in order:
 
 1. the rule's severity (``severity_overrides`` in ``config/compliance.yaml`` may change it);
 2. one step lower when the hit rests only on scanner suggestions ("suggested by scanner,
-   not yet reviewed") or when a fact is missing (``unknown``);
+   not yet reviewed") or when a fact is missing (``unknown``), including a fact that
+   decides whether the rule applies to the subject's deployer (see :mod:`.scope`);
 3. INFO when the obligation is not yet applicable on ``today`` (AI Act dates in the config).
 """
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
@@ -30,10 +31,13 @@ from registre.catalog.compliance.config import (
     Severity,
     default_compliance_config,
 )
-from registre.catalog.compliance.facts import load_facts
+from registre.catalog.compliance.facts import Facts, load_facts
 from registre.catalog.compliance.rule import Hit, Rule
 from registre.catalog.compliance.rules import RULES, RULES_BY_ID
+from registre.catalog.compliance.scope import everyone, judge
 from registre.catalog.errors import InvalidInput
+from registre.catalog.models.ai import AISystem
+from registre.catalog.models.data import Organisation
 
 __all__ = ["RULES", "ComplianceIssue", "Rule", "Severity", "evaluate", "select_rules"]
 
@@ -54,6 +58,8 @@ class ComplianceIssue:
     subject_name: str
     facts: dict[str, object]  # what triggered it: ids, names, statuses; never a scanned value
     unknown: bool = False  # the rule lacks a fact; the message starts with "unknown: "
+    #: when the obligation applies (AI Act dates); before it, the issue is INFO ("coming")
+    applies_from: dt.date | None = None
 
     @property
     def severity_rank(self) -> int:
@@ -95,10 +101,59 @@ def select_rules(ids: Collection[str] | None, config: ComplianceConfig | None = 
 
 def check_config(config: ComplianceConfig) -> None:
     """Refuse a config naming rules that do not exist (a typo would silently do nothing)."""
-    named = set(config.disabled_rules) | set(config.severity_overrides)
+    named = set(config.disabled_rules) | set(config.severity_overrides) | set(config.rules)
     unknown = sorted(named - set(RULES_BY_ID))
     if unknown:
         raise InvalidInput(f"compliance config names unknown rules: {', '.join(unknown)}")
+    unscoped = sorted(set(RULES_BY_ID) - set(config.rules))
+    if unscoped:
+        raise InvalidInput(
+            f"compliance config states no scope for rules: {', '.join(unscoped)} "
+            "(list them under 'rules', e.g. [any])"
+        )
+
+
+def _subject_orgs(hit: Hit, facts: Facts) -> tuple[list[Organisation], str, AISystem | None]:
+    """The organisations the law addresses about the hit's subject, and how we know them."""
+    kind, key = hit.subject.type, hit.subject.id
+    if kind == "AISystem":
+        system = facts.systems_by_id[key]
+        return (*facts.deployers(system), system)
+    if kind == "Dataset":
+        return (*facts.holders(facts.datasets[key]), None)
+    if kind == "ProcessingActivity":
+        controller = facts.org(facts.activities[key].controller_id)
+        return ([controller] if controller else []), "controller", None
+    org = facts.organisations[key]
+    return [org], "the organisation itself", None
+
+
+def in_scope(rule: Rule, hit: Hit, facts: Facts) -> Hit | None:
+    """``hit`` if the rule applies to whom it is about (config ``rules`` and ``scopes``),
+    None if the law does not name them, an ``unknown`` hit if a missing fact leaves it open."""
+    config = facts.config
+    if everyone(config, rule.id):
+        return hit
+    orgs, source, system = _subject_orgs(hit, facts)
+    verdict = judge(config, rule.id, orgs, system)
+    if verdict.applies is False:
+        return None
+    scope_facts: dict[str, object] = {
+        **hit.facts,
+        "deployers": [o.name for o in orgs],
+        "deployer_source": source,
+    }
+    if verdict.applies:
+        return replace(hit, facts={**scope_facts, "scopes": verdict.scopes})
+    names = ", ".join(config.rules[rule.id])
+    message = hit.message.removeprefix("unknown: ")
+    return replace(
+        hit,
+        message=f"unknown: {', '.join(verdict.missing)} not recorded, so whether {rule.id} "
+        f"applies ({names}) is open; {message}",
+        facts={**scope_facts, "missing": verdict.missing},
+        unknown=True,
+    )
 
 
 def _issue(rule: Rule, hit: Hit, config: ComplianceConfig, today: dt.date) -> ComplianceIssue:
@@ -112,14 +167,11 @@ def _issue(rule: Rule, hit: Hit, config: ComplianceConfig, today: dt.date) -> Co
     if hit.unknown:
         severity = severity.lower()
     date_key = hit.applies_from or rule.applies_from
-    if date_key is not None:
-        applies = config.applies_from(date_key)
-        if today < applies:
-            severity = Severity.INFO
-            message = (
-                f"{message} (obligation applies from {applies.isoformat()}: not yet applicable)"
-            )
-            facts["applies_from"] = applies.isoformat()
+    applies = None if date_key is None else config.applies_from(date_key)
+    if applies is not None and today < applies:
+        severity = Severity.INFO  # coming: shown so that it is prepared, not yet due
+        message = f"{message} (obligation applies from {applies.isoformat()}: not yet applicable)"
+        facts["applies_from"] = applies.isoformat()
     return ComplianceIssue(
         rule=rule.id,
         severity=severity.value,
@@ -130,6 +182,7 @@ def _issue(rule: Rule, hit: Hit, config: ComplianceConfig, today: dt.date) -> Co
         subject_id=hit.subject.id,
         subject_name=hit.subject.name,
         facts=facts,
+        applies_from=applies,
         unknown=hit.unknown,
     )
 
@@ -157,7 +210,10 @@ def evaluate(
     facts = load_facts(session, config, today, ai_system_ids=ai_ids, dataset_ids=ds_ids)
     issues: list[ComplianceIssue] = []
     for rule in selected:
-        for hit in rule.check(facts):
+        for found in rule.check(facts):
+            hit = in_scope(rule, found, facts)
+            if hit is None:
+                continue
             issue = _issue(rule, hit, config, today)
             if ai_ids is not None and not issue.mentions("AISystem") & ai_ids:
                 continue

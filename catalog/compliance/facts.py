@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 
 from registre.catalog.compliance.config import ComplianceConfig
 from registre.catalog.data.search import holds_personal_data, personal_finding
-from registre.catalog.enums import AssessmentKind, AssessmentStatus, FindingStatus, Sensitivity
+from registre.catalog.enums import (
+    AISystemStatus,
+    AssessmentKind,
+    AssessmentStatus,
+    FindingStatus,
+    Sensitivity,
+)
 from registre.catalog.models.ai import (
     AISystem,
     AISystemDataset,
@@ -166,8 +172,12 @@ class Facts:
         ]
 
     def deployers(self, system: AISystem) -> tuple[list[Organisation], str]:
-        """Who deploys ``system`` and how we know: the controllers of its processing
-        activities, else the configured ``default_deployer``; ``([], "")`` if unknown."""
+        """Who deploys ``system`` and how we know: its recorded deployer, else the controllers
+        of its processing activities, else the configured ``default_deployer``; ``([], "")``
+        if unknown."""
+        deployer = self.org(system.deployer_id)
+        if deployer is not None:
+            return [deployer], "deployer of the AI system"
         controllers = {
             pa.controller_id
             for pa in self.activities_of(system_ids=[system.id])
@@ -176,12 +186,36 @@ class Facts:
         orgs = [self.organisations[c] for c in sorted(controllers) if c in self.organisations]
         if orgs:
             return orgs, "controller of its processing activities"
+        return self._default_deployer()
+
+    def _default_deployer(self) -> tuple[list[Organisation], str]:
         name = self.config.default_deployer
         if name:
             match = [o for o in self.organisations.values() if o.name == name]
             if match:
                 return match, "default_deployer of config/compliance.yaml"
         return [], ""
+
+    def holders(self, dataset: Dataset) -> tuple[list[Organisation], str]:
+        """Whose data ``dataset`` is: the controllers of the processing activities listing it,
+        else the deployers of the active AI systems using it, else ``default_deployer``."""
+        controllers = {
+            pa.controller_id
+            for pa in self.activities_of(dataset_ids=[dataset.id])
+            if pa.controller_id is not None
+        }
+        orgs = [self.organisations[c] for c in sorted(controllers) if c in self.organisations]
+        if orgs:
+            return orgs, "controller of its processing activities"
+        found: dict[int, Organisation] = {}
+        for system in self.systems_using(dataset):
+            if system.status is AISystemStatus.RETIRED:
+                continue
+            for org in self.deployers(system)[0]:
+                found[org.id] = org
+        if found:
+            return [found[i] for i in sorted(found)], "deployer of the AI systems using it"
+        return self._default_deployer()
 
 
 Link = tuple[int, int, Any]  # (ai_system_id, dataset_id, usage)

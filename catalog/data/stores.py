@@ -20,6 +20,7 @@ from registre.catalog.inputs import (
     DataStoreInput,
     DataStoreUpdate,
     OrganisationInput,
+    OrganisationUpdate,
 )
 from registre.catalog.models.data import Dataset, DataStore, Organisation
 from registre.catalog.service import create, ensure_unique, get, set_fields, update, validate
@@ -76,6 +77,24 @@ def create_organisation(
     org = validate(OrganisationInput, data)
     ensure_unique(session, Organisation, "name", org.name, field="name")
     return create(session, actor, Organisation(**org.model_dump()), action="create_organisation")
+
+
+_ORG_FLAGS = ("is_public_body", "provides_public_service", "dpf_certified", "non_eu_control")
+
+
+def update_organisation(
+    session: Session, actor: Actor, org_id: int, data: dict[str, Any] | OrganisationUpdate
+) -> Organisation:
+    """Change what the register says of an organisation (legal category, flags, contacts)."""
+    actor.require(Permission.REGISTER)
+    org = get(session, Organisation, org_id)
+    changes = set_fields(validate(OrganisationUpdate, data))
+    for flag in _ORG_FLAGS:
+        if flag in changes and changes[flag] is None:
+            raise InvalidInput("cannot be null", field=flag)
+    if "qualifications" in changes and changes["qualifications"] is None:
+        changes["qualifications"] = []
+    return update(session, actor, org, changes, action="update_organisation")
 
 
 def _check_refs(session: Session, values: dict[str, Any]) -> None:

@@ -15,11 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from registre.catalog.enums import (
     AssessmentKind,
+    AssessmentStatus,
     AutomationLevel,
     FindingStatus,
     LegalBasis,
@@ -197,13 +198,17 @@ def latest_assessment(
     *,
     ai_system_id: int | None = None,
     processing_activity_ids: Sequence[int] = (),
+    status: AssessmentStatus | None = None,
 ) -> Assessment | None:
-    """The most recent assessment of ``kind`` on the system, else on its activities."""
+    """The most recent assessment of ``kind`` (and ``status``) on the system, else on its
+    activities."""
     candidates: list[Any] = []
     if ai_system_id is not None:
         candidates.append(Assessment.ai_system_id == ai_system_id)
     if processing_activity_ids:
         candidates.append(Assessment.processing_activity_id.in_(list(processing_activity_ids)))
+    if status is not None:
+        candidates = [and_(c, Assessment.status == status) for c in candidates]
     for condition in candidates:  # the system's own assessment wins over its activities'
         found = session.scalars(
             select(Assessment)

@@ -1,24 +1,30 @@
 """The public inventory of algorithms that ground individual decisions (CRPA L312-1-3).
 
-One row per AI system with ``individual_decisions``, with the fields of Etalab's
-inventory guide. Where each comes from in the catalog:
+One row per AI system with ``individual_decisions`` that is not retired (the inventory
+lists the algorithms in use or planned), with the fields of Etalab's inventory guide, in
+French only. Where each comes from in the catalog:
 
 ========================  ==============================================================
-``administration``        controller of the Art. 30 entries that list the system
+``administration``        the system's deployer, else the controller of the Art. 30
+                          entries that list it
 ``service``               the system's ``deployer_service``
 ``contact``               the system's ``owner``, else the DPO contact of those entries
 ``date_mise_a_jour``      the system's last update (date)
 ``nom``                   the system's name
 ``contexte_finalite``     the system's ``purpose``
 ``fonctionnement``        how it works: technique, use area, human review path
+``portee_decision``       scope of the decision: individual, with legal effect or not,
+                          how many a year
 ``niveau_automatisation`` decision support or fully automated decision
 ``base_legale``           Art. 6(1) basis of those Art. 30 entries
 ``decisions_par_an``      ``decisions_per_year``
 ``public_concerne``       categories of data subjects of those entries
-``donnees_et_sources``    linked datasets with their usage, ``store/schema.table (INPUT)``
+``donnees_et_sources``    linked datasets with their usage, ``store/schema.table (entrée)``
 ``type_algorithme``       rules vs machine learning (``technique``)
-``lien_code_source``      not held by the catalog yet: always empty
+``lien_code_source``      ``source_code_url``
 ``lien_publication``      ``public_inventory_url``
+``ressources_impact``     completed DPIA and FRIA of the system or its Art. 30 entries,
+                          with their document references
 ========================  ==============================================================
 
 CSV lists are joined with `` | ``; JSON keeps them as arrays.
@@ -28,9 +34,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from registre.catalog.enums import (
+    AISystemStatus,
+    AssessmentKind,
+    AssessmentStatus,
+    DatasetUsage,
+    UseArea,
+)
 from registre.catalog.exports.common import (
     AUTOMATION_LABELS,
     TECHNIQUE_TYPES,
@@ -44,7 +57,7 @@ from registre.catalog.exports.common import (
     require_format,
     table_export,
 )
-from registre.catalog.models.ai import AISystem
+from registre.catalog.models.ai import AISystem, Assessment
 
 HEADER = (
     "administration",
@@ -62,7 +75,35 @@ HEADER = (
     "type_algorithme",
     "lien_code_source",
     "lien_publication",
+    "portee_decision",
+    "ressources_impact",
 )
+
+USE_AREAS: dict[UseArea, str] = {
+    UseArea.PROCUREMENT: "commande publique",
+    UseArea.DECISION_SUPPORT: "aide à la décision",
+    UseArea.CITIZEN_SERVICE: "service aux usagers",
+    UseArea.INTERNAL_PRODUCTIVITY: "productivité interne",
+    UseArea.SECURITY: "sécurité",
+    UseArea.MOBILITY: "mobilité",
+    UseArea.SOCIAL_BENEFITS: "prestations sociales",
+    UseArea.HUMAN_RESOURCES: "ressources humaines",
+    UseArea.CONTROL_AND_ENFORCEMENT: "contrôle",
+    UseArea.OTHER: "autre",
+}
+
+USAGES: dict[DatasetUsage, str] = {
+    DatasetUsage.TRAINING: "entraînement",
+    DatasetUsage.INPUT: "entrée",
+    DatasetUsage.OUTPUT: "sortie",
+    DatasetUsage.RETRIEVAL: "recherche documentaire",
+    DatasetUsage.EVALUATION: "évaluation",
+}
+
+ASSESSMENTS: dict[AssessmentKind, str] = {
+    AssessmentKind.DPIA: "AIPD (RGPD art. 35)",
+    AssessmentKind.FRIA: "analyse d'impact sur les droits fondamentaux (RIA art. 27)",
+}
 
 
 def _unique(values: list[str | None]) -> list[str]:
@@ -74,21 +115,59 @@ def _how_it_works(system: AISystem) -> str:
     if system.technique is not None:
         parts.append(f"technique : {TECHNIQUE_TYPES[system.technique]}")
     if system.use_area is not None:
-        parts.append(f"domaine : {system.use_area.value}")
+        parts.append(f"domaine : {USE_AREAS[system.use_area]}")
     if system.human_review_path:
         parts.append(f"recours humain : {system.human_review_path}")
     return " ; ".join(parts)
 
 
+def _scope(system: AISystem) -> str:
+    scope = "décisions individuelles"
+    scope += " produisant des effets juridiques" if system.legal_effect else ""
+    if system.decisions_per_year:
+        scope += f", environ {system.decisions_per_year} par an"
+    return scope
+
+
+def _impact_resources(session: Session, system: AISystem, activity_ids: list[int]) -> list[str]:
+    found = session.scalars(
+        select(Assessment)
+        .where(
+            Assessment.kind.in_(list(ASSESSMENTS)),
+            Assessment.status == AssessmentStatus.COMPLETED,
+            or_(
+                Assessment.ai_system_id == system.id,
+                Assessment.processing_activity_id.in_(activity_ids),
+            ),
+        )
+        .order_by(Assessment.kind, Assessment.id)
+    )
+    return [
+        ASSESSMENTS[a.kind]
+        + (f" du {a.date.isoformat()}" if a.date else "")
+        + (f" : {a.document_ref}" if a.document_ref else "")
+        for a in found
+    ]
+
+
 def inventory_entries(session: Session) -> list[dict[str, Any]]:
-    """Every AI system that grounds individual decisions, as an inventory entry."""
+    """Every AI system in use or planned that grounds individual decisions, as an entry."""
     systems = session.scalars(
-        select(AISystem).where(AISystem.individual_decisions.is_(True)).order_by(AISystem.name)
+        select(AISystem)
+        .where(
+            AISystem.individual_decisions.is_(True),
+            AISystem.status != AISystemStatus.RETIRED,
+        )
+        .order_by(AISystem.name)
     )
     entries = []
     for system in systems:
         activities = activities_of(session, system)
-        controllers = _unique([a.controller.name if a.controller else None for a in activities])
+        controllers = (
+            [system.deployer.name]
+            if system.deployer
+            else _unique([a.controller.name if a.controller else None for a in activities])
+        )
         dpo = _unique([a.dpo_contact for a in activities])
         entries.append(
             {
@@ -108,12 +187,14 @@ def inventory_entries(session: Session) -> list[dict[str, Any]]:
                     [c for a in activities for c in a.data_subject_categories]
                 ),
                 "donnees_et_sources": [
-                    f"{dataset_label(link.dataset)} ({link.usage.value})"
+                    f"{dataset_label(link.dataset)} ({USAGES[link.usage]})"
                     for link in dataset_links(session, system)
                 ],
                 "type_algorithme": TECHNIQUE_TYPES[system.technique] if system.technique else None,
-                "lien_code_source": None,
+                "lien_code_source": system.source_code_url,
                 "lien_publication": system.public_inventory_url,
+                "portee_decision": _scope(system),
+                "ressources_impact": _impact_resources(session, system, [a.id for a in activities]),
             }
         )
     return entries

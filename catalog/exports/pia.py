@@ -19,13 +19,18 @@ Filled here:
 * ``pia``: ``name`` (the activity), ``status`` 0 (being edited), ``dpos_names`` (DPO
   contact), ``category`` "", ``created_at``/``updated_at``; author, evaluator and
   validator names are left empty for the DPO to assign;
+* ``rejected_reason`` and ``applied_adjustements`` (the tool's spelling, read by
+  ``importData`` from ``data.pia``), empty: they record the validator's refusal;
 * answers 111 (what is processed: purposes, AI systems), 112 (responsibilities:
-  controller, processors and recipients, AI providers), 121 (data: declared categories,
+  controller, processors and recipients, AI providers), 113 (applicable references: the
+  policies linked to its AI systems, with their status), 121 (data: declared categories,
   categories of CONFIRMED findings, data subjects, recipients, retention), 123 (data
-  supports: datasets and their stores and hosting countries), 211 (purposes), 212 (legal
+  supports: datasets and their stores and hosting countries, each AI system's host),
+  211 (purposes), 212 (legal
   basis, Art. 9(2) and Art. 10 conditions), 215 (retention), 226 (processors and their
   contract references), 227 (transfers outside the EU and their mechanisms);
-* measures: the security measures of the Art. 30 entry, as one existing measure;
+* measures: the security measures of the Art. 30 entry, as one existing measure, with
+  an ``id`` (evaluations refer to measures by it);
 * evaluations and comments: empty (they are the evaluator's work).
 
 Not verified: we did not run an import in the tool itself (no browser here); the tool
@@ -125,6 +130,20 @@ def _answer_texts(session: Session, activity: ProcessingActivity) -> dict[int, s
         else "",
         f"Art. 10 : {activity.criminal_data_condition}" if activity.criminal_data_condition else "",
     ]
+    references = sorted(
+        {
+            f"{link.policy.framework.value} {link.policy.control_ref} — {link.policy.title} "
+            f"({s.name} : {link.status.value})"
+            for s in systems
+            for link in s.policy_links
+        }
+    )
+    hosting = [
+        f"{s.name} : "
+        + (s.hosting_organisation.name if s.hosting_organisation else "hébergeur non renseigné")
+        + (f", {s.hosting_country}" if s.hosting_country else "")
+        for s in systems
+    ]
     return {
         111: _para(f"Traitement : {activity.name}")
         + _para(activity.purposes)
@@ -133,12 +152,14 @@ def _answer_texts(session: Session, activity: ProcessingActivity) -> dict[int, s
         + _items("Délégué à la protection des données", [dpo] if dpo else [])
         + _items("Destinataires et sous-traitants", list(activity.recipients))
         + _items("Fournisseurs des systèmes d'IA", providers),
+        113: _items("Référentiels et politiques applicables (liés aux systèmes d'IA)", references),
         121: _items("Catégories de données déclarées", list(activity.data_categories))
         + _items("Catégories constatées dans les jeux de données (constats confirmés)", detected)
         + _items("Personnes concernées", list(activity.data_subject_categories))
         + _items("Destinataires", list(activity.recipients))
         + (_items("Durée de conservation", [activity.retention]) if activity.retention else ""),
-        123: _items("Jeux de données et entrepôts", supports),
+        123: _items("Jeux de données et entrepôts", supports)
+        + _items("Hébergement des systèmes d'IA", hosting),
         211: _para(activity.purposes),
         212: _items("Fondements", [v for v in legal if v]),
         215: _para(activity.retention),
@@ -151,10 +172,11 @@ def _answer_texts(session: Session, activity: ProcessingActivity) -> dict[int, s
 
 def _measures(activity: ProcessingActivity, at: str) -> list[dict[str, Any]]:
     """The security measures of the Art. 30 entry, as one PIA measure."""
-    measures = []
+    measures: list[dict[str, Any]] = []
     if activity.security_measures:
         measures.append(
             {
+                "id": len(measures) + 1,  # evaluations refer to measures by id ("3.1.<id>")
                 "pia_id": PIA_ID,
                 "title": "Mesures de sécurité déclarées au registre (Art. 30(1)(g))",
                 "content": _para(activity.security_measures),
@@ -183,6 +205,9 @@ def _pia_header(activity: ProcessingActivity, dpo: str | None, at: str) -> dict[
         "concerned_people_opinion": None,
         "concerned_people_searched_opinion": None,
         "concerned_people_searched_content": None,
+        # the tool's own spelling (pia.model.ts, importData): read on import
+        "rejected_reason": None,
+        "applied_adjustements": None,
         "created_at": at,
         "updated_at": at,
     }

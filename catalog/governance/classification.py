@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -166,7 +167,10 @@ class ClassificationAnswers(Strict):
     )
     art_50_triggers: list[Art50Trigger] = Field(default_factory=list, description="Art. 50.")
     public_body_deployer: bool = Field(
-        True, description="Deployed by a body governed by public law (Art. 27 FRIA)."
+        True,
+        description="Deployed by a body governed by public law or a private body providing "
+        "public services (Art. 27 FRIA); deployers of 5(b) and 5(c) systems need a FRIA "
+        "whoever they are.",
     )
 
     @field_validator("annex_iii_point")
@@ -192,6 +196,18 @@ class ClassificationResult:
     art_6_3_exemption: bool = False
 
 
+def stored_facts(answers: ClassificationAnswers, result: ClassificationResult) -> dict[str, Any]:
+    """What a classification stores on the AI system: the result and every answer the
+    rules read (profiling, Art. 50 triggers), so that the rules see what was declared."""
+    return {
+        "risk_class": result.risk_class,
+        "annex_iii_point": result.annex_iii_point,
+        "art_6_3_claim": result.art_6_3_exemption,
+        "profiling": answers.profiling,
+        "art_50_triggers": list(answers.art_50_triggers),
+    }
+
+
 def _high_risk_obligations(answers: ClassificationAnswers, point: str | None) -> list[str]:
     annex_iii = point is not None
     obligations = [
@@ -206,12 +222,19 @@ def _high_risk_obligations(answers: ClassificationAnswers, point: str | None) ->
     if annex_iii:
         obligations.append("Art. 26(11): inform the people subject to its decisions")
         obligations.append("Art. 86: explain individual decisions on request")
-    if answers.public_body_deployer and point is not None and not point.startswith("2"):
+    fria = point is not None and (
+        point in ("5(b)", "5(c)") or (answers.public_body_deployer and not point.startswith("2"))
+    )
+    if fria:
         obligations.append(
             "Art. 27: carry out a fundamental rights impact assessment (FRIA) "
             "before first use and notify the market surveillance authority"
         )
-        obligations.append("Art. 26(8), 49(3): register the use in the EU database before use")
+    if answers.public_body_deployer and point is not None and not point.startswith("2"):
+        obligations.append(
+            "Art. 26(8), 49(3): register the use in the EU database before use (deployers that "
+            "are public authorities)"
+        )
     obligations.append("Art. 4: AI literacy of the staff who operate it")
     return obligations
 

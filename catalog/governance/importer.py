@@ -3,7 +3,11 @@
 Two layouts are read:
 
 * the Dutch public algorithm register export (JSON: ``{"algoritmes": [...]}``, records
-  with ``id, title, organisatie, doel, status, url``), and
+  with ``id, title, organisatie, doel, status, impactassessment, juridische_basis, url``):
+  each ``organisatie`` becomes an Organisation (country NL, a public body: the register
+  lists government organisations) and the deployer of its systems; ``juridische_basis``
+  is kept as the system's legal basis and ``impactassessment`` (Ja / Nee / Onbekend) as
+  whether an impact assessment is declared (true / false / unknown), and
 * Registre's CSV layout (UTF-8, ``,`` or ``;``), one AI system a row, headers:
   ``name`` (required), ``purpose``, ``use_area``, ``status``, ``risk_class``,
   ``annex_iii_point``, ``provider`` (an organisation name, created if new),
@@ -65,6 +69,8 @@ DUTCH_STATUS = {
     "buiten_gebruik": AISystemStatus.RETIRED,
 }
 _NAME_MAX = 200
+#: what the Dutch register's ``impactassessment`` says: Ja, Nee, Onbekend (unknown)
+DUTCH_IMPACT_ASSESSMENT = {"ja": True, "nee": False}
 
 
 class ImportFailed(DomainError):
@@ -93,17 +99,30 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
+class Deployer:
+    """The organisation a source register names as using the system."""
+
+    name: str
+    country: str
+    is_public_body: bool
+
+
+@dataclass(frozen=True)
 class Record:
     where: str  # "line 12" or "id 11136893": how the user finds it in their file
     data: AISystemInput
     provider: str | None
+    deployer: Deployer | None = None
 
 
 def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _dutch_records(payload: Any) -> Iterable[tuple[str, dict[str, Any], str | None]]:
+Raw = tuple[str, dict[str, Any], str | None, Deployer | None]
+
+
+def _dutch_records(payload: Any) -> Iterable[Raw]:
     if not isinstance(payload, dict) or not isinstance(payload.get("algoritmes"), list):
         raise InvalidInput(
             "not a Dutch algorithm register export: no 'algoritmes' list", field="file"
@@ -115,7 +134,7 @@ def _dutch_records(payload: Any) -> Iterable[tuple[str, dict[str, Any], str | No
             else f"record {index}"
         )
         if not isinstance(item, dict):
-            yield where, {"name": None}, None
+            yield where, {"name": None}, None, None
             continue
         title = (item.get("title") or "").strip()
         org = (item.get("organisatie") or "").strip()
@@ -125,18 +144,24 @@ def _dutch_records(payload: Any) -> Iterable[tuple[str, dict[str, Any], str | No
             _truncate(f"{title} — {org}" if org else title, _NAME_MAX - 12) + f" [{item.get('id')}]"
         )
         status = DUTCH_STATUS.get(str(item.get("status") or ""))
+        legal_basis = str(item.get("juridische_basis") or "").strip()
+        assessment = str(item.get("impactassessment") or "").strip().lower()
         data = {
             "name": name if title else "",
             "purpose": item.get("doel") or None,
             "deployer_service": _truncate(org, _NAME_MAX) or None,
             "status": status if status else item.get("status"),
             "public_inventory_url": item.get("url") or None,
+            "legal_basis_reference": legal_basis or None,
+            "declared_impact_assessment": DUTCH_IMPACT_ASSESSMENT.get(assessment),
             "external_ref": f"nl-algoritmeregister:{item.get('id')}",
         }
-        yield where, data, None
+        # the register lists the algorithms of Dutch government organisations
+        deployer = Deployer(_truncate(org, _NAME_MAX), "NL", True) if org else None
+        yield where, data, None, deployer
 
 
-def _csv_records(text: str) -> Iterable[tuple[str, dict[str, Any], str | None]]:
+def _csv_records(text: str) -> Iterable[Raw]:
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -161,7 +186,7 @@ def _csv_records(text: str) -> Iterable[tuple[str, dict[str, Any], str | None]]:
                 "yes",
                 "oui",
             )
-        yield where, data, provider
+        yield where, data, provider, None
 
 
 def read_records(path: Path) -> list[Record]:
@@ -171,7 +196,7 @@ def read_records(path: Path) -> list[Record]:
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}", field="file") from None
     text = raw.decode("utf-8-sig", errors="strict") if raw else ""
-    parse: Callable[[], Iterable[tuple[str, dict[str, Any], str | None]]]
+    parse: Callable[[], Iterable[Raw]]
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         try:
             payload = json.loads(text)
@@ -185,7 +210,7 @@ def read_records(path: Path) -> list[Record]:
     records: list[Record] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
-    for where, data, provider in parse():
+    for where, data, provider, deployer in parse():
         try:
             valid = validate(AISystemInput, data)
         except InvalidInput as exc:
@@ -195,7 +220,7 @@ def read_records(path: Path) -> list[Record]:
             problems.append(f"{where}: name '{valid.name}' repeats {seen[valid.name]}")
             continue
         seen[valid.name] = where
-        records.append(Record(where, valid, provider))
+        records.append(Record(where, valid, provider, deployer))
     if problems:
         raise ImportFailed(problems)
     if not records:
@@ -228,7 +253,18 @@ def import_ai_systems(
         # re-import never undoes what stewards recorded since.
         values = rec.data.model_dump(exclude_unset=True, exclude_none=True)
         if rec.provider:
-            values["provider_id"] = _provider(session, actor, orgs, rec.provider, report).id
+            values["provider_id"] = _organisation(session, actor, orgs, rec.provider, report).id
+        if rec.deployer is not None:
+            deployer = _organisation(
+                session,
+                actor,
+                orgs,
+                rec.deployer.name,
+                report,
+                country=rec.deployer.country,
+                is_public_body=rec.deployer.is_public_body,
+            )
+            values["deployer_id"] = deployer.id
         existing = by_ref.get(rec.data.external_ref) if rec.data.external_ref else None
         if existing is None:
             if rec.data.name in names:
@@ -259,17 +295,19 @@ def import_ai_systems(
     return report
 
 
-def _provider(
+def _organisation(
     session: Session,
     actor: Actor,
     orgs: dict[str, Organisation],
     name: str,
     report: ImportReport,
+    **facts: Any,
 ) -> Organisation:
-    """The organisation named ``name``, created (and audited) on first mention."""
+    """The organisation named ``name``, created (and audited) on first mention with
+    ``facts``; an existing one is left as stewards recorded it."""
     org = orgs.get(name)
     if org is None:
-        org = orgs[name] = Organisation(name=name)
+        org = orgs[name] = Organisation(name=name, **facts)
         session.add(org)
         session.flush()
         record(session, actor, "create_organisation", org)

@@ -32,7 +32,11 @@ from registre.catalog.models.ai import (
 from registre.catalog.models.data import Dataset, Organisation
 from registre.catalog.service import create, ensure_unique, get, set_fields, update, validate
 
-_ORG_REFS = {"provider_id": "providerId", "hosting_organisation_id": "hostingOrganisationId"}
+_ORG_REFS = {
+    "provider_id": "providerId",
+    "deployer_id": "deployerId",
+    "hosting_organisation_id": "hostingOrganisationId",
+}
 
 
 def _check_orgs(session: Session, values: dict[str, Any]) -> None:

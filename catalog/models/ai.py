@@ -77,6 +77,11 @@ class AISystem(Base):
     provider_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")
     )
+    # who uses it under its authority (AI Act Art. 3(4)); else the controllers of its
+    # processing activities, else config's default_deployer
+    deployer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL")
+    )
     deployer_service: Mapped[str | None] = mapped_column(String(200))
     hosting_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")
@@ -99,18 +104,33 @@ class AISystem(Base):
     human_review_path: Mapped[str | None] = mapped_column(Text)  # Art. 22(3): how to get a human
     transparency_notice: Mapped[str | None] = mapped_column(Text)  # AI Act Art. 50 disclosure
     processor_contract_ref: Mapped[str | None] = mapped_column(String(500))  # GDPR Art. 28
+    # whether the provider hosts or processes the personal data (None = not recorded); a
+    # vendor that never sees the data is neither a processor (Art. 28) nor an importer
+    provider_processes_data: Mapped[bool | None] = mapped_column(Boolean)
     go_live_date: Mapped[dt.date | None] = mapped_column(Date)
     automation_level: Mapped[AutomationLevel | None] = mapped_column(str_enum(AutomationLevel))
     human_oversight_owner: Mapped[str | None] = mapped_column(String(200))
     log_retention_days: Mapped[int | None] = mapped_column(Integer)
+    # the deployer's registration of its use in the EU database (AI Act Art. 26(8), 49(3))
     eu_database_registration: Mapped[str | None] = mapped_column(String(500))
+    # the provider's entry of the system in the EU database (Art. 49(1), Annex VIII C.3)
+    provider_eu_database_url: Mapped[str | None] = mapped_column(String(500))
     public_inventory_url: Mapped[str | None] = mapped_column(String(500))
+    source_code_url: Mapped[str | None] = mapped_column(String(500))  # Etalab inventory
+    # CRPA L311-3-1: whether its individual decisions carry the explicit mention that an
+    # algorithm was used (None = not recorded)
+    individual_decision_notice: Mapped[bool | None] = mapped_column(Boolean)
+    # the legal basis it rests on, as stated (e.g. by the source register)
+    legal_basis_reference: Mapped[str | None] = mapped_column(Text)
+    # what the source register says of an impact assessment (None = unknown, "Onbekend")
+    declared_impact_assessment: Mapped[bool | None] = mapped_column(Boolean)
     # where it came from when imported from another register (e.g. the Dutch one)
     external_ref: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[created_at]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     provider: Mapped[Organisation | None] = relationship(foreign_keys=[provider_id])
+    deployer: Mapped[Organisation | None] = relationship(foreign_keys=[deployer_id])
     hosting_organisation: Mapped[Organisation | None] = relationship(
         foreign_keys=[hosting_organisation_id]
     )
@@ -190,19 +210,26 @@ class ProcessingActivity(Base):
     controller_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")
     )
+    joint_controllers: Mapped[json_list]  # Art. 26, 30(1)(a)
+    representative: Mapped[str | None] = mapped_column(String(200))  # Art. 27, 30(1)(a)
     dpo_contact: Mapped[str | None] = mapped_column(String(200))
     purposes: Mapped[str | None] = mapped_column(Text)
+    sub_purposes: Mapped[json_list]  # the CNIL model's "sous-finalités"
     legal_basis: Mapped[LegalBasis | None] = mapped_column(str_enum(LegalBasis))
     special_category_condition: Mapped[str | None] = mapped_column(String(200))  # Art. 9(2)(x)
     criminal_data_condition: Mapped[str | None] = mapped_column(String(200))  # Art. 10
     data_subject_categories: Mapped[json_list]
     data_categories: Mapped[json_list]
-    recipients: Mapped[json_list]
-    transfers: Mapped[json_list]  # [{"country": "US", "mechanism": "SCC"}]
+    recipients: Mapped[json_list]  # external recipients (organisations)
+    internal_recipients: Mapped[json_list]  # services of the controller
+    # [{"country": "US", "mechanism": "SCC", "recipient": ..., "safeguard_document": ...}]
+    transfers: Mapped[json_list]
     retention: Mapped[str | None] = mapped_column(Text)
+    retention_by_category: Mapped[json_list]  # [{"category": ..., "retention": ...}]
     security_measures: Mapped[str | None] = mapped_column(Text)
     wp248_criteria: Mapped[json_list]  # values of enums.Wp248Criterion
     created_at: Mapped[created_at]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     controller: Mapped[Organisation | None] = relationship()
     datasets: Mapped[list[Dataset]] = relationship(secondary=processing_activity_dataset)

@@ -49,6 +49,14 @@ class Organisation(Base):
     siren: Mapped[str | None] = mapped_column(String(9))
     is_public_body: Mapped[bool] = mapped_column(Boolean, default=False)
     country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    # INSEE catégorie juridique (SIRENE, 4 digits): 7120 a ministry's central service, 7210 a
+    # commune, 73xx administrative public establishments, 5xxx companies... Who the French
+    # rules apply to is read from it (config/compliance.yaml, scopes).
+    legal_category: Mapped[str | None] = mapped_column(String(4))
+    # a private body entrusted with a public service (AI Act Art. 27(1); CRPA L100-3)
+    provides_public_service: Mapped[bool] = mapped_column(Boolean, default=False)
+    # certified under the EU-US Data Privacy Framework (GDPR Art. 45, Decision 2023/1795)
+    dpf_certified: Mapped[bool] = mapped_column(Boolean, default=False)
     non_eu_control: Mapped[bool] = mapped_column(Boolean, default=False)
     qualifications: Mapped[json_list]  # e.g. ["SECNUMCLOUD", "HDS"]
     headcount: Mapped[int | None] = mapped_column(Integer)  # CRPA L312-1-3 applies over 50 FTE

@@ -79,6 +79,13 @@ class Assessment(EntityNode):
 class Transfer(graphene.ObjectType):
     country = graphene.String(required=True)
     mechanism = graphene.String()
+    recipient = graphene.String()
+    safeguard_document = graphene.String()
+
+
+class CategoryRetention(graphene.ObjectType):
+    category = graphene.String(required=True)
+    retention = graphene.String(required=True)
 
 
 @entity(models.ProcessingActivity)
@@ -90,16 +97,23 @@ class ProcessingActivity(EntityNode):
 
     name = graphene.String(required=True)
     controller = graphene.Field(Organisation)
+    joint_controllers = graphene.List(graphene.NonNull(graphene.String), required=True)
+    representative = graphene.String()
     dpo_contact = graphene.String()
     purposes = graphene.String()
+    sub_purposes = graphene.List(graphene.NonNull(graphene.String), required=True)
     legal_basis = graphene.Field(s.LegalBasis)
     special_category_condition = graphene.String()
     criminal_data_condition = graphene.String()
     data_subject_categories = graphene.List(graphene.NonNull(graphene.String), required=True)
     data_categories = graphene.List(graphene.NonNull(graphene.String), required=True)
-    recipients = graphene.List(graphene.NonNull(graphene.String), required=True)
+    recipients = graphene.List(
+        graphene.NonNull(graphene.String), required=True, description="External recipients."
+    )
+    internal_recipients = graphene.List(graphene.NonNull(graphene.String), required=True)
     transfers = graphene.List(graphene.NonNull(Transfer), required=True)
     retention = graphene.String()
+    retention_by_category = graphene.List(graphene.NonNull(CategoryRetention), required=True)
     security_measures = graphene.String()
     wp248_criteria = graphene.List(graphene.NonNull(s.Wp248Criterion), required=True)
     datasets = graphene.List(graphene.NonNull(Dataset), required=True)
@@ -111,6 +125,10 @@ class ProcessingActivity(EntityNode):
     @staticmethod
     def resolve_transfers(root: models.ProcessingActivity, info: Info) -> list[Any]:
         return [Transfer(**t) for t in root.transfers]
+
+    @staticmethod
+    def resolve_retention_by_category(root: models.ProcessingActivity, info: Info) -> list[Any]:
+        return [CategoryRetention(**r) for r in root.retention_by_category]
 
     resolve_datasets = via("datasets_by_processing_activity")
 
@@ -128,6 +146,7 @@ class AISystem(EntityNode):
     purpose = graphene.String()
     use_area = graphene.Field(s.UseArea)
     provider = graphene.Field(Organisation)
+    deployer = graphene.Field(Organisation, description="Who uses it under its authority.")
     deployer_service = graphene.String()
     hosting_organisation = graphene.Field(Organisation)
     hosting_country = graphene.String()
@@ -145,12 +164,26 @@ class AISystem(EntityNode):
     human_review_path = graphene.String()
     transparency_notice = graphene.String()
     processor_contract_ref = graphene.String()
+    provider_processes_data = graphene.Boolean(
+        description="Whether the provider hosts or processes the personal data (null: unknown)."
+    )
     go_live_date = graphene.Date()
     automation_level = graphene.Field(s.AutomationLevel)
     human_oversight_owner = graphene.String()
     log_retention_days = graphene.Int()
-    eu_database_registration = graphene.String()
+    eu_database_registration = graphene.String(
+        description="The deployer's registration of its use (AI Act Art. 26(8), 49(3))."
+    )
+    provider_eu_database_url = graphene.String(
+        description="The provider's entry in the EU database (Annex VIII C.3)."
+    )
     public_inventory_url = graphene.String()
+    source_code_url = graphene.String()
+    individual_decision_notice = graphene.Boolean(
+        description="Its individual decisions carry the explicit mention (CRPA L311-3-1)."
+    )
+    legal_basis_reference = graphene.String()
+    declared_impact_assessment = graphene.Boolean()
     external_ref = graphene.String()
     datasets = graphene.List(graphene.NonNull(DatasetUsageLink), required=True)
     policies = graphene.List(graphene.NonNull(PolicyLink), required=True)
@@ -168,6 +201,8 @@ class AISystem(EntityNode):
     resolve_provider = via("organisation", "provider_id")
 
     resolve_hosting_organisation = via("organisation", "hosting_organisation_id")
+
+    resolve_deployer = via("organisation", "deployer_id")
 
     resolve_datasets = via("dataset_links_by_ai_system")
 

@@ -51,6 +51,10 @@ class ComplianceIssue(graphene.ObjectType):
     unknown = graphene.Boolean(
         required=True, description="A fact the rule needs is not recorded (message 'unknown: ...')."
     )
+    applies_from = graphene.Date(
+        description="When the obligation applies (AI Act dates, config/compliance.yaml); "
+        "before that day the issue is INFO: coming, not yet due. Null: applies already."
+    )
 
     @staticmethod
     def resolve_subject(root: engine.ComplianceIssue, info: Info) -> Any:

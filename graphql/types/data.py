@@ -35,6 +35,11 @@ class Organisation(EntityNode):
     siren = graphene.String()
     is_public_body = graphene.Boolean(required=True)
     country = graphene.String()
+    legal_category = graphene.String(description="INSEE catégorie juridique (4 digits).")
+    provides_public_service = graphene.Boolean(required=True)
+    dpf_certified = graphene.Boolean(
+        required=True, description="Certified under the EU-US Data Privacy Framework."
+    )
     non_eu_control = graphene.Boolean(required=True)
     qualifications = graphene.List(graphene.NonNull(graphene.String), required=True)
     headcount = graphene.Int()

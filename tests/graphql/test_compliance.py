@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -49,6 +50,7 @@ query($filter: ComplianceIssueFilter, $first: Int, $after: String) {
     pageInfo { hasNextPage hasPreviousPage endCursor }
     edges { cursor node {
       rule severity legalBasis title message subjectType subjectId subjectName facts unknown
+      appliesFrom
       subject { __typename ... on AISystem { id name } ... on Dataset { id name } }
     } }
   }
@@ -59,12 +61,25 @@ def _nodes(data: Any) -> list[dict[str, Any]]:
     return [edge["node"] for edge in data["complianceIssues"]["edges"]]
 
 
+#: AI Act Art. 27 applies to Annex III systems from 2 December 2027 (Art. 113 as amended by
+#: the Digital Omnibus on AI, Reg. (EU) 2026/1744); until then the FRIA issue is INFO, coming
+FRIA_DUE = dt.date(2027, 12, 2)
+COMING = dt.date.today() < FRIA_DUE
+ORDER = (
+    ["PSSIE-HOMOLOGATION", "GOV-OWNER", "AIACT-27-FRIA"]
+    if COMING
+    else ["AIACT-27-FRIA", "PSSIE-HOMOLOGATION", "GOV-OWNER"]
+)
+
+
 def test_issues_cite_their_basis_and_subject(api: Api) -> None:
     data = api.data(ISSUES)
     nodes = _nodes(data)
-    assert [n["rule"] for n in nodes] == ["AIACT-27-FRIA", "PSSIE-HOMOLOGATION", "GOV-OWNER"]
-    fria = nodes[0]
-    assert fria["severity"] == "HIGH" and fria["legalBasis"] == "AI Act Art. 27"
+    assert [n["rule"] for n in nodes] == ORDER
+    fria = nodes[ORDER.index("AIACT-27-FRIA")]
+    assert fria["severity"] == ("INFO" if COMING else "HIGH")
+    assert fria["legalBasis"] == "AI Act Art. 27" and fria["appliesFrom"] == "2027-12-02"
+    assert nodes[ORDER.index("GOV-OWNER")]["appliesFrom"] is None
     assert fria["subject"] == {"__typename": "AISystem", "id": gid(api, "AISystem", SYSTEM),
                                "name": SYSTEM}  # fmt: skip
     assert fria["subjectType"] == "AISystem" and fria["subjectId"] == gid(api, "AISystem", SYSTEM)
@@ -86,7 +101,7 @@ def test_pagination_with_opaque_cursors(api: Api) -> None:
     assert first["pageInfo"]["hasNextPage"] and not first["pageInfo"]["hasPreviousPage"]
     after = first["pageInfo"]["endCursor"]
     second = api.data(ISSUES, {"first": 2, "after": after})["complianceIssues"]
-    assert [e["node"]["rule"] for e in second["edges"]] == ["GOV-OWNER"]
+    assert [e["node"]["rule"] for e in second["edges"]] == ORDER[2:]
     assert not second["pageInfo"]["hasNextPage"] and second["pageInfo"]["hasPreviousPage"]
     body = api.gql(ISSUES, {"after": "bm9wZQ=="})
     assert body["errors"][0]["extensions"] == {"code": "INVALID_INPUT", "field": "after"}
@@ -99,7 +114,10 @@ def test_filters(api: Api) -> None:
         return [n["rule"] for n in _nodes(api.data(ISSUES, {"filter": flt}))]
 
     assert rules({"severity": "MEDIUM"}) == ["GOV-OWNER"]
-    assert rules({"minSeverity": "HIGH"}) == ["AIACT-27-FRIA", "PSSIE-HOMOLOGATION"]
+    assert (
+        rules({"minSeverity": "HIGH"})
+        == [r for r in ORDER if r != "GOV-OWNER"][: 1 if COMING else 2]
+    )
     assert rules({"rule": "GOV-OWNER"}) == ["GOV-OWNER"]
     assert len(rules({"aiSystemId": gid(api, "AISystem", SYSTEM)})) == 3
     assert rules({"datasetId": gid(api, "Dataset", "beneficiaires")}) == []
@@ -129,9 +147,7 @@ SYSTEM_ISSUES = "{ aiSystems(first: 50) { edges { node { name complianceIssues {
 def test_ai_system_compliance_issues_are_batched(api: Api) -> None:
     data = api.data(SYSTEM_ISSUES)
     (node,) = [e["node"] for e in data["aiSystems"]["edges"]]
-    assert [i["rule"] for i in node["complianceIssues"]] == [
-        "AIACT-27-FRIA", "PSSIE-HOMOLOGATION", "GOV-OWNER",
-    ]  # fmt: skip
+    assert [i["rule"] for i in node["complianceIssues"]] == ORDER
     one = _count(api.engine, lambda: api.data(SYSTEM_ISSUES))
     with transaction(session_factory(api.engine)) as session:
         session.add_all(AISystem(name=f"Extra {i}", status="IN_PRODUCTION") for i in range(5))

@@ -100,6 +100,11 @@ CASES: dict[str, Case] = {
         "create_organisation",
         lambda s: {"name": "Numérique Cloud", "country": "FR"},
     ),
+    "updateOrganisation": Case(
+        Permission.REGISTER,
+        "update_organisation",
+        lambda s: {"id": s.organisation, "legalCategory": "7210"},
+    ),
     "registerDataStore": Case(
         Permission.REGISTER,
         "register_data_store",

@@ -34,26 +34,11 @@ def _high_in_use(facts: Facts) -> Iterator[AISystem]:
     return (s for s in facts.systems if s.risk_class is RiskClass.HIGH and in_use(s))
 
 
-def _public_deployer(facts: Facts, system: AISystem) -> tuple[bool | None, dict[str, object]]:
-    """Whether a public-law body deploys ``system`` (None = not recorded)."""
-    orgs, source = facts.deployers(system)
-    if not orgs:
-        return None, {}
-    public = [o for o in orgs if o.is_public_body]
-    return bool(public), {
-        "deployers": [o.name for o in orgs],
-        "deployer_source": source,
-        "public_deployers": [o.name for o in public],
-    }
+def _annex_iii_scope(system: AISystem, article: str) -> tuple[Hit | None, bool]:
+    """Art. 27 and 49(3) apply to deployers of Annex III systems, except point 2 (critical
+    infrastructure). Who the deployer must be is the rule's scope (``config/compliance.yaml``).
 
-
-def _annex_iii_public_deployer(
-    facts: Facts, system: AISystem, article: str
-) -> tuple[Hit | None, dict[str, object] | None]:
-    """Art. 27 and 49(3) apply to public deployers of Annex III systems, except point 2.
-
-    Returns ``(unknown_hit, None)`` when a fact is missing, ``(None, None)`` when the
-    obligation does not apply, ``(None, facts)`` when it does.
+    Returns ``(unknown_hit, False)`` when the point is missing, ``(None, applies)`` otherwise.
     """
     point = system.annex_iii_point
     if not point:
@@ -64,21 +49,8 @@ def _annex_iii_public_deployer(
             _base(system),
             unknown=True,
             applies_from=HIGH_RISK_ANNEX_III,
-        ), None
-    if point.split("(")[0] == "2":
-        return None, None  # critical infrastructure: national registration, no FRIA
-    public, deployer = _public_deployer(facts, system)
-    if public is None:
-        return Hit(
-            subject_of(system),
-            f"unknown: deployer of '{system.name}' not recorded (no processing activity with "
-            f"a controller links it, and no default_deployer is configured); {article} "
-            "applies to deployers that are bodies governed by public law",
-            _base(system),
-            unknown=True,
-            applies_from=HIGH_RISK_ANNEX_III,
-        ), None
-    return None, (deployer if public else None)
+        ), False
+    return None, point.split("(")[0] != "2"
 
 
 def prohibited_in_use(facts: Facts) -> Iterator[Hit]:
@@ -120,7 +92,9 @@ def unclassified(facts: Facts) -> Iterator[Hit]:
 
 
 def fria_missing(facts: Facts) -> Iterator[Hit]:
-    """A public body uses a high-risk Annex III system without a completed FRIA before first use."""
+    """A deployer named by Art. 27(1) (body governed by public law, private body providing
+    public services, or any deployer of an Annex III 5(b)/5(c) system) uses a high-risk
+    Annex III system (not point 2) without a completed FRIA before first use."""
     for s in _high_in_use(facts):
         frias = facts.completed(AssessmentKind.FRIA, system_ids=[s.id])
         if frias:
@@ -139,34 +113,35 @@ def fria_missing(facts: Facts) -> Iterator[Hit]:
                     applies_from=HIGH_RISK_ANNEX_III,
                 )
             continue
-        unknown, deployer = _annex_iii_public_deployer(facts, s, "Art. 27")
+        unknown, applies = _annex_iii_scope(s, "Art. 27")
         if unknown:
             yield unknown
-        elif deployer is not None:
+        elif applies:
             others = facts.assessments(AssessmentKind.FRIA, system_ids=[s.id])
             yield Hit(
                 subject_of(s),
                 f"high-risk '{s.name}' is {s.status.value} without a completed fundamental "
                 "rights impact assessment (FRIA)",
-                _base(s, **deployer, fria_statuses=[a.status.value for a in others]),
+                _base(s, fria_statuses=[a.status.value for a in others]),
                 applies_from=HIGH_RISK_ANNEX_III,
             )
 
 
 def eu_registration_missing(facts: Facts) -> Iterator[Hit]:
-    """A public body uses a high-risk Annex III system not registered in the EU database."""
+    """A public authority uses a high-risk Annex III system (not point 2) whose use it has not
+    registered in the EU database."""
     for s in _high_in_use(facts):
         if not blank(s.eu_database_registration):
             continue
-        unknown, deployer = _annex_iii_public_deployer(facts, s, "Art. 49(3)")
+        unknown, applies = _annex_iii_scope(s, "Art. 49(3)")
         if unknown:
             yield unknown
-        elif deployer is not None:
+        elif applies:
             yield Hit(
                 subject_of(s),
                 f"high-risk '{s.name}' is {s.status.value} but its use is not registered in "
-                "the EU database (no registration reference)",
-                _base(s, **deployer),
+                "the EU database by its deployer (no registration reference)",
+                _base(s),
                 applies_from=HIGH_RISK_ANNEX_III,
             )
 
@@ -251,7 +226,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "AIACT-27-FRIA",
-        "High-risk AI of a public body without FRIA before use",
+        "High-risk AI without FRIA before use",
         Severity.HIGH,
         "AI Act Art. 27",
         fria_missing,

@@ -151,49 +151,61 @@ def no_homologation(facts: Facts) -> Iterator[Hit]:
 
 
 def not_in_public_inventory(facts: Facts) -> Iterator[Hit]:
-    """A public body of 50 agents or more uses an algorithm for individual decisions that is
-    missing from its published inventory of algorithmic processing."""
+    """An administration of 50 agents or more uses an algorithm for individual decisions that
+    is missing from its published inventory of algorithmic processing."""
     threshold = facts.config.thresholds.crpa_headcount
     for s in facts.systems:
         if not (in_use(s) and s.individual_decisions) or not blank(s.public_inventory_url):
             continue
         base: dict[str, object] = {"ai_system_id": s.id, "individual_decisions": True}
-        orgs, source = facts.deployers(s)
-        if not orgs:
+        orgs, _ = facts.deployers(s)
+        over = [o for o in orgs if o.headcount is not None and o.headcount >= threshold]
+        if over or not orgs:
+            # no deployer: the engine reports the scope as open ("unknown: the deployer...")
             yield Hit(
                 subject_of(s),
-                f"unknown: deployer of '{s.name}' not recorded (no "
-                "processing activity with a controller links it, and no default_deployer "
-                "is configured)",
-                base,
-                unknown=True,
-            )
-            continue
-        public = [o for o in orgs if o.is_public_body]
-        if not public:
-            continue
-        over = [o for o in public if o.headcount is not None and o.headcount >= threshold]
-        if over:
-            yield Hit(
-                subject_of(s),
-                f"'{s.name}' grounds individual decisions of {', '.join(o.name for o in over)} "
-                f"({threshold} agents or more) and is not in the public algorithm inventory",
-                {
-                    **base,
-                    "deployers": [o.name for o in over],
-                    "deployer_source": source,
-                    "headcount": [o.headcount for o in over],
-                    "threshold": threshold,
-                },
-            )
-        elif any(o.headcount is None for o in public):
-            names = [o.name for o in public if o.headcount is None]
+                f"'{s.name}' grounds individual decisions"
+                + (f" of {', '.join(o.name for o in over)} ({threshold} agents or more)" if over
+                   else "")
+                + " and is not in the public algorithm inventory",
+                {**base, "headcount": [o.headcount for o in over], "threshold": threshold},
+            )  # fmt: skip
+        elif any(o.headcount is None for o in orgs):
+            names = [o.name for o in orgs if o.headcount is None]
             yield Hit(
                 subject_of(s),
                 f"unknown: headcount not recorded for {', '.join(names)}; "
                 f"CRPA L312-1-3 applies from {threshold} agents",
-                {**base, "deployers": names, "threshold": threshold},
+                {**base, "threshold": threshold},
                 unknown=True,
+            )
+
+
+def decision_without_notice(facts: Facts) -> Iterator[Hit]:
+    """An individual decision taken on the basis of an algorithm does not carry the explicit
+    mention that tells the person so and how to obtain its rules (CRPA L311-3-1)."""
+    for s in facts.systems:
+        if not (in_use(s) and s.individual_decisions) or s.individual_decision_notice:
+            continue
+        base: dict[str, object] = {
+            "ai_system_id": s.id,
+            "individual_decisions": True,
+            "individual_decision_notice": s.individual_decision_notice,
+        }
+        if s.individual_decision_notice is None:
+            yield Hit(
+                subject_of(s),
+                f"unknown: whether the individual decisions grounded on '{s.name}' carry the "
+                "explicit mention of the algorithm is not recorded (individualDecisionNotice)",
+                base,
+                unknown=True,
+            )
+        else:
+            yield Hit(
+                subject_of(s),
+                f"the individual decisions grounded on '{s.name}' do not carry the explicit "
+                "mention that an algorithm was used and that its rules may be obtained",
+                base,
             )
 
 
@@ -223,7 +235,14 @@ RULES: tuple[Rule, ...] = (
         "CRPA-L312-INVENTORY",
         "Individual decisions missing from the public algorithm inventory",
         Severity.MEDIUM,
-        "CRPA L312-1-3, L311-3-1",
+        "CRPA L312-1-3",
         not_in_public_inventory,
+    ),
+    Rule(
+        "CRPA-L311-NOTICE",
+        "Individual decision without the explicit mention of the algorithm",
+        Severity.MEDIUM,
+        "CRPA L311-3-1, R311-3-1-1",
+        decision_without_notice,
     ),
 )

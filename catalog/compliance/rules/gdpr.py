@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from registre.catalog.compliance.config import Severity
+from registre.catalog.compliance.config import AdequacyCondition, Severity
 from registre.catalog.compliance.facts import Facts, PersonalData
 from registre.catalog.compliance.rule import Hit, Rule, active, blank, subject_of
 from registre.catalog.enums import AssessmentKind, AutomationLevel, FindingStatus
@@ -122,25 +122,57 @@ def _has_mechanism(activities: list[ProcessingActivity], country: str) -> bool:
     )
 
 
+def _adequate(facts: Facts, country: str, recipient: Organisation | None) -> str | None:
+    """The Art. 45 adequacy decision covering a transfer to ``recipient`` in ``country``."""
+    adequacy = facts.config.adequacy(country)
+    if adequacy is None:
+        return None
+    if adequacy.condition is AdequacyCondition.DPF_CERTIFIED:
+        # the EU-US Data Privacy Framework covers certified organisations only
+        return adequacy.decision if recipient is not None and recipient.dpf_certified else None
+    if adequacy.condition is AdequacyCondition.COMMERCIAL:
+        # Canada's decision covers organisations subject to PIPEDA (commercial activities)
+        return adequacy.decision if recipient is not None and not recipient.is_public_body else None
+    return adequacy.decision
+
+
+def _transfer_gap(
+    facts: Facts,
+    country: str,
+    recipient: Organisation | None,
+    activities: list[ProcessingActivity],
+) -> bool:
+    """A transfer outside the EU/EEA with neither an adequacy decision nor a recorded
+    mechanism (Art. 46 safeguard, Art. 49 derogation)."""
+    return (
+        not facts.config.is_eu_eea(country)
+        and _adequate(facts, country, recipient) is None
+        and not _has_mechanism(activities, country)
+    )
+
+
 def transfer_without_mechanism(facts: Facts) -> Iterator[Hit]:
-    """Personal data hosted or processed outside the EU/EEA with no transfer mechanism recorded."""
+    """Personal data hosted or processed outside the EU/EEA, in a country without an Art. 45
+    adequacy decision covering the recipient, with no transfer mechanism recorded."""
     yield from _transfers_by_ai_systems(facts)
     yield from _transfers_by_hosting(facts)
 
 
 def _transfers_by_ai_systems(facts: Facts) -> Iterator[Hit]:
     """AI systems using personal data with their hosting or provider outside the EU/EEA."""
-    config = facts.config
     for s in facts.systems:
         personal = facts.personal_datasets_of(s)
         if not active(s) or not personal:
             continue
         hosting_org = facts.org(s.hosting_organisation_id)
         provider = facts.org(s.provider_id)
-        places = [("hosting", _country(s.hosting_country, hosting_org), "hosting country")]
-        if provider is not None:
+        places = [
+            ("hosting", _country(s.hosting_country, hosting_org), "hosting country", hosting_org)
+        ]
+        # a provider that neither hosts nor processes the data receives none of it
+        if provider is not None and s.provider_processes_data is not False:
             label = f"country of provider '{provider.name}'"
-            places.append(("provider", _country(None, provider), label))
+            places.append(("provider", _country(None, provider), label, provider))
         dataset_ids = [ds.id for ds, _ in personal]
         activities = facts.activities_of(system_ids=[s.id], dataset_ids=dataset_ids)
         only_suggested = all(_suggested(p) for _, p in personal)
@@ -149,7 +181,7 @@ def _transfers_by_ai_systems(facts: Facts) -> Iterator[Hit]:
             "dataset_ids": dataset_ids,
             "datasets": [ds.qualified_name for ds, _ in personal],
         }
-        for role, country, label in places:
+        for role, country, label, recipient in places:
             if country is None:
                 yield Hit(
                     subject_of(s),
@@ -157,12 +189,12 @@ def _transfers_by_ai_systems(facts: Facts) -> Iterator[Hit]:
                     base,
                     unknown=True,
                 )
-            elif not config.is_eu_eea(country) and not _has_mechanism(activities, country):
+            elif _transfer_gap(facts, country, recipient, activities):
                 yield Hit(
                     subject_of(s),
                     f"'{s.name}' processes personal data with its {role} in {country}, outside "
-                    "the EU/EEA, and no processing activity records a transfer mechanism for "
-                    f"{country}",
+                    "the EU/EEA, without an adequacy decision covering it, and no processing "
+                    f"activity records a transfer mechanism for {country}",
                     {
                         **base,
                         "role": role,
@@ -175,13 +207,13 @@ def _transfers_by_ai_systems(facts: Facts) -> Iterator[Hit]:
 
 def _transfers_by_hosting(facts: Facts) -> Iterator[Hit]:
     """Datasets holding personal data on a store hosted outside the EU/EEA."""
-    config = facts.config
     for ds in facts.datasets.values():
         personal_data = facts.personal.get(ds.id)
         if personal_data is None:
             continue
         store = facts.stores[ds.data_store_id]
-        country = _country(store.hosting_country, facts.org(store.hosting_organisation_id))
+        host = facts.org(store.hosting_organisation_id)
+        country = _country(store.hosting_country, host)
         users = facts.systems_using(ds)
         base = {
             **_personal_facts(ds, personal_data),
@@ -201,31 +233,48 @@ def _transfers_by_hosting(facts: Facts) -> Iterator[Hit]:
                 )
             continue
         activities = facts.activities_of(system_ids=[u.id for u in users], dataset_ids=[ds.id])
-        if not config.is_eu_eea(country) and not _has_mechanism(activities, country):
+        if _transfer_gap(facts, country, host, activities):
             yield Hit(
                 subject_of(ds),
                 f"'{ds.qualified_name}' holds personal data hosted in {country} (data store "
-                f"'{store.name}'), outside the EU/EEA, with no transfer mechanism recorded",
+                f"'{store.name}'), outside the EU/EEA, without an adequacy decision covering "
+                "it, with no transfer mechanism recorded",
                 {**base, "country": country},
                 suggested=_suggested(personal_data),
             )
 
 
 def processor_without_contract(facts: Facts) -> Iterator[Hit]:
-    """An external provider or host handles an AI system's personal data, no Art. 28 contract."""
+    """An external host, or a provider that processes the data, handles an AI system's
+    personal data with no Art. 28 contract recorded."""
     for s in facts.systems:
         personal = facts.personal_datasets_of(s)
         if not active(s) or not personal or not blank(s.processor_contract_ref):
             continue
         own = {o.id for o in facts.deployers(s)[0]}
-        external = [
-            (role, org)
-            for role, org in (
-                ("provider", facts.org(s.provider_id)),
-                ("host", facts.org(s.hosting_organisation_id)),
+        host = facts.org(s.hosting_organisation_id)
+        provider = facts.org(s.provider_id)
+        if provider is not None and (provider.id in own or s.provider_processes_data is False):
+            provider = None  # in-house, or a vendor that never sees the data: no processor
+        external = [("host", host)] if host is not None and host.id not in own else []
+        if provider is not None and s.provider_processes_data:
+            external.append(("provider", provider))
+        if not external and provider is not None:
+            yield Hit(
+                subject_of(s),
+                f"unknown: whether provider '{provider.name}' hosts or processes the personal "
+                f"data of '{s.name}' is not recorded (providerProcessesData); if it does, an "
+                "Art. 28 processor contract is required",
+                {
+                    "ai_system_id": s.id,
+                    "processors": [provider.name],
+                    "roles": ["provider"],
+                    "dataset_ids": [ds.id for ds, _ in personal],
+                },
+                unknown=True,
+                suggested=all(_suggested(p) for _, p in personal),
             )
-            if org is not None and org.id not in own
-        ]
+            continue
         if not external:
             continue
         names = sorted({org.name for _, org in external})

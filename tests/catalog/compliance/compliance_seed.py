@@ -23,6 +23,9 @@ from registre.catalog.governance import register as ai_register
 from registre.catalog.models import Field, Finding, ScanRun
 
 TODAY = dt.date(2026, 11, 28)
+#: a day on which every AI Act obligation applies (Annex I products from 2028-08-02, Reg.
+#: (EU) 2024/1689 Art. 113 as amended by the Digital Omnibus on AI, Reg. (EU) 2026/1744)
+APPLICABLE = dt.date(2028, 8, 2)
 
 
 def seed_baseline(session: Session) -> dict[str, dict[str, int]]:
@@ -195,8 +198,9 @@ CLOUD = "Cloud souverain"
 def build_baseline(session: Session) -> Register:
     """A register in which every rule is quiet."""
     reg = Register(session)
-    reg.org(CITY, is_public_body=True, country="FR", headcount=800, dpo_contact="dpo@valbourg.fr")
-    reg.org(CLOUD, country="FR", qualifications=["SECNUMCLOUD"])
+    reg.org(CITY, is_public_body=True, country="FR", legal_category="7210", headcount=800,
+            dpo_contact="dpo@valbourg.fr")  # fmt: skip
+    reg.org(CLOUD, country="FR", legal_category="5710", qualifications=["SECNUMCLOUD"])
     reg.store("aides", hosting_organisation_id=reg.orgs[CLOUD], hosting_country="FR")
     reg.dataset("aides", DATASET, schema_name="public", sensitivity="CONFIDENTIAL")
     reg.finding(DATASET, "nom", "IDENTITY", masked="D*****")
@@ -217,6 +221,7 @@ def build_baseline(session: Session) -> Register:
         eu_database_registration="EU-DB-0001",
         public_inventory_url="https://valbourg.fr/algorithmes",
         individual_decisions=True,
+        individual_decision_notice=True,
         legal_effect=True,
         automation_level="DECISION_SUPPORT",
         human_review_path="Recours auprès d'un agent instructeur",

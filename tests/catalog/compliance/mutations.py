@@ -20,9 +20,9 @@ from registre.catalog.models import (
 )
 from tests.catalog.compliance.compliance_seed import (
     ACTIVITY,
+    APPLICABLE,
     DATASET,
     SYSTEM,
-    TODAY,
     Register,
 )
 
@@ -32,7 +32,9 @@ Mutation = Callable[[Register], None]
 def run(reg: Register, rule: str | None = None, **kwargs: Any) -> list[ComplianceIssue]:
     reg.session.flush()
     reg.session.expire_all()  # read back what the database holds, as a new request would
-    kwargs.setdefault("today", TODAY)
+    # the rules at full strength: every AI Act obligation applies on that day (the dates
+    # are tested on their own below)
+    kwargs.setdefault("today", APPLICABLE)
     return evaluate(reg.session, rules=[rule] if rule else None, **kwargs)
 
 

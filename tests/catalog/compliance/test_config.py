@@ -17,6 +17,7 @@ from registre.catalog.compliance.engine import select_rules
 from registre.catalog.errors import InvalidInput
 from tests.catalog.compliance.compliance_seed import (
     CITY,
+    TODAY,
     Register,
 )
 from tests.catalog.compliance.mutations import (
@@ -31,9 +32,9 @@ from tests.catalog.compliance.mutations import (
 # --- dates and thresholds from the configuration -------------------------------------
 def test_obligation_not_yet_applicable_is_info(reg: Register) -> None:
     drop("fria")(reg)
-    (issue,) = run(reg, "AIACT-27-FRIA", today=dt.date(2026, 6, 1))
-    assert issue.severity == "INFO"
-    assert "applies from 2026-08-02" in issue.message and "not yet applicable" in issue.message
+    (issue,) = run(reg, "AIACT-27-FRIA", today=TODAY)
+    assert issue.severity == "INFO" and issue.applies_from == dt.date(2027, 12, 2)
+    assert "applies from 2027-12-02" in issue.message and "not yet applicable" in issue.message
     sys_set(transparency_notice=None)(reg)
     (issue,) = run(reg, "AIACT-50-TRANSPARENCY", today=dt.date(2026, 7, 1))
     assert issue.severity == "INFO"
@@ -42,10 +43,10 @@ def test_obligation_not_yet_applicable_is_info(reg: Register) -> None:
 
 def test_annex_i_product_obligations_apply_later(reg: Register) -> None:
     sys_set(annex_iii_point=None, human_oversight_owner=None)(reg)
-    (issue,) = run(reg, "AIACT-26.2-OVERSIGHT")
-    assert issue.severity == "INFO" and issue.facts["applies_from"] == "2027-08-02"
-    (issue,) = run(reg, "AIACT-26.2-OVERSIGHT", today=dt.date(2027, 8, 2))
-    assert issue.severity == "HIGH"
+    (issue,) = run(reg, "AIACT-26.2-OVERSIGHT", today=dt.date(2028, 8, 1))
+    assert issue.severity == "INFO" and issue.facts["applies_from"] == "2028-08-02"
+    (issue,) = run(reg, "AIACT-26.2-OVERSIGHT", today=dt.date(2028, 8, 2))
+    assert issue.severity == "HIGH" and issue.applies_from == dt.date(2028, 8, 2)
 
 
 def test_digital_omnibus_date_is_configuration(reg: Register) -> None:
@@ -54,12 +55,12 @@ def test_digital_omnibus_date_is_configuration(reg: Register) -> None:
     moved = config.model_copy(
         update={
             "application_dates": config.application_dates.model_copy(
-                update={"ai_act_high_risk_annex_iii": dt.date(2027, 12, 2)}
+                update={"ai_act_high_risk_annex_iii": dt.date(2029, 1, 1)}
             )
         }
     )
     (issue,) = run(reg, "AIACT-27-FRIA", config=moved)
-    assert issue.severity == "INFO" and "2027-12-02" in issue.message
+    assert issue.severity == "INFO" and "2029-01-01" in issue.message
 
 
 def test_thresholds_come_from_configuration(reg: Register) -> None:
@@ -92,9 +93,11 @@ def test_disabled_rules_and_severity_overrides(reg: Register) -> None:
 
 def test_shipped_config_loads() -> None:
     config = load_compliance_config()
-    assert config.thresholds.log_retention_days == 180
+    assert config.thresholds.log_retention_days == 183  # six months: 180 days are not enough
     assert config.thresholds.crpa_headcount == 50
-    assert config.application_dates.ai_act_high_risk_annex_iii == dt.date(2026, 8, 2)
+    # Digital Omnibus on AI, Reg. (EU) 2026/1744, amending Art. 113 of Reg. (EU) 2024/1689
+    assert config.application_dates.ai_act_high_risk_annex_iii == dt.date(2027, 12, 2)
+    assert config.application_dates.ai_act_high_risk_annex_i == dt.date(2028, 8, 2)
     assert config.is_eu_eea("fr") and not config.is_eu_eea("US")
 
 

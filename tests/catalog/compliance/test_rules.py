@@ -49,6 +49,9 @@ from tests.catalog.compliance.mutations import (
 
 FULLY = AutomationLevel.FULLY_AUTOMATED
 
+# the same register, deployed by a ministry's central service (7120): SREN art. 31 names the State
+STATE = org_set(CITY, legal_category="7120")
+
 # (rule, mutation, severity, subject type, message fragment, unknown)
 FIRES: list[tuple[str, Mutation, str, str, str, bool]] = [
     ("AIACT-5-PROHIBITED", sys_set(risk_class=RiskClass.PROHIBITED), "CRITICAL", "AISystem",
@@ -69,6 +72,9 @@ FIRES: list[tuple[str, Mutation, str, str, str, bool]] = [
     ("AIACT-26.2-OVERSIGHT", sys_set(human_oversight_owner="  "), "HIGH", "AISystem",
      "human oversight", False),
     ("AIACT-26.6-LOGS", sys_set(log_retention_days=90), "MEDIUM", "AISystem", "90 days", False),
+    # Art. 26(6) asks six months: 180 days fall short of them
+    ("AIACT-26.6-LOGS", sys_set(log_retention_days=180), "MEDIUM", "AISystem", "180 days",
+     False),
     ("AIACT-26.6-LOGS", sys_set(log_retention_days=None), "LOW", "AISystem",
      "unknown: log retention not recorded", True),
     ("AIACT-50-TRANSPARENCY", sys_set(transparency_notice=None), "MEDIUM", "AISystem",
@@ -97,14 +103,18 @@ FIRES: list[tuple[str, Mutation, str, str, str, bool]] = [
                                 pa_set(special_category_condition="Art. 9(2)(h)")),
      "HIGH", "AISystem", "Art. 22(4)", False),
     ("GDPR-37-DPO", org_set(CITY, dpo_contact=None), "MEDIUM", "Organisation", "no DPO", False),
-    ("SREN-31-HOSTING", org_set(CLOUD, qualifications=["HDS"]), "HIGH", "Dataset",
+    ("SREN-31-HOSTING", chain(STATE, org_set(CLOUD, qualifications=["HDS"])), "HIGH", "Dataset",
      "without SecNumCloud", False),
-    ("SREN-31-HOSTING", store_set(hosting_country="DE"), "HIGH", "Dataset", "outside France",
-     False),
-    ("SREN-31-HOSTING", org_set(CLOUD, non_eu_control=True), "HIGH", "Dataset",
+    ("SREN-31-HOSTING", chain(STATE, store_set(hosting_country="DE")), "HIGH", "Dataset",
+     "outside France", False),
+    ("SREN-31-HOSTING", chain(STATE, org_set(CLOUD, non_eu_control=True)), "HIGH", "Dataset",
      "non-EU control", False),
-    ("SREN-31-HOSTING", sys_set(hosting_organisation_id=None), "MEDIUM", "Dataset",
+    ("SREN-31-HOSTING", chain(STATE, sys_set(hosting_organisation_id=None)), "MEDIUM", "Dataset",
      "unknown: hosting organisation not recorded for AI system", True),
+    # a French public body whose legal category is not recorded: State or not is open
+    ("SREN-31-HOSTING", chain(org_set(CITY, legal_category=None),
+                              org_set(CLOUD, qualifications=["HDS"])), "MEDIUM", "Dataset",
+     "unknown: legal category (INSEE) of 'Ville de Valbourg'", True),
     ("II901-DR", ds_set(sensitivity=Sensitivity.RESTRICTED), "HIGH", "AISystem", "II 901", False),
     ("PSSIE-HOMOLOGATION", drop("homologation"), "HIGH", "AISystem", "security homologation",
      False),
@@ -115,6 +125,10 @@ FIRES: list[tuple[str, Mutation, str, str, str, bool]] = [
     ("CRPA-L312-INVENTORY", chain(sys_set(public_inventory_url=None),
                                   org_set(CITY, headcount=None)),
      "LOW", "AISystem", "unknown: headcount not recorded", True),
+    ("CRPA-L311-NOTICE", sys_set(individual_decision_notice=False), "MEDIUM", "AISystem",
+     "explicit mention", False),
+    ("CRPA-L311-NOTICE", sys_set(individual_decision_notice=None), "LOW", "AISystem",
+     "unknown: whether the individual decisions", True),
 ]  # fmt: skip
 
 # (rule, mutation): the rule stays quiet although something nearby changed
@@ -122,12 +136,14 @@ QUIET: list[tuple[str, Mutation]] = [
     ("AIACT-5-PROHIBITED", sys_set(risk_class=RiskClass.PROHIBITED, status=AISystemStatus.RETIRED)),
     ("AIACT-6.3-PROFILING", sys_set(art_6_3_claim=True)),
     ("AIACT-6-CLASSIFICATION", sys_set(risk_class=None, status=AISystemStatus.RETIRED)),
-    ("AIACT-27-FRIA", chain(drop("fria"), org_set(CITY, is_public_body=False))),
+    # a private company (5710 SAS) providing no public service, with a 5(a) system
+    ("AIACT-27-FRIA", chain(drop("fria"), org_set(CITY, is_public_body=False,
+                                                  legal_category="5710"))),
     ("AIACT-27-FRIA", chain(drop("fria"), sys_set(annex_iii_point="2"))),
     ("AIACT-27-FRIA", chain(drop("fria"), sys_set(status=AISystemStatus.PLANNED))),
     ("AIACT-49-REGISTRATION", sys_set(eu_database_registration=None, risk_class=RiskClass.LIMITED)),
     ("AIACT-26.2-OVERSIGHT", sys_set(human_oversight_owner=None, risk_class=RiskClass.MINIMAL)),
-    ("AIACT-26.6-LOGS", sys_set(log_retention_days=180)),
+    ("AIACT-26.6-LOGS", sys_set(log_retention_days=183)),
     ("AIACT-50-TRANSPARENCY", sys_set(transparency_notice=None, art_50_triggers=[])),
     ("GOV-OWNER", sys_set(owner=None, status=AISystemStatus.RETIRED)),
     ("GDPR-9-DPIA", chain(drop("dpia"), findings_set("pathologie", status=FindingStatus.REJECTED))),
@@ -146,8 +162,10 @@ QUIET: list[tuple[str, Mutation]] = [
     ("GDPR-22-AUTOMATED", sys_set(automation_level=FULLY, human_review_path=None,
                                   legal_effect=False)),
     ("GDPR-37-DPO", org_set(CITY, dpo_contact=None, is_public_body=False)),
-    ("SREN-31-HOSTING", chain(org_set(CLOUD, qualifications=[]),
+    ("SREN-31-HOSTING", chain(STATE, org_set(CLOUD, qualifications=[]),
                               ds_set(sensitivity=Sensitivity.INTERNAL))),
+    # SREN art. 31 names the State and its operators, not a commune (7210)
+    ("SREN-31-HOSTING", org_set(CLOUD, qualifications=[])),
     ("SREN-31-HOSTING", chain(org_set(CLOUD, qualifications=[]),
                               store_set(hosting_organisation_id=CITY),
                               sys_set(hosting_organisation_id=CITY))),
@@ -156,6 +174,10 @@ QUIET: list[tuple[str, Mutation]] = [
     ("CRPA-L312-INVENTORY", chain(sys_set(public_inventory_url=None),
                                   org_set(CITY, headcount=20))),
     ("CRPA-L312-INVENTORY", sys_set(public_inventory_url=None, individual_decisions=False)),
+    ("CRPA-L312-INVENTORY", chain(sys_set(public_inventory_url=None), org_set(CITY, country="NL"))),
+    ("CRPA-L311-NOTICE", sys_set(individual_decision_notice=None, individual_decisions=False)),
+    ("CRPA-L311-NOTICE", chain(sys_set(individual_decision_notice=False),
+                               org_set(CITY, country="NL"))),
 ]  # fmt: skip
 
 

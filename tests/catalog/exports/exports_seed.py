@@ -32,7 +32,7 @@ from registre.catalog.governance.register import (
     record_assessment,
     register_ai_system,
 )
-from registre.catalog.models import AISystem, Dataset, DataStore, Finding
+from registre.catalog.models import AISystem, Dataset, DataStore, Finding, ProcessingActivity
 from registre.scanners.runs.lifecycle import start_scan
 from tests.support.catalogs import Databases, open_catalog
 
@@ -158,7 +158,7 @@ def ai_systems(s: Session, provider_id: int) -> dict[str, AISystem]:
             "automation_level": "DECISION_SUPPORT",
             "human_review_path": "un agent instructeur revoit chaque dossier",
             "processor_contract_ref": "MARCHE-2025-017",
-            "eu_database_registration": "https://ec.europa.eu/ai-db/EUDB-0042",
+            "provider_eu_database_url": "https://ec.europa.eu/ai-db/EUDB-0042",
             "public_inventory_url": "https://valbourg.example/algorithmes",
         },
     )
@@ -210,8 +210,23 @@ def processing_activities(
             "data_subject_categories": ["demandeurs", "ayants droit"],
             "data_categories": ["identité", "situation familiale", "ressources"],
             "recipients": ["CCAS", "Algo Services SAS (sous-traitant)"],
-            "transfers": [{"country": "US", "mechanism": "SCC (Art. 46)"}, {"country": "CH"}],
+            "internal_recipients": ["Service des solidarités"],
+            "joint_controllers": ["CCAS de Valbourg"],
+            "sub_purposes": ["Instruction des demandes", "Paiement des aides"],
+            "transfers": [
+                {
+                    "country": "US",
+                    "mechanism": "SCC (Art. 46)",
+                    "recipient": "Algo Services Inc.",
+                    "safeguard_document": "https://valbourg.example/rgpd/cct-algo.pdf",
+                },
+                {"country": "CH", "mechanism": "Art. 45 (décision 2000/518/CE)"},
+            ],
             "retention": "5 ans après la dernière aide",
+            "retention_by_category": [
+                {"category": "ressources", "retention": "5 ans après la dernière aide"},
+                {"category": "santé", "retention": "2 ans"},
+            ],
             "security_measures": "Chiffrement au repos; journalisation des accès; "
             "habilitations revues chaque trimestre",
         },
@@ -285,6 +300,8 @@ def seed(s: Session) -> ExportIds:
     # the inventory publishes the last update date: pin it for the golden file
     for system in s.scalars(select(AISystem)):
         system.updated_at = NOW
+    for entry in s.scalars(select(ProcessingActivity)):  # and the Art. 30 record's dates
+        entry.created_at = entry.updated_at = NOW
     return ExportIds(systems["triage"].id, systems["quotient"].id, systems["bare"].id, activity_id)
 
 

@@ -31,7 +31,19 @@ def test_art30_csv_one_row_per_activity_with_every_point(seeded: Seeded) -> None
         "NATIONAL_IDENTIFIER (FR_NIR)",
         "SPECIAL_CATEGORY (HEALTH)",
     ]
-    assert aides["transferts_hors_ue"] == "US (SCC (Art. 46)) | CH (aucune garantie enregistrée)"
+    assert aides["transferts_hors_ue"] == "US (SCC (Art. 46)) | CH (Art. 45 (décision 2000/518/CE))"
+    # the CNIL model register's columns: dates, joint controller, sub-purposes, recipients
+    # internal and external, processors, transfer recipient and safeguard document,
+    # retention per data category
+    assert (aides["date_creation"], aides["date_mise_a_jour"]) == ("2026-03-02", "2026-03-02")
+    assert aides["responsables_conjoints"] == "CCAS de Valbourg"
+    assert aides["sous_finalites"] == "Instruction des demandes | Paiement des aides"
+    assert aides["destinataires_internes"] == "Service des solidarités"
+    assert aides["transferts_destinataires"] == "US: Algo Services Inc."
+    assert aides["transferts_documentation"] == "US: https://valbourg.example/rgpd/cct-algo.pdf"
+    assert aides["conservation_par_categorie"] == (
+        "ressources: 5 ans après la dernière aide | santé: 2 ans"
+    )
     assert aides["duree_conservation"] == "5 ans après la dernière aide"
     assert aides["mesures_securite"].startswith("Chiffrement au repos; journalisation")
     assert aides["jeux_de_donnees"] == "aides/demandes | rh/agents"
@@ -43,7 +55,7 @@ def test_art30_csv_one_row_per_activity_with_every_point(seeded: Seeded) -> None
 
 def test_art30_excel_flavour_has_bom_and_semicolons(seeded: Seeded) -> None:
     result = export(seeded, ExportKind.ART30, ExportFormat.CSV_EXCEL)
-    assert result.content.startswith(UTF8_BOM + '"traitement";"responsable_traitement";')
+    assert result.content.startswith(UTF8_BOM + '"traitement";"date_creation";')
     golden("art30-excel.csv", result.content)
     rows = csv_rows(result.content.removeprefix(UTF8_BOM), delimiter=";")
     plain = csv_rows(export(seeded, ExportKind.ART30).content)

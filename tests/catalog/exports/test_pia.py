@@ -37,8 +37,12 @@ def test_pia_has_the_structure_the_pia_tool_imports(seeded: Seeded) -> None:
     assert "US (SCC (Art. 46))" in answers[227]["data"]["text"]
     assert "MARCHE-2025-017" in answers[226]["data"]["text"]
     assert "aides/demandes (SQLITE, hébergé en FR)" in answers[123]["data"]["text"]
+    assert "Hébergement des systèmes d&#x27;IA" in answers[123]["data"]["text"]
     (measure,) = data["measures"]
     assert "Chiffrement au repos" in measure["content"]
+    assert measure["id"] == 1  # evaluations refer to a measure by its id
+    # importData() copies these two from data.pia, in the tool's spelling (pia.model.ts)
+    assert pia["rejected_reason"] is None and pia["applied_adjustements"] is None
     assert data["evaluations"] == [] and data["comments"] == []
 
 
