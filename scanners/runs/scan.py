@@ -32,6 +32,7 @@ from registre.catalog.data.findings import (
 )
 from registre.catalog.data.harvest import harvest
 from registre.catalog.data.harvested import ColumnFinding, TableInfo
+from registre.catalog.data.scan_errors import ScanErrorKind, error_record
 from registre.catalog.data.stores import connection_url
 from registre.catalog.db import transaction
 from registre.catalog.enums import Role, ScanStatus, ScanTrigger
@@ -43,7 +44,7 @@ from registre.scanners.connectors.base import Connector
 from registre.scanners.connectors.registry import connector_for
 from registre.scanners.detection.classifier import Classifier
 from registre.scanners.detection.columns import SampledColumn
-from registre.scanners.errors import ScanError
+from registre.scanners.errors import ScanError, error_kind
 
 Classify = Callable[[str, list[SampledColumn]], dict[str, list[ColumnFinding]]]
 
@@ -68,6 +69,8 @@ STALE_AFTER = dt.timedelta(hours=24)
 class ScanOptions:
     sample_size: int = 1000
     timeout_s: float = 30.0
+    #: most bytes read of one file (file stores)
+    max_file_bytes: int = 256 * 1024 * 1024
     reopen: ReopenThresholds = ReopenThresholds()
     #: where secrets may come from; None = this server's settings
     secrets: SecretPolicy | None = None
@@ -77,6 +80,7 @@ class ScanOptions:
         return cls(
             sample_size=sample_size or settings.scan_sample_size,
             timeout_s=settings.scan_statement_timeout_s,
+            max_file_bytes=settings.scan_file_max_bytes,
             secrets=SecretPolicy(
                 env_prefix=settings.secret_env_prefix,
                 secrets_dir=Path(settings.secrets_dir) if settings.secrets_dir else None,
@@ -133,7 +137,10 @@ def _guard_one_run_per_store(session: Session, store: DataStore) -> None:
     for run in active:
         if now - (run.started_at or run.created_at) > STALE_AFTER:
             run.status, run.finished_at = ScanStatus.FAILED, now
-            run.errors = [*run.errors, {"dataset": None, "message": "interrupted: never finished"}]
+            run.errors = [
+                *run.errors,
+                error_record(None, ScanErrorKind.INTERNAL, "interrupted: never finished"),
+            ]
             session.flush()  # closed before the new run is inserted (one open run per store)
             continue
         raise Conflict(
@@ -172,19 +179,25 @@ def execute_scan(
         log.error("scan %s %s (%s)", run_id, "interrupted" if interrupted else "crashed",
                   type(exc).__name__)  # fmt: skip
         message = "interrupted before the end" if interrupted else _safe_message(exc)
-        closed = abandon_run(factory, run_id, message)
+        kind = ScanErrorKind.CANCELLED if interrupted else error_kind(exc)
+        closed = abandon_run(factory, run_id, message, kind)
         if interrupted:
             raise
         return closed
 
 
-def abandon_run(factory: sessionmaker[Session], run_id: int, message: str) -> ScanRun:
+def abandon_run(
+    factory: sessionmaker[Session],
+    run_id: int,
+    message: str,
+    kind: ScanErrorKind = ScanErrorKind.INTERNAL,
+) -> ScanRun:
     """Close a run that cannot go on as FAILED with ``message`` (if it is still open)."""
     with transaction(factory) as session:
         run = _get_run(session, run_id)
         if run.status in (ScanStatus.QUEUED, ScanStatus.RUNNING):
             # started or not, it did not scan: the store's last scan stays what it was
-            return _finish(session, run, fatal=message, touch_store=False)
+            return _finish(session, run, fatal=message, kind=kind, touch_store=False)
         return run
 
 
@@ -202,7 +215,7 @@ class _Tally:
     """What the tables of a run came to."""
 
     totals: FindingCounts
-    errors: list[dict[str, str | None]] = field(default_factory=list)
+    errors: list[dict[str, str | None]] = field(default_factory=list)  # see error_record
     scanned: int = 0
 
 
@@ -219,14 +232,21 @@ def _execute(
         return claimed
     started = time.perf_counter()
     try:
-        connector = connector_for(claimed.url, timeout_s=options.timeout_s, seed=seed)
+        connector = connector_for(
+            claimed.url,
+            timeout_s=options.timeout_s,
+            seed=seed,
+            max_file_bytes=options.max_file_bytes,
+        )
         tables = list(connector.list_tables())
     except Exception as exc:  # noqa: BLE001 - any failure to reach the store fails this run only
         log.warning(
             "scan %s of %s: cannot harvest (%s)", run_id, claimed.store_name, type(exc).__name__
         )
         with transaction(factory) as session:
-            return _finish(session, _get_run(session, run_id), fatal=_safe_message(exc))
+            return _finish(
+                session, _get_run(session, run_id), fatal=_safe_message(exc), kind=error_kind(exc)
+            )
     try:
         dataset_ids, gone_with_tables = _record_harvest(factory, run_id, claimed.store_id, tables)
         if progress:
@@ -259,7 +279,12 @@ def _claim(factory: sessionmaker[Session], run_id: int, options: ScanOptions) ->
         try:
             url = connection_url(store, options.secrets or server_secret_policy())
         except DomainError as exc:
-            return _finish(session, run, fatal=f"cannot connect: {exc}")
+            return _finish(
+                session,
+                run,
+                fatal=f"cannot connect: {exc}",
+                kind=ScanErrorKind.INVALID_CONFIGURATION,
+            )
         return _Claimed(store.id, store.name, url)
 
 
@@ -298,7 +323,7 @@ def _scan_tables(
             counts = _scan_table(factory, connector, table, dataset_id, run_id, options, classify)
         except Exception as exc:  # noqa: BLE001 - one table never fails the others
             log.warning("scan %s: table %s failed (%s)", run_id, name, type(exc).__name__)
-            tally.errors.append({"dataset": name, "message": _safe_message(exc)})
+            tally.errors.append(error_record(name, error_kind(exc), _safe_message(exc)))
             if progress:
                 progress.table_done(name, False)
             continue
@@ -375,10 +400,15 @@ def _get_run(session: Session, run_id: int) -> ScanRun:
 
 
 def _finish(
-    session: Session, run: ScanRun, *, fatal: str | None = None, touch_store: bool = True
+    session: Session,
+    run: ScanRun,
+    *,
+    fatal: str | None = None,
+    kind: ScanErrorKind = ScanErrorKind.INTERNAL,
+    touch_store: bool = True,
 ) -> ScanRun:
     if fatal is not None:
-        run.errors = [*run.errors, {"dataset": None, "message": fatal}]
+        run.errors = [*run.errors, error_record(None, kind, fatal)]
         run.status = ScanStatus.FAILED
     elif run.datasets_failed and not run.datasets_scanned:
         run.status = ScanStatus.FAILED
