@@ -178,7 +178,7 @@ class PostgresqlConnector:
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise ScanError(
                 f"cannot connect to PostgreSQL at {self._label}: {type(exc).__name__}: {detail}",
-                cause=exc,
+                kind=_connect_kind(exc),
             ) from None
         try:
             with self._conn.cursor() as cur:
@@ -354,6 +354,21 @@ def _select_item(column: ColumnInfo) -> Any:
 
 def _is_binary(column: ColumnInfo) -> bool:
     return column.data_type.lower() == "bytea"
+
+
+def _connect_kind(exc: Exception) -> ScanErrorKind:
+    """Why a connection failed. psycopg keeps no SQLSTATE for it, so libpq's text is read:
+    a ``FATAL`` came from a PostgreSQL server (so it was reached), anything else did not."""
+    if type(exc).__name__ == "ConnectionTimeout" or "timeout expired" in str(exc):
+        return ScanErrorKind.TIMEOUT
+    text = str(exc)
+    if "FATAL" not in text:
+        return ScanErrorKind.UNREACHABLE  # refused, reset, unknown host, not PostgreSQL
+    if "pg_hba.conf" in text:
+        return ScanErrorKind.PERMISSION_DENIED
+    if "database" in text and "does not exist" in text:
+        return ScanErrorKind.NOT_FOUND
+    return ScanErrorKind.AUTHENTICATION_FAILED  # unknown role, wrong password
 
 
 def _code(exc: Exception) -> str:
