@@ -72,6 +72,7 @@ _MYSQL_CODES = {
     2005: ScanErrorKind.UNREACHABLE,  # unknown host
     2006: ScanErrorKind.UNREACHABLE,  # server has gone away
     2013: ScanErrorKind.UNREACHABLE,  # lost connection during query
+    2026: ScanErrorKind.INVALID_CONFIGURATION,  # TLS asked (ssl_mode) but not offered
 }
 
 _ERRNO = {
@@ -124,9 +125,11 @@ def error_kind(exc: BaseException) -> ScanErrorKind:
 def _mysql_kind(exc: Any) -> ScanErrorKind:
     args = getattr(exc, "args", ())
     code = args[0] if args and isinstance(args[0], int) else None
+    cause = exc.__cause__ or exc.__context__
+    if code in (2003, 2013) and isinstance(cause, TimeoutError | socket.timeout):
+        return ScanErrorKind.TIMEOUT  # PyMySQL's "lost connection" after a socket timeout
     if code in _MYSQL_CODES:
         return _MYSQL_CODES[code]
-    cause = exc.__cause__ or exc.__context__
     if cause is not None and not isinstance(cause, type(exc)):
         return error_kind(cause)
     if type(exc).__name__ in ("OperationalError", "InterfaceError", "InternalError"):
