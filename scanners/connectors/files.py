@@ -195,7 +195,7 @@ class FileConnector:
                 try:
                     child = os.open(part, flags, dir_fd=fd)
                 except OSError as exc:
-                    raise _open_error(exc, label, part) from None
+                    raise _open_error(exc, label, part, _is_link(part, fd)) from None
                 os.close(fd)
                 fd = child
             file_fd, fd = fd, -1
@@ -371,8 +371,16 @@ def _regular(fd: int, label: str) -> IO[bytes]:
         raise
 
 
-def _open_error(exc: OSError, label: str, part: str) -> ScanError:
-    if exc.errno == errno.ELOOP:  # what O_NOFOLLOW answers for a link
+def _is_link(name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def _open_error(exc: OSError, label: str, part: str, is_link: bool) -> ScanError:
+    # O_NOFOLLOW answers ELOOP for a linked file, ENOTDIR for a linked folder (O_DIRECTORY)
+    if exc.errno == errno.ELOOP or is_link:
         return ScanError(
             f"{label}: {part} is a symbolic link; links are not followed",
             kind=ScanErrorKind.PERMISSION_DENIED,
