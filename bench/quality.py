@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from registre.catalog.data.harvested import ColumnFinding
 
@@ -265,12 +266,25 @@ def main(argv: list[str] | None = None) -> int:
 
     from registre.scanners.detection.classifier import Classifier
 
+    classifier = Classifier(use_ner=not args.no_ner)
+    md, results = _french_corpus(args, classifier.classify_table)
+    nl_md, results["nl_register"] = _dutch_register(args, classifier.classify_table)
+    text = "\n".join(md + nl_md)
+    print(text)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "quality.md").write_text(text + "\n", encoding="utf-8")
+    (args.out / "quality.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten: {args.out / 'quality.md'}, {args.out / 'quality.json'}")
+    return 0
+
+
+def _french_corpus(args: argparse.Namespace, classify: Any) -> tuple[list[str], dict[str, object]]:
+    """Scores on the generated French corpus: the report's lines and its JSON."""
     tables = build_corpus(args.seed, args.rows, copies=args.copies)
     columns = sum(len(t.columns) for t in tables)
     cells = sum(t.cells for t in tables)
-    classifier = Classifier(use_ner=not args.no_ner)
     start = time.perf_counter()
-    findings = run_registre(tables, classifier.classify_table)
+    findings = run_registre(tables, classify)
     elapsed = time.perf_counter() - start  # includes the engine load on first NER use
     label_report = judge_registre(tables, findings)
     suggestion_report = judge_registre(tables, findings, suggestions=True)
@@ -294,7 +308,6 @@ def main(argv: list[str] | None = None) -> int:
     met = targets_met(label_report)
     md += ["", "Targets (labels): " + ", ".join(f"{e} {'ok' if ok else 'MISSED'}"
                                                   for e, ok in met.items())]  # fmt: skip
-
     results: dict[str, object] = {
         "seed": args.seed,
         "rows": args.rows,
@@ -306,46 +319,42 @@ def main(argv: list[str] | None = None) -> int:
         "with_suggestions": as_json(suggestion_report),
         "targets_met": met,
     }
+    return md, results
 
+
+def _dutch_register(
+    args: argparse.Namespace, classify: Any
+) -> tuple[list[str], dict[str, object] | None]:
+    """False positives on the Dutch register (no personal data at all), or a skip line."""
     try:
         nl_tables = dutch_register_tables(rows=args.rows)
     except FileNotFoundError:
-        md += ["", f"Dutch register skipped: {DUTCH_REGISTER} is absent (a checkout without "
-                   "../shared/data/)."]  # fmt: skip
-        results["nl_register"] = None
-    else:
-        nl_findings = run_registre(nl_tables, classifier.classify_table)
-        nl_labels = judge_registre(nl_tables, nl_findings)
-        nl_suggestions = judge_registre(nl_tables, nl_findings, suggestions=True)
-        nl_columns = sum(len(t.columns) for t in nl_tables)
-        md += [
-            "",
-            f"## Dutch algorithm register: {len(nl_tables)} tables of <= {args.rows} records, "
-            f"{nl_columns} columns, {sum(t.cells for t in nl_tables):,} cells",
-            "",
-            "Gold: no personal data in any column (organisation names are not persons; URLs",
-            "and registration dates are not personal data).",
-            "",
-            f"- false-positive labels: {_false_positives(nl_labels)} over {nl_columns} columns",
-            *error_lines(nl_labels),
-            f"- false-positive suggestions (score < {LABEL_SCORE}, free text): "
-            f"{_false_positives(nl_suggestions) - _false_positives(nl_labels)}",
-            *[line for line in error_lines(nl_suggestions) if line not in error_lines(nl_labels)],
-        ]
-        results["nl_register"] = {
-            "tables": len(nl_tables),
-            "columns": nl_columns,
-            "labels": as_json(nl_labels),
-            "with_suggestions": as_json(nl_suggestions),
-        }
-
-    text = "\n".join(md)
-    print(text)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "quality.md").write_text(text + "\n", encoding="utf-8")
-    (args.out / "quality.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwritten: {args.out / 'quality.md'}, {args.out / 'quality.json'}")
-    return 0
+        return ["", f"Dutch register skipped: {DUTCH_REGISTER} is absent (a checkout without "
+                    "../shared/data/)."], None  # fmt: skip
+    nl_findings = run_registre(nl_tables, classify)
+    nl_labels = judge_registre(nl_tables, nl_findings)
+    nl_suggestions = judge_registre(nl_tables, nl_findings, suggestions=True)
+    nl_columns = sum(len(t.columns) for t in nl_tables)
+    md = [
+        "",
+        f"## Dutch algorithm register: {len(nl_tables)} tables of <= {args.rows} records, "
+        f"{nl_columns} columns, {sum(t.cells for t in nl_tables):,} cells",
+        "",
+        "Gold: no personal data in any column (organisation names are not persons; URLs",
+        "and registration dates are not personal data).",
+        "",
+        f"- false-positive labels: {_false_positives(nl_labels)} over {nl_columns} columns",
+        *error_lines(nl_labels),
+        f"- false-positive suggestions (score < {LABEL_SCORE}, free text): "
+        f"{_false_positives(nl_suggestions) - _false_positives(nl_labels)}",
+        *[line for line in error_lines(nl_suggestions) if line not in error_lines(nl_labels)],
+    ]
+    return md, {
+        "tables": len(nl_tables),
+        "columns": nl_columns,
+        "labels": as_json(nl_labels),
+        "with_suggestions": as_json(nl_suggestions),
+    }
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -56,6 +57,42 @@ def _median_ms(run: Callable[[], int], repeat: int) -> tuple[float, int]:
 
 def _with_dbname(url: str, dbname: str) -> str:
     return f"{url.rpartition('/')[0]}/{dbname}"
+
+
+def _print_results(
+    args: argparse.Namespace,
+    server: Any,
+    sizes: dict[str, Any],
+    infos: dict[str, Any],
+    measured: dict[str, tuple[float, int]],
+    naive: dict[str, tuple[float, int]],
+) -> None:
+    print()
+    print(
+        f"machine: {os.cpu_count()} CPU, {platform.system()} {platform.machine()}; "
+        f"PostgreSQL {server[0] if server else '?'}; Python {platform.python_version()}"
+    )
+    print(
+        f"sample(size={args.size}): median of {args.repeat} runs after a warm-up; "
+        "naive ORDER BY random(): median of "
+        f"{max(3, args.repeat // 3)}"
+    )
+    header = (
+        f"{'table':<12} {'rows':>10} {'heap MB':>8} {'estimated':>10} "
+        f"{'sample ms':>10} {'rows back':>9} {'naive ms':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, rows in TABLES.items():
+        size_row = sizes[name]
+        heap_mb = (size_row[0] if size_row else 0) / 2**20
+        ms, got = measured[name]
+        print(
+            f"{name:<12} {rows:>10,} {heap_mb:>8.1f} {infos[name].estimated_rows or 0:>10,} "
+            f"{ms:>10.1f} {got:>9} {naive[name][0]:>9.1f}"
+        )
+    small, large = measured["agents_10k"][0], measured["agents_2m"][0]
+    print(f"\nsample cost ratio 2M / 10k = {large / small:.2f} (table size ratio 200)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,32 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             connector.close()
 
-        print()
-        print(
-            f"machine: {os.cpu_count()} CPU, {platform.system()} {platform.machine()}; "
-            f"PostgreSQL {server[0] if server else '?'}; Python {platform.python_version()}"
-        )
-        print(
-            f"sample(size={args.size}): median of {args.repeat} runs after a warm-up; "
-            "naive ORDER BY random(): median of "
-            f"{max(3, args.repeat // 3)}"
-        )
-        header = (
-            f"{'table':<12} {'rows':>10} {'heap MB':>8} {'estimated':>10} "
-            f"{'sample ms':>10} {'rows back':>9} {'naive ms':>9}"
-        )
-        print(header)
-        print("-" * len(header))
-        for name, rows in TABLES.items():
-            size_row = sizes[name]
-            heap_mb = (size_row[0] if size_row else 0) / 2**20
-            ms, got = measured[name]
-            print(
-                f"{name:<12} {rows:>10,} {heap_mb:>8.1f} {infos[name].estimated_rows or 0:>10,} "
-                f"{ms:>10.1f} {got:>9} {naive[name][0]:>9.1f}"
-            )
-        small, large = measured["agents_10k"][0], measured["agents_2m"][0]
-        print(f"\nsample cost ratio 2M / 10k = {large / small:.2f} (table size ratio 200)")
+        _print_results(args, server, sizes, infos, measured, naive)
     finally:
         admin.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))

@@ -167,6 +167,65 @@ def per_entity_lines(contenders: Sequence[Contender]) -> list[str]:
     return lines
 
 
+def _error_lines(contender: Contender, most: int = 25) -> list[str]:
+    """The columns a contender got wrong, at most ``most`` of them."""
+    lines = []
+    for j in contender.report.errors[:most]:
+        parts = (
+            "FP " + ", ".join(sorted(j.false_positives)) if j.false_positives else "",
+            "FN " + ", ".join(sorted(j.false_negatives)) if j.false_negatives else "",
+        )
+        lines.append(f"- `{j.table}.{j.column}`: " + "; ".join(p for p in parts if p))
+    if len(contender.report.errors) > most:
+        lines.append(f"- ... and {len(contender.report.errors) - most} more")
+    return lines
+
+
+def _as_json(c: Contender) -> dict[str, object]:
+    return {
+        "name": c.name,
+        "cells": c.cells,
+        "seconds": round(c.seconds, 3),
+        "cells_per_second": round(c.cells_per_second, 1),
+        "micro_f1_targets": c.report.micro(TARGETS).f1,
+        "f1": {e: k.f1 for e, k in sorted(c.report.counts.items())},
+        "note": c.note,
+    }
+
+
+def _report_lines(
+    args: argparse.Namespace,
+    tables: list[LabelledTable],
+    load: float,
+    contenders: list[Contender],
+    structured: Contender | str,
+    ratio: float,
+    better: bool,
+) -> list[str]:
+    columns = sum(len(t.columns) for t in tables)
+    cells = sum(t.cells for t in tables)
+    baseline = contenders[1]
+    md = [
+        f"## Throughput: {len(tables)} tables, {columns} columns, {cells:,} cells "
+        f"(seed {args.seed}, {args.rows} rows per table)",
+        "",
+        f"Engine load (spaCy fr_core_news_sm + recognizers): {load:.1f} s, once per process,"
+        " not counted below.",
+        "",
+        *summary_lines(contenders, baseline),
+        "",
+        *per_entity_lines(contenders),
+        "",
+        f"Registre / plain Presidio throughput: {ratio:.1f}x (target >= 20x); "
+        f"better micro-F1 on the 8 target types: {'yes' if better else 'NO'}.",
+    ]
+    if isinstance(structured, str):
+        md.append(f"presidio-structured {structured}")
+    for c in contenders[1:]:
+        md += ["", f"{c.name}: columns in error", *_error_lines(c)]
+    return md
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -199,37 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = registre.cells_per_second / baseline.cells_per_second
     better = (registre.report.micro(TARGETS).f1 or 0) > (baseline.report.micro(TARGETS).f1 or 0)
 
-    md = [
-        f"## Throughput: {len(tables)} tables, {columns} columns, {cells:,} cells "
-        f"(seed {args.seed}, {args.rows} rows per table)",
-        "",
-        f"Engine load (spaCy fr_core_news_sm + recognizers): {load:.1f} s, once per process,"
-        " not counted below.",
-        "",
-        *summary_lines(contenders, baseline),
-        "",
-        *per_entity_lines(contenders),
-        "",
-        f"Registre / plain Presidio throughput: {ratio:.1f}x (target >= 20x); "
-        f"better micro-F1 on the 8 target types: {'yes' if better else 'NO'}.",
-    ]
-    if isinstance(structured, str):
-        md.append(f"presidio-structured {structured}")
-    for c in contenders[1:]:
-        md += ["", f"{c.name}: columns in error", *[
-            f"- `{j.table}.{j.column}`: "
-            + "; ".join(
-                part
-                for part in (
-                    "FP " + ", ".join(sorted(j.false_positives)) if j.false_positives else "",
-                    "FN " + ", ".join(sorted(j.false_negatives)) if j.false_negatives else "",
-                )
-                if part
-            )
-            for j in c.report.errors[:25]
-        ]]  # fmt: skip
-        if len(c.report.errors) > 25:
-            md.append(f"- ... and {len(c.report.errors) - 25} more")
+    md = _report_lines(args, tables, load, contenders, structured, ratio, better)
     text = "\n".join(md)
     print(text)
     results = {
@@ -240,18 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         "cells": cells,
         "engine_load_seconds": round(load, 2),
         "ratio_registre_vs_plain": round(ratio, 1),
-        "contenders": [
-            {
-                "name": c.name,
-                "cells": c.cells,
-                "seconds": round(c.seconds, 3),
-                "cells_per_second": round(c.cells_per_second, 1),
-                "micro_f1_targets": c.report.micro(TARGETS).f1,
-                "f1": {e: k.f1 for e, k in sorted(c.report.counts.items())},
-                "note": c.note,
-            }
-            for c in contenders
-        ],
+        "contenders": [_as_json(c) for c in contenders],
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "throughput.md").write_text(text + "\n", encoding="utf-8")

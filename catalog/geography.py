@@ -28,8 +28,3 @@ def in_eu_eea(country: str | None) -> bool | None:
     if not country:
         return None
     return country.strip().upper() in EU_EEA
-
-
-def outside_eu_eea(country: str | None) -> bool:
-    """True only when the country is recorded and is outside the EU/EEA."""
-    return in_eu_eea(country) is False

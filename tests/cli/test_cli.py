@@ -9,17 +9,16 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from registre.catalog import migrate
 from registre.catalog.access.tokens import hash_token
 from registre.catalog.db import make_engine, session_factory
-from registre.catalog.enums import AISystemStatus
+from registre.catalog.enums import AISystemStatus, Role
 from registre.catalog.models import AISystem, ApiToken, AuditEvent, Organisation
 from registre.cli.main import app
-from registre.config.settings import Settings
-from registre.graphql.app import create_app
+from tests.support.api import Api, serve
+from tests.support.catalogs import Catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 DUTCH = ROOT.parent / "shared" / "data" / "nl-algoritmeregister-2026-08-08.json"
@@ -81,21 +80,20 @@ def test_token_create_prints_it_once_and_stores_a_hash(catalog_url: str) -> None
         row = session.scalar(select(ApiToken).where(ApiToken.name == "rssi"))
         assert row is not None and row.token_hash == hash_token(token)
         assert token not in json.dumps([e.after for e in session.scalars(select(AuditEvent))])
-    client = TestClient(create_app(Settings(database_url=catalog_url), engine=engine))
-    headers = {"Authorization": f"Bearer {token}"}
-    body = client.post("/graphql", json={"query": "{ me { role } }"}, headers=headers).json()
-    assert body == {"data": {"me": {"role": "SECURITY"}}}
+    with serve(Catalog.at(catalog_url), tokens={Role.SECURITY: token}, role=Role.SECURITY) as api:
+        assert api.gql("{ me { role } }") == {"data": {"me": {"role": "SECURITY"}}}
+        _refuse_revoked_token(api)
+    code, out = run("token", "list")
+    assert "rssi" in out and token not in out
+
+
+def _refuse_revoked_token(api: Api) -> None:
     code, out = run("token", "create", "--name", "rssi", "--role", "admin")
     assert code == 1 and "already exists" in out
     code, out = run("token", "create", "--name", "x", "--role", "boss")
     assert code != 0
     assert run("token", "revoke", "rssi")[0] == 0
-    assert (
-        client.post("/graphql", json={"query": "{ me { role } }"}, headers=headers).status_code
-        == 401
-    )
-    code, out = run("token", "list")
-    assert "rssi" in out and token not in out
+    assert api.post("{ me { role } }").status_code == 401
 
 
 @pytest.mark.skipif(not DUTCH.exists(), reason=f"{DUTCH} not present (shared reference data)")
@@ -198,25 +196,25 @@ def test_demo_builds_registers_and_prints_token(catalog_url: str, tmp_path: Path
     token = next(
         line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("Bearer token")
     )
-    engine = make_engine(catalog_url)
-    client = TestClient(create_app(Settings(database_url=catalog_url), engine=engine))
-    query = "{ aiSystems { totalCount } dataStores { edges { node { name kind } } } }"
-    body = client.post(
-        "/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token}"}
-    ).json()
-    assert body["data"]["aiSystems"]["totalCount"] == 3
-    assert body["data"]["dataStores"]["edges"][0]["node"]["kind"] == "SQLITE"
-    headers = {"Authorization": f"Bearer {token}"}
+    with serve(Catalog.at(catalog_url), tokens={Role.ADMIN: token}) as api:
+        _demo_answers_the_readme_questions(api)
     # the demo scanned its store: personal data is found, and shown masked only
     assert "FR_NIR" in out and "IBAN_CODE" in out
     with sqlite3.connect(tmp_path / "demo" / "valbourg.sqlite") as city:
         raw = [v for (v,) in city.execute("SELECT nir FROM agents UNION SELECT iban FROM agents")]
     assert raw and not [v for v in raw if v in out or v.replace(" ", "") in out]
-    gaps = client.post(
-        "/graphql",
-        json={"query": "{ complianceIssues(first: 100) { edges { node { rule subjectName } } } }"},
-        headers=headers,
-    ).json()["data"]["complianceIssues"]["edges"]
+    # a second run reuses the catalog and the city database, and prints a new token
+    code, out2 = run("demo", "--no-serve", "--dir", str(tmp_path / "demo"))
+    assert code == 0
+    assert count(catalog_url, AISystem) == 3
+
+
+def _demo_answers_the_readme_questions(api: Api) -> None:
+    body = api.data("{ aiSystems { totalCount } dataStores { edges { node { name kind } } } }")
+    assert body["aiSystems"]["totalCount"] == 3
+    assert body["dataStores"]["edges"][0]["node"]["kind"] == "SQLITE"
+    query = "{ complianceIssues(first: 100) { edges { node { rule subjectName } } } }"
+    gaps = api.data(query)["complianceIssues"]["edges"]
     issues = {(e["node"]["rule"], e["node"]["subjectName"]) for e in gaps}
     # real gaps, as the README says...
     assert ("AIACT-27-FRIA", "Aide à la décision mobilité") in issues
@@ -224,22 +222,15 @@ def test_demo_builds_registers_and_prints_token(catalog_url: str, tmp_path: Path
     assert ("PSSIE-HOMOLOGATION", "Agent conversationnel citoyen") in issues
     # ...next to a system in order: homologated, owned, overseen
     assert not {i for i in issues if i[1] == "Préparation des dossiers de marchés"}
-    exposed = client.post(
-        "/graphql",
-        json={
-            "query": "{ exposure(filter: {hostingOutsideEU: true}) "
-            "{ edges { node { dataset { qualifiedName } } } } }"
-        },
-        headers=headers,
-    ).json()["data"]["exposure"]["edges"]
+    query = (
+        "{ exposure(filter: {hostingOutsideEU: true}) "
+        "{ edges { node { dataset { qualifiedName } } } } }"
+    )
+    exposed = api.data(query)["exposure"]["edges"]
     assert {e["node"]["dataset"]["qualifiedName"] for e in exposed} == {
         "agents",
         "journaux_connexion",
     }
-    # a second run reuses the catalog and the city database, and prints a new token
-    code, out2 = run("demo", "--no-serve", "--dir", str(tmp_path / "demo"))
-    assert code == 0
-    assert count(catalog_url, AISystem) == 3
 
 
 def test_reimport_keeps_what_stewards_recorded_since(catalog_url: str, tmp_path: Path) -> None:

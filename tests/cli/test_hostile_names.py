@@ -3,12 +3,16 @@ table name is printed, not interpreted, and escape sequences never reach the ter
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data import stores
+from registre.catalog.db import make_engine, session_factory, transaction
 from registre.cli.common import shown
 from registre.cli.main import app
 
@@ -24,6 +28,20 @@ def catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     result = CliRunner().invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     return tmp_path
+
+
+def test_a_store_name_a_steward_chose_is_listed_verbatim(catalog: Path) -> None:
+    """A steward may register ``rh-[/]-[bold]x[link=...]y`` through the API."""
+    name = "rh-[/]-[bold]x[link=https://evil.example]y"
+    engine = make_engine(os.environ["REGISTRE_DATABASE_URL"])
+    with transaction(session_factory(engine)) as session:
+        stores.register_data_store(
+            session, CLI_ACTOR, {"name": name, "url": "postgresql://lecteur@db/rh"}
+        )
+    engine.dispose()
+    result = CliRunner().invoke(app, ["datastore", "list"], terminal_width=400)
+    assert result.exit_code == 0, result.output
+    assert name in result.output
 
 
 def test_a_scan_of_hostile_names_prints_them_as_text(catalog: Path) -> None:

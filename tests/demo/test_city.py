@@ -38,7 +38,7 @@ def db(city: tuple[CityStats, float]) -> Iterator[sqlite3.Connection]:
 
 
 def column(db: sqlite3.Connection, table: str, name: str) -> list[object]:
-    return [row[0] for row in db.execute(f'SELECT "{name}" FROM "{table}"')]  # noqa: S608
+    return [row[0] for row in db.execute(f'SELECT "{name}" FROM "{table}"')]
 
 
 def test_tables_and_view_exist_with_their_row_counts(
@@ -50,7 +50,7 @@ def test_tables_and_view_exist_with_their_row_counts(
     assert objects["v_agents_contact"] == "view"
     assert stats.rows == TABLE_SIZES
     for table, expected in TABLE_SIZES.items():
-        assert db.execute(f"SELECT count(*) FROM {table}").fetchone() == (expected,)  # noqa: S608
+        assert db.execute(f"SELECT count(*) FROM {table}").fetchone() == (expected,)
     assert db.execute("SELECT count(*) FROM v_agents_contact").fetchone() == (200,)
     assert stats.total_rows == sum(TABLE_SIZES.values())
 
@@ -137,7 +137,7 @@ def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
     connection = sqlite3.connect(path)
     try:
         return {
-            table: connection.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()  # noqa: S608
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
             for table in TABLE_SIZES
         }
     finally:

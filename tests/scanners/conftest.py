@@ -1,5 +1,6 @@
-"""Fixtures of the scan-run tests: a migrated SQLite catalog per test, one classifier per
-session (Presidio and spaCy load once), and helpers to register and scan a store.
+"""Fixtures of the scan-run tests: a migrated SQLite catalog per test (from the shared
+harness), one classifier per session (Presidio and spaCy load once), and helpers to
+register and scan a store.
 
 Helpers are handed out as fixtures because ``--import-mode=importlib`` keeps test modules
 from importing one another.
@@ -7,8 +8,7 @@ from importing one another.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from registre.catalog import migrate
 from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.data.stores import register_data_store
-from registre.catalog.db import make_engine, session_factory, transaction
+from registre.catalog.db import transaction
+from registre.catalog.enums import Role
 from registre.catalog.models import Dataset, Field, Finding, ScanRun
 from registre.scanners.runs.scan import (
     Classify,
@@ -29,6 +29,8 @@ from registre.scanners.runs.scan import (
     execute_scan,
     start_scan,
 )
+from tests.support.api import seed_tokens, serve
+from tests.support.catalogs import Catalog
 
 #: small samples keep the suite fast; the test tables are smaller than this anyway
 SMALL = ScanOptions(sample_size=200)
@@ -44,9 +46,17 @@ def classify() -> Classify:
 class ScanCatalog:
     """A migrated catalog database and the calls the scan tests make on it."""
 
-    engine: Engine
-    factory: sessionmaker[Session]
+    catalog: Catalog
     classify: Classify
+    tokens: dict[Role, str] | None = None
+
+    @property
+    def engine(self) -> Engine:
+        return self.catalog.engine
+
+    @property
+    def factory(self) -> sessionmaker[Session]:
+        return self.catalog.factory
 
     def register(self, name: str, url: str, **extra: Any) -> int:
         with transaction(self.factory) as session:
@@ -68,6 +78,14 @@ class ScanCatalog:
             )
             return {d.qualified_name: d for d in rows}
 
+    def graphql(self, query: str, variables: dict[str, Any] | None = None) -> Any:
+        """The ``data`` of a query an admin sends to the API over this catalog."""
+        if self.tokens is None:
+            with transaction(self.factory) as session:
+                self.tokens = seed_tokens(session)
+        with serve(self.catalog, tokens=self.tokens) as api:
+            return api.data(query, variables)
+
     def findings(self, store_id: int) -> dict[tuple[str, str, str], Finding]:
         """(dataset, column, entity type) -> finding, for every finding of the store."""
         return {
@@ -79,11 +97,8 @@ class ScanCatalog:
 
 
 @pytest.fixture
-def scan_catalog(tmp_path: Path, classify: Classify) -> Iterator[ScanCatalog]:
-    engine = make_engine(f"sqlite:///{tmp_path / f'catalog-{uuid.uuid4().hex[:6]}.db'}")
-    migrate.upgrade(engine)
-    yield ScanCatalog(engine, session_factory(engine), classify)
-    engine.dispose()
+def scan_catalog(new_catalog: Callable[..., Catalog], classify: Classify) -> ScanCatalog:
+    return ScanCatalog(new_catalog(), classify)
 
 
 @pytest.fixture
