@@ -52,7 +52,18 @@ class Settings(BaseModel):
         1000, ge=10, le=100_000, description="Rows sampled per table by a scan."
     )
     scan_statement_timeout_s: float = Field(
-        30.0, gt=0, description="Statement timeout, in seconds, of every query a scan runs."
+        30.0,
+        gt=0,
+        description="Statement timeout, in seconds, of every query a scan runs; also the "
+        "connect timeout (a store URL's `connect_timeout` may only lower it) and the time "
+        "budget of each file read.",
+    )
+    scan_file_max_bytes: int = Field(
+        256 * 1024 * 1024,
+        ge=1024 * 1024,
+        description="Most bytes a scan reads from one CSV file (the sample then covers that "
+        "prefix), and the largest Parquet row group it reads; each file also gets "
+        "`scan_statement_timeout_s` as its time budget.",
     )
     scan_heartbeat_seconds: int = Field(
         15,

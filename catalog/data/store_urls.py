@@ -9,7 +9,7 @@ library and catalog enums/errors are imported here: connectors import this modul
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from registre.catalog.enums import DataStoreKind
 from registre.catalog.errors import InvalidInput
@@ -23,11 +23,28 @@ _SCHEMES = {
     "file": DataStoreKind.FILES,
 }
 
+#: engines reached through a server: their URL names it after ``//``
+SERVER_KINDS = frozenset({DataStoreKind.POSTGRESQL, DataStoreKind.MYSQL})
+
+#: how messages name each engine
+ENGINE_NAMES = {
+    DataStoreKind.POSTGRESQL: "PostgreSQL",
+    DataStoreKind.MYSQL: "MySQL/MariaDB",
+    DataStoreKind.SQLITE: "SQLite",
+    DataStoreKind.FILES: "file",
+}
+
 
 def store_kind(url: str) -> DataStoreKind:
-    """The engine a connection URL points to, or InvalidInput saying which are known."""
+    """The engine a connection URL points to, or InvalidInput saying which are known.
+
+    The URL's shape must match its engine: a database URL has ``//`` after the scheme
+    (``mysql:relative/path`` is refused: a connector taking it for a folder path would
+    scan the server's disk), a ``file:`` URL names an absolute path on this machine.
+    """
     try:
-        scheme = urlsplit(url).scheme.split("+", 1)[0].lower()
+        parts = urlsplit(url)
+        scheme = parts.scheme.split("+", 1)[0].lower()
     except ValueError as exc:
         raise InvalidInput(f"not a valid URL ({exc})", field="url") from None
     if scheme not in _SCHEMES:
@@ -35,7 +52,30 @@ def store_kind(url: str) -> DataStoreKind:
         raise InvalidInput(
             f"unsupported URL scheme '{scheme or '(none)'}'; use one of {known}", field="url"
         )
-    return _SCHEMES[scheme]
+    kind = _SCHEMES[scheme]
+    if kind is DataStoreKind.FILES:
+        _check_file_url(parts)
+    elif not url[len(parts.scheme) + 1 :].startswith("//"):
+        raise InvalidInput(
+            f"a {ENGINE_NAMES[kind]} URL has '//' after the scheme ({parts.scheme}://...); "
+            f"'{parts.scheme}:' followed by a path is not a database URL",
+            field="url",
+        )
+    return kind
+
+
+def _check_file_url(parts: SplitResult) -> None:
+    if parts.netloc not in ("", "localhost"):
+        raise InvalidInput(
+            f"a file URL names a folder of this server (file:///folder), not host {parts.netloc}",
+            field="url",
+        )
+    if not unquote(parts.path).startswith("/"):
+        raise InvalidInput(
+            "a file URL names an absolute path (file:///srv/data): a relative one would "
+            "depend on the server's working directory",
+            field="url",
+        )
 
 
 #: query parameters through which drivers (libpq, PyMySQL) accept a password
@@ -48,6 +88,25 @@ POSTGRESQL_URL_PARAMS = frozenset(
     {"sslmode", "connect_timeout", "application_name", "target_session_attrs"}
 )
 
+#: the MySQL/MariaDB parameters the connector applies (see
+#: :mod:`registre.scanners.connectors.mysql`); every other one is refused rather than
+#: silently ignored, and none reads the server's files (no ``read_default_file``,
+#: ``ssl_key``, ``unix_socket``...)
+MYSQL_URL_PARAMS = frozenset({"charset", "ssl_mode", "connect_timeout"})
+
+#: values allowed for the parameters that take a fixed set
+POSTGRESQL_SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+POSTGRESQL_SESSION_ATTRS = (
+    "any", "read-write", "read-only", "primary", "standby", "prefer-standby",
+)  # fmt: skip
+MYSQL_CHARSETS = ("latin1", "utf8", "utf8mb3", "utf8mb4")
+MYSQL_SSL_MODES = ("DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
+
+_ALLOWED_PARAMS = {
+    DataStoreKind.POSTGRESQL: POSTGRESQL_URL_PARAMS,
+    DataStoreKind.MYSQL: MYSQL_URL_PARAMS,
+}
+
 #: a host name or an IP address: no socket path ("/..." or "%2F..."), no host list (","),
 #: no abstract socket ("@...")
 _HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
@@ -56,11 +115,13 @@ _HOST = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 def check_url_params(url: str, kind: DataStoreKind) -> None:
     """Refuse a URL that would reach beyond the one host it names, or the server's files.
 
-    Registration calls it before a store is stored; the PostgreSQL connector calls it
-    again on the URL it is handed, which need not come from a registered store.
+    Registration calls it before a store is stored; the PostgreSQL and MySQL connectors
+    call it again on the URL they are handed, which need not come from a registered store.
+    Only the parameters a connector applies are accepted, each with a value it can use.
     """
-    if kind is not DataStoreKind.POSTGRESQL:
+    if kind not in SERVER_KINDS:
         return
+    engine = ENGINE_NAMES[kind]
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -72,15 +133,54 @@ def check_url_params(url: str, kind: DataStoreKind) -> None:
             "the host must be a host name or an IP address (no socket path, no host list)",
             field="url",
         )
+    if kind is DataStoreKind.MYSQL:
+        database = unquote(parts.path.lstrip("/"))
+        if not database or "/" in database:
+            raise InvalidInput(
+                "a MySQL/MariaDB URL names one database: mysql://user@host/db", field="url"
+            )
 
-    names = [key for key, _ in parse_qsl(parts.query, keep_blank_values=True)]
-    refused = sorted(set(names) - POSTGRESQL_URL_PARAMS)
+    allowed = _ALLOWED_PARAMS[kind]
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    refused = sorted({key for key, _ in params} - allowed)
     if refused:
         raise InvalidInput(
-            f"parameter(s) {', '.join(refused)} not allowed in a PostgreSQL store URL; "
-            f"allowed: {', '.join(sorted(POSTGRESQL_URL_PARAMS))}",
+            f"parameter(s) {', '.join(refused)} not allowed in a {engine} store URL; "
+            f"allowed: {', '.join(sorted(allowed))}",
             field="url",
         )
+    choices_of = (
+        {"sslmode": POSTGRESQL_SSL_MODES, "target_session_attrs": POSTGRESQL_SESSION_ATTRS}
+        if kind is DataStoreKind.POSTGRESQL
+        else {"charset": MYSQL_CHARSETS, "ssl_mode": MYSQL_SSL_MODES}
+    )
+    for key, value in params:
+        _check_param_value(key, value, choices_of.get(key))
+
+
+def _check_param_value(key: str, value: str, choices: tuple[str, ...] | None) -> None:
+    if choices is not None and value not in choices:
+        raise InvalidInput(
+            f"{key}={value!r} is not supported; use one of {', '.join(choices)}", field="url"
+        )
+    if key == "connect_timeout" and not (value.isascii() and value.isdigit() and int(value) > 0):
+        raise InvalidInput(
+            "connect_timeout is a whole number of seconds above 0 (the scan never waits "
+            "longer than the server's configured timeout, whatever the URL says)",
+            field="url",
+        )
+
+
+def url_connect_timeout(url: str, configured_s: float) -> float:
+    """The connect timeout to use: the URL's ``connect_timeout``, never above the setting.
+
+    A URL may ask for less than the configured timeout, never more: a store's URL is
+    written by whoever registered it, the timeout by the server's operator.
+    """
+    for key, value in parse_qsl(urlsplit(url).query):
+        if key == "connect_timeout" and value.isascii() and value.isdigit() and int(value) > 0:
+            return min(float(value), configured_s)
+    return configured_s
 
 
 def check_no_password(url: str) -> None:

@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 
 from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.access.secrets import SecretPolicy, server_secret_policy
-from registre.catalog.data.store_urls import check_no_password, check_url_params, store_kind
+from registre.catalog.data.store_urls import (
+    ENGINE_NAMES,
+    SERVER_KINDS,
+    check_no_password,
+    check_url_params,
+    store_kind,
+)
 from registre.catalog.enums import DataStoreKind
 from registre.catalog.errors import Conflict, InvalidInput, PermissionDenied
 from registre.catalog.inputs import (
@@ -55,17 +61,28 @@ def _check_admin_only(actor: Actor, values: dict[str, Any], kind: DataStoreKind 
             "only an admin may register SQLite or file stores: they are read from the "
             "server's own disk"
         )
-    if kind is DataStoreKind.POSTGRESQL:
+    if kind in SERVER_KINDS:
+        # The same rules for every engine reached through a server: without a host the
+        # driver uses the server's own socket (PostgreSQL) or local server (MySQL), and
+        # without a user it connects as the Registre server's own OS user.
+        engine = ENGINE_NAMES[kind]
         parts = urlsplit(values["url"])
         if not parts.hostname:
+            local = (
+                "the server's own socket"
+                if kind is DataStoreKind.POSTGRESQL
+                else "the MySQL/MariaDB server of the Registre machine"
+            )
             raise PermissionDenied(
-                "only an admin may register a PostgreSQL store without a host name: it "
-                "would connect through the server's own socket, as the server's user"
+                f"name the host of the {engine} store (a host name or an address); only an "
+                f"admin may register one without: it would connect to {local}, as the "
+                "server's user"
             )
         if not parts.username:
-            # libpq would connect as the server's own user (PGUSER or the OS user)
+            # libpq / PyMySQL would connect as the server's own user (PGUSER or the OS user)
+            scheme = parts.scheme.split("+", 1)[0]
             raise PermissionDenied(
-                "name the user to connect as (postgresql://user@host/db); only an admin may "
+                f"name the user to connect as ({scheme}://user@host/db); only an admin may "
                 "leave it to the server's defaults"
             )
 

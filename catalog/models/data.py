@@ -160,6 +160,9 @@ class ScanRun(Base):
     """One harvest-and-scan of a data store."""
 
     __tablename__ = "scan_run"
+    # An error's detail is for admins (catalog/data/scan_errors.py); the audit trail is
+    # readable by every role.
+    __audit_exclude__ = frozenset({"errors"})
     # At most one open run per store, enforced by the database: two requests racing to scan
     # one store cannot both win.
     __table_args__ = (

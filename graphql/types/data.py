@@ -15,6 +15,7 @@ from graphene import relay
 from registre.catalog import models
 from registre.catalog.access.roles import Permission
 from registre.catalog.data.findings import counts_as_personal
+from registre.catalog.data.scan_errors import visible_scan_errors
 from registre.graphql import conversions as s
 from registre.graphql.types.common import EntityNode, Info, entity, loaders_of, via
 
@@ -251,13 +252,25 @@ class ScanRun(EntityNode):
     @staticmethod
     def resolve_errors(root: models.ScanRun, info: Info) -> list[Any]:
         return [
-            ScanError(dataset=e.get("dataset"), message=e.get("message", "")) for e in root.errors
+            ScanError(dataset=e.dataset, kind=e.kind.value, message=e.message)
+            for e in visible_scan_errors(info.context.actor, root.errors)
         ]
 
 
 class ScanError(graphene.ObjectType):
+    """Why a store or a table could not be scanned."""
+
     dataset = graphene.String()
-    message = graphene.String(required=True)
+    kind = graphene.String(
+        required=True,
+        description="unreachable, authentication failed, permission denied, timeout, "
+        "invalid data, not found, invalid configuration, cancelled or internal.",
+    )
+    message = graphene.String(
+        required=True,
+        description="The detail for admins; for other roles, a fixed sentence naming the "
+        "table and the kind (never the data store's own words).",
+    )
 
 
 @entity(models.AuditEvent)

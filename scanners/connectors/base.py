@@ -30,4 +30,14 @@ class Connector(Protocol):
         """
         ...
 
+    def cancel(self) -> None:
+        """Interrupt the statement in progress, callable from another thread; safe to call
+        when nothing runs.
+
+        The interrupted call raises :class:`~registre.scanners.errors.ScanError` with kind
+        ``cancelled`` within seconds, and so does every later call: a cancelled connector
+        is only good for :meth:`close`.
+        """
+        ...
+
     def close(self) -> None: ...

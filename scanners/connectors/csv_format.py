@@ -16,7 +16,9 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
+from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.scanners.detection.validators import VALIDATORS
 from registre.scanners.errors import ScanError
 
@@ -40,22 +42,36 @@ class CsvFormat:
 def sniff_csv(path: Path) -> CsvFormat:
     """Encoding, separator, header and a size-based row estimate from the file's head."""
     try:
-        size = path.stat().st_size
         with path.open("rb") as raw:
-            head = raw.read(_HEAD_BYTES)
+            return sniff_csv_file(raw, path.name, path.stat().st_size)
     except OSError as exc:
-        raise ScanError(f"cannot read {path.name}: {type(exc).__name__}") from None
+        raise ScanError(f"cannot read {path.name}: {type(exc).__name__}", cause=exc) from None
+
+
+def sniff_csv_file(raw: IO[bytes], name: str, size: int) -> CsvFormat:
+    """:func:`sniff_csv` on a file already open (the connector opens it safely itself)."""
+    try:
+        head = raw.read(_HEAD_BYTES)
+    except OSError as exc:
+        raise ScanError(f"cannot read {name}: {type(exc).__name__}", cause=exc) from None
     complete = len(head) >= size
     encoding = _guess_encoding(head, complete)
+    if b"\x00" in head and not encoding.startswith("utf-16"):
+        raise ScanError(
+            f"{name} holds NUL bytes: not a text (CSV) file", kind=ScanErrorKind.INVALID_DATA
+        )
     text = head.decode(encoding, errors="replace")
     if not complete:  # drop the last, cut line
         text = text[: text.rfind("\n") + 1] or text
     if text.startswith("\ufeff"):
         text = text[1:]
-    delimiter, quotechar = _guess_dialect(text, "\t" if path.suffix.lower() == ".tsv" else None)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quotechar))
+    delimiter, quotechar = _guess_dialect(text, "\t" if name.lower().endswith(".tsv") else None)
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quotechar))
+    except csv.Error as exc:
+        raise ScanError(f"malformed CSV {name}: {exc}", kind=ScanErrorKind.INVALID_DATA) from None
     if not rows:
-        raise ScanError(f"empty CSV file: {path.name}")
+        raise ScanError(f"empty CSV file: {name}", kind=ScanErrorKind.INVALID_DATA)
     has_header = _has_header(rows, text)
     if has_header:
         header = _unique_names(rows[0])

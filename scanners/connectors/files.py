@@ -4,44 +4,66 @@ URL: ``file:///folder`` or a plain folder path (a single file also works). A dat
 ``schema`` is its sub-folder relative to the root (``"2024/rh"``), None at the root;
 its ``name`` is the file name. Files are only ever opened for reading.
 
+What a folder may hold is not trusted: symbolic links are never followed (neither a
+linked file nor a linked folder, so nothing outside the root is ever read, even if a link
+is swapped in during the scan: every path component is opened with ``O_NOFOLLOW``
+relative to its parent), and only regular files are opened (a FIFO, socket or device named
+``x.csv`` is refused without blocking: ``O_NONBLOCK`` then ``fstat``). Such an entry, and a
+file that cannot be parsed, is listed as a dataset whose sampling fails with the reason:
+the run records that one failure and scans the other files.
+
 CSV: encoding, separator, header and estimated row count from the first 64 kB
 (:func:`registre.scanners.connectors.csv_format.sniff_csv`); every column is typed
 ``text``. Sampling is a reservoir sample over the rows read in one pass: its cost is
 linear in the file size, which cannot be avoided without an index, so reading stops
-after ``max_csv_bytes`` (256 MB by default) or the timeout, and the sample then
+after ``max_file_bytes`` (setting ``scan_file_max_bytes``, 256 MB by default) or the
+timeout (``scan_statement_timeout_s``, a time budget per file), and the sample then
 covers that prefix only (logged as a warning). Memory stays bounded by ``size`` rows.
 
 Parquet: columns and types from the schema, rows from the footer metadata. Sampling
 reads whole row groups in random order until ``size`` rows from at least
-``min_row_groups`` groups are in hand (at most ``max_row_groups`` groups), then
-picks ``size`` of them at random: the cost is bounded by
-the row-group size, not the file size (a file written as one huge row group is read
-whole). Binary columns are never read.
+``min_row_groups`` groups are in hand (at most ``max_row_groups`` groups, never one
+larger than ``max_file_bytes``, within the time budget), then picks ``size`` of them at
+random: the cost is bounded by the row-group size, not the file size. Binary columns are
+never read.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import logging
 import os
 import random
+import stat
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 from registre.catalog.data.harvested import ColumnInfo, TableInfo
-from registre.scanners.connectors.csv_format import sniff_csv
+from registre.catalog.data.scan_errors import ScanErrorKind
+from registre.catalog.data.store_urls import store_kind
+from registre.catalog.errors import InvalidInput
+from registre.scanners.connectors.csv_format import CsvFormat, sniff_csv, sniff_csv_file
 from registre.scanners.connectors.registry import MAX_TEXT_CHARS, clean_value, url_scheme
-from registre.scanners.errors import ScanError
+from registre.scanners.errors import ScanError, error_kind
+
+__all__ = ["FileConnector", "folder_from_url", "sniff_csv"]
 
 logger = logging.getLogger(__name__)
 
 CSV_SUFFIXES = (".csv", ".tsv")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 _BINARY_ARROW_TYPES = ("binary", "large_binary", "fixed_size_binary", "binary_view")
+#: the default of the ``scan_file_max_bytes`` setting
+DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def folder_from_url(url: str) -> Path:
@@ -49,10 +71,19 @@ def folder_from_url(url: str) -> Path:
     if url_scheme(url) == "file":
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
-            raise ScanError(f"file URLs must be local (file:///folder), not on host {parts.netloc}")
+            raise ScanError(
+                f"file URLs must be local (file:///folder), not on host {parts.netloc}",
+                kind=ScanErrorKind.INVALID_CONFIGURATION,
+            )
+        try:
+            store_kind(url)  # the catalog's rules: an absolute path
+        except InvalidInput as exc:
+            raise ScanError(str(exc), kind=ScanErrorKind.INVALID_CONFIGURATION) from None
         return Path(unquote(parts.path))
     if url_scheme(url):
-        raise ScanError(f"not a folder URL: {url_scheme(url)}://")
+        raise ScanError(
+            f"not a folder URL: {url_scheme(url)}://", kind=ScanErrorKind.INVALID_CONFIGURATION
+        )
     return Path(url).expanduser()
 
 
@@ -60,33 +91,59 @@ class FileConnector:
     """Read-only connector over a folder of CSV/TSV and Parquet files."""
 
     kind: ClassVar[str] = "file"
-    max_csv_bytes: ClassVar[int] = 256 * 1024 * 1024
     min_row_groups: ClassVar[int] = 4  # rows of one group are neighbours: spread the draw
     max_row_groups: ClassVar[int] = 32
 
-    def __init__(self, url: str, *, timeout_s: float = 30, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout_s: float = 30,
+        seed: int | None = None,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    ) -> None:
         self.root = folder_from_url(url)
         if not self.root.exists():
-            raise ScanError(f"folder not found: {self.root}")
+            raise ScanError(f"folder not found: {self.root}", kind=ScanErrorKind.NOT_FOUND)
         if not os.access(self.root, os.R_OK):
-            raise ScanError(f"folder not readable: {self.root}")
+            raise ScanError(
+                f"folder not readable: {self.root}", kind=ScanErrorKind.PERMISSION_DENIED
+            )
         self._timeout_s = timeout_s
         self._rng = random.Random(seed)
+        self.max_file_bytes = max_file_bytes
+        self._cancelled = threading.Event()
+        #: why a listed file could not be described, by (schema, name)
+        self._unreadable: dict[tuple[str | None, str], ScanError] = {}
+
+    def cancel(self) -> None:
+        """Stop the file being read (checked between row blocks and row groups); every
+        later call raises ScanError (cancelled). Safe from any thread, at any time."""
+        self._cancelled.set()
+
+    def _check_cancelled(self) -> None:
+        if self._cancelled.is_set():
+            raise ScanError("the scan was cancelled", kind=ScanErrorKind.CANCELLED)
 
     # --- harvest -------------------------------------------------------------------
 
     def list_tables(self) -> Iterator[TableInfo]:
         """One dataset per CSV/TSV/Parquet file, hidden files and folders skipped.
 
-        A file that cannot be read is still listed (with no columns), so that its
-        failure is reported by :meth:`sample` rather than hiding the file.
+        A file that cannot be read (a link, a FIFO, a malformed file) is still listed,
+        with no columns, so that :meth:`sample` reports its failure rather than hiding it.
         """
+        self._check_cancelled()
         for path in self._files():
             schema = self._schema_of(path)
+            table = TableInfo(schema, path.name, "file", (), None)
             try:
-                columns, estimated = self._describe(path)
-            except ScanError as exc:
-                logger.warning("%s", exc)
+                with self._open(table) as raw:
+                    columns, estimated = self._describe(raw, path.name)
+            except Exception as exc:  # noqa: BLE001 - one file never fails the harvest
+                failure = _as_scan_error(exc, f"cannot read {self._label(table)}")
+                logger.warning("%s", failure)
+                self._unreadable[(schema, path.name)] = failure
                 columns, estimated = (), None
             yield TableInfo(schema, path.name, "file", columns, estimated)
 
@@ -94,8 +151,11 @@ class FileConnector:
         if self.root.is_file():
             yield self.root
             return
-        for folder, dirs, files in os.walk(self.root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for folder, dirs, files in os.walk(self.root):  # never descends into a linked folder
+            linked = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+            for name in linked:
+                logger.warning("folder %s is a symbolic link: not followed", name)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in linked)
             for name in sorted(files):
                 if name.startswith((".", "~$")):
                     continue
@@ -108,33 +168,56 @@ class FileConnector:
         relative = path.parent.relative_to(self.root).as_posix()
         return None if relative == "." else relative
 
-    def _path_of(self, table: TableInfo) -> Path:
-        """The file behind a dataset, refusing anything outside the root folder."""
-        path = self.root
-        if not self.root.is_file():
-            path = self.root / (table.schema or "") / table.name
-        root = self.root.resolve()
-        resolved = path.resolve()
-        if resolved != root and not resolved.is_relative_to(root):
-            raise ScanError(f"dataset {table.name!r} is outside the scanned folder")
-        if not resolved.is_file():
-            raise ScanError(f"file not found: {self._label(table)}")
-        return resolved
+    def _open(self, table: TableInfo) -> IO[bytes]:
+        """The dataset's file, opened for reading, if it is a regular file inside the root.
+
+        Every component below the root is opened relative to its parent with
+        ``O_NOFOLLOW``: a symbolic link is refused wherever it is, even one swapped in
+        after the harvest. ``O_NONBLOCK`` keeps a FIFO from blocking the open; ``fstat``
+        then refuses anything but a regular file.
+        """
+        label = self._label(table)
+        if self.root.is_file():
+            if (table.schema, table.name) != (None, self.root.name):
+                raise ScanError(f"file not found: {label}", kind=ScanErrorKind.NOT_FOUND)
+            return _regular(os.open(self.root, os.O_RDONLY | _NONBLOCK), label)
+        parts = [*(table.schema.split("/") if table.schema else []), table.name]
+        if any(part in ("", ".", "..") or os.sep in part for part in parts):
+            raise ScanError(
+                f"dataset {table.name!r} is outside the scanned folder",
+                kind=ScanErrorKind.PERMISSION_DENIED,
+            )
+        fd = os.open(self.root, os.O_RDONLY | _DIRECTORY)
+        try:
+            for i, part in enumerate(parts):
+                last = i == len(parts) - 1
+                flags = os.O_RDONLY | _NOFOLLOW | (_NONBLOCK if last else _DIRECTORY)
+                try:
+                    child = os.open(part, flags, dir_fd=fd)
+                except OSError as exc:
+                    raise _open_error(exc, label, part, _is_link(part, fd)) from None
+                os.close(fd)
+                fd = child
+            file_fd, fd = fd, -1
+        finally:
+            if fd >= 0:
+                os.close(fd)
+        return _regular(file_fd, label)
 
     def _label(self, table: TableInfo) -> str:
         return f"{table.schema}/{table.name}" if table.schema else table.name
 
-    def _describe(self, path: Path) -> tuple[tuple[ColumnInfo, ...], int | None]:
-        if path.name.lower().endswith(PARQUET_SUFFIXES):
-            parquet = _open_parquet(path)
+    def _describe(self, raw: IO[bytes], name: str) -> tuple[tuple[ColumnInfo, ...], int | None]:
+        if name.lower().endswith(PARQUET_SUFFIXES):
+            parquet = _open_parquet(raw, name)
             columns = tuple(
                 ColumnInfo(field.name, i + 1, str(field.type), field.nullable)
                 for i, field in enumerate(parquet.schema_arrow)
             )
             return columns, parquet.metadata.num_rows
-        fmt = sniff_csv(path)
+        fmt = sniff_csv_file(raw, name, os.fstat(raw.fileno()).st_size)
         return (
-            tuple(ColumnInfo(name, i + 1, "text") for i, name in enumerate(fmt.header)),
+            tuple(ColumnInfo(col, i + 1, "text") for i, col in enumerate(fmt.header)),
             fmt.estimated_rows,
         )
 
@@ -142,62 +225,76 @@ class FileConnector:
 
     def sample(self, table: TableInfo, size: int) -> dict[str, list[object]]:
         """At most ``size`` rows: reservoir over a CSV, random row groups of a Parquet."""
-        path = self._path_of(table)
+        self._check_cancelled()
+        unreadable = self._unreadable.get((table.schema, table.name))
+        if unreadable is not None and not table.columns:
+            raise unreadable
         names = [c.name for c in table.columns]
-        if path.name.lower().endswith(PARQUET_SUFFIXES):
-            return self._sample_parquet(path, table, names, size)
-        return self._sample_csv(path, table, names, size)
+        with self._open(table) as raw:
+            if table.name.lower().endswith(PARQUET_SUFFIXES):
+                return self._sample_parquet(raw, table, names, size)
+            return self._sample_csv(raw, table, names, size)
 
     def _sample_csv(
-        self, path: Path, table: TableInfo, names: list[str], size: int
+        self, raw: IO[bytes], table: TableInfo, names: list[str], size: int
     ) -> dict[str, list[object]]:
-        fmt = sniff_csv(path)
-        width = len(fmt.header)
-        reservoir: list[list[object]] = []
-        deadline = time.monotonic() + self._timeout_s
-        stopped_at: str | None = None
-        with path.open("rb") as raw:
-            text = io.TextIOWrapper(raw, encoding=fmt.encoding, errors="replace", newline="")
-            reader = csv.reader(text, delimiter=fmt.delimiter, quotechar=fmt.quotechar)
-            try:
-                if fmt.has_header:
-                    next(reader, None)
-                kept = 0
-                for seen, row in enumerate(reader):
-                    if seen % 4096 == 0 and seen:
-                        if raw.tell() > self.max_csv_bytes:
-                            stopped_at = f"the first {self.max_csv_bytes // 2**20} MB"
-                            break
-                        if time.monotonic() > deadline:
-                            stopped_at = f"what was read in {self._timeout_s:g} s"
-                            break
-                    if not row:  # blank line
-                        continue
-                    if kept < size:
-                        reservoir.append(_csv_values(row, width))
-                    else:
-                        slot = self._rng.randint(0, kept)
-                        if slot < size:
-                            reservoir[slot] = _csv_values(row, width)
-                    kept += 1
-            except csv.Error as exc:
-                raise ScanError(
-                    f"malformed CSV {self._label(table)} near line {reader.line_num}: {exc}"
-                ) from None
-        if stopped_at:
-            logger.warning("CSV %s: sample drawn from %s only", self._label(table), stopped_at)
+        fmt = sniff_csv_file(raw, table.name, os.fstat(raw.fileno()).st_size)
+        raw.seek(0)
+        reservoir = self._read_csv(raw, table, fmt, size)
         by_name = {name: i for i, name in enumerate(fmt.header)}
         return {
             name: [row[by_name[name]] if name in by_name else None for row in reservoir]
             for name in names
         }
 
+    def _read_csv(
+        self, raw: IO[bytes], table: TableInfo, fmt: CsvFormat, size: int
+    ) -> list[list[object]]:
+        width = len(fmt.header)
+        reservoir: list[list[object]] = []
+        deadline = time.monotonic() + self._timeout_s
+        stopped_at: str | None = None
+        text = io.TextIOWrapper(raw, encoding=fmt.encoding, errors="replace", newline="")
+        reader = csv.reader(text, delimiter=fmt.delimiter, quotechar=fmt.quotechar)
+        try:
+            if fmt.has_header:
+                next(reader, None)
+            kept = 0
+            for seen, row in enumerate(reader):
+                if seen % 1024 == 0 and seen:
+                    self._check_cancelled()
+                    if raw.tell() > self.max_file_bytes:
+                        stopped_at = f"the first {self.max_file_bytes // 2**20} MB"
+                        break
+                    if time.monotonic() > deadline:
+                        stopped_at = f"what was read in {self._timeout_s:g} s"
+                        break
+                if not row:  # blank line
+                    continue
+                if kept < size:
+                    reservoir.append(_csv_values(row, width))
+                else:
+                    slot = self._rng.randint(0, kept)
+                    if slot < size:
+                        reservoir[slot] = _csv_values(row, width)
+                kept += 1
+        except csv.Error as exc:
+            raise ScanError(
+                f"malformed CSV {self._label(table)} near line {reader.line_num}: {exc}",
+                kind=ScanErrorKind.INVALID_DATA,
+            ) from None
+        finally:
+            text.detach()  # the caller closes the file
+        if stopped_at:
+            logger.warning("CSV %s: sample drawn from %s only", self._label(table), stopped_at)
+        return reservoir
+
     def _sample_parquet(
-        self, path: Path, table: TableInfo, names: list[str], size: int
+        self, raw: IO[bytes], table: TableInfo, names: list[str], size: int
     ) -> dict[str, list[object]]:
         import pyarrow as pa
 
-        parquet = _open_parquet(path)
+        parquet = _open_parquet(raw, table.name)
         schema = parquet.schema_arrow
         readable = [
             name
@@ -209,10 +306,21 @@ class FileConnector:
             return {name: [] for name in names}
         groups = list(range(parquet.num_row_groups))
         self._rng.shuffle(groups)
-        parts = []
+        parts: list[Any] = []
         count = 0
+        deadline = time.monotonic() + self._timeout_s
         try:
             for group in groups[: self.max_row_groups]:
+                self._check_cancelled()
+                if parts and time.monotonic() > deadline:
+                    logger.warning("Parquet %s: time budget spent", self._label(table))
+                    break
+                if parquet.metadata.row_group(group).total_byte_size > self.max_file_bytes:
+                    raise ScanError(
+                        f"Parquet {self._label(table)}: a row group is larger than "
+                        f"{self.max_file_bytes // 2**20} MB (scan_file_max_bytes)",
+                        kind=ScanErrorKind.INVALID_DATA,
+                    )
                 part = parquet.read_row_group(group, columns=readable)
                 parts.append(part)
                 count += part.num_rows
@@ -224,7 +332,8 @@ class FileConnector:
             rows = pa.concat_tables(parts).take(pa.array(picked, type=pa.int64()))
         except (pa.ArrowException, OSError) as exc:
             raise ScanError(
-                f"could not read Parquet {self._label(table)}: {type(exc).__name__}"
+                f"could not read Parquet {self._label(table)}: {type(exc).__name__}",
+                kind=ScanErrorKind.INVALID_DATA,
             ) from None
         out: dict[str, list[object]] = {}
         for name in names:
@@ -244,17 +353,66 @@ class FileConnector:
         self.close()
 
 
-def _open_parquet(path: Path) -> Any:
+def _regular(fd: int, label: str) -> IO[bytes]:
+    """``fd`` as a binary file if it is a regular file; closed and refused otherwise."""
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"
+            raise ScanError(
+                f"{label} is {what}: only regular files are read",
+                kind=ScanErrorKind.INVALID_DATA,
+            )
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _is_link(name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def _open_error(exc: OSError, label: str, part: str, is_link: bool) -> ScanError:
+    # O_NOFOLLOW answers ELOOP for a linked file, ENOTDIR for a linked folder (O_DIRECTORY)
+    if exc.errno == errno.ELOOP or is_link:
+        return ScanError(
+            f"{label}: {part} is a symbolic link; links are not followed",
+            kind=ScanErrorKind.PERMISSION_DENIED,
+        )
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return ScanError(f"file not found: {label}", kind=ScanErrorKind.NOT_FOUND)
+    return ScanError(f"cannot open {label}: {type(exc).__name__}", cause=exc)
+
+
+def _as_scan_error(exc: Exception, context: str) -> ScanError:
+    if isinstance(exc, ScanError):
+        return exc
+    # A parser's message can quote the bytes it choked on: its class only.
+    kind = error_kind(exc)
+    if kind is ScanErrorKind.INTERNAL:
+        kind = ScanErrorKind.INVALID_DATA
+    return ScanError(f"{context}: {type(exc).__name__}", kind=kind)
+
+
+def _open_parquet(raw: IO[bytes], name: str) -> Any:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError as exc:
         raise ScanError("reading Parquet files needs pyarrow: install registre[parquet]") from exc
     try:
-        return pq.ParquetFile(path)
+        return pq.ParquetFile(raw)
     except (pa.ArrowException, OSError) as exc:
         # Footer errors ("magic bytes not found") carry no row values.
-        raise ScanError(f"not a readable Parquet file: {path.name}: {exc}") from None
+        raise ScanError(
+            f"not a readable Parquet file: {name}: {exc}", kind=ScanErrorKind.INVALID_DATA
+        ) from None
 
 
 def _csv_values(row: list[str], width: int) -> list[object]:

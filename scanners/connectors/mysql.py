@@ -21,14 +21,21 @@ Sampling never uses ``ORDER BY RAND()`` over a large table (a full scan and sort
 
 from __future__ import annotations
 
+import logging
 import math
 import random
 import re
+import ssl
+import threading
 from collections.abc import Iterator
 from typing import Any, ClassVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from registre.catalog.data.harvested import ColumnInfo, TableInfo, TableKind
+from registre.catalog.data.scan_errors import ScanErrorKind
+from registre.catalog.data.store_urls import check_url_params, url_connect_timeout
+from registre.catalog.enums import DataStoreKind
+from registre.catalog.errors import InvalidInput
 from registre.scanners.connectors.registry import (
     MAX_TEXT_CHARS,
     columns_from_rows,
@@ -36,6 +43,11 @@ from registre.scanners.connectors.registry import (
     redact_url,
 )
 from registre.scanners.errors import ScanError
+
+log = logging.getLogger(__name__)
+#: what a protocol error (not PyMySQL's own) while connecting means: no MySQL answered
+_NOT_MYSQL = ScanErrorKind.UNREACHABLE
+_SSL_UNSUPPORTED = 2026  # CR_SSL_CONNECTION_ERROR: the server offers no TLS
 
 _KINDS: dict[str, TableKind] = {"BASE TABLE": "table", "SYSTEM VERSIONED": "table", "VIEW": "view"}
 _INTEGER_TYPES = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint"}
@@ -70,32 +82,23 @@ class MysqlConnector:
         self._pymysql = pymysql
         self._rng = random.Random(seed)
         self._label = redact_url(url)
+        self._cancelled = threading.Event()
+        # Held for cancel(), which opens a second connection: holds the password, never shown
+        self._connect_args, ssl_mode = _connect_args(url, self._label, timeout_s)
+        self.database = str(self._connect_args["database"])
         try:
-            parts = urlsplit(url)
-            host, port = parts.hostname or "127.0.0.1", parts.port or 3306
-        except ValueError:
-            raise ScanError(f"invalid MySQL URL {self._label}") from None
-        self.database = unquote(parts.path.lstrip("/"))
-        if not self.database or "/" in self.database:
+            self._conn = self._connect(ssl_mode)
+        except Exception as exc:  # noqa: BLE001 - PyMySQL raises struct/index errors on garbage
+            # Connection errors carry no row values; the detail is for admins only
+            # (catalog/data/scan_errors.py): it names what answered on that port.
             raise ScanError(
-                f"a MySQL URL names one database: mysql://user@host/db, not {self._label}"
-            )
-        try:
-            self._conn = pymysql.connect(
-                host=host,
-                port=port,
-                user=unquote(parts.username or ""),
-                password=unquote(parts.password or ""),
-                database=self.database,
-                charset="utf8mb4",
-                connect_timeout=max(1, math.ceil(timeout_s)),
-                read_timeout=math.ceil(timeout_s) + 5,  # a safety net behind the server cap
-                autocommit=True,
-            )
-        except pymysql.Error as exc:
-            raise ScanError(
-                f"cannot connect to MySQL/MariaDB at {self._label}: {_connect_detail(exc)}"
+                f"cannot connect to MySQL/MariaDB at {self._label}: {_connect_detail(exc)}",
+                cause=exc,
+                kind=None
+                if isinstance(exc, pymysql.Error | OSError)
+                else ScanErrorKind.UNREACHABLE,
             ) from None
+        self._thread_id = self._conn.thread_id()
         try:
             with self._conn.cursor() as cur:
                 cur.execute("SELECT VERSION()")
@@ -106,14 +109,66 @@ class MysqlConnector:
                 else:
                     cur.execute("SET SESSION max_execution_time = %s", [int(timeout_s * 1000)])
                 cur.execute("SET SESSION TRANSACTION READ ONLY")
-        except pymysql.Error as exc:
+                if ssl_mode not in ("DISABLED", "PREFERRED"):
+                    cur.execute("SHOW SESSION STATUS LIKE 'Ssl_cipher'")
+                    cipher = cur.fetchone()
+                    if not cipher or not cipher[1]:
+                        raise ScanError(
+                            f"MySQL/MariaDB at {self._label} does not encrypt the connection "
+                            f"(ssl_mode={ssl_mode})",
+                            kind=ScanErrorKind.PERMISSION_DENIED,
+                        )
+        except (pymysql.Error, ScanError) as exc:
             self._conn.close()
-            raise ScanError(f"cannot configure the MySQL/MariaDB session: {_code(exc)}") from None
+            if isinstance(exc, ScanError):
+                raise
+            raise ScanError(
+                f"cannot configure the MySQL/MariaDB session: {_code(exc)}", cause=exc
+            ) from None
+
+    def _connect(self, ssl_mode: str) -> Any:
+        try:
+            return self._pymysql.connect(**self._connect_args)
+        except self._pymysql.OperationalError as exc:
+            if ssl_mode != "PREFERRED" or not exc.args or exc.args[0] != _SSL_UNSUPPORTED:
+                raise
+        # PREFERRED: TLS when the server offers it, as MySQL's own client does
+        self._connect_args |= {"ssl": None, "ssl_disabled": True}
+        return self._pymysql.connect(**self._connect_args)
+
+    def cancel(self) -> None:
+        """Interrupt the statement in progress (``KILL QUERY`` from a second, short
+        connection); every later call raises ScanError (cancelled). Safe from any thread,
+        at any time."""
+        self._cancelled.set()
+        try:
+            killer = self._pymysql.connect(**(self._connect_args | {"connect_timeout": 5}))
+        except self._pymysql.Error as exc:
+            # the statement still stops at the statement timeout
+            log.warning("cannot cancel on %s (%s)", self._label, type(exc).__name__)
+            return
+        try:
+            with killer.cursor() as cur:
+                cur.execute(f"KILL QUERY {int(self._thread_id)}")
+        except self._pymysql.Error as exc:  # no such thread: nothing runs any more
+            log.info("cancel on %s: %s", self._label, _code(exc))
+        finally:
+            killer.close()
+
+    def _failure(self, message: str, exc: Exception) -> ScanError:
+        if self._cancelled.is_set():
+            return ScanError(f"{message}: cancelled", kind=ScanErrorKind.CANCELLED)
+        return ScanError(f"{message}: {_code(exc)}", cause=exc)
+
+    def _check_cancelled(self) -> None:
+        if self._cancelled.is_set():
+            raise ScanError("the scan was cancelled", kind=ScanErrorKind.CANCELLED)
 
     # --- harvest -------------------------------------------------------------------
 
     def list_tables(self) -> Iterator[TableInfo]:
         """Base tables and views of the URL's database."""
+        self._check_cancelled()
         try:
             with self._conn.cursor() as cur:
                 cur.execute(
@@ -136,7 +191,8 @@ class MysqlConnector:
                         )
                     )
         except self._pymysql.Error as exc:
-            raise ScanError(f"MySQL harvest failed at {self._label}: {_code(exc)}") from None
+            raise self._failure(f"MySQL harvest failed at {self._label}", exc) from None
+        self._check_cancelled()
         for name, table_type, table_rows in tables:
             kind = _KINDS.get(_text(table_type))
             if kind is None:  # sequences, temporary and system views
@@ -156,6 +212,7 @@ class MysqlConnector:
         names = [c.name for c in table.columns]
         schema = table.schema or self.database
         label = f"{schema}.{table.name}"
+        self._check_cancelled()
         if not names:
             # Every table and view has columns: none harvested means the server could not
             # describe it (a view over a dropped table); say so instead of scanning nothing.
@@ -163,16 +220,15 @@ class MysqlConnector:
                 with self._conn.cursor() as cur:
                     cur.execute(f"SELECT * FROM {quote(schema)}.{quote(table.name)} LIMIT 0")  # noqa: S608
             except self._pymysql.Error as exc:
-                raise ScanError(
-                    f"MySQL could not read the columns of {label}: {_code(exc)}"
-                ) from None
+                raise self._failure(f"MySQL could not read the columns of {label}", exc) from None
         if size <= 0 or not names:
             return {name: [] for name in names}
         try:
             with self._conn.cursor() as cur:
                 rows = self._sample_rows(cur, schema, table, size)
         except self._pymysql.Error as exc:
-            raise ScanError(f"MySQL could not sample {label}: {_code(exc)}") from None
+            raise self._failure(f"MySQL could not sample {label}", exc) from None
+        self._check_cancelled()  # a killed SLEEP() or a cut read may return normally
         return columns_from_rows(names, rows)
 
     def _sample_rows(
@@ -187,7 +243,9 @@ class MysqlConnector:
         )
         found = cur.fetchone()
         if found is None:
-            raise ScanError(f"MySQL table {schema}.{table.name} not found")
+            raise ScanError(
+                f"MySQL table {schema}.{table.name} not found", kind=ScanErrorKind.NOT_FOUND
+            )
         table_type, table_rows, data_length = _text(found[0]), found[1], found[2]
         if _KINDS.get(table_type) != "table":
             cur.execute(f"SELECT {select} FROM {relation} LIMIT %s", [size])  # noqa: S608
@@ -278,6 +336,56 @@ def _code(exc: Exception) -> str:
     if code in timeouts:
         return f"{type(exc).__name__} ({code}: {timeouts[code]})"
     return f"{type(exc).__name__} ({code})" if code is not None else type(exc).__name__
+
+
+def _connect_args(url: str, label: str, timeout_s: float) -> tuple[dict[str, Any], str]:
+    """PyMySQL's arguments from the URL, after the catalog's rules (host, parameters).
+
+    Only what the URL says, and the parameters allowed by
+    :data:`~registre.catalog.data.store_urls.MYSQL_URL_PARAMS`: never an option file, a
+    socket path or a client key of the Registre server. Timeouts are the configured ones;
+    the URL's ``connect_timeout`` may only lower the connect timeout.
+    """
+    try:
+        check_url_params(url, DataStoreKind.MYSQL)
+        parts = urlsplit(url)
+        host, port = parts.hostname or "127.0.0.1", parts.port or 3306
+    except (InvalidInput, ValueError) as exc:
+        raise ScanError(
+            f"invalid MySQL URL {label}: {exc}", kind=ScanErrorKind.INVALID_CONFIGURATION
+        ) from None
+    query = dict(parse_qsl(parts.query))
+    ssl_mode = query.get("ssl_mode", "PREFERRED")
+    args = {
+        "host": host,
+        "port": port,
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "database": unquote(parts.path.lstrip("/")),
+        "charset": query.get("charset", "utf8mb4"),
+        "connect_timeout": max(1, math.ceil(url_connect_timeout(url, timeout_s))),
+        # a safety net behind the server's statement cap, which answers first and clearly
+        "read_timeout": math.ceil(timeout_s) + 5,
+        "write_timeout": math.ceil(timeout_s) + 5,
+        "autocommit": True,
+        "local_infile": False,
+        "ssl": _ssl_context(ssl_mode),
+        "ssl_disabled": ssl_mode == "DISABLED",
+    }
+    return args, ssl_mode
+
+
+def _ssl_context(ssl_mode: str) -> ssl.SSLContext | None:
+    """TLS as ``ssl_mode`` asks (MySQL's client names); PyMySQL upgrades when it can."""
+    if ssl_mode == "DISABLED":
+        return None
+    context = ssl.create_default_context()  # the system's CAs, never a key of the server
+    if ssl_mode in ("PREFERRED", "REQUIRED"):
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    elif ssl_mode == "VERIFY_CA":
+        context.check_hostname = False
+    return context
 
 
 def _connect_detail(exc: Exception) -> str:

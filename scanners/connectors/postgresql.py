@@ -21,16 +21,19 @@ little stale does not matter):
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import random
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from registre.catalog.data.harvested import ColumnInfo, TableInfo, TableKind
-from registre.catalog.data.store_urls import check_url_params
+from registre.catalog.data.scan_errors import ScanErrorKind
+from registre.catalog.data.store_urls import check_url_params, url_connect_timeout
 from registre.catalog.enums import DataStoreKind
 from registre.catalog.errors import InvalidInput
 from registre.scanners.connectors.registry import MAX_TEXT_CHARS, columns_from_rows, redact_url
@@ -110,7 +113,9 @@ def _connection_params(url: str, label: str) -> dict[str, Any]:
         parts = urlsplit(url)
         port = parts.port
     except (InvalidInput, ValueError) as exc:
-        raise ScanError(f"invalid PostgreSQL URL {label}: {exc}") from None
+        raise ScanError(
+            f"invalid PostgreSQL URL {label}: {exc}", kind=ScanErrorKind.INVALID_CONFIGURATION
+        ) from None
     params: dict[str, Any] = {"sslmode": "prefer", **dict(parse_qsl(parts.query))}
     # Every parameter libpq would otherwise take from the server's environment (PGUSER,
     # PGHOSTADDR, PGOPTIONS, ...) or home (.pgpass, ~/.postgresql/postgresql.key) is set
@@ -155,21 +160,25 @@ class PostgresqlConnector:
         self._psycopg = psycopg
         self._seed = seed
         self._label = redact_url(url)
+        self._cancelled = threading.Event()
         params = _connection_params(url, self._label)
+        # The URL may ask for less than the configured timeout, never more (libpq: >= 2 s).
+        connect_timeout = max(2, math.ceil(url_connect_timeout(url, timeout_s)))
         try:
             self._conn: psycopg.Connection[Any] = psycopg.connect(
                 autocommit=True,
                 **(
-                    {"connect_timeout": max(2, math.ceil(timeout_s))}
-                    | params
-                    | {"application_name": "registre-scanner"}
+                    params
+                    | {"connect_timeout": connect_timeout, "application_name": "registre-scanner"}
                 ),
             )
         except psycopg.Error as exc:
             # Connection errors carry no row values; their first line says what failed.
+            # The detail is for admins only (catalog/data/scan_errors.py).
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise ScanError(
-                f"cannot connect to PostgreSQL at {self._label}: {type(exc).__name__}: {detail}"
+                f"cannot connect to PostgreSQL at {self._label}: {type(exc).__name__}: {detail}",
+                kind=_connect_kind(exc),
             ) from None
         try:
             with self._conn.cursor() as cur:
@@ -183,12 +192,32 @@ class PostgresqlConnector:
                     cur.execute("SELECT setseed(%s)", [random.Random(seed).uniform(-1, 1)])
         except psycopg.Error as exc:
             self._conn.close()
-            raise ScanError(f"cannot configure the PostgreSQL session: {_code(exc)}") from None
+            raise ScanError(
+                f"cannot configure the PostgreSQL session: {_code(exc)}", cause=exc
+            ) from None
+
+    def cancel(self) -> None:
+        """Interrupt the statement in progress (a cancel request to the server); every
+        later call raises ScanError (cancelled). Safe from any thread, at any time."""
+        self._cancelled.set()
+        # Nothing to cancel, or the server is gone: the statement ends either way.
+        with contextlib.suppress(self._psycopg.Error):
+            self._conn.cancel_safe(timeout=5)
+
+    def _failure(self, message: str, exc: Exception) -> ScanError:
+        if self._cancelled.is_set():
+            return ScanError(f"{message}: cancelled", kind=ScanErrorKind.CANCELLED)
+        return ScanError(f"{message}: {_code(exc)}", cause=exc)
+
+    def _check_cancelled(self) -> None:
+        if self._cancelled.is_set():
+            raise ScanError("the scan was cancelled", kind=ScanErrorKind.CANCELLED)
 
     # --- harvest -------------------------------------------------------------------
 
     def list_tables(self) -> Iterator[TableInfo]:
         """Tables, partitioned tables, views, materialized views and foreign tables."""
+        self._check_cancelled()
         try:
             with self._conn.cursor() as cur:
                 relations = cur.execute(_RELATIONS).fetchall()
@@ -198,7 +227,7 @@ class PostgresqlConnector:
                         ColumnInfo(name, position, data_type, nullable=not notnull)
                     )
         except self._psycopg.Error as exc:
-            raise ScanError(f"PostgreSQL harvest failed at {self._label}: {_code(exc)}") from None
+            raise self._failure(f"PostgreSQL harvest failed at {self._label}", exc) from None
         for oid, schema, name, relkind, estimated in relations:
             yield TableInfo(
                 schema=schema,
@@ -216,13 +245,18 @@ class PostgresqlConnector:
         if size <= 0 or not names:
             return {name: [] for name in names}
         if table.schema is None:
-            raise ScanError(f"PostgreSQL table {table.name!r} has no schema")
+            raise ScanError(
+                f"PostgreSQL table {table.name!r} has no schema", kind=ScanErrorKind.NOT_FOUND
+            )
         label = f"{table.schema}.{table.name}"
+        self._check_cancelled()
         try:
             with self._conn.cursor() as cur:
                 row = cur.execute(_STATS, [table.schema, table.name]).fetchone()
                 if row is None:
-                    raise ScanError(f"PostgreSQL table {label} not found")
+                    raise ScanError(
+                        f"PostgreSQL table {label} not found", kind=ScanErrorKind.NOT_FOUND
+                    )
                 relkind, reltuples, relpages, size_bytes, block_size = row
                 stats = _Stats(
                     relkind,
@@ -232,7 +266,8 @@ class PostgresqlConnector:
                 )
                 rows = self._sample_rows(cur, table, size, stats)
         except self._psycopg.Error as exc:
-            raise ScanError(f"PostgreSQL could not sample {label}: {_code(exc)}") from None
+            raise self._failure(f"PostgreSQL could not sample {label}", exc) from None
+        self._check_cancelled()
         return columns_from_rows(names, rows)
 
     def _sample_rows(
@@ -319,6 +354,21 @@ def _select_item(column: ColumnInfo) -> Any:
 
 def _is_binary(column: ColumnInfo) -> bool:
     return column.data_type.lower() == "bytea"
+
+
+def _connect_kind(exc: Exception) -> ScanErrorKind:
+    """Why a connection failed. psycopg keeps no SQLSTATE for it, so libpq's text is read:
+    a ``FATAL`` came from a PostgreSQL server (so it was reached), anything else did not."""
+    if type(exc).__name__ == "ConnectionTimeout" or "timeout expired" in str(exc):
+        return ScanErrorKind.TIMEOUT
+    text = str(exc)
+    if "FATAL" not in text:
+        return ScanErrorKind.UNREACHABLE  # refused, reset, unknown host, not PostgreSQL
+    if "pg_hba.conf" in text:
+        return ScanErrorKind.PERMISSION_DENIED
+    if "database" in text and "does not exist" in text:
+        return ScanErrorKind.NOT_FOUND
+    return ScanErrorKind.AUTHENTICATION_FAILED  # unknown role, wrong password
 
 
 def _code(exc: Exception) -> str:

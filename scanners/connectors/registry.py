@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol, cast
 from urllib.parse import urlsplit
 
+from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.scanners.connectors.base import Connector
 from registre.scanners.errors import ScanError
 
@@ -55,6 +56,14 @@ class ConnectorFactory(Protocol):
     ) -> Connector: ...
 
 
+class FileConnectorFactory(Protocol):
+    """The file connector also takes the most bytes it reads of one file."""
+
+    def __call__(
+        self, url: str, *, timeout_s: float = 30, seed: int | None = None, max_file_bytes: int
+    ) -> Connector: ...
+
+
 def supported_schemes() -> list[str]:
     return [scheme for entry in REGISTRY for scheme in entry.schemes if scheme]
 
@@ -72,10 +81,17 @@ def entry_for(url: str) -> ConnectorEntry:
     )
 
 
-def connector_for(url: str, *, timeout_s: float = 30, seed: int | None = None) -> Connector:
+def connector_for(
+    url: str,
+    *,
+    timeout_s: float = 30,
+    seed: int | None = None,
+    max_file_bytes: int | None = None,
+) -> Connector:
     """Open the connector serving ``url`` (read-only; statements cut after ``timeout_s``).
 
     ``seed`` makes sampling reproducible (tests, benchmarks); leave it None in scans.
+    ``max_file_bytes`` caps what the file connector reads of one file (its default: 256 MB).
     Raises :class:`ScanError` for an unknown scheme, a missing driver or a store that
     cannot be opened; the message never contains the URL's password.
     """
@@ -87,6 +103,10 @@ def connector_for(url: str, *, timeout_s: float = 30, seed: int | None = None) -
     module_name, _, class_name = entry.target.partition(":")
     module = importlib.import_module(f".{module_name}", __package__)
     factory = cast(ConnectorFactory, getattr(module, class_name))
+    if entry.kind == "file" and max_file_bytes is not None:
+        return cast(FileConnectorFactory, factory)(
+            url.strip(), timeout_s=timeout_s, seed=seed, max_file_bytes=max_file_bytes
+        )
     return factory(url.strip(), timeout_s=timeout_s, seed=seed)
 
 
@@ -94,11 +114,23 @@ def connector_for(url: str, *, timeout_s: float = 30, seed: int | None = None) -
 
 
 def url_scheme(url: str) -> str:
-    """Lower-case scheme; "" for a plain path (including ``C:\\...`` drive paths)."""
-    if "://" not in url and not url.startswith("file:"):
-        return ""
+    """Lower-case scheme; "" for a plain path (including ``C:\\...`` drive paths).
+
+    A database scheme without ``//`` (``mysql:relative/path``) is refused, never taken
+    for a folder path: the catalog stores such a URL as a database store.
+    """
     scheme = urlsplit(url).scheme.lower()
-    return "" if len(scheme) <= 1 else scheme
+    if len(scheme) <= 1:
+        return ""
+    if "://" not in url and scheme != "file":
+        database = {s for entry in REGISTRY if entry.kind != "file" for s in entry.schemes}
+        if scheme in database:
+            raise ScanError(
+                f"a database URL has '//' after the scheme ({scheme}://...), not {scheme}:path",
+                kind=ScanErrorKind.INVALID_CONFIGURATION,
+            )
+        return ""
+    return scheme
 
 
 def redact_url(url: str) -> str:

@@ -14,16 +14,19 @@ without statistics and large WITHOUT ROWID tables are read with ``LIMIT``.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 from registre.catalog.data.harvested import ColumnInfo, TableInfo, TableKind
+from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.scanners.connectors.registry import columns_from_rows, random_starts
 from registre.scanners.errors import ScanError
 
@@ -39,10 +42,15 @@ def quote(name: str) -> str:
 def path_from_url(url: str) -> Path:
     """SQLAlchemy's convention: three slashes then a relative path, four for absolute."""
     if not url.lower().startswith("sqlite:///"):
-        raise ScanError("an SQLite URL looks like sqlite:///relative.db or sqlite:////abs.db")
+        raise ScanError(
+            "an SQLite URL looks like sqlite:///relative.db or sqlite:////abs.db",
+            kind=ScanErrorKind.INVALID_CONFIGURATION,
+        )
     raw = url[len("sqlite:///") :].split("?", 1)[0]
     if not raw or raw == ":memory:":
-        raise ScanError("an SQLite URL must name a database file")
+        raise ScanError(
+            "an SQLite URL must name a database file", kind=ScanErrorKind.INVALID_CONFIGURATION
+        )
     return Path(raw)
 
 
@@ -56,10 +64,11 @@ class SqliteConnector:
     def __init__(self, url: str, *, timeout_s: float = 30, seed: int | None = None) -> None:
         self.path = path_from_url(url)
         if not self.path.is_file():
-            raise ScanError(f"SQLite file not found: {self.path}")
+            raise ScanError(f"SQLite file not found: {self.path}", kind=ScanErrorKind.NOT_FOUND)
         self._rng = random.Random(seed)
         self._timeout_s = timeout_s
         self._deadline = math.inf
+        self._cancelled = threading.Event()
         try:
             self._conn = sqlite3.connect(
                 f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout_s
@@ -70,12 +79,29 @@ class SqliteConnector:
             self._conn.set_progress_handler(self._past_deadline, 10_000)
             self._conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # is it SQLite?
         except sqlite3.Error as exc:
-            raise ScanError(f"cannot open SQLite file {self.path}: {_code(exc)}") from None
+            raise ScanError(
+                f"cannot open SQLite file {self.path}: {_code(exc)}", cause=exc
+            ) from None
+
+    def cancel(self) -> None:
+        """Interrupt the statement in progress (``sqlite3.Connection.interrupt``); every
+        later call raises ScanError (cancelled). Safe from any thread, at any time."""
+        self._cancelled.set()
+        with contextlib.suppress(sqlite3.Error):  # closed: nothing runs
+            self._conn.interrupt()
 
     def _past_deadline(self) -> int:
-        return 1 if time.monotonic() > self._deadline else 0  # non-zero interrupts
+        # non-zero interrupts; the flag also catches a cancel() between two statements
+        return 1 if self._cancelled.is_set() or time.monotonic() > self._deadline else 0
+
+    def _failure(self, message: str, exc: sqlite3.Error) -> ScanError:
+        if self._cancelled.is_set():
+            return ScanError(f"{message}: cancelled", kind=ScanErrorKind.CANCELLED)
+        return ScanError(f"{message}: {_code(exc)}", cause=exc)
 
     def _run(self, query: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        if self._cancelled.is_set():
+            raise ScanError("the scan was cancelled", kind=ScanErrorKind.CANCELLED)
         self._deadline = time.monotonic() + self._timeout_s
         try:
             return self._conn.execute(query, params).fetchall()
@@ -111,7 +137,7 @@ class SqliteConnector:
                         rows = found[0][0] if found and found[0][0] is not None else 0
                 infos.append(TableInfo(None, name, _kind(kind), columns, rows))
         except sqlite3.Error as exc:
-            raise ScanError(f"SQLite harvest failed for {self.path}: {_code(exc)}") from None
+            raise self._failure(f"SQLite harvest failed for {self.path}", exc) from None
         yield from infos
 
     def _stat1(self) -> dict[str, int]:
@@ -152,15 +178,15 @@ class SqliteConnector:
             try:
                 self._columns(table.name)
             except sqlite3.Error as exc:
-                raise ScanError(
-                    f"SQLite could not read the columns of {table.name}: {_code(exc)}"
+                raise self._failure(
+                    f"SQLite could not read the columns of {table.name}", exc
                 ) from None
         if size <= 0 or not names:
             return {name: [] for name in names}
         try:
             rows = self._sample_rows(table, size)
         except sqlite3.Error as exc:
-            raise ScanError(f"SQLite could not sample {table.name}: {_code(exc)}") from None
+            raise self._failure(f"SQLite could not sample {table.name}", exc) from None
         return columns_from_rows(names, rows)
 
     def _sample_rows(self, table: TableInfo, size: int) -> list[tuple[Any, ...]]:
@@ -175,7 +201,7 @@ class SqliteConnector:
             "SELECT type, coalesce(sql, '') FROM sqlite_schema WHERE name = ?", (table.name,)
         )
         if not found:
-            raise ScanError(f"SQLite table {table.name} not found")
+            raise ScanError(f"SQLite table {table.name} not found", kind=ScanErrorKind.NOT_FOUND)
         kind, ddl = found[0]
         limit = f"SELECT {select} FROM {relation} LIMIT ?"  # noqa: S608
         shuffled = f"SELECT {select} FROM {relation} ORDER BY random() LIMIT ?"  # noqa: S608

@@ -9,6 +9,7 @@ suffix list (see :class:`registre.scanners.detection.recognizers.OfflineEmailRec
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,31 @@ _NER_IGNORED = ["ORGANIZATION", "MISC"]
 _lock = threading.Lock()
 _analyzer: AnalyzerEngine | None = None
 
+#: Presidio's loggers. Below WARNING they write words of the text analysed (the context
+#: enhancer's "Context list is: ...", the decision-process trace): raw cell values.
+PRESIDIO_LOGGERS = ("presidio-analyzer", "decision_process")
+
+
+class WarningsOnly(logging.Filter):
+    """Drops every record below WARNING, whatever level the logger is later given."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+def silence_presidio_text() -> None:
+    """Keep Presidio's loggers from ever writing analysed text, at any configured level.
+
+    Both a level and a filter: the level (WARNING) spares formatting the records, the
+    filter holds even if a logging configuration later sets these loggers to DEBUG
+    (``REGISTRE_LOG_LEVEL=DEBUG`` sets the root logger only; a ``dictConfig`` may set more).
+    """
+    for name in PRESIDIO_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.WARNING)
+        if not any(isinstance(f, WarningsOnly) for f in logger.filters):
+            logger.addFilter(WarningsOnly())
+
 
 def get_analyzer() -> AnalyzerEngine:
     """The process-wide :class:`AnalyzerEngine` (French spaCy model, Registre recognizers)."""
@@ -50,6 +76,7 @@ def _build_analyzer() -> AnalyzerEngine:
 
     from registre.scanners.detection.recognizers import french_recognizers
 
+    silence_presidio_text()
     if not spacy.util.is_package(SPACY_MODEL):
         raise ScanError(
             f"spaCy model {SPACY_MODEL!r} is not installed; install the "

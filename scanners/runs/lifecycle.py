@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from registre import __version__
 from registre.catalog.access.audit import record, snapshot
 from registre.catalog.access.roles import Actor, Permission
+from registre.catalog.data.scan_errors import ScanErrorKind, error_record
 from registre.catalog.db import transaction
 from registre.catalog.enums import Role, ScanStatus, ScanTrigger
 from registre.catalog.errors import Conflict, NotFound
@@ -162,13 +163,18 @@ def close_orphaned_queued_runs(session: Session, before: dt.datetime) -> list[in
     return [run.id for run in runs]
 
 
-def abandon_run(factory: sessionmaker[Session], run_id: int, message: str) -> ScanRun:
+def abandon_run(
+    factory: sessionmaker[Session],
+    run_id: int,
+    message: str,
+    kind: ScanErrorKind = ScanErrorKind.INTERNAL,
+) -> ScanRun:
     """Close a run that cannot go on as FAILED with ``message`` (if it is still open)."""
     with transaction(factory) as session:
         run = get_run(session, run_id)
         if run.status in OPEN:
             # started or not, it did not scan: the store's last scan stays what it was
-            return finish_run(session, run, fatal=message, touch_store=False)
+            return finish_run(session, run, fatal=message, kind=kind, touch_store=False)
         return run
 
 
@@ -207,13 +213,19 @@ def finish_run(
     run: ScanRun,
     *,
     fatal: str | None = None,
+    kind: ScanErrorKind | None = None,
     touch_store: bool = True,
     actor: Actor | None = None,
     action: str = "finish_scan",
 ) -> ScanRun:
-    """Close ``run``: FAILED with ``fatal``, else from its table counts; audited."""
+    """Close ``run``: FAILED with ``fatal`` (of ``kind``: by default, cancelled when the
+    message says the run was interrupted, else internal), else from its table counts;
+    audited."""
     if fatal is not None:
-        run.errors = [*run.errors, {"dataset": None, "message": fatal}]
+        if kind is None:
+            interrupted = fatal.startswith("interrupted")
+            kind = ScanErrorKind.CANCELLED if interrupted else ScanErrorKind.INTERNAL
+        run.errors = [*run.errors, error_record(None, kind, fatal)]
         run.status = ScanStatus.FAILED
     elif run.datasets_failed and not run.datasets_scanned:
         run.status = ScanStatus.FAILED

@@ -27,6 +27,7 @@ from registre.catalog.data.findings import (
 )
 from registre.catalog.data.harvest import harvest
 from registre.catalog.data.harvested import ColumnFinding, TableInfo
+from registre.catalog.data.scan_errors import ScanErrorKind, error_record
 from registre.catalog.data.stores import connection_url
 from registre.catalog.db import transaction
 from registre.catalog.enums import ScanStatus
@@ -38,7 +39,7 @@ from registre.scanners.connectors.base import Connector
 from registre.scanners.connectors.registry import connector_for
 from registre.scanners.detection.classifier import Classifier
 from registre.scanners.detection.columns import SampledColumn
-from registre.scanners.errors import ScanError
+from registre.scanners.errors import ScanError, error_kind
 from registre.scanners.runs.lifecycle import (
     SCANNER_VERSION,
     Heartbeat,
@@ -66,6 +67,8 @@ class ScanProgress(Protocol):
 class ScanOptions:
     sample_size: int = 1000
     timeout_s: float = 30.0
+    #: most bytes read of one file (file stores)
+    max_file_bytes: int = 256 * 1024 * 1024
     reopen: ReopenThresholds = ReopenThresholds()
     #: where secrets may come from; None = this server's settings
     secrets: SecretPolicy | None = None
@@ -76,6 +79,7 @@ class ScanOptions:
         return cls(
             sample_size=sample_size or settings.scan_sample_size,
             timeout_s=settings.scan_statement_timeout_s,
+            max_file_bytes=settings.scan_file_max_bytes,
             secrets=SecretPolicy(
                 env_prefix=settings.secret_env_prefix,
                 secrets_dir=Path(settings.secrets_dir) if settings.secrets_dir else None,
@@ -127,7 +131,8 @@ def execute_scan(
         log.error("scan %s %s (%s)", run_id, "interrupted" if interrupted else "crashed",
                   type(exc).__name__)  # fmt: skip
         message = interruption_message(exc) if interrupted else _safe_message(exc)
-        closed = abandon_run(factory, run_id, message)
+        kind = ScanErrorKind.CANCELLED if interrupted else error_kind(exc)
+        closed = abandon_run(factory, run_id, message, kind)
         if interrupted and not stopped:
             raise
         return closed
@@ -181,7 +186,10 @@ def _scan_claimed(
     connector: Connector | None = None
     try:
         connector = control.connector = connector_for(
-            claimed.url, timeout_s=options.timeout_s, seed=seed
+            claimed.url,
+            timeout_s=options.timeout_s,
+            seed=seed,
+            max_file_bytes=options.max_file_bytes,
         )
         control.check()  # interrupted while connecting: nothing could cancel it then
         tables = list(connector.list_tables())
@@ -193,7 +201,9 @@ def _scan_claimed(
             "scan %s of %s: cannot harvest (%s)", run_id, claimed.store_name, type(exc).__name__
         )
         with transaction(factory) as session:
-            return finish_run(session, get_run(session, run_id), fatal=_safe_message(exc))
+            return finish_run(
+                session, get_run(session, run_id), fatal=_safe_message(exc), kind=error_kind(exc)
+            )
     try:
         control.check()
         dataset_ids, gone_with_tables = _record_harvest(factory, run_id, claimed.store_id, tables)
@@ -235,7 +245,12 @@ def _claim(factory: sessionmaker[Session], run_id: int, options: ScanOptions) ->
         try:
             url = connection_url(store, options.secrets or server_secret_policy())
         except DomainError as exc:
-            return finish_run(session, run, fatal=f"cannot connect: {exc}")
+            return finish_run(
+                session,
+                run,
+                fatal=f"cannot connect: {exc}",
+                kind=ScanErrorKind.INVALID_CONFIGURATION,
+            )
         return _Claimed(store.id, store.name, url)
 
 
@@ -279,7 +294,7 @@ def _scan_tables(
         except Exception as exc:  # noqa: BLE001 - one table never fails the others
             control.check()
             log.warning("scan %s: table %s failed (%s)", run_id, name, type(exc).__name__)
-            tally.errors.append({"dataset": name, "message": _safe_message(exc)})
+            tally.errors.append(error_record(name, error_kind(exc), _safe_message(exc)))
             if progress:
                 progress.table_done(name, False)
             continue

@@ -133,12 +133,9 @@ class RunControl:
         """Tell the work to stop after its step and cancel the statement it runs now."""
         self.interrupted.set()
         connector = self.connector
-        # Connector.cancel is being added to the protocol on another branch: until both
-        # meet, a connector without it is only told through ``interrupted``.
-        cancel = getattr(connector, "cancel", None)
-        if cancel is not None:
+        if connector is not None:
             try:
-                cancel()
+                connector.cancel()
             except Exception as exc:  # noqa: BLE001 - the run is closed whatever the driver says
                 log.warning("cancelling the scan's query failed (%s)", type(exc).__name__)
 

@@ -139,7 +139,7 @@ def test_parquet_random_row_groups(connector: FileConnector) -> None:
 
 
 def test_csv_read_is_capped(connector: FileConnector, caplog: pytest.LogCaptureFixture) -> None:
-    connector.max_csv_bytes = 64 * 1024  # type: ignore[misc]
+    connector.max_file_bytes = 64 * 1024
     with caplog.at_level(logging.WARNING, logger="registre.scanners.connectors.files"):
         sample = connector.sample(_tables(connector)["contacts_bom.csv"], 100)
     assert len(sample["id"]) == 100

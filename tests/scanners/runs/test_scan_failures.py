@@ -87,7 +87,9 @@ def test_unreachable_sqlite_store_fails_the_run_with_a_clear_message(
     store_id = scan_catalog.register("absent", sqlite_url(missing))
     run = scan_catalog.scan(store_id)
     assert run.status is ScanStatus.FAILED
-    assert run.errors == [{"dataset": None, "message": f"SQLite file not found: {missing}"}]
+    assert run.errors == [
+        {"dataset": None, "kind": "not found", "message": f"SQLite file not found: {missing}"}
+    ]
     assert (run.datasets_scanned, run.datasets_failed, run.finished_at is not None) == (0, 0, True)
 
     not_sqlite = tmp_path / "texte.sqlite"

@@ -1,0 +1,89 @@
+"""What went wrong in a scan, and how much of it each role may read.
+
+A scan records each failure on its run as ``{"dataset", "kind", "message"}``. The
+``message`` is the detailed one (the driver's words for a refused connection, a missing
+role, the first bytes a foreign service answered): useful to the admin who fixes the
+store, and a port scanner in anyone else's hands. So the detail is for admins only; every
+other role reads the :class:`ScanErrorKind` and a fixed sentence naming the table.
+
+The scanners classify the exception (:func:`registre.scanners.errors.error_kind`); this
+module only decides what an actor sees, so the API and the CLI never hold that rule.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from registre.catalog.access.roles import Actor, Permission
+
+
+class ScanErrorKind(enum.StrEnum):
+    """Why a store or a table could not be scanned, in words every role may read."""
+
+    UNREACHABLE = "unreachable"
+    AUTHENTICATION_FAILED = "authentication failed"
+    PERMISSION_DENIED = "permission denied"
+    TIMEOUT = "timeout"
+    INVALID_DATA = "invalid data"
+    NOT_FOUND = "not found"
+    INVALID_CONFIGURATION = "invalid configuration"
+    CANCELLED = "cancelled"
+    INTERNAL = "internal"
+
+
+_SENTENCES = {
+    ScanErrorKind.UNREACHABLE: "the data store could not be reached",
+    ScanErrorKind.AUTHENTICATION_FAILED: "the data store refused the scanner's credentials",
+    ScanErrorKind.PERMISSION_DENIED: "the scanner is not allowed to read it",
+    ScanErrorKind.TIMEOUT: "it took longer than the configured timeout",
+    ScanErrorKind.INVALID_DATA: "its content could not be read",
+    ScanErrorKind.NOT_FOUND: "it was not found",
+    ScanErrorKind.INVALID_CONFIGURATION: "the data store's registration is not usable",
+    ScanErrorKind.CANCELLED: "the scan was cancelled",
+    ScanErrorKind.INTERNAL: "the scanner failed",
+}
+
+
+def error_record(dataset: str | None, kind: ScanErrorKind, message: str) -> dict[str, str | None]:
+    """One entry of ``ScanRun.errors``: ``message`` is the admin's detail."""
+    return {"dataset": dataset, "kind": kind.value, "message": message}
+
+
+def generic_message(dataset: str | None, kind: ScanErrorKind) -> str:
+    """The fixed sentence every role may read: the table's name and the kind, nothing else."""
+    if dataset is None:
+        return f"The scan failed: {_SENTENCES[kind]}."
+    return f"Table {dataset} could not be scanned: {_SENTENCES[kind]}."
+
+
+@dataclass(frozen=True)
+class VisibleScanError:
+    """A scan error as one actor may read it."""
+
+    dataset: str | None
+    kind: ScanErrorKind
+    message: str
+
+
+def _kind_of(entry: Mapping[str, object]) -> ScanErrorKind:
+    try:
+        return ScanErrorKind(str(entry.get("kind")))
+    except ValueError:  # runs recorded before errors had a kind
+        return ScanErrorKind.INTERNAL
+
+
+def visible_scan_errors(
+    actor: Actor, errors: Iterable[Mapping[str, object]]
+) -> list[VisibleScanError]:
+    """The run's errors as ``actor`` may read them: detailed for admins, generic otherwise."""
+    detailed = actor.can(Permission.ADMIN)
+    out = []
+    for entry in errors:
+        dataset = entry.get("dataset")
+        name = None if dataset is None else str(dataset)
+        kind = _kind_of(entry)
+        message = str(entry.get("message") or "") if detailed else generic_message(name, kind)
+        out.append(VisibleScanError(name, kind, message))
+    return out
