@@ -74,6 +74,7 @@ BY_ID: dict[str, type[Any]] = {
     "data_store": DataStore,
     "dataset": Dataset,
     "field": Field,
+    "finding": Finding,
     "ai_system": AISystem,
     "policy": Policy,
     "processing_activity": ProcessingActivity,
@@ -135,6 +136,7 @@ class Loaders:
     data_store: ByIdLoader
     dataset: ByIdLoader
     field: ByIdLoader
+    finding: ByIdLoader
     ai_system: ByIdLoader
     policy: ByIdLoader
     processing_activity: ByIdLoader
