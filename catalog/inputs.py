@@ -386,10 +386,10 @@ class FindingReviewInput(Strict):
 
 class PublicationGroundInput(Strict):
     """The ground that allows publishing a dataset holding personal data (CRPA L312-1-2);
-    ``ground`` null withdraws it."""
+    ``ground`` null (or left out) withdraws it."""
 
     dataset_id: int
-    ground: PublicationGround | None
+    ground: PublicationGround | None = None
     detail: str | None = Field(
         None,
         max_length=2000,

@@ -1,4 +1,5 @@
-"""The Starlette application: ``/graphql`` (API and GraphiQL), its static assets, ``/healthz``."""
+"""The Starlette application: ``/graphql`` (API and GraphiQL), its static assets, ``/healthz``,
+and the public DCAT-AP catalogue under ``/dcat`` (:mod:`registre.graphql.dcat`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from registre.catalog.access.tokens import authenticate
 from registre.catalog.db import make_engine, session_factory
 from registre.config.settings import Settings, load_settings
 from registre.graphql.context import RequestContext
+from registre.graphql.dcat import dcat_routes
 from registre.graphql.http import (
     GRAPHQL_RESPONSE,
     JSON,
@@ -183,6 +185,7 @@ def create_app(
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
             Mount("/graphql/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
             Route("/healthz", healthz),
+            *dcat_routes(factory, settings),  # public, unauthenticated: open data only
         ],
         lifespan=lifespan,
     )
