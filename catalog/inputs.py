@@ -258,6 +258,9 @@ class DatasetInput(PublicationFields):
     open_data_access: OpenDataAccess = OpenDataAccess.NOT_PUBLISHED
     estimated_rows: int | None = Field(None, ge=0)
     tags: list[ShortText] = Field(default_factory=list)
+    external_ref: Url | None = Field(
+        None, description="Its identifier elsewhere (dct:identifier of an imported dataset)."
+    )
 
 
 class DatasetUpdate(PublicationFields):

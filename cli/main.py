@@ -198,6 +198,43 @@ def import_ai_systems(
     )
 
 
+@import_app.command("dcat")
+def import_dcat(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A DCAT-AP catalogue in Turtle or RDF/XML, e.g. a data.gouv.fr "
+            "organisation's catalogue (catalog.rdf).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="The data store to register the datasets in (created as a file store if "
+            "missing). Default: the catalogue's title.",
+        ),
+    ] = None,
+) -> None:
+    """Register the datasets of a DCAT-AP file with their metadata, in one transaction.
+
+    Datasets are matched on their dct:identifier: importing again updates them and creates
+    nothing twice. A bad record stops the import before anything is written.
+    """
+    from registre.catalog.publication.dcat_import import import_dcat as run_import
+
+    with unit_of_work() as session:
+        report = run_import(session, CLI_ACTOR, file, store_name=store)
+    console.print(
+        f"{report.total} datasets into '{shown(report.store)}': {len(report.created)} created, "
+        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged",
+        highlight=False,
+    )
+
+
 # --- serve and demo ----------------------------------------------------------------------
 
 

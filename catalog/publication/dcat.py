@@ -244,6 +244,11 @@ def catalog_page(
     return graph
 
 
+def published_datasets(session: Session) -> list[Dataset]:
+    """Every dataset the catalogue publishes, by id."""
+    return list(session.scalars(_published_datasets()))
+
+
 def published_dataset(session: Session, dataset_id: int) -> Dataset:
     """A dataset the catalogue publishes, or NotFound (a non-open one is not said to exist)."""
     dataset = session.scalar(_published_datasets().where(Dataset.id == dataset_id))
