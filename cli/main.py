@@ -294,6 +294,7 @@ def demo(
         store_name = store.name
         token = demo_token(session, CLI_ACTOR)
     scan_store(store_name)
+    _print_publication(host, port)
     url = f"http://{host}:{port}/graphql"
     console.print(f"\nGraphQL API and GraphiQL: {url}#token={token}")
     console.print(f"Bearer token (admin): {token}")
@@ -309,6 +310,29 @@ def demo(
     )
     if serve_api:
         _serve(host, port)
+
+
+def _print_publication(host: str, port: int) -> None:
+    """What the publication gate let out after the scan, and where harvesters find it."""
+    from registre.catalog.enums import OPEN_DATA
+    from registre.catalog.models import Dataset
+    from registre.catalog.publication.gate import blockers
+
+    with unit_of_work() as session:
+        open_data = list(
+            session.scalars(
+                select(Dataset)
+                .where(Dataset.open_data_access.in_(OPEN_DATA), Dataset.removed_at.is_(None))
+                .order_by(Dataset.name)
+            )
+        )
+        blocked = blockers(session, [d.id for d in open_data])
+        console.print("\nOpen data (publication gate, CRPA L312-1-2):")
+        for dataset in open_data:
+            found = blocked.get(dataset.id)
+            state = "withheld: " + "; ".join(b.describe() for b in found) if found else "published"
+            console.print(f"  {shown(dataset.qualified_name)}: {shown(state)}", highlight=False)
+    console.print(f"DCAT-AP catalogue (no token): http://{host}:{port}/dcat/catalog.ttl")
 
 
 def main() -> None:
