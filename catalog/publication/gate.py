@@ -15,6 +15,7 @@ data on an open dataset, ``record_publication_ground`` when the ground changes.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,10 +163,15 @@ def check_publication(
 
 
 def withhold_after_scan(
-    session: Session, actor: Actor, dataset_id: int, run_id: int
+    session: Session,
+    actor: Actor,
+    dataset_id: int,
+    run_id: int,
+    reopened: Collection[int] = (),
 ) -> list[Blocker]:
-    """After a scan of an open dataset: the blockers it found in this run, audited as the
-    gate withholding the dataset (it leaves the DCAT catalogue until the DPO acts)."""
+    """After a scan of an open dataset: the blockers it found in this run (new findings,
+    and the ``reopened`` rejected ones), audited as the gate withholding the dataset (it
+    leaves the DCAT catalogue until the DPO acts)."""
     dataset = session.get(Dataset, dataset_id)
     if dataset is None or dataset.open_data_access not in OPEN_DATA:
         return []
@@ -179,7 +185,7 @@ def withhold_after_scan(
             )
         )
     )
-    fresh = [b for b in found if b.finding_id in new_ids]
+    fresh = [b for b in found if b.finding_id in new_ids or b.finding_id in reopened]
     if fresh:
         record(
             session,

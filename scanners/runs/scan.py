@@ -369,7 +369,7 @@ def _scan_table(
         counts = record_findings(session, fields, results, run_id, SCANNER_VERSION, options.reopen)
         if counts.new or counts.reopened:
             # an open dataset with new personal data leaves open data until the DPO acts
-            withhold_after_scan(session, SCANNER, dataset_id, run_id)
+            withhold_after_scan(session, SCANNER, dataset_id, run_id, counts.reopened)
         return counts
 
 
