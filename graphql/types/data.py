@@ -16,7 +16,6 @@ from registre.catalog import models
 from registre.catalog.access.roles import Permission
 from registre.catalog.data.findings import counts_as_personal
 from registre.catalog.enums import OPEN_DATA
-from registre.catalog.publication.gate import blockers
 from registre.graphql import conversions as s
 from registre.graphql.types.common import EntityNode, Info, entity, loaders_of, via
 
@@ -262,14 +261,14 @@ class Dataset(EntityNode):
         )
 
     @staticmethod
-    def resolve_publication_blockers(root: models.Dataset, info: Info) -> list[Any]:
-        return blockers(info.context.session, [root.id]).get(root.id, [])
+    async def resolve_publication_blockers(root: models.Dataset, info: Info) -> list[Any]:
+        return list(await loaders_of(info).publication_blockers.load(root.id))
 
     @staticmethod
-    def resolve_published(root: models.Dataset, info: Info) -> bool:
+    async def resolve_published(root: models.Dataset, info: Info) -> bool:
         if root.open_data_access not in OPEN_DATA or root.removed_at is not None:
             return False
-        return not blockers(info.context.session, [root.id])
+        return not await loaders_of(info).publication_blockers.load(root.id)
 
     @staticmethod
     async def resolve_fields(root: models.Dataset, info: Info) -> list[Any]:
