@@ -68,7 +68,8 @@ def _error(status: int, message: str) -> Response:
 
 def dcat_routes(factory: sessionmaker[Session], settings: Settings) -> list[Route]:
     info = CatalogInfo(settings.public_base_url, settings.dcat_title, settings.dcat_publisher)
-    headers = {"Cache-Control": "public, max-age=300", "Vary": "Accept"}
+    # no-cache: a dataset the gate withholds must not live on in a cache
+    headers = {"Cache-Control": "no-cache", "Vary": "Accept"}
 
     async def run(work: Callable[[Session], Response]) -> Response:
         def call() -> Response:
