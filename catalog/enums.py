@@ -26,12 +26,116 @@ class DatasetKind(enum.StrEnum):
 
 
 class OpenDataAccess(enum.StrEnum):
-    """udata access types, plus 'not published'."""
+    """A dataset's access level: udata's access types and the CRPA's communication regimes.
+
+    ``OPEN`` and ``OPEN_WITH_ACCOUNT`` are open data (CRPA L312-1-1): published, behind the
+    publication gate. ``ON_REQUEST``: communicable to whoever asks (L311-1), not published.
+    ``NOT_COMMUNICABLE``: covered by an exception of L311-5 or L311-6, named in
+    ``communication_exception``. ``RESTRICTED``: udata's access for authorised users only.
+    ``NOT_PUBLISHED``: nobody has decided yet (the default).
+    """
 
     OPEN = "OPEN"
     OPEN_WITH_ACCOUNT = "OPEN_WITH_ACCOUNT"
     RESTRICTED = "RESTRICTED"
+    ON_REQUEST = "ON_REQUEST"
+    NOT_COMMUNICABLE = "NOT_COMMUNICABLE"
     NOT_PUBLISHED = "NOT_PUBLISHED"
+
+
+#: the access levels that publish a dataset as open data (and so pass the gate)
+OPEN_DATA = frozenset({OpenDataAccess.OPEN, OpenDataAccess.OPEN_WITH_ACCOUNT})
+
+
+class CommunicationException(enum.StrEnum):
+    """Why a document is not communicable: CRPA L311-5 (1°, 2° a-h) and L311-6 (1°-3°)."""
+
+    L311_5_1_OPINIONS = "L311_5_1_OPINIONS"  # avis du Conseil d'État, des juridictions...
+    L311_5_2_A_GOVERNMENT_DELIBERATIONS = "L311_5_2_A_GOVERNMENT_DELIBERATIONS"
+    L311_5_2_B_NATIONAL_DEFENCE = "L311_5_2_B_NATIONAL_DEFENCE"
+    L311_5_2_C_FOREIGN_POLICY = "L311_5_2_C_FOREIGN_POLICY"
+    L311_5_2_D_PUBLIC_SAFETY = "L311_5_2_D_PUBLIC_SAFETY"  # and information systems security
+    L311_5_2_E_CURRENCY_AND_PUBLIC_CREDIT = "L311_5_2_E_CURRENCY_AND_PUBLIC_CREDIT"
+    L311_5_2_F_COURT_PROCEEDINGS = "L311_5_2_F_COURT_PROCEEDINGS"
+    L311_5_2_G_OFFENCES = "L311_5_2_G_OFFENCES"
+    L311_5_2_H_OTHER_LEGAL_SECRETS = "L311_5_2_H_OTHER_LEGAL_SECRETS"
+    L311_6_1_PRIVATE_LIFE = "L311_6_1_PRIVATE_LIFE"  # vie privée, secret médical
+    L311_6_1_BUSINESS_SECRETS = "L311_6_1_BUSINESS_SECRETS"
+    L311_6_2_JUDGEMENT_ON_A_PERSON = "L311_6_2_JUDGEMENT_ON_A_PERSON"
+    L311_6_3_HARMFUL_BEHAVIOUR = "L311_6_3_HARMFUL_BEHAVIOUR"
+
+
+class Licence(enum.StrEnum):
+    """The licences French open data uses (décret 2017-638); ``OTHER`` names its URL."""
+
+    LICENCE_OUVERTE_2_0 = "LICENCE_OUVERTE_2_0"
+    ODBL = "ODBL"
+    OTHER = "OTHER"
+
+
+class DataTheme(enum.StrEnum):
+    """The EU data theme vocabulary (publications.europa.eu/resource/authority/data-theme)."""
+
+    AGRI = "AGRI"
+    ECON = "ECON"
+    EDUC = "EDUC"
+    ENER = "ENER"
+    ENVI = "ENVI"
+    GOVE = "GOVE"
+    HEAL = "HEAL"
+    INTR = "INTR"
+    JUST = "JUST"
+    OP_DATPRO = "OP_DATPRO"
+    REGI = "REGI"
+    SOCI = "SOCI"
+    TECH = "TECH"
+    TRAN = "TRAN"
+
+
+class Frequency(enum.StrEnum):
+    """The EU frequency vocabulary (publications.europa.eu/resource/authority/frequency);
+    its codes that start with a digit (``1MIN``, ``10MIN``...) are left out."""
+
+    CONT = "CONT"
+    UPDATE_CONT = "UPDATE_CONT"
+    HOURLY = "HOURLY"
+    DAILY = "DAILY"
+    DAILY_2 = "DAILY_2"
+    WEEKLY = "WEEKLY"
+    WEEKLY_2 = "WEEKLY_2"
+    WEEKLY_3 = "WEEKLY_3"
+    BIWEEKLY = "BIWEEKLY"
+    MONTHLY = "MONTHLY"
+    MONTHLY_2 = "MONTHLY_2"
+    MONTHLY_3 = "MONTHLY_3"
+    BIMONTHLY = "BIMONTHLY"
+    QUARTERLY = "QUARTERLY"
+    ANNUAL = "ANNUAL"
+    ANNUAL_2 = "ANNUAL_2"
+    ANNUAL_3 = "ANNUAL_3"
+    BIENNIAL = "BIENNIAL"
+    TRIENNIAL = "TRIENNIAL"
+    QUADRENNIAL = "QUADRENNIAL"
+    QUINQUENNIAL = "QUINQUENNIAL"
+    DECENNIAL = "DECENNIAL"
+    IRREG = "IRREG"
+    NEVER = "NEVER"
+    OTHER = "OTHER"
+    UNKNOWN = "UNKNOWN"
+
+
+class PublicationGround(enum.StrEnum):
+    """What allows publishing a dataset that holds personal data (CRPA L312-1-2).
+
+    ``ANONYMISED``: anonymisation performed (its method and date recorded); ``CONSENT``:
+    the persons concerned agreed; ``LISTED_BY_DECREE``: a category of documents the decree
+    of art. D312-1-3 lists; ``ORDERED_BY_TEXT``: a legal text orders the publication.
+    """
+
+    ANONYMISED = "ANONYMISED"
+    CONSENT = "CONSENT"
+    LISTED_BY_DECREE = "LISTED_BY_DECREE"
+    ORDERED_BY_TEXT = "ORDERED_BY_TEXT"
 
 
 class FindingStatus(enum.StrEnum):

@@ -29,3 +29,21 @@ class Conflict(DomainError):
 
 class PermissionDenied(DomainError):
     code = "FORBIDDEN"
+
+
+class Refused(DomainError):
+    """A change the register's rules refuse, and whose refusal is itself audited.
+
+    The refused change rolls back with its transaction, and so would an audit event written
+    in it: ``audit`` holds the event (the arguments of ``AuditEvent``), and whoever runs the
+    transaction (the API, the CLI) records it after the rollback with
+    :func:`registre.catalog.access.audit.record_refusal`.
+    """
+
+    code = "REFUSED"
+
+    def __init__(
+        self, message: str, *, field: str | None = None, audit: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.audit = audit

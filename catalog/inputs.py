@@ -11,7 +11,15 @@ import re
 from typing import Annotated
 
 from croniter import croniter
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from stdnum.fr import siren as stdnum_siren
 
 from registre.catalog.enums import (
@@ -20,14 +28,19 @@ from registre.catalog.enums import (
     AssessmentKind,
     AssessmentStatus,
     AutomationLevel,
+    CommunicationException,
     DatasetKind,
     DatasetUsage,
+    DataTheme,
     FindingStatus,
+    Frequency,
     LegalBasis,
+    Licence,
     OpenDataAccess,
     PolicyFramework,
     PolicyKind,
     PolicyLinkStatus,
+    PublicationGround,
     RiskClass,
     Sensitivity,
     Technique,
@@ -89,12 +102,30 @@ def _secret_ref(value: str | None) -> str | None:
     return value
 
 
+def _web_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", value):
+        raise ValueError("must be an http:// or https:// URL")
+    return value
+
+
+def _contact(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) or _web_url(value) == value:
+        return value
+    raise ValueError("must be an e-mail address or an http(s) URL")
+
+
 Country = Annotated[str | None, AfterValidator(_country)]
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_nonblank)]
 ShortText = Annotated[str, Field(max_length=200)]
 Url = Annotated[str, Field(max_length=500)]
 SecretRef = Annotated[str | None, Field(max_length=500), AfterValidator(_secret_ref)]
 Cron = Annotated[str | None, AfterValidator(_cron)]
+WebUrl = Annotated[str | None, Field(max_length=500), AfterValidator(_web_url)]
+Contact = Annotated[str | None, Field(max_length=200), AfterValidator(_contact)]
 
 
 #: the longest text any field accepts (a description, a summary): beyond it, text is not
@@ -105,6 +136,7 @@ MAX_TEXT_CHARS = 10_000
 MULTILINE_FIELDS = frozenset(
     {
         "description",
+        "detail",
         "purpose",
         "purposes",
         "text",
@@ -211,7 +243,51 @@ class DataStoreUpdate(Strict):
     scan_schedule: Cron = None
 
 
-class DatasetInput(Strict):
+class DistributionInput(Strict):
+    """Where a dataset can be had: a download URL, an access page, or (neither) the data
+    store itself, reached on request."""
+
+    title: ShortText | None = None
+    download_url: WebUrl = None
+    access_url: WebUrl = None
+    format: Annotated[str, Field(max_length=50)] | None = Field(
+        None, description="File type of the EU vocabulary: CSV, JSON, PARQUET, XLSX..."
+    )
+
+    @field_validator("format")
+    @classmethod
+    def _format_code(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.upper()
+        if not re.fullmatch(r"[A-Z0-9_]{1,50}", value):
+            raise ValueError("must be a file-type code such as CSV, JSON or PARQUET")
+        return value
+
+
+class PublicationFields(Strict):
+    """Access and publication metadata, published in the DCAT-AP catalogue when open."""
+
+    title: ShortText | None = Field(None, description="Published title (default: the name).")
+    communication_exception: CommunicationException | None = Field(
+        None, description="The CRPA L311-5 / L311-6 exception of a NOT_COMMUNICABLE dataset."
+    )
+    licence: Licence | None = None
+    licence_url: WebUrl = Field(None, description="The licence's URL, with licence OTHER.")
+    publisher: ShortText | None = Field(None, description="The publishing body's name.")
+    contact_point: Contact = None
+    themes: list[DataTheme] | None = None
+    update_frequency: Frequency | None = None
+    temporal_start: dt.date | None = None
+    temporal_end: dt.date | None = None
+    spatial: WebUrl = Field(
+        None, description="URI of the place covered (e.g. a COG or GeoNames URI)."
+    )
+    keywords: list[ShortText] | None = None
+    distributions: list[DistributionInput] | None = None
+
+
+class DatasetInput(PublicationFields):
     data_store_id: int
     schema_name: str = Field("", max_length=200)
     name: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_nonblank)]
@@ -222,9 +298,12 @@ class DatasetInput(Strict):
     open_data_access: OpenDataAccess = OpenDataAccess.NOT_PUBLISHED
     estimated_rows: int | None = Field(None, ge=0)
     tags: list[ShortText] = Field(default_factory=list)
+    external_ref: Url | None = Field(
+        None, description="Its identifier elsewhere (dct:identifier of an imported dataset)."
+    )
 
 
-class DatasetUpdate(Strict):
+class DatasetUpdate(PublicationFields):
     description: str | None = None
     steward: ShortText | None = None
     sensitivity: Sensitivity | None = None
@@ -392,3 +471,26 @@ class FindingReviewInput(Strict):
         if value is FindingStatus.SUGGESTED:
             raise ValueError("must be CONFIRMED or REJECTED")
         return value
+
+
+class PublicationGroundInput(Strict):
+    """The ground that allows publishing a dataset holding personal data (CRPA L312-1-2);
+    ``ground`` null (or left out) withdraws it."""
+
+    dataset_id: int
+    ground: PublicationGround | None = None
+    detail: str | None = Field(
+        None,
+        max_length=2000,
+        description="Anonymisation method (ANONYMISED), or the text relied upon (the others).",
+    )
+    date: dt.date | None = Field(None, description="When the anonymisation was performed.")
+
+    @model_validator(mode="after")
+    def _ground_is_explained(self) -> PublicationGroundInput:
+        if self.ground is not None and not (self.detail and self.detail.strip()):
+            what = "method" if self.ground is PublicationGround.ANONYMISED else "legal text"
+            raise ValueError(f"name the {what} that allows publication (detail)")
+        if self.ground is PublicationGround.ANONYMISED and self.date is None:
+            raise ValueError("give the date the anonymisation was performed (date)")
+        return self

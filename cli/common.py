@@ -15,8 +15,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from registre.catalog import migrate
+from registre.catalog.access.audit import record_refusal
 from registre.catalog.db import make_engine, session_factory, transaction
-from registre.catalog.errors import DomainError
+from registre.catalog.errors import DomainError, Refused
 from registre.config.settings import Settings, SettingsError, load_settings
 
 console = Console(soft_wrap=True)
@@ -67,6 +68,9 @@ def unit_of_work(upgrade: bool = False) -> Iterator[Session]:
         with transaction(session_factory(engine)) as session:
             yield session
     except DomainError as exc:
+        if isinstance(exc, Refused):
+            with transaction(session_factory(engine)) as session:
+                record_refusal(session, exc)
         fail(str(exc))
     finally:
         engine.dispose()

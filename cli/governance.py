@@ -68,12 +68,19 @@ class CliExportKind(enum.StrEnum):
     INVENTORY = "inventory"
     ANNEX_VIII = "annex-viii"
     PIA = "pia"
+    DCAT = "dcat"
 
 
 class CliExportFormat(enum.StrEnum):
     CSV = "csv"
     CSV_EXCEL = "csv-excel"
     JSON = "json"
+    TTL = "ttl"
+    JSONLD = "jsonld"
+    RDF = "rdf"
+
+
+DCAT_FORMATS = (CliExportFormat.TTL, CliExportFormat.JSONLD, CliExportFormat.RDF)
 
 
 KindArgument = Annotated[
@@ -81,7 +88,8 @@ KindArgument = Annotated[
     typer.Argument(
         help="art30: GDPR Art. 30 record; inventory: public algorithm inventory (CRPA "
         "L312-1-3); annex-viii: AI Act Annex VIII Section C for --ai-system; pia: DPIA "
-        "for the CNIL PIA tool, for --processing-activity.",
+        "for the CNIL PIA tool, for --processing-activity; dcat: the DCAT-AP catalogue of "
+        "the published datasets and their Table Schemas, for a portal that imports.",
         case_sensitive=False,
     ),
 ]
@@ -90,14 +98,17 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         help="csv, csv-excel (UTF-8 with BOM, ';' separator) or json. Default: csv for "
-        "art30 and inventory, json for annex-viii and pia.",
+        "art30 and inventory, json for annex-viii and pia. dcat: ttl (default), jsonld or rdf.",
         case_sensitive=False,
     ),
 ]
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", help="Write to FILE instead of standard output.", dir_okay=False
+        "--output",
+        "-o",
+        help="Write to FILE instead of standard output; for dcat, a DIR that receives "
+        "catalog.EXT and datasets/ID/schema.json.",
     ),
 ]
 AISystemOption = Annotated[
@@ -116,7 +127,19 @@ def export(
     ai_system: AISystemOption = None,
     processing_activity: ActivityOption = None,
 ) -> None:
-    """Export the GDPR record of processing, the algorithm inventory, Annex VIII data or a DPIA."""
+    """Export the GDPR record of processing, the algorithm inventory, Annex VIII data, a DPIA
+    or the DCAT-AP catalogue."""
+    from registre.cli.common import fail
+
+    if kind is CliExportKind.DCAT:
+        if format is not None and format not in DCAT_FORMATS:
+            fail("dcat exports as ttl, jsonld or rdf")
+        export_dcat(format or CliExportFormat.TTL, output)
+        return
+    if format in DCAT_FORMATS:
+        fail(f"{format.value if format else ''} is a format of the dcat export only")
+    if output is not None and output.is_dir():
+        fail(f"{output} is a folder; give a file name")
     from registre.catalog.access.roles import CLI_ACTOR
     from registre.catalog.exports.registry import (
         ExportFormat,
@@ -151,3 +174,44 @@ def export(
     with output.open("w", encoding="utf-8", newline="") as handle:
         handle.write(result.content)
     err.print(f"{result.filename} written to {output}", highlight=False)
+
+
+def export_dcat(format: CliExportFormat, output: Path | None) -> None:  # noqa: A002
+    """The published datasets as the /dcat routes serve them, in one file (no pages)."""
+    import json
+
+    from registre.catalog.publication.dcat import (
+        CatalogInfo,
+        catalog_page,
+        published_datasets,
+        serialize,
+    )
+    from registre.catalog.publication.table_schema import table_schema
+    from registre.cli.common import err, settings, unit_of_work
+
+    config = settings()
+    info = CatalogInfo(config.public_base_url, config.dcat_title, config.dcat_publisher)
+    with unit_of_work() as session:
+        content = serialize(catalog_page(session, info), format.value)
+        schemas = {d.id: table_schema(d) for d in published_datasets(session)}
+    if output is None:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+        return
+    if output.exists() and not output.is_dir():
+        from registre.cli.common import fail
+
+        fail(f"{output} is a file; dcat writes into a folder")
+    output.mkdir(parents=True, exist_ok=True)
+    (output / f"catalog.{format.value}").write_text(content, encoding="utf-8")
+    for dataset_id, schema in schemas.items():
+        folder = output / "datasets" / str(dataset_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "schema.json").write_text(
+            json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    err.print(
+        f"catalog.{format.value} ({len(schemas)} datasets) and their Table Schemas written "
+        f"to {output}",
+        highlight=False,
+    )

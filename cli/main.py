@@ -199,6 +199,43 @@ def import_ai_systems(
     )
 
 
+@import_app.command("dcat")
+def import_dcat(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A DCAT-AP catalogue in Turtle or RDF/XML, e.g. a data.gouv.fr "
+            "organisation's catalogue (catalog.rdf).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="The data store to register the datasets in (created as a file store if "
+            "missing). Default: the catalogue's title.",
+        ),
+    ] = None,
+) -> None:
+    """Register the datasets of a DCAT-AP file with their metadata, in one transaction.
+
+    Datasets are matched on their dct:identifier: importing again updates them and creates
+    nothing twice. A bad record stops the import before anything is written.
+    """
+    from registre.catalog.publication.dcat_import import import_dcat as run_import
+
+    with unit_of_work() as session:
+        report = run_import(session, CLI_ACTOR, file, store_name=store)
+    console.print(
+        f"{report.total} datasets into '{shown(report.store)}': {len(report.created)} created, "
+        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged",
+        highlight=False,
+    )
+
+
 # --- serve and demo ----------------------------------------------------------------------
 
 
@@ -271,6 +308,7 @@ def demo(
         store_name = store.name
         token = demo_token(session, CLI_ACTOR)
     scan_store(store_name)
+    _print_publication(host, port)
     url = f"http://{host}:{port}/graphql"
     console.print(f"\nGraphQL API and GraphiQL: {url}#token={token}")
     console.print(f"Bearer token (admin): {token}")
@@ -286,6 +324,29 @@ def demo(
     )
     if serve_api:
         _serve(host, port)
+
+
+def _print_publication(host: str, port: int) -> None:
+    """What the publication gate let out after the scan, and where harvesters find it."""
+    from registre.catalog.enums import OPEN_DATA
+    from registre.catalog.models import Dataset
+    from registre.catalog.publication.gate import blockers
+
+    with unit_of_work() as session:
+        open_data = list(
+            session.scalars(
+                select(Dataset)
+                .where(Dataset.open_data_access.in_(OPEN_DATA), Dataset.removed_at.is_(None))
+                .order_by(Dataset.name)
+            )
+        )
+        blocked = blockers(session, [d.id for d in open_data])
+        console.print("\nOpen data (publication gate, CRPA L312-1-2):")
+        for dataset in open_data:
+            found = blocked.get(dataset.id)
+            state = "withheld: " + "; ".join(b.describe() for b in found) if found else "published"
+            console.print(f"  {shown(dataset.qualified_name)}: {shown(state)}", highlight=False)
+    console.print(f"DCAT-AP catalogue (no token): http://{host}:{port}/dcat/catalog.ttl")
 
 
 def main() -> None:

@@ -35,6 +35,12 @@ def _host_list(value: str) -> str:
     return ",".join(hosts)
 
 
+def _base_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")) or " " in value:
+        raise ValueError("must be an http:// or https:// URL, e.g. https://registre.ville.fr")
+    return value.rstrip("/")
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -165,6 +171,24 @@ class Settings(BaseModel):
     )
     schedule_timezone: Annotated[str, AfterValidator(_time_zone)] = Field(
         "Europe/Paris", description="Time zone in which scan schedules (cron) are read."
+    )
+    public_base_url: Annotated[str, AfterValidator(_base_url)] = Field(
+        "http://127.0.0.1:8000",
+        description="Public address of Registre, the root of the DCAT catalogue's URIs "
+        "(`{public_base_url}/dcat/datasets/{id}`). Set it once: harvesters keep these URIs.",
+    )
+    dcat_page_size: int = Field(
+        100, ge=1, le=10_000, description="Datasets per page of the DCAT catalogue (Hydra)."
+    )
+    dcat_title: str = Field(
+        "Catalogue des données ouvertes",
+        min_length=1,
+        description="Title of the DCAT catalogue.",
+    )
+    dcat_publisher: str = Field(
+        "Administration (à renseigner)",
+        min_length=1,
+        description="Publisher of the DCAT catalogue, and of datasets that name none.",
     )
 
     @model_validator(mode="after")

@@ -56,16 +56,50 @@ CHARTER: dict[str, Any] = {
 }
 
 
-#: What the demo says of three datasets, beyond what the scan finds.
+#: Publication metadata the two open datasets share.
+OPEN_DATA_METADATA: dict[str, Any] = {
+    "open_data_access": "OPEN",
+    "licence": "LICENCE_OUVERTE_2_0",
+    "publisher": CITY_NAME,
+    "contact_point": "opendata@valbourg.fr",
+    "spatial": "https://www.geonames.org/3031582",
+}
+
+#: What the demo says of its datasets, beyond what the scan finds. Two are open data:
+#: the traffic counts pass the publication gate; the grants (subventions) pass it now, when
+#: nothing is known of their columns, and the first scan withholds them (a beneficiary is
+#: sometimes a person: CRPA L312-1-2).
 DATASET_DESCRIPTIONS: dict[str, dict[str, Any]] = {
     "usagers_action_sociale": {
         "sensitivity": "RESTRICTED",
         "description": "Bénéficiaires de l'action sociale (CCAS)",
+        "open_data_access": "NOT_COMMUNICABLE",
+        "communication_exception": "L311_6_1_PRIVATE_LIFE",
     },
     "capteurs_trafic": {
+        **OPEN_DATA_METADATA,
         "sensitivity": "PUBLIC",
-        "open_data_access": "OPEN",
+        "title": "Comptages routiers de Valbourg",
         "description": "Comptages routiers",
+        "themes": ["TRAN"],
+        "update_frequency": "DAILY",
+        "keywords": ["trafic", "mobilité"],
+        "distributions": [
+            {
+                "title": "Comptages horaires (CSV)",
+                "download_url": "https://data.valbourg.fr/capteurs_trafic.csv",
+                "format": "CSV",
+            }
+        ],
+    },
+    "subventions": {
+        **OPEN_DATA_METADATA,
+        "sensitivity": "PUBLIC",
+        "title": "Subventions aux associations",
+        "description": "Subventions attribuées par la ville (décret 2017-779)",
+        "themes": ["ECON", "SOCI"],
+        "update_frequency": "ANNUAL",
+        "keywords": ["subventions", "associations"],
     },
     "agents": {"sensitivity": "CONFIDENTIAL", "description": "Annuaire et paie des agents"},
 }

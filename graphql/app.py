@@ -1,4 +1,5 @@
-"""The Starlette application: ``/graphql`` (API and GraphiQL), its static assets, ``/healthz``.
+"""The Starlette application: ``/graphql`` (API and GraphiQL), its static assets, ``/healthz``,
+and the public DCAT-AP catalogue under ``/dcat`` (:mod:`registre.graphql.dcat`).
 
 A request to ``/graphql`` is checked in order of cost, so that the cheap refusals come
 before the work: the ``Host`` (TrustedHostMiddleware), the media types, the bearer token
@@ -36,6 +37,7 @@ from registre.catalog.db import make_engine, session_factory
 from registre.config.settings import Settings, host_names, load_settings
 from registre.graphql.body import parse_json, read_body
 from registre.graphql.context import RequestContext
+from registre.graphql.dcat import dcat_routes
 from registre.graphql.headers import SecurityHeaders
 from registre.graphql.http import (
     GRAPHQL_RESPONSE,
@@ -282,6 +284,7 @@ def create_app(
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
             Mount("/graphql/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
             Route("/healthz", healthz),
+            *dcat_routes(factory, settings),  # public, unauthenticated: open data only
         ],
         lifespan=lifespan,
     )

@@ -49,6 +49,11 @@ PolicyLinkStatus = gql_enum(catalog_enums.PolicyLinkStatus)
 LegalBasis = gql_enum(catalog_enums.LegalBasis)
 Wp248Criterion = gql_enum(catalog_enums.Wp248Criterion)
 Role = gql_enum(catalog_enums.Role)
+CommunicationException = gql_enum(catalog_enums.CommunicationException)
+Licence = gql_enum(catalog_enums.Licence)
+DataTheme = gql_enum(catalog_enums.DataTheme)
+Frequency = gql_enum(catalog_enums.Frequency)
+PublicationGround = gql_enum(catalog_enums.PublicationGround)
 
 #: where graphene's automatic camelCase reads badly ("annexIiiPoint")
 GQL_NAMES = {"annex_iii_point": "annexIIIPoint"}

@@ -103,12 +103,19 @@ class ChangesPage(Page):
         kinds: frozenset[ChangeKind],
         first: int,
         after: str | None,
+        open_data: bool = False,
     ) -> None:
         self._session = info.context.session
-        self._args = (since, until, kinds)
+        self._args = (since, until, kinds, open_data)
         key = None if after is None else CHANGE_CURSOR.decode(after)
         rows = exposure_changes(
-            self._session, since, until=until, kinds=kinds, after=key, limit=first + 1
+            self._session,
+            since,
+            until=until,
+            kinds=kinds,
+            after=key,
+            limit=first + 1,
+            open_data=open_data,
         )
         self.edges = [Edge(CHANGE_CURSOR.encode(row.key), row) for row in rows[:first]]
         self.has_next_page = len(rows) > first
@@ -116,8 +123,8 @@ class ChangesPage(Page):
 
     @cached_property
     def counts(self) -> dict[ChangeKind, int]:
-        since, until, kinds = self._args
-        return count_changes(self._session, since, until=until, kinds=kinds)
+        since, until, kinds, open_data = self._args
+        return count_changes(self._session, since, until=until, kinds=kinds, open_data=open_data)
 
     @property
     def total_count(self) -> int:
@@ -167,6 +174,9 @@ class ExposureQuery(graphene.ObjectType):
         since=graphene.DateTime(required=True, description="With a time zone."),
         until=graphene.DateTime(description="Exclusive; default: now."),
         kinds=graphene.List(graphene.NonNull(ChangeKindEnum), description="Default: all."),
+        open_data=graphene.Boolean(
+            description="True: only changes on datasets marked open data (CRPA L312-1-2)."
+        ),
         **page_args(),
         description="Personal data found, confirmed, rejected or gone since a time, oldest first.",
     )
@@ -192,8 +202,11 @@ class ExposureQuery(graphene.ObjectType):
         kinds: list[Any] | None = None,
         first: int | None = 20,
         after: str | None = None,
+        open_data: bool | None = None,
     ) -> ChangesPage:
         first = check_first(info, first)
         chosen = frozenset(ChangeKind(getattr(k, "value", k)) for k in kinds or ChangeKind)
         _aware(since, "since")
-        return ChangesPage(info, since, _aware(until, "until"), chosen, first, after)
+        return ChangesPage(
+            info, since, _aware(until, "until"), chosen, first, after, bool(open_data)
+        )

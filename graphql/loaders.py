@@ -26,6 +26,7 @@ from registre.catalog.models import (
     processing_activity_ai_system,
     processing_activity_dataset,
 )
+from registre.catalog.publication.gate import Blocker, blockers
 
 
 class ByIdLoader(DataLoader):  # type: ignore[misc]
@@ -74,6 +75,7 @@ BY_ID: dict[str, type[Any]] = {
     "data_store": DataStore,
     "dataset": Dataset,
     "field": Field,
+    "finding": Finding,
     "ai_system": AISystem,
     "policy": Policy,
     "processing_activity": ProcessingActivity,
@@ -120,6 +122,19 @@ class IssuesByAISystem(DataLoader):  # type: ignore[misc]
         return [grouped[key] for key in keys]
 
 
+class BlockersByDataset(DataLoader):  # type: ignore[misc]
+    """``Dataset.publicationBlockers`` / ``published`` for every dataset of a request, in
+    one statement."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[Blocker]]:
+        found = blockers(self.session, list(keys))
+        return [found.get(key, []) for key in keys]
+
+
 class Loaders:
     """Every loader of one request (:data:`BY_ID`, :data:`MANY`, compliance issues)."""
 
@@ -130,11 +145,13 @@ class Loaders:
         for name, query in MANY.items():
             setattr(self, name, ManyLoader(session, query))
         self.compliance_issues_by_ai_system = IssuesByAISystem(session)
+        self.publication_blockers = BlockersByDataset(session)
 
     organisation: ByIdLoader
     data_store: ByIdLoader
     dataset: ByIdLoader
     field: ByIdLoader
+    finding: ByIdLoader
     ai_system: ByIdLoader
     policy: ByIdLoader
     processing_activity: ByIdLoader

@@ -16,9 +16,11 @@ from sqlalchemy.orm import sessionmaker
 
 from graphql import GraphQLError
 from registre.catalog import inputs as ci
+from registre.catalog.access.audit import record_refusal
 from registre.catalog.data import findings, stores
-from registre.catalog.errors import DomainError
+from registre.catalog.errors import DomainError, Refused
 from registre.catalog.governance import register as ai_register
+from registre.catalog.publication import gate
 from registre.graphql.conversions import gql_name, input_type
 from registre.graphql.ids import decode_id
 from registre.graphql.types.ai import (
@@ -97,6 +99,11 @@ def service_mutation(
             else:
                 result = service(ctx.session, ctx.actor, data)
             ctx.session.commit()
+        except Refused as exc:
+            ctx.session.rollback()
+            record_refusal(ctx.session, exc)  # the refusal is a decision: it stays audited
+            ctx.session.commit()
+            raise
         except BaseException:
             ctx.session.rollback()
             raise
@@ -164,7 +171,19 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
         stores.update_dataset,
         payload={"dataset": Dataset},
         updates="Dataset",
-        description="Describe a dataset: description, steward, sensitivity, open-data, tags.",
+        description="Describe a dataset: description, steward, sensitivity, tags, and its "
+        "access and publication metadata. Setting openDataAccess to OPEN or OPEN_WITH_ACCOUNT "
+        "passes the publication gate: refused while the dataset holds personal data that no "
+        "publication ground covers (CRPA L312-1-2).",
+    ),
+    "recordPublicationGround": service_mutation(
+        "recordPublicationGround",
+        ci.PublicationGroundInput,
+        gate.record_publication_ground,
+        payload={"dataset": Dataset},
+        description="Record what allows publishing a dataset's personal data (anonymisation "
+        "with its method and date, or the legal text relied upon: CRPA L312-1-2); ground "
+        "null withdraws it. Admins only (the DPO's decision).",
     ),
     "registerAISystem": service_mutation(
         "registerAISystem",

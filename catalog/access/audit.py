@@ -14,6 +14,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from registre.catalog.access.roles import Actor
+from registre.catalog.errors import Refused
 from registre.catalog.models.access import AuditEvent
 from registre.catalog.models.base import Base
 
@@ -87,3 +88,24 @@ def record(
     )
     session.add(event)
     return event
+
+
+def refusal_event(
+    actor: Actor, action: str, entity: Base, after: dict[str, Any]
+) -> dict[str, object]:
+    """What :class:`~registre.catalog.errors.Refused` carries to be recorded after rollback."""
+    return {
+        "actor": actor.name,
+        "action": action,
+        "entity_type": type(entity).__name__,
+        "entity_id": getattr(entity, "id", None),
+        "before": None,
+        "after": _jsonable(after),
+        "token_id": actor.token_id,
+    }
+
+
+def record_refusal(session: Session, error: Refused) -> None:
+    """Record a refusal's audit event in ``session`` (the refused transaction rolled back)."""
+    if error.audit is not None:
+        session.add(AuditEvent(**error.audit))

@@ -15,6 +15,9 @@ class Permission(enum.StrEnum):
     REGISTER = "register"  # register and describe stores, datasets, AI systems, policies
     REVIEW = "review"  # confirm or reject findings
     RECORD_SCAN = "record_scan"  # start scans and record their results
+    # record what allows publishing personal data (CRPA L312-1-2): the DPO's decision, kept
+    # apart from REGISTER so that the steward who publishes is not the one who clears it
+    PUBLICATION_GROUND = "publication_ground"
     ADMIN = "admin"  # tokens and everything else
 
 

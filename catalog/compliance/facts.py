@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from registre.catalog.compliance.config import ComplianceConfig
 from registre.catalog.data.search import holds_personal_data, personal_finding
 from registre.catalog.enums import (
+    OPEN_DATA,
     AISystemStatus,
     AssessmentKind,
     AssessmentStatus,
@@ -38,6 +39,7 @@ from registre.catalog.models.ai import (
     processing_activity_dataset,
 )
 from registre.catalog.models.data import Dataset, DataStore, Field, Finding, Organisation
+from registre.catalog.publication.gate import Blocker, blockers
 
 SENSITIVE = (Sensitivity.CONFIDENTIAL, Sensitivity.RESTRICTED)
 
@@ -101,6 +103,8 @@ class Facts:
     assessments_by_system: dict[int, list[Assessment]]
     assessments_by_activity: dict[int, list[Assessment]]
     policy_links: dict[int, list[tuple[Policy, AISystemPolicy]]]
+    #: open datasets -> the findings the publication gate stops them on
+    publication_blockers: dict[int, list[Blocker]] = field(default_factory=dict)
     systems_by_id: dict[int, AISystem] = field(init=False)
     systems_by_activity: dict[int, list[int]] = field(init=False)
     datasets_by_activity: dict[int, list[int]] = field(init=False)
@@ -254,6 +258,9 @@ def load_facts(
         assessments_by_system=assess_system,
         assessments_by_activity=assess_activity,
         policy_links=_policy_links(session, in_scope if scoped else None),
+        publication_blockers=blockers(
+            session, [d.id for d in datasets.values() if d.open_data_access in OPEN_DATA]
+        ),
     )
 
 

@@ -18,17 +18,19 @@ from registre.catalog.data.store_urls import (
     check_url_params,
     store_kind,
 )
-from registre.catalog.enums import DataStoreKind
+from registre.catalog.enums import CommunicationException, DataStoreKind, Licence, OpenDataAccess
 from registre.catalog.errors import Conflict, InvalidInput, PermissionDenied
 from registre.catalog.inputs import (
     DatasetInput,
     DatasetUpdate,
     DataStoreInput,
     DataStoreUpdate,
+    DistributionInput,
     OrganisationInput,
     OrganisationUpdate,
 )
 from registre.catalog.models.data import Dataset, DataStore, Organisation
+from registre.catalog.publication.gate import check_publication
 from registre.catalog.service import create, ensure_unique, get, set_fields, update, validate
 
 
@@ -176,7 +178,59 @@ def register_dataset(
         raise Conflict(
             f"dataset '{qualified}' already exists in this store (id {duplicate})", field="name"
         )
-    return create(session, actor, Dataset(**ds.model_dump()), action="register_dataset")
+    values = _publication_values(ds.model_dump())
+    _check_coherent(
+        values["open_data_access"],
+        values.get("communication_exception"),
+        values.get("licence"),
+        values.get("licence_url"),
+        values.get("temporal_start"),
+        values.get("temporal_end"),
+    )
+    dataset = create(session, actor, Dataset(**values), action="register_dataset")
+    check_publication(session, actor, dataset, dataset.open_data_access, action="register_dataset")
+    return dataset
+
+
+#: list columns: an omitted (None) list is an empty one
+_LISTS = ("tags", "themes", "keywords", "distributions")
+
+
+def _publication_values(values: dict[str, Any]) -> dict[str, Any]:
+    for key in _LISTS:
+        if key in values and values[key] is None:
+            values[key] = []
+    if values.get("distributions"):
+        values["distributions"] = [
+            {k: v for k, v in DistributionInput.model_validate(d).model_dump().items() if v}
+            for d in values["distributions"]
+        ]
+    return values
+
+
+def _check_coherent(
+    access: OpenDataAccess,
+    exception: CommunicationException | None,
+    licence: Licence | None,
+    licence_url: str | None,
+    start: Any,
+    end: Any,
+) -> None:
+    """The access and publication fields, once applied, say one consistent thing."""
+    if access is OpenDataAccess.NOT_COMMUNICABLE and exception is None:
+        raise InvalidInput(
+            "a NOT_COMMUNICABLE dataset names the CRPA L311-5 or L311-6 exception it relies on",
+            field="communicationException",
+        )
+    if access is not OpenDataAccess.NOT_COMMUNICABLE and exception is not None:
+        raise InvalidInput(
+            "only a NOT_COMMUNICABLE dataset has a communication exception",
+            field="communicationException",
+        )
+    if licence is Licence.OTHER and not licence_url:
+        raise InvalidInput("licence OTHER needs its licenceUrl", field="licenceUrl")
+    if start is not None and end is not None and end < start:
+        raise InvalidInput("temporalEnd is before temporalStart", field="temporalEnd")
 
 
 def update_dataset(
@@ -189,4 +243,23 @@ def update_dataset(
         changes["tags"] = []
     if "open_data_access" in changes and changes["open_data_access"] is None:
         raise InvalidInput("cannot be null", field="openDataAccess")
-    return update(session, actor, dataset, changes, action="update_dataset")
+    changes = _publication_values(changes)
+
+    def after(key: str) -> Any:
+        return changes[key] if key in changes else getattr(dataset, key)
+
+    _check_coherent(
+        after("open_data_access"),
+        after("communication_exception"),
+        after("licence"),
+        after("licence_url"),
+        after("temporal_start"),
+        after("temporal_end"),
+    )
+    update(session, actor, dataset, changes, action="update_dataset")
+    if "open_data_access" in changes:
+        # the gate reads the dataset as it now is (its findings, its ground)
+        check_publication(
+            session, actor, dataset, changes["open_data_access"], action="update_dataset"
+        )
+    return dataset

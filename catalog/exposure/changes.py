@@ -7,6 +7,8 @@ Four kinds of change, each read from when it happened:
 * ``GONE``: a scan no longer saw it (when the run that noticed finished).
 
 Changes are ordered by (time, finding, kind); a page of them costs one statement per kind.
+``open_data=True`` keeps the changes on datasets marked open data: what the DPO must see
+before anyone downloads it (the publication gate withholds them meanwhile).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from registre.catalog.enums import FindingStatus
+from registre.catalog.enums import OPEN_DATA, FindingStatus
 from registre.catalog.errors import InvalidInput
 from registre.catalog.models.base import UTCDateTime
 from registre.catalog.models.data import Dataset, Field, Finding, ScanRun
@@ -50,6 +52,11 @@ class ExposureChange:
         return (self.at, self.finding.id, self.kind)
 
     @property
+    def open_data(self) -> bool:
+        """The dataset is marked open data (published unless the gate withholds it)."""
+        return self.dataset.open_data_access in OPEN_DATA
+
+    @property
     def by(self) -> str | None:
         """Who reviewed, for a review; None for what scans noticed."""
         return self.finding.reviewer if self.kind in _REVIEWS else None
@@ -69,7 +76,9 @@ def _at(kind: ChangeKind) -> ColumnElement[dt.datetime]:
     return Finding.reviewed_at.expression  # type: ignore[return-value]
 
 
-def _statement(kind: ChangeKind) -> Select[Finding, Field, Dataset, dt.datetime]:
+def _statement(
+    kind: ChangeKind, open_data: bool = False
+) -> Select[Finding, Field, Dataset, dt.datetime]:
     at = _at(kind).label("at")
     stmt = (
         select(Finding, Field, Dataset, at)
@@ -82,6 +91,8 @@ def _statement(kind: ChangeKind) -> Select[Finding, Field, Dataset, dt.datetime]
         stmt = stmt.where(Finding.status == FindingStatus.CONFIRMED)
     elif kind is ChangeKind.REJECTED:
         stmt = stmt.where(Finding.status == FindingStatus.REJECTED)
+    if open_data:
+        stmt = stmt.where(Dataset.open_data_access.in_(OPEN_DATA))
     return stmt
 
 
@@ -114,6 +125,7 @@ def exposure_changes(
     after: ChangeKey | None = None,
     limit: int | None = None,
     kinds: frozenset[ChangeKind] = frozenset(ChangeKind),
+    open_data: bool = False,
 ) -> list[ExposureChange]:
     """Changes at or after ``since`` (and before ``until``), oldest first, after ``after``."""
     since = _aware(since, "since")
@@ -123,7 +135,7 @@ def exposure_changes(
         if kind not in kinds:
             continue
         at = _at(kind)
-        stmt = _statement(kind).where(*_window(kind, since, until, after))
+        stmt = _statement(kind, open_data).where(*_window(kind, since, until, after))
         stmt = stmt.order_by(at, Finding.id)
         if limit is not None:
             stmt = stmt.limit(limit)
@@ -139,6 +151,7 @@ def count_changes(
     *,
     until: dt.datetime | None = None,
     kinds: frozenset[ChangeKind] = frozenset(ChangeKind),
+    open_data: bool = False,
 ) -> dict[ChangeKind, int]:
     """How many changes of each kind happened at or after ``since`` (and before ``until``)."""
     since = _aware(since, "since")
@@ -147,7 +160,7 @@ def count_changes(
     for kind in ChangeKind:
         if kind not in kinds:
             continue
-        stmt = _statement(kind).where(*_window(kind, since, until, None))
+        stmt = _statement(kind, open_data).where(*_window(kind, since, until, None))
         total = session.scalar(select(func.count()).select_from(stmt.subquery()))
         counts[kind] = int(total or 0)
     return counts

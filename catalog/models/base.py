@@ -47,13 +47,13 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
-def str_enum(cls: type[enum.Enum]) -> Enum:
+def str_enum(cls: type[enum.Enum], length: int = 32) -> Enum:
     """Store an enum by its value as a string: portable, and readable in SQL."""
     return Enum(
         cls,
         native_enum=False,
         create_constraint=False,
-        length=32,
+        length=length,
         values_callable=lambda members: [m.value for m in members],
     )
 

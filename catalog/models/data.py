@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -20,10 +21,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registre.catalog.enums import (
+    CommunicationException,
     DatasetKind,
     DataStoreKind,
     FindingStatus,
+    Frequency,
+    Licence,
     OpenDataAccess,
+    PublicationGround,
     ScanStatus,
     ScanTrigger,
     Sensitivity,
@@ -114,7 +119,36 @@ class Dataset(Base):
         str_enum(OpenDataAccess), default=OpenDataAccess.NOT_PUBLISHED
     )
     estimated_rows: Mapped[int | None] = mapped_column(Integer)
-    tags: Mapped[json_list]
+    tags: Mapped[json_list]  # internal labels, never published (keywords are)
+    # --- access and publication metadata (DCAT-AP) ---
+    communication_exception: Mapped[CommunicationException | None] = mapped_column(
+        str_enum(CommunicationException, length=64)
+    )
+    licence: Mapped[Licence | None] = mapped_column(str_enum(Licence))
+    licence_url: Mapped[str | None] = mapped_column(String(500))  # with Licence.OTHER
+    title: Mapped[str | None] = mapped_column(String(500))  # the published title
+    # the publishing body's name: a plain name and not an Organisation link, so that
+    # migration 0008 only adds columns (a new foreign key would make SQLite rebuild the
+    # table, and dropping it cascades to fields and findings)
+    publisher: Mapped[str | None] = mapped_column(String(200))
+    contact_point: Mapped[str | None] = mapped_column(String(200))  # e-mail or URL
+    themes: Mapped[json_list]  # DataTheme codes
+    update_frequency: Mapped[Frequency | None] = mapped_column(str_enum(Frequency))
+    temporal_start: Mapped[dt.date | None] = mapped_column(Date)
+    temporal_end: Mapped[dt.date | None] = mapped_column(Date)
+    spatial: Mapped[str | None] = mapped_column(String(500))  # a place's URI
+    keywords: Mapped[json_list]
+    distributions: Mapped[json_list]  # [{"title", "download_url", "access_url", "format"}]
+    # --- the ground that allows publishing personal data (CRPA L312-1-2) ---
+    publication_ground: Mapped[PublicationGround | None] = mapped_column(
+        str_enum(PublicationGround)
+    )
+    publication_ground_detail: Mapped[str | None] = mapped_column(Text)  # method, or text
+    publication_ground_date: Mapped[dt.date | None] = mapped_column(Date)
+    publication_ground_by: Mapped[str | None] = mapped_column(String(200))
+    publication_ground_at: Mapped[dt.datetime | None]
+    # --- identity outside Registre: the dct:identifier an import matched on ---
+    external_ref: Mapped[str | None] = mapped_column(String(500), index=True)
     created_at: Mapped[created_at]
     last_seen_at: Mapped[dt.datetime | None]  # last harvest that saw it
     removed_at: Mapped[dt.datetime | None]  # set when a harvest no longer finds it

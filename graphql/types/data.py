@@ -16,6 +16,7 @@ from registre.catalog import models
 from registre.catalog.access.roles import Permission
 from registre.catalog.data.findings import counts_as_personal
 from registre.catalog.data.scan_errors import visible_scan_errors
+from registre.catalog.enums import OPEN_DATA
 from registre.graphql import conversions as s
 from registre.graphql.types.common import EntityNode, Info, entity, loaders_of, via
 
@@ -158,6 +159,41 @@ class AISystemUsage(graphene.ObjectType):
     resolve_ai_system = via("ai_system", "ai_system_id")
 
 
+class Distribution(graphene.ObjectType):
+    """Where a dataset can be had; no URL at all means the data store itself, on request."""
+
+    title = graphene.String()
+    download_url = graphene.String()
+    access_url = graphene.String()
+    format = graphene.String()
+
+
+class PublicationBlocker(graphene.ObjectType):
+    """A finding that keeps an open dataset out of open data (field and kind, no value)."""
+
+    finding = graphene.Field(Finding, required=True)
+    field = graphene.String(required=True)
+    entity_type = graphene.String(required=True)
+    status = graphene.Field(s.FindingStatus, required=True)
+    reidentification_risk = graphene.Boolean(required=True)
+
+    resolve_finding = via("finding", "finding_id")
+
+    @staticmethod
+    def resolve_reidentification_risk(root: Any, info: Info) -> bool:
+        return bool(root.reidentification)
+
+
+class PublicationGroundInfo(graphene.ObjectType):
+    """What allows publishing the dataset's personal data (CRPA L312-1-2), and who said so."""
+
+    ground = graphene.Field(s.PublicationGround, required=True)
+    detail = graphene.String()
+    date = graphene.Date()
+    recorded_by = graphene.String()
+    recorded_at = graphene.DateTime()
+
+
 @entity(models.Dataset)
 class Dataset(EntityNode):
     class Meta:
@@ -182,12 +218,63 @@ class Dataset(EntityNode):
     processing_activities = graphene.List(
         graphene.NonNull(AI + "ProcessingActivity"), required=True
     )
+    title = graphene.String(description="The published title (the name when not set).")
+    communication_exception = graphene.Field(s.CommunicationException)
+    licence = graphene.Field(s.Licence)
+    licence_url = graphene.String()
+    publisher = graphene.String()
+    contact_point = graphene.String()
+    themes = graphene.List(graphene.NonNull(s.DataTheme), required=True)
+    update_frequency = graphene.Field(s.Frequency)
+    temporal_start = graphene.Date()
+    temporal_end = graphene.Date()
+    spatial = graphene.String()
+    keywords = graphene.List(graphene.NonNull(graphene.String), required=True)
+    distributions = graphene.List(graphene.NonNull(Distribution), required=True)
+    publication_ground = graphene.Field(PublicationGroundInfo)
+    published = graphene.Boolean(
+        required=True,
+        description="Open data that the publication gate lets out: in the DCAT catalogue.",
+    )
+    publication_blockers = graphene.List(
+        graphene.NonNull(PublicationBlocker),
+        required=True,
+        description="Personal data no publication ground covers (blocks open data).",
+    )
 
     @staticmethod
     def resolve_removed(root: models.Dataset, info: Info) -> bool:
         return root.removed_at is not None
 
     resolve_data_store = via("data_store", "data_store_id")
+
+    @staticmethod
+    def resolve_distributions(root: models.Dataset, info: Info) -> list[Distribution]:
+        return [Distribution(**d) for d in root.distributions]
+
+    @staticmethod
+    def resolve_publication_ground(
+        root: models.Dataset, info: Info
+    ) -> PublicationGroundInfo | None:
+        if root.publication_ground is None:
+            return None
+        return PublicationGroundInfo(
+            ground=root.publication_ground,
+            detail=root.publication_ground_detail,
+            date=root.publication_ground_date,
+            recorded_by=root.publication_ground_by,
+            recorded_at=root.publication_ground_at,
+        )
+
+    @staticmethod
+    async def resolve_publication_blockers(root: models.Dataset, info: Info) -> list[Any]:
+        return list(await loaders_of(info).publication_blockers.load(root.id))
+
+    @staticmethod
+    async def resolve_published(root: models.Dataset, info: Info) -> bool:
+        if root.open_data_access not in OPEN_DATA or root.removed_at is not None:
+            return False
+        return not await loaders_of(info).publication_blockers.load(root.id)
 
     @staticmethod
     async def resolve_fields(root: models.Dataset, info: Info) -> list[Any]:

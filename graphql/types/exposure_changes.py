@@ -31,6 +31,11 @@ class ExposureChange(graphene.ObjectType):
     status = graphene.Field(s.FindingStatus, required=True, description="The status now.")
     masked_example = graphene.String(description="Null for roles without the read_evidence right.")
     finding = graphene.Field(Finding, required=True)
+    open_data = graphene.Boolean(
+        required=True,
+        description="The dataset is marked open data: a FOUND change withholds it from the "
+        "DCAT catalogue until the DPO acts (CRPA L312-1-2).",
+    )
 
     @staticmethod
     def resolve_field(root: Any, info: Info) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from registre.catalog.access.secrets import SecretPolicy, server_secret_policy
 from registre.catalog.data.findings import (
+    SCANNER,
     FindingCounts,
     ReopenThresholds,
     mark_datasets_gone,
@@ -34,6 +35,7 @@ from registre.catalog.enums import ScanStatus
 from registre.catalog.errors import DomainError
 from registre.catalog.models import Dataset, DataStore, ScanRun
 from registre.catalog.models.base import utcnow
+from registre.catalog.publication.gate import withhold_after_scan
 from registre.config.settings import Settings
 from registre.scanners.connectors.base import Connector
 from registre.scanners.connectors.registry import connector_for
@@ -363,4 +365,8 @@ def _scan_table(
         # Removed fields too: a dropped column holds no data any more, so record_findings
         # must see its findings (they get no evidence and are marked gone).
         fields = {f.name: f for f in dataset.fields}
-        return record_findings(session, fields, results, run_id, SCANNER_VERSION, options.reopen)
+        counts = record_findings(session, fields, results, run_id, SCANNER_VERSION, options.reopen)
+        if counts.new or counts.reopened:
+            # an open dataset with new personal data leaves open data until the DPO acts
+            withhold_after_scan(session, SCANNER, dataset_id, run_id, counts.reopened)
+        return counts

@@ -200,6 +200,10 @@ def test_demo_builds_registers_and_prints_token(catalog_url: str, tmp_path: Path
         _demo_answers_the_readme_questions(api)
     # the demo scanned its store: personal data is found, and shown masked only
     assert "FR_NIR" in out and "IBAN_CODE" in out
+    # two open datasets: the traffic counts are published, the grants withheld by the scan
+    assert "capteurs_trafic: published" in out
+    assert "subventions: withheld: 'siret' (FR_SIRET, suggested, not reviewed)" in out
+    assert "/dcat/catalog.ttl" in out
     with sqlite3.connect(tmp_path / "demo" / "valbourg.sqlite") as city:
         raw = [v for (v,) in city.execute("SELECT nir FROM agents UNION SELECT iban FROM agents")]
     assert raw and not [v for v in raw if v in out or v.replace(" ", "") in out]
@@ -233,6 +237,12 @@ def _demo_answers_the_readme_questions(api: Api) -> None:
         "agents",
         "journaux_connexion",
     }
+    # the publication gate, as the README shows it
+    assert ("CRPA-L312-1-2-PUBLICATION", "subventions") in issues
+    catalogue = api.client.get("/dcat/catalog.ttl")
+    assert catalogue.status_code == 200
+    assert "Comptages routiers de Valbourg" in catalogue.text
+    assert "Subventions" not in catalogue.text
 
 
 def test_reimport_keeps_what_stewards_recorded_since(catalog_url: str, tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ query Nested($first: Int!) {
       aiSystems { name }
       aiSystemUsages { usage aiSystem { name } }
       processingActivities { name }
+      published publicationBlockers { field entityType }
     } }
   }
 }

@@ -194,6 +194,16 @@ CASES: dict[str, Case] = {
         lambda s: {"findingId": s.finding, "decision": "CONFIRMED"},
     ),
     "scanDataStore": Case(Permission.RECORD_SCAN, "start_scan", lambda s: {"id": s.store}),
+    "recordPublicationGround": Case(
+        Permission.PUBLICATION_GROUND,
+        "record_publication_ground",
+        lambda s: {
+            "datasetId": s.dataset,
+            "ground": "ANONYMISED",
+            "detail": "k-anonymat (k=10) sur les quasi-identifiants, NIR supprimé",
+            "date": "2026-11-02",
+        },
+    ),
 }
 
 

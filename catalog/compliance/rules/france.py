@@ -11,11 +11,13 @@ from registre.catalog.compliance.rule import Hit, Rule, active, blank, in_use, s
 from registre.catalog.enums import (
     AISystemStatus,
     AssessmentKind,
+    FindingStatus,
     PolicyFramework,
     PolicyLinkStatus,
     Sensitivity,
 )
 from registre.catalog.models.data import Dataset, Organisation
+from registre.catalog.publication.gate import RULE_ID as PUBLICATION_RULE_ID
 
 
 def _host_problems(facts: Facts, org: Organisation | None, country: str | None) -> list[str]:
@@ -209,6 +211,36 @@ def decision_without_notice(facts: Facts) -> Iterator[Hit]:
             )
 
 
+def open_data_with_personal_data(facts: Facts) -> Iterator[Hit]:
+    """Open data holding personal data (or a re-identification risk) that no recorded
+    ground covers: anonymisation, or the legal exception relied upon (CRPA L312-1-2)."""
+    for dataset_id, found in sorted(facts.publication_blockers.items()):
+        ds = facts.datasets.get(dataset_id)
+        if ds is None:
+            continue
+        suggested = all(b.status is FindingStatus.SUGGESTED for b in found)
+        since = " since its publication ground was recorded" if ds.publication_ground else ""
+        what = "; ".join(b.describe() for b in found)
+        yield Hit(
+            subject_of(ds),
+            f"dataset '{ds.qualified_name}' is marked open data "
+            f"({ds.open_data_access.value}) and holds personal data{since}: {what}; it is "
+            "withheld from the DCAT catalogue until the findings are reviewed or a ground "
+            "is recorded",
+            {
+                "dataset_id": ds.id,
+                "dataset": ds.qualified_name,
+                "open_data_access": ds.open_data_access.value,
+                "publication_ground": ds.publication_ground.value
+                if ds.publication_ground
+                else None,
+                "fields": sorted({b.field for b in found}),
+                "findings": [b.as_fact() for b in found],
+            },
+            suggested=suggested,
+        )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "SREN-31-HOSTING",
@@ -244,5 +276,12 @@ RULES: tuple[Rule, ...] = (
         Severity.MEDIUM,
         "CRPA L311-3-1, R311-3-1-1",
         decision_without_notice,
+    ),
+    Rule(
+        PUBLICATION_RULE_ID,
+        "Open data holding personal data without a ground that allows publishing it",
+        Severity.HIGH,
+        "CRPA L312-1-2; GDPR Art. 5(1)(b), 6(4)",
+        open_data_with_personal_data,
     ),
 )

@@ -22,6 +22,8 @@ from registre.catalog.enums import (
     AssessmentStatus,
     AutomationLevel,
     FindingStatus,
+    OpenDataAccess,
+    PublicationGround,
     RiskClass,
     Sensitivity,
 )
@@ -122,6 +124,8 @@ FIRES: list[tuple[str, Mutation, str, str, str, bool]] = [
      "AISystem", "OUTDATED", False),
     ("CRPA-L312-INVENTORY", sys_set(public_inventory_url=None), "MEDIUM", "AISystem",
      "public algorithm inventory", False),
+    ("CRPA-L312-1-2-PUBLICATION", ds_set(open_data_access=OpenDataAccess.OPEN), "HIGH", "Dataset",
+     "'nom' (IDENTITY, confirmed)", False),
     ("CRPA-L312-INVENTORY", chain(sys_set(public_inventory_url=None),
                                   org_set(CITY, headcount=None)),
      "LOW", "AISystem", "unknown: headcount not recorded", True),
@@ -178,6 +182,10 @@ QUIET: list[tuple[str, Mutation]] = [
     ("CRPA-L311-NOTICE", sys_set(individual_decision_notice=None, individual_decisions=False)),
     ("CRPA-L311-NOTICE", chain(sys_set(individual_decision_notice=False),
                                org_set(CITY, country="NL"))),
+    ("CRPA-L312-1-2-PUBLICATION", ds_set(open_data_access=OpenDataAccess.NOT_PUBLISHED)),
+    ("CRPA-L312-1-2-PUBLICATION", lambda reg: ds_set(
+        open_data_access=OpenDataAccess.OPEN, publication_ground=PublicationGround.ANONYMISED,
+        publication_ground_at=dt.datetime.now(dt.UTC))(reg)),
 ]  # fmt: skip
 
 
