@@ -23,7 +23,8 @@ from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import Role
 from registre.catalog.models import ScanRun
 from registre.config.settings import Settings
-from registre.scanners.runs.scan import ScanOptions, default_classifier, execute_scan, start_scan
+from registre.scanners.runs.lifecycle import start_scan
+from registre.scanners.runs.scan import ScanOptions, default_classifier, execute_scan
 
 STEWARD = Actor(name="steward", role=Role.STEWARD)
 AUDITOR = Actor(name="auditor", role=Role.AUDITOR)
