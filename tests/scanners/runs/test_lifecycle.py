@@ -145,6 +145,7 @@ def test_a_live_run_blocks_its_store_and_a_silent_one_is_closed_by_the_next_scan
     assert closed.status is ScanStatus.FAILED and closed.finished_at is not None
     assert closed.errors[-1] == {
         "dataset": None,
+        "kind": "cancelled",
         "message": "interrupted: no sign of life for over 120 s",
     }
     assert catalog.run(second).status is ScanStatus.QUEUED

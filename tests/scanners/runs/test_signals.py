@@ -127,7 +127,11 @@ def test_sigterm_closes_the_run_as_interrupted_and_the_store_scans_again(setup: 
     assert f"scan {run_id} interrupted" in stderr
     run = setup.runs()[-1]
     assert run.id == run_id and run.status is ScanStatus.FAILED and run.finished_at is not None
-    assert run.errors[-1] == {"dataset": None, "message": "interrupted before the end (SIGTERM)"}
+    assert run.errors[-1] == {
+        "dataset": None,
+        "kind": "cancelled",
+        "message": "interrupted before the end (SIGTERM)",
+    }
 
     setup.shrink_store()
     again = setup.scan()
