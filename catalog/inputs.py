@@ -148,6 +148,9 @@ MULTILINE_FIELDS = frozenset(
         "human_review_path",
         "transparency_notice",
         "legal_basis_reference",
+        "data_collection",
+        "operations",
+        "address",
     }
 )
 
@@ -200,6 +203,7 @@ class OrganisationInput(Strict):
     qualifications: list[ShortText] = Field(default_factory=list)
     headcount: int | None = Field(None, ge=0)
     dpo_contact: ShortText | None = None
+    address: str | None = Field(None, description="Postal address (AI Act Annex VIII C.1).")
 
 
 class OrganisationUpdate(Strict):
@@ -217,6 +221,7 @@ class OrganisationUpdate(Strict):
     qualifications: list[ShortText] | None = None
     headcount: int | None = Field(None, ge=0)
     dpo_contact: ShortText | None = None
+    address: str | None = None
 
 
 class DataStoreInput(Strict):
@@ -360,6 +365,12 @@ class AISystemFields(Strict):
     )
     legal_basis_reference: str | None = None
     declared_impact_assessment: bool | None = None
+    data_collection: str | None = Field(
+        None, description="How the data it works on is collected (Etalab inventory)."
+    )
+    operations: str | None = Field(
+        None, description="The operations it performs on them (Etalab inventory)."
+    )
 
 
 class AISystemInput(AISystemFields):

@@ -3,10 +3,11 @@ high-risk AI system in the EU database (Art. 49(3), Art. 26(8)).
 
 Section C asks for five items; each is filled from the catalog as follows:
 
-1. ``deployer`` — name and contact: the controller of the Art. 30 entries that list the
-   system, with their DPO contact (else the controller's);
+1. ``deployer`` — name, address and contact: the system's deployer, else the controller
+   of the Art. 30 entries that list the system, with their DPO contact (else the
+   controller's);
 2. ``submitter`` — the person submitting on the deployer's behalf: the system's ``owner``
-   (contact: the deployer's contact, the catalog holds no personal address);
+   (address and contact: the deployer's; the catalog holds no personal address);
 3. ``provider_eu_database_entry`` — the provider and the URL of the provider's entry
    (``provider_eu_database_url``; ``eu_database_registration`` is the deployer's own
    registration of its use, Art. 49(3), which this Section C is);
@@ -100,9 +101,14 @@ def annex_viii_c(session: Session, system: AISystem, today: dt.date) -> dict[str
         "deployer": {
             "name": deployer.name if deployer else None,
             "siren": deployer.siren if deployer else None,
+            "address": deployer.address if deployer else None,
             "contact": deployer_contact,
         },
-        "submitter": {"name": system.owner, "contact": deployer_contact},
+        "submitter": {
+            "name": system.owner,
+            "address": deployer.address if deployer else None,
+            "contact": deployer_contact,
+        },
         "provider_eu_database_entry": {
             "provider": system.provider.name if system.provider else None,
             "reference": system.provider_eu_database_url,
@@ -142,6 +148,8 @@ def _missing(
             "deployer.name: record the system's deployer, or link it to an Art. 30 entry "
             "with a controller"
         )
+    if deployer is not None and not deployer.address:
+        missing.append("deployer.address: the deployer's postal address is not recorded")
     if deployer_contact is None:
         missing.append("deployer.contact: no DPO contact on the controller or its entries")
     if not system.owner:

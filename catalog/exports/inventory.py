@@ -21,6 +21,8 @@ French only. Where each comes from in the catalog:
 ``public_concerne``       categories of data subjects of those entries
 ``donnees_et_sources``    linked datasets with their usage, ``store/schema.table (entrée)``
 ``type_algorithme``       rules vs machine learning (``technique``)
+``mode_collecte``         ``data_collection``: how the data is collected
+``operations_realisees``  ``operations``: what the algorithm does with the data
 ``lien_code_source``      ``source_code_url``
 ``lien_publication``      ``public_inventory_url``
 ``ressources_impact``     completed DPIA and FRIA of the system or its Art. 30 entries,
@@ -73,6 +75,8 @@ HEADER = (
     "public_concerne",
     "donnees_et_sources",
     "type_algorithme",
+    "mode_collecte",
+    "operations_realisees",
     "lien_code_source",
     "lien_publication",
     "portee_decision",
@@ -191,6 +195,8 @@ def inventory_entries(session: Session) -> list[dict[str, Any]]:
                     for link in dataset_links(session, system)
                 ],
                 "type_algorithme": TECHNIQUE_TYPES[system.technique] if system.technique else None,
+                "mode_collecte": system.data_collection,
+                "operations_realisees": system.operations,
                 "lien_code_source": system.source_code_url,
                 "lien_publication": system.public_inventory_url,
                 "portee_decision": _scope(system),

@@ -117,6 +117,9 @@ class AISystem(Base):
     provider_eu_database_url: Mapped[str | None] = mapped_column(String(500))
     public_inventory_url: Mapped[str | None] = mapped_column(String(500))
     source_code_url: Mapped[str | None] = mapped_column(String(500))  # Etalab inventory
+    # Etalab inventory: how the data it works on is collected, and what it does with them
+    data_collection: Mapped[str | None] = mapped_column(Text)
+    operations: Mapped[str | None] = mapped_column(Text)
     # CRPA L311-3-1: whether its individual decisions carry the explicit mention that an
     # algorithm was used (None = not recorded)
     individual_decision_notice: Mapped[bool | None] = mapped_column(Boolean)

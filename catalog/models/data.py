@@ -66,6 +66,7 @@ class Organisation(Base):
     qualifications: Mapped[json_list]  # e.g. ["SECNUMCLOUD", "HDS"]
     headcount: Mapped[int | None] = mapped_column(Integer)  # CRPA L312-1-3 applies over 50 FTE
     dpo_contact: Mapped[str | None] = mapped_column(String(200))  # GDPR Art. 37
+    address: Mapped[str | None] = mapped_column(Text)  # postal address (Annex VIII C.1)
     created_at: Mapped[created_at]
 
 

@@ -179,6 +179,8 @@ class AISystem(EntityNode):
     )
     public_inventory_url = graphene.String()
     source_code_url = graphene.String()
+    data_collection = graphene.String(description="How the data it works on is collected.")
+    operations = graphene.String(description="The operations it performs on them.")
     individual_decision_notice = graphene.Boolean(
         description="Its individual decisions carry the explicit mention (CRPA L311-3-1)."
     )

@@ -46,6 +46,7 @@ class Organisation(EntityNode):
     qualifications = graphene.List(graphene.NonNull(graphene.String), required=True)
     headcount = graphene.Int()
     dpo_contact = graphene.String()
+    address = graphene.String(description="Postal address.")
 
 
 @entity(models.DataStore)

@@ -91,6 +91,7 @@ def organisations_and_stores(s: Session) -> dict[str, Any]:
             "is_public_body": True,
             "country": "FR",
             "dpo_contact": "dpo@valbourg.example",
+            "address": "Hôtel de ville, 1 place de la Mairie, 45160 Valbourg",
         },
     )
     provider = create_organisation(s, CLI_ACTOR, {"name": "Algo Services SAS", "country": "FR"})
@@ -145,6 +146,9 @@ def ai_systems(s: Session, provider_id: int) -> dict[str, AISystem]:
         {
             "name": "Tri des demandes d'aide",
             "purpose": "Classer les demandes d'aide sociale facultative par urgence",
+            "data_collection": "formulaire de demande en ligne et pièces justificatives",
+            "operations": "calcul d'un score d'urgence à partir des ressources et de la "
+            "situation familiale, puis tri des dossiers",
             "use_area": "SOCIAL_BENEFITS",
             "provider_id": provider_id,
             "deployer_service": "CCAS",

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from registre.catalog.enums import AssessmentStatus
 from registre.catalog.errors import InvalidInput, NotFound
 from registre.catalog.exports.registry import ExportFormat, ExportKind, build_export
-from registre.catalog.models import AISystem, Assessment
+from registre.catalog.models import AISystem, Assessment, Organisation
 from tests.catalog.exports.exports_seed import AUDITOR, NOW, Seeded, export
 
 
@@ -23,9 +23,11 @@ def test_annex_viii_c_has_the_five_items(seeded: Seeded) -> None:
     assert section["deployer"] == {
         "name": "Ville de Valbourg",
         "siren": "217601244",
+        "address": "Hôtel de ville, 1 place de la Mairie, 45160 Valbourg",
         "contact": "dpo@valbourg.example",
     }
     assert section["submitter"]["name"] == "Direction des solidarités"
+    assert section["submitter"]["address"] == section["deployer"]["address"]
     assert section["provider_eu_database_entry"] == {
         "provider": "Algo Services SAS",
         "reference": "https://ec.europa.eu/ai-db/EUDB-0042",
@@ -101,3 +103,18 @@ def test_annex_viii_fria_summary_only_from_a_completed_fria(seeded: Seeded) -> N
     )  # fmt: skip
     assert data["section_c"]["fria_summary"] is None
     assert any(m.startswith("fria_summary") for m in data["missing"])
+
+
+def test_annex_viii_lists_a_missing_address(seeded: Seeded) -> None:
+    # Annex VIII C.1: "the name, address and contact details of the deployer"
+    with seeded.factory() as session:  # rolled back: the module's register stays as it is
+        city = session.scalar(select(Organisation).filter_by(name="Ville de Valbourg"))
+        assert city is not None
+        city.address = None
+        session.flush()
+        result = build_export(
+            session, AUDITOR, ExportKind.ANNEX_VIII, None, now=NOW, ai_system_id=seeded.triage_id
+        )
+    data = json.loads(result.content)
+    assert data["section_c"]["deployer"]["address"] is None
+    assert data["missing"] == ["deployer.address: the deployer's postal address is not recorded"]

@@ -49,7 +49,10 @@ def test_inventory_json_matches_the_csv(seeded: Seeded) -> None:
 def test_inventory_has_etalab_items_and_leaves_retired_systems_out(seeded: Seeded) -> None:
     entries = json.loads(export(seeded, ExportKind.INVENTORY, ExportFormat.JSON).content)
     triage = entries["inventaire"][1]
-    # Etalab's guide: scope of the decision, impact resources, French wording only
+    # Etalab's guide: scope of the decision, collection mode, operations performed, impact
+    # resources, French wording only
+    assert triage["mode_collecte"].startswith("formulaire de demande en ligne")
+    assert triage["operations_realisees"].startswith("calcul d'un score d'urgence")
     assert triage["portee_decision"] == "décisions individuelles, environ 12000 par an"
     assert triage["ressources_impact"][1].startswith("analyse d'impact sur les droits")
     assert "domaine : prestations sociales" in triage["fonctionnement"]
