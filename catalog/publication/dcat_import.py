@@ -2,10 +2,14 @@
 catalogue, so that an administration starts from what it already publishes.
 
 Every ``dcat:Dataset`` becomes a dataset of one data store (a file store named after the
-catalogue unless one is given), with its publication metadata. A dataset is matched on its
-``dct:identifier`` (``external_ref``): importing again updates, never duplicates. The file
-is read and every record validated before anything is written, and the import runs in the
-caller's transaction: all of it, or nothing.
+catalogue unless one is given, rooted at the catalogue file's folder), with its publication
+metadata. A dataset whose distribution is a file reachable inside that folder (a ``file:``
+download URL, or a relative one) is named as the file store names it (its folder relative
+to the root as schema, its file name as name), so a scan of the store harvests into the
+imported dataset: its fields, findings and the publication gate then meet its metadata. A
+dataset is matched on its ``dct:identifier`` (``external_ref``): importing again updates,
+never duplicates. The file is read and every record validated before anything is written,
+and the import runs in the caller's transaction: all of it, or nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.exceptions import ParserError
@@ -41,6 +47,8 @@ class ImportedDataset:
 
     identifier: str
     values: dict[str, Any]
+    #: ``file:`` download URLs of its distributions: the data store itself, never published
+    files: tuple[str, ...] = ()
 
 
 @dataclass
@@ -119,15 +127,23 @@ def _publisher(graph: Graph, subject: Node) -> str | None:
     return None
 
 
-def _distributions(graph: Graph, subject: Node) -> tuple[list[dict[str, Any]], str | None]:
-    """The distributions, and the first licence one of them names."""
+def _distributions(
+    graph: Graph, subject: Node
+) -> tuple[list[dict[str, Any]], str | None, tuple[str, ...]]:
+    """The distributions, the first licence one of them names, and the ``file:`` URLs among
+    their downloads (a file of the data store itself: kept as a distribution without a URL,
+    so that no server path is ever published)."""
     found: list[tuple[str, dict[str, Any]]] = []
     licence = None
+    files: list[str] = []
     for node in graph.objects(subject, DCAT.distribution):
         entry: dict[str, Any] = {}
         if title := _text(graph, node, DCTERMS.title):
             entry["title"] = title[:200]
-        if download := _uri(graph, node, DCAT.downloadURL):
+        download = _uri(graph, node, DCAT.downloadURL)
+        if download and download.startswith("file:"):
+            files.append(download)
+        elif download:
             entry["download_url"] = download
         access = _uri(graph, node, DCAT.accessURL)
         if access and access != entry.get("download_url"):
@@ -138,7 +154,8 @@ def _distributions(graph: Graph, subject: Node) -> tuple[list[dict[str, Any]], s
             entry["format"] = code
         licence = licence or _uri(graph, node, DCTERMS.license)
         found.append((str(node), entry))
-    return [entry for _, entry in sorted(found, key=lambda pair: pair[0])], licence
+    entries = [entry for _, entry in sorted(found, key=lambda pair: pair[0])]
+    return entries, licence, tuple(sorted(files))
 
 
 def _record(graph: Graph, subject: Node) -> ImportedDataset:
@@ -146,7 +163,7 @@ def _record(graph: Graph, subject: Node) -> ImportedDataset:
     title = _text(graph, subject, DCTERMS.title)
     if not title:
         raise InvalidInput(f"dataset {identifier} has no dct:title", field="file")
-    distributions, distribution_licence = _distributions(graph, subject)
+    distributions, distribution_licence, files = _distributions(graph, subject)
     values: dict[str, Any] = {
         "title": title[:200],
         "description": _text(graph, subject, DCTERMS.description),
@@ -182,7 +199,7 @@ def _record(graph: Graph, subject: Node) -> ImportedDataset:
         checked = validate(DatasetUpdate, {k: v for k, v in values.items() if v is not None})
     except InvalidInput as exc:
         raise InvalidInput(f"dataset {identifier}: {exc.message}", field=exc.field) from None
-    return ImportedDataset(identifier[:500], checked.model_dump(exclude_unset=True))
+    return ImportedDataset(identifier[:500], checked.model_dump(exclude_unset=True), files)
 
 
 def read_dcat(path: Path) -> tuple[str | None, list[ImportedDataset]]:
@@ -217,6 +234,21 @@ def _store(session: Session, actor: Actor, name: str, path: Path) -> DataStore:
     )
 
 
+def _local_file(files: tuple[str, ...], root: Path) -> tuple[str, str] | None:
+    """(schema, name) of the first ``file:`` URL that is a regular file inside ``root``, as a
+    file store names it; None when no distribution is reachable as a file there."""
+    for url in files:
+        path = Path(url2pathname(urlsplit(url).path))
+        try:
+            relative = path.resolve().relative_to(root.resolve())
+        except ValueError:
+            continue  # outside the store's folder: the scan would not see it
+        if path.is_file() and not path.is_symlink():
+            folder = relative.parent.as_posix()
+            return ("" if folder == "." else folder), relative.name
+    return None
+
+
 def _name(title: str, taken: set[str]) -> str:
     name, n = title[:480], 2
     while name in taken:
@@ -241,13 +273,15 @@ def import_dcat(
         try:
             existing = known.get(record.identifier)
             if existing is None:
-                name = _name(record.values["title"], taken)
+                local = _local_file(record.files, path.parent)
+                schema, name = local or ("", _name(record.values["title"], taken))
                 taken.add(name)
                 stores.register_dataset(
                     session,
                     actor,
                     {
                         "data_store_id": store.id,
+                        "schema_name": schema,
                         "name": name,
                         "kind": DatasetKind.FILE,
                         "external_ref": record.identifier,
