@@ -10,17 +10,12 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from croniter import croniter
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
-from stdnum.fr import siren as stdnum_siren
 
 from registre.catalog.enums import (
     AISystemStatus,
@@ -47,150 +42,29 @@ from registre.catalog.enums import (
     UseArea,
     Wp248Criterion,
 )
-
-
-def _country(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", value):
-        raise ValueError("must be a two-letter ISO 3166-1 country code, such as FR or DE")
-    return value
-
-
-def _nonblank(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be blank")
-    return value
-
-
-def _siren(value: str | None) -> str | None:
-    if value is None:
-        return None
-    compact = stdnum_siren.compact(value)
-    if not stdnum_siren.is_valid(compact):
-        raise ValueError("is not a valid SIREN (9 digits with a Luhn check digit)")
-    return compact
-
-
-def _legal_category(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    # INSEE nomenclature of legal categories, level III: 4 digits, 1000 to 9970
-    if not re.fullmatch(r"[1-9][0-9]{3}", value):
-        raise ValueError(
-            "must be an INSEE legal category (catégorie juridique): 4 digits, such as 7210 "
-            "for a commune or 7120 for a ministry's central service"
-        )
-    return value
-
-
-def _cron(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if not croniter.is_valid(value):
-        raise ValueError("is not a valid cron expression (e.g. '0 2 * * *' for 02:00 daily)")
-    return value
-
-
-def _secret_ref(value: str | None) -> str | None:
-    if value is not None and not re.fullmatch(r"(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)", value):
-        raise ValueError("must be 'env:VARIABLE_NAME' or 'file:/path/to/secret'")
-    return value
-
-
-def _web_url(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", value):
-        raise ValueError("must be an http:// or https:// URL")
-    return value
-
-
-def _contact(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) or _web_url(value) == value:
-        return value
-    raise ValueError("must be an e-mail address or an http(s) URL")
-
-
-Country = Annotated[str | None, AfterValidator(_country)]
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_nonblank)]
-ShortText = Annotated[str, Field(max_length=200)]
-Url = Annotated[str, Field(max_length=500)]
-SecretRef = Annotated[str | None, Field(max_length=500), AfterValidator(_secret_ref)]
-Cron = Annotated[str | None, AfterValidator(_cron)]
-WebUrl = Annotated[str | None, Field(max_length=500), AfterValidator(_web_url)]
-Contact = Annotated[str | None, Field(max_length=200), AfterValidator(_contact)]
-
-
-#: the longest text any field accepts (a description, a summary): beyond it, text is not
-#: a description but a payload, copied into every audit snapshot of the object
-MAX_TEXT_CHARS = 10_000
-
-#: fields that hold paragraphs; every other text field is one line
-MULTILINE_FIELDS = frozenset(
-    {
-        "description",
-        "detail",
-        "purpose",
-        "purposes",
-        "text",
-        "summary",
-        "comment",
-        "evidence",
-        "retention",
-        "security_measures",
-        "human_review_path",
-        "transparency_notice",
-        "legal_basis_reference",
-        "data_collection",
-        "operations",
-        "address",
-    }
+from registre.catalog.input_types import (
+    Contact,
+    Country,
+    Cron,
+    Name,
+    SecretRef,
+    ShortText,
+    Strict,
+    Url,
+    WebUrl,
+    check_country,
+    check_legal_category,
+    check_nonblank,
+    check_siren,
 )
-
-# C0 and C1 control characters, DEL, and the Unicode line and paragraph separators; tab,
-# line feed and carriage return are allowed in paragraphs only.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-_LINE_BREAK = re.compile(r"[\t\n\r]")
-
-
-def _plain_text(value: object, *, multiline: bool) -> None:
-    if isinstance(value, str):
-        if len(value) > MAX_TEXT_CHARS:
-            raise ValueError(f"is too long ({len(value):,} characters; at most {MAX_TEXT_CHARS:,})")
-        if _CONTROL.search(value):
-            raise ValueError("must not contain control characters")
-        if not multiline and _LINE_BREAK.search(value):
-            raise ValueError("must be a single line (no tab or line break)")
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _plain_text(item, multiline=multiline)
-
-
-class Strict(BaseModel):
-    """Every input: unknown keys refused, text stripped, bounded, free of control characters."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _plain_text_only(cls, value: object, info: ValidationInfo) -> object:
-        _plain_text(value, multiline=info.field_name in MULTILINE_FIELDS)
-        return value
 
 
 class OrganisationInput(Strict):
     name: Name
-    siren: Annotated[str | None, AfterValidator(_siren)] = None
+    siren: Annotated[str | None, AfterValidator(check_siren)] = None
     is_public_body: bool = False
     country: Country = None
-    legal_category: Annotated[str | None, AfterValidator(_legal_category)] = Field(
+    legal_category: Annotated[str | None, AfterValidator(check_legal_category)] = Field(
         None, description="INSEE catégorie juridique (4 digits): 7210 commune, 7120 ministry..."
     )
     provides_public_service: bool = Field(
@@ -209,10 +83,10 @@ class OrganisationInput(Strict):
 class OrganisationUpdate(Strict):
     """What may change on an organisation (``null`` clears a nullable field)."""
 
-    siren: Annotated[str | None, AfterValidator(_siren)] = None
+    siren: Annotated[str | None, AfterValidator(check_siren)] = None
     is_public_body: bool | None = None
     country: Country = None
-    legal_category: Annotated[str | None, AfterValidator(_legal_category)] = Field(
+    legal_category: Annotated[str | None, AfterValidator(check_legal_category)] = Field(
         None, description="INSEE catégorie juridique (4 digits): 7210 commune, 7120 ministry..."
     )
     provides_public_service: bool | None = None
@@ -295,7 +169,7 @@ class PublicationFields(Strict):
 class DatasetInput(PublicationFields):
     data_store_id: int
     schema_name: str = Field("", max_length=200)
-    name: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_nonblank)]
+    name: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(check_nonblank)]
     kind: DatasetKind = DatasetKind.TABLE
     description: str | None = None
     steward: ShortText | None = None
@@ -391,8 +265,8 @@ class AISystemDatasetInput(Strict):
 class PolicyInput(Strict):
     kind: PolicyKind
     framework: PolicyFramework
-    control_ref: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_nonblank)]
-    title: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_nonblank)]
+    control_ref: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(check_nonblank)]
+    title: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(check_nonblank)]
     text: str | None = None
     url: Url | None = None
     version: str = Field("1", max_length=50)
@@ -408,7 +282,7 @@ class AISystemPolicyInput(Strict):
 
 
 class Transfer(Strict):
-    country: Annotated[str, AfterValidator(_country)]
+    country: Annotated[str, AfterValidator(check_country)]
     mechanism: ShortText | None = Field(
         None, description="Art. 45 adequacy, Art. 46 SCC/BCR, Art. 49 derogation..."
     )

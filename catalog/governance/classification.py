@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from registre.catalog.enums import Art50Trigger, RiskClass
-from registre.catalog.inputs import Strict
+from registre.catalog.input_types import Strict
 
 #: Annex III high-risk uses, by point (Art. 6(2))
 ANNEX_III: dict[str, str] = {

@@ -6,12 +6,8 @@ from __future__ import annotations
 import pytest
 
 from registre.catalog.errors import InvalidInput
-from registre.catalog.inputs import (
-    MAX_TEXT_CHARS,
-    AISystemInput,
-    DataStoreInput,
-    ProcessingActivityInput,
-)
+from registre.catalog.input_types import MAX_TEXT_CHARS
+from registre.catalog.inputs import AISystemInput, DataStoreInput, ProcessingActivityInput
 from registre.catalog.service import validate
 
 STORE = {"name": "rh", "url": "postgresql://lecteur@pg.interne/paie"}
