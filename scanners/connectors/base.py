@@ -7,10 +7,13 @@ scanner.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import ClassVar, Protocol
 
 from registre.catalog.data.harvested import TableInfo
+from registre.catalog.data.scan_errors import ScanErrorKind
+from registre.scanners.errors import ScanError
 
 
 class Connector(Protocol):
@@ -41,3 +44,18 @@ class Connector(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class CancelFlag(threading.Event):
+    """Set by a connector's ``cancel()`` from another thread, read by its own steps."""
+
+    def check(self) -> None:
+        """End the step once cancelled: every call after ``cancel()`` fails, as promised."""
+        if self.is_set():
+            raise ScanError("the scan was cancelled", kind=ScanErrorKind.CANCELLED)
+
+    def failure(self, message: str, detail: str, exc: Exception) -> ScanError:
+        """The error for a failed statement: ``cancelled`` if we interrupted it ourselves."""
+        if self.is_set():
+            return ScanError(f"{message}: cancelled", kind=ScanErrorKind.CANCELLED)
+        return ScanError(f"{message}: {detail}", cause=exc)

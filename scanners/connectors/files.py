@@ -37,7 +37,6 @@ import logging
 import os
 import random
 import stat
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,6 +47,7 @@ from registre.catalog.data.harvested import ColumnInfo, TableInfo
 from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.catalog.data.store_urls import store_kind
 from registre.catalog.errors import InvalidInput
+from registre.scanners.connectors.base import CancelFlag
 from registre.scanners.connectors.csv_format import CsvFormat, sniff_csv, sniff_csv_file
 from registre.scanners.connectors.registry import MAX_TEXT_CHARS, clean_value, url_scheme
 from registre.scanners.errors import ScanError, error_kind
@@ -112,7 +112,7 @@ class FileConnector:
         self._timeout_s = timeout_s
         self._rng = random.Random(seed)
         self.max_file_bytes = max_file_bytes
-        self._cancelled = threading.Event()
+        self._cancelled = CancelFlag()
         #: why a listed file could not be described, by (schema, name)
         self._unreadable: dict[tuple[str | None, str], ScanError] = {}
 
@@ -120,10 +120,6 @@ class FileConnector:
         """Stop the file being read (checked between row blocks and row groups); every
         later call raises ScanError (cancelled). Safe from any thread, at any time."""
         self._cancelled.set()
-
-    def _check_cancelled(self) -> None:
-        if self._cancelled.is_set():
-            raise ScanError("the scan was cancelled", kind=ScanErrorKind.CANCELLED)
 
     # --- harvest -------------------------------------------------------------------
 
@@ -133,7 +129,7 @@ class FileConnector:
         A file that cannot be read (a link, a FIFO, a malformed file) is still listed,
         with no columns, so that :meth:`sample` reports its failure rather than hiding it.
         """
-        self._check_cancelled()
+        self._cancelled.check()
         for path in self._files():
             schema = self._schema_of(path)
             table = TableInfo(schema, path.name, "file", (), None)
@@ -225,7 +221,7 @@ class FileConnector:
 
     def sample(self, table: TableInfo, size: int) -> dict[str, list[object]]:
         """At most ``size`` rows: reservoir over a CSV, random row groups of a Parquet."""
-        self._check_cancelled()
+        self._cancelled.check()
         unreadable = self._unreadable.get((table.schema, table.name))
         if unreadable is not None and not table.columns:
             raise unreadable
@@ -262,7 +258,7 @@ class FileConnector:
             kept = 0
             for seen, row in enumerate(reader):
                 if seen % 1024 == 0 and seen:
-                    self._check_cancelled()
+                    self._cancelled.check()
                     if raw.tell() > self.max_file_bytes:
                         stopped_at = f"the first {self.max_file_bytes // 2**20} MB"
                         break
@@ -311,7 +307,7 @@ class FileConnector:
         deadline = time.monotonic() + self._timeout_s
         try:
             for group in groups[: self.max_row_groups]:
-                self._check_cancelled()
+                self._cancelled.check()
                 if parts and time.monotonic() > deadline:
                     logger.warning("Parquet %s: time budget spent", self._label(table))
                     break

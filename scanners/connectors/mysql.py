@@ -26,7 +26,6 @@ import math
 import random
 import re
 import ssl
-import threading
 from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -36,6 +35,7 @@ from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.catalog.data.store_urls import check_url_params, url_connect_timeout
 from registre.catalog.enums import DataStoreKind
 from registre.catalog.errors import InvalidInput
+from registre.scanners.connectors.base import CancelFlag
 from registre.scanners.connectors.registry import (
     MAX_TEXT_CHARS,
     columns_from_rows,
@@ -82,7 +82,7 @@ class MysqlConnector:
         self._pymysql = pymysql
         self._rng = random.Random(seed)
         self._label = redact_url(url)
-        self._cancelled = threading.Event()
+        self._cancelled = CancelFlag()
         # Held for cancel(), which opens a second connection: holds the password, never shown
         self._connect_args, ssl_mode = _connect_args(url, self._label, timeout_s)
         self.database = str(self._connect_args["database"])
@@ -156,19 +156,13 @@ class MysqlConnector:
             killer.close()
 
     def _failure(self, message: str, exc: Exception) -> ScanError:
-        if self._cancelled.is_set():
-            return ScanError(f"{message}: cancelled", kind=ScanErrorKind.CANCELLED)
-        return ScanError(f"{message}: {_code(exc)}", cause=exc)
-
-    def _check_cancelled(self) -> None:
-        if self._cancelled.is_set():
-            raise ScanError("the scan was cancelled", kind=ScanErrorKind.CANCELLED)
+        return self._cancelled.failure(message, _code(exc), exc)
 
     # --- harvest -------------------------------------------------------------------
 
     def list_tables(self) -> Iterator[TableInfo]:
         """Base tables and views of the URL's database."""
-        self._check_cancelled()
+        self._cancelled.check()
         try:
             with self._conn.cursor() as cur:
                 cur.execute(
@@ -192,7 +186,7 @@ class MysqlConnector:
                     )
         except self._pymysql.Error as exc:
             raise self._failure(f"MySQL harvest failed at {self._label}", exc) from None
-        self._check_cancelled()
+        self._cancelled.check()
         for name, table_type, table_rows in tables:
             kind = _KINDS.get(_text(table_type))
             if kind is None:  # sequences, temporary and system views
@@ -212,7 +206,7 @@ class MysqlConnector:
         names = [c.name for c in table.columns]
         schema = table.schema or self.database
         label = f"{schema}.{table.name}"
-        self._check_cancelled()
+        self._cancelled.check()
         if not names:
             # Every table and view has columns: none harvested means the server could not
             # describe it (a view over a dropped table); say so instead of scanning nothing.
@@ -228,7 +222,7 @@ class MysqlConnector:
                 rows = self._sample_rows(cur, schema, table, size)
         except self._pymysql.Error as exc:
             raise self._failure(f"MySQL could not sample {label}", exc) from None
-        self._check_cancelled()  # a killed SLEEP() or a cut read may return normally
+        self._cancelled.check()  # a killed SLEEP() or a cut read may return normally
         return columns_from_rows(names, rows)
 
     def _sample_rows(

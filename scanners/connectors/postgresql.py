@@ -25,7 +25,6 @@ import contextlib
 import math
 import os
 import random
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -36,6 +35,7 @@ from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.catalog.data.store_urls import check_url_params, url_connect_timeout
 from registre.catalog.enums import DataStoreKind
 from registre.catalog.errors import InvalidInput
+from registre.scanners.connectors.base import CancelFlag
 from registre.scanners.connectors.registry import MAX_TEXT_CHARS, columns_from_rows, redact_url
 from registre.scanners.errors import ScanError
 
@@ -160,7 +160,7 @@ class PostgresqlConnector:
         self._psycopg = psycopg
         self._seed = seed
         self._label = redact_url(url)
-        self._cancelled = threading.Event()
+        self._cancelled = CancelFlag()
         params = _connection_params(url, self._label)
         # The URL may ask for less than the configured timeout, never more (libpq: >= 2 s).
         connect_timeout = max(2, math.ceil(url_connect_timeout(url, timeout_s)))
@@ -205,19 +205,13 @@ class PostgresqlConnector:
             self._conn.cancel_safe(timeout=5)
 
     def _failure(self, message: str, exc: Exception) -> ScanError:
-        if self._cancelled.is_set():
-            return ScanError(f"{message}: cancelled", kind=ScanErrorKind.CANCELLED)
-        return ScanError(f"{message}: {_code(exc)}", cause=exc)
-
-    def _check_cancelled(self) -> None:
-        if self._cancelled.is_set():
-            raise ScanError("the scan was cancelled", kind=ScanErrorKind.CANCELLED)
+        return self._cancelled.failure(message, _code(exc), exc)
 
     # --- harvest -------------------------------------------------------------------
 
     def list_tables(self) -> Iterator[TableInfo]:
         """Tables, partitioned tables, views, materialized views and foreign tables."""
-        self._check_cancelled()
+        self._cancelled.check()
         try:
             with self._conn.cursor() as cur:
                 relations = cur.execute(_RELATIONS).fetchall()
@@ -249,7 +243,7 @@ class PostgresqlConnector:
                 f"PostgreSQL table {table.name!r} has no schema", kind=ScanErrorKind.NOT_FOUND
             )
         label = f"{table.schema}.{table.name}"
-        self._check_cancelled()
+        self._cancelled.check()
         try:
             with self._conn.cursor() as cur:
                 row = cur.execute(_STATS, [table.schema, table.name]).fetchone()
@@ -267,7 +261,7 @@ class PostgresqlConnector:
                 rows = self._sample_rows(cur, table, size, stats)
         except self._psycopg.Error as exc:
             raise self._failure(f"PostgreSQL could not sample {label}", exc) from None
-        self._check_cancelled()
+        self._cancelled.check()
         return columns_from_rows(names, rows)
 
     def _sample_rows(

@@ -19,7 +19,6 @@ import math
 import random
 import re
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any, ClassVar
 
 from registre.catalog.data.harvested import ColumnInfo, TableInfo, TableKind
 from registre.catalog.data.scan_errors import ScanErrorKind
+from registre.scanners.connectors.base import CancelFlag
 from registre.scanners.connectors.registry import columns_from_rows, random_starts
 from registre.scanners.errors import ScanError
 
@@ -68,7 +68,7 @@ class SqliteConnector:
         self._rng = random.Random(seed)
         self._timeout_s = timeout_s
         self._deadline = math.inf
-        self._cancelled = threading.Event()
+        self._cancelled = CancelFlag()
         try:
             self._conn = sqlite3.connect(
                 f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout_s
@@ -95,13 +95,10 @@ class SqliteConnector:
         return 1 if self._cancelled.is_set() or time.monotonic() > self._deadline else 0
 
     def _failure(self, message: str, exc: sqlite3.Error) -> ScanError:
-        if self._cancelled.is_set():
-            return ScanError(f"{message}: cancelled", kind=ScanErrorKind.CANCELLED)
-        return ScanError(f"{message}: {_code(exc)}", cause=exc)
+        return self._cancelled.failure(message, _code(exc), exc)
 
     def _run(self, query: str, params: tuple[Any, ...] = ()) -> list[Any]:
-        if self._cancelled.is_set():
-            raise ScanError("the scan was cancelled", kind=ScanErrorKind.CANCELLED)
+        self._cancelled.check()
         self._deadline = time.monotonic() + self._timeout_s
         try:
             return self._conn.execute(query, params).fetchall()
