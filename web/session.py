@@ -25,7 +25,7 @@ class WebSession:
     id: str
     token: str
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-    last_seen: float = field(default_factory=time.monotonic)
+    last_seen: float = field(default_factory=lambda: time.monotonic())
 
     def csrf_ok(self, submitted: str | None) -> bool:
         return bool(submitted) and hmac.compare_digest(self.csrf, str(submitted))

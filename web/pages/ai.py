@@ -209,6 +209,7 @@ def new_system(page: Page) -> Response:
 
 
 def create_system(page: Page) -> Response:
+    page.actor.require(Permission.REGISTER)
     values = _form_values(page)
     try:
         created = register_ai_system(page.db, page.actor, values)
@@ -226,6 +227,7 @@ def edit_system(page: Page) -> Response:
 
 
 def save_system(page: Page) -> Response:
+    page.actor.require(Permission.REGISTER)
     item = get(page.db, AISystem, page.request.path_params["id"])
     values = _form_values(page)
     try:
@@ -238,6 +240,7 @@ def save_system(page: Page) -> Response:
 
 
 def _after_change(page: Page, system_id: int, action: Any) -> Response:
+    page.actor.require(Permission.REGISTER)
     try:
         action()
         page.db.commit()
