@@ -44,6 +44,11 @@ class Box:
         return self.x, self.y + self.h // 2
 
 
+def _height(lines: int) -> int:
+    """Room for ``lines`` lines of text and a line of flags."""
+    return max(BOX_H, 16 * (lines + 1) + 16)
+
+
 @dataclass
 class Picture:
     boxes: list[Box]
@@ -51,6 +56,17 @@ class Picture:
     width: int
     height: int
     title: str
+
+
+def _wrap(words: list[str], size: int = 38) -> list[str]:
+    """Comma-separated ``words`` on as many lines as they need."""
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + len(word) + 2 <= size:
+            lines[-1] += ", " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 def _short(text: str, size: int = 34) -> str:
@@ -68,8 +84,17 @@ def flow_picture(
     flagged_datasets = set().union(*(i.mentions("Dataset") for i in issues)) if issues else set()
     boxes: list[Box] = []
     arrows: list[tuple[tuple[int, int], tuple[int, int], str]] = []
-    count = max(1, len(links))
-    height = max(3 * BOX_H, count * (BOX_H + GAP)) + 40
+    tops, y = [], 20
+    dataset_lines = []
+    for link in links:
+        row = by_dataset.get(link.dataset_id)
+        categories = [label(t, c, Vocabulary.CATEGORY) for c in row.categories] if row else []
+        lines = [_short(f"{link.dataset.data_store.name} › {link.dataset.qualified_name}")]
+        lines += _wrap(categories) or [t.gettext("no personal data found")]
+        dataset_lines.append((lines, bool(categories)))
+        tops.append(y)
+        y += _height(len(lines)) + GAP
+    height = max(3 * BOX_H, y) + 20
     ai_box = Box(
         COLUMNS[1],
         height // 2 - BOX_H // 2,
@@ -86,29 +111,19 @@ def flow_picture(
     if any(i.severity in {"CRITICAL", "HIGH"} for i in issues):
         ai_box.flags.append(t.gettext("open issues"))
     for i, link in enumerate(links):
-        row = by_dataset.get(link.dataset_id)
-        categories = [label(t, c, Vocabulary.CATEGORY) for c in row.categories] if row else []
-        box = Box(
-            COLUMNS[0],
-            20 + i * (BOX_H + GAP),
-            [
-                _short(f"{link.dataset.data_store.name} › {link.dataset.qualified_name}"),
-                _short(", ".join(categories) or t.gettext("no personal data found"), 40),
-            ],
-        )
-        if link.dataset_id in flagged_datasets and categories:
+        lines, personal = dataset_lines[i]
+        box = Box(COLUMNS[0], tops[i], lines, h=_height(len(lines)))
+        if link.dataset_id in flagged_datasets and personal:
             box.flags.append(t.gettext("law at stake"))
         boxes.append(box)
         arrows.append((box.right, ai_box.left, label(t, link.usage)))
     boxes.append(ai_box)
-    host_box = Box(
-        COLUMNS[2],
-        height // 2 - BOX_H // 2,
-        [
-            _short(t.gettext("Provider: %(name)s", name=provider.name if provider else "—")),
-            t.gettext("Hosting country: %(country)s", country=country or "—"),
-        ],
-    )
+    host_lines = [
+        t.gettext("Provider and hosting"),
+        _short(provider.name if provider else "—", 38),
+        t.gettext("Hosting country: %(country)s", country=country or "—"),
+    ]
+    host_box = Box(COLUMNS[2], height // 2 - _height(3) // 2, host_lines, h=_height(3))
     if outside:
         host_box.flags.append(t.gettext("outside the EU/EEA"))
     boxes.append(host_box)

@@ -83,7 +83,7 @@ class Translator:
             return dates.format_datetime(
                 aware, "d MMM y, HH:mm", tzinfo=PARIS, locale=self.language
             )
-        return dates.format_date(value, "d MMMM y", locale=self.language)
+        return dates.format_date(value, "long", locale=self.language)
 
     def number(self, value: float | int | None) -> str:
         if value is None:

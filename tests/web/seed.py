@@ -118,6 +118,13 @@ def seed(session: Session) -> Seeded:
     ai_register.link_ai_system_dataset(
         session, A, {"ai_system_id": chatbot.id, "dataset_id": agents.id, "usage": "RETRIEVAL"}
     )
+    aid = ai_register.register_ai_system(
+        session,
+        A,
+        {"name": "Aide à l’instruction", "status": "PILOT", "risk_class": "HIGH",
+         "annex_iii_point": "5(a)", "use_area": "SOCIAL_BENEFITS", "deployer_id": ville.id,
+         "hosting_country": "FR"},
+    )
     ai_register.create_policy(
         session, A, {"kind": "SECURITY", "framework": "PSSIE", "control_ref": "INT-HOMOLOG-SSI",
                      "title": "Homologation de sécurité"}
@@ -131,5 +138,5 @@ def seed(session: Session) -> Seeded:
         stores={"rh": rh.id, "social": social.id},
         datasets={"agents": agents.id, "hostile": hostile.id},
         findings={k: v.id for k, v in findings.items()},
-        ai={"chatbot": chatbot.id},
+        ai={"chatbot": chatbot.id, "aid": aid.id},
     )

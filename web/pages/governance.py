@@ -14,7 +14,7 @@ from registre.catalog.access.tokens import create_token, revoke_token
 from registre.catalog.compliance.config import Severity
 from registre.catalog.compliance.engine import ComplianceIssue, evaluate
 from registre.catalog.data.search import audit_events_statement
-from registre.catalog.enums import Role
+from registre.catalog.enums import RiskClass, Role
 from registre.catalog.errors import DomainError, InvalidInput
 from registre.catalog.exports.common import ExportKind
 from registre.catalog.exports.registry import build_export
@@ -166,7 +166,12 @@ def exposure_of_system(page: Page) -> Response:
 
 def processing(page: Page) -> Response:
     activities = list(page.db.scalars(select(ProcessingActivity).order_by(ProcessingActivity.name)))
-    systems = list(page.db.scalars(select(AISystem).order_by(AISystem.name)))
+    # Annex VIII Section C registers high-risk systems only
+    systems = list(
+        page.db.scalars(
+            select(AISystem).where(AISystem.risk_class == RiskClass.HIGH).order_by(AISystem.name)
+        )
+    )
     if page.arg("format") == "csv":
         t = page.t
         header = headers(t, N_("Name"), N_("Purposes"), N_("Legal basis"), N_("Retention"))
