@@ -285,7 +285,10 @@ def demo(
         Path, typer.Option("--dir", help="Where the demo city's database is written.")
     ] = Path("registre-demo"),
     serve_api: Annotated[
-        bool, typer.Option("--serve/--no-serve", help="Serve the web interface and the API once the demo is ready.")
+        bool,
+        typer.Option(
+            "--serve/--no-serve", help="Serve the web interface and the API once the demo is ready."
+        ),
     ] = True,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,

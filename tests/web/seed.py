@@ -57,8 +57,14 @@ def _finding(
 
 def seed(session: Session) -> Seeded:
     ville = stores.create_organisation(
-        session, A, {"name": "Ville de Valbourg", "country": "FR", "is_public_body": True,
-                     "legal_category": "7210"}
+        session,
+        A,
+        {
+            "name": "Ville de Valbourg",
+            "country": "FR",
+            "is_public_body": True,
+            "legal_category": "7210",
+        },
     )
     cloud = stores.create_organisation(
         session, A, {"name": "Hyperscale Cloud Inc.", "country": "US", "non_eu_control": True}
@@ -79,14 +85,27 @@ def seed(session: Session) -> Seeded:
         session, A, {"name": "social", "url": "postgresql://lecteur@pg.interne/social"}
     )
     agents = stores.register_dataset(
-        session, A, {"data_store_id": rh.id, "name": "agents", "sensitivity": "CONFIDENTIAL",
-                     "description": "Agents de la ville", "steward": "Mme Martin"}
+        session,
+        A,
+        {
+            "data_store_id": rh.id,
+            "name": "agents",
+            "sensitivity": "CONFIDENTIAL",
+            "description": "Agents de la ville",
+            "steward": "Mme Martin",
+        },
     )
     hostile = stores.register_dataset(
         session, A, {"data_store_id": social.id, "name": f"usagers{HOSTILE}"}
     )
-    session.add(ScanRun(data_store_id=rh.id, status="SUCCEEDED", datasets_scanned=1,
-                        drift={"columns_new": ["agents.nir"]}))
+    session.add(
+        ScanRun(
+            data_store_id=rh.id,
+            status="SUCCEEDED",
+            datasets_scanned=1,
+            drift={"columns_new": ["agents.nir"]},
+        )
+    )
     fields = {}
     for key, dataset, name in [
         ("nom", agents, "nom"),
@@ -100,20 +119,34 @@ def seed(session: Session) -> Seeded:
     session.flush()
     findings = {
         "nom": _finding(session, fields["nom"], "PERSON", "IDENTITY", "J*** D*****", 0.7),
-        "nir": _finding(session, fields["nir"], "FR_NIR", "NATIONAL_IDENTIFIER",
-                        "1 85 ** ** *** *** 36"),
-        "courriel": _finding(session, fields["courriel"], "EMAIL_ADDRESS", "CONTACT",
-                             "j***@v*******.fr", status=FindingStatus.CONFIRMED),
+        "nir": _finding(
+            session, fields["nir"], "FR_NIR", "NATIONAL_IDENTIFIER", "1 85 ** ** *** *** 36"
+        ),
+        "courriel": _finding(
+            session,
+            fields["courriel"],
+            "EMAIL_ADDRESS",
+            "CONTACT",
+            "j***@v*******.fr",
+            status=FindingStatus.CONFIRMED,
+        ),
         "sante": _finding(session, fields["sante"], "HEALTH", "SPECIAL_CATEGORY", "h*******"),
-        "hostile": _finding(session, fields["hostile"], "EMAIL_ADDRESS", "CONTACT",
-                            f"<b>{HOSTILE}</b>"),
+        "hostile": _finding(
+            session, fields["hostile"], "EMAIL_ADDRESS", "CONTACT", f"<b>{HOSTILE}</b>"
+        ),
     }
     chatbot = ai_register.register_ai_system(
         session,
         A,
-        {"name": "Agent conversationnel", "status": "IN_PRODUCTION", "risk_class": "LIMITED",
-         "use_area": "CITIZEN_SERVICE", "provider_id": cloud.id, "hosting_country": "US",
-         "deployer_id": ville.id},
+        {
+            "name": "Agent conversationnel",
+            "status": "IN_PRODUCTION",
+            "risk_class": "LIMITED",
+            "use_area": "CITIZEN_SERVICE",
+            "provider_id": cloud.id,
+            "hosting_country": "US",
+            "deployer_id": ville.id,
+        },
     )
     ai_register.link_ai_system_dataset(
         session, A, {"ai_system_id": chatbot.id, "dataset_id": agents.id, "usage": "RETRIEVAL"}
@@ -121,17 +154,30 @@ def seed(session: Session) -> Seeded:
     aid = ai_register.register_ai_system(
         session,
         A,
-        {"name": "Aide à l’instruction", "status": "PILOT", "risk_class": "HIGH",
-         "annex_iii_point": "5(a)", "use_area": "SOCIAL_BENEFITS", "deployer_id": ville.id,
-         "hosting_country": "FR"},
+        {
+            "name": "Aide à l’instruction",
+            "status": "PILOT",
+            "risk_class": "HIGH",
+            "annex_iii_point": "5(a)",
+            "use_area": "SOCIAL_BENEFITS",
+            "deployer_id": ville.id,
+            "hosting_country": "FR",
+        },
     )
     ai_register.create_policy(
-        session, A, {"kind": "SECURITY", "framework": "PSSIE", "control_ref": "INT-HOMOLOG-SSI",
-                     "title": "Homologation de sécurité"}
+        session,
+        A,
+        {
+            "kind": "SECURITY",
+            "framework": "PSSIE",
+            "control_ref": "INT-HOMOLOG-SSI",
+            "title": "Homologation de sécurité",
+        },
     )
     ai_register.create_processing_activity(
-        session, A, {"name": "Gestion des agents", "controller_id": ville.id,
-                     "purposes": "Paie et carrière"}
+        session,
+        A,
+        {"name": "Gestion des agents", "controller_id": ville.id, "purposes": "Paie et carrière"},
     )
     session.flush()
     return Seeded(

@@ -8,8 +8,14 @@ import re
 from sqlalchemy import select
 
 from registre.catalog.enums import Role
-from registre.catalog.models import AISystem, AISystemDataset, AISystemPolicy, Assessment
-from registre.catalog.models import AuditEvent, Policy
+from registre.catalog.models import (
+    AISystem,
+    AISystemDataset,
+    AISystemPolicy,
+    Assessment,
+    AuditEvent,
+    Policy,
+)
 from tests.support.api import Api
 from tests.web.conftest import csrf_of, seeded, sign_in
 
@@ -43,12 +49,15 @@ def test_registering_an_ai_system_through_the_form(site: Api) -> None:
         system = session.get(AISystem, int(found.group(1)))
         assert system is not None
         assert (system.name, system.status.value, system.risk_class) == (
-            "Tri du courrier", "PILOT", "MINIMAL"
+            "Tri du courrier",
+            "PILOT",
+            "MINIMAL",
         )
         assert (system.hosting_country, system.log_retention_days) == ("FR", 200)
         assert system.individual_decisions is True
         event = session.scalar(
-            select(AuditEvent).where(AuditEvent.action == "register_ai_system")
+            select(AuditEvent)
+            .where(AuditEvent.action == "register_ai_system")
             .order_by(AuditEvent.id.desc())
         )
         assert event is not None and event.actor == "token:steward"
@@ -74,8 +83,12 @@ def test_editing_a_system(site: Api) -> None:
     assert '<option value="IN_PRODUCTION" selected>' in form.text
     answer = site.client.post(
         f"/systemes-ia/{chatbot}/modifier",
-        data={"csrf": csrf_of(form.text), "name": "Agent conversationnel", "status": "RETIRED",
-              "human_oversight_owner": "Direction de la relation usagers"},
+        data={
+            "csrf": csrf_of(form.text),
+            "name": "Agent conversationnel",
+            "status": "RETIRED",
+            "human_oversight_owner": "Direction de la relation usagers",
+        },
         follow_redirects=False,
     )
     assert answer.status_code == 303
@@ -95,17 +108,25 @@ def test_linking_a_dataset_a_policy_and_recording_an_assessment(site: Api) -> No
         policy = session.scalar(select(Policy.id))
     for path, data in [
         ("jeux", {"dataset_id": str(ids.datasets["hostile"]), "usage": "INPUT"}),
-        ("politiques", {"policy_id": str(policy), "status": "NON_COMPLIANT", "evidence": "à faire"}),
+        (
+            "politiques",
+            {"policy_id": str(policy), "status": "NON_COMPLIANT", "evidence": "à faire"},
+        ),
         ("evaluations", {"kind": "DPIA", "status": "IN_PROGRESS", "date": "2026-11-02"}),
     ]:
         answer = site.client.post(
-            f"/systemes-ia/{chatbot}/{path}", data={"csrf": csrf_of(page)} | data,
+            f"/systemes-ia/{chatbot}/{path}",
+            data={"csrf": csrf_of(page)} | data,
             follow_redirects=False,
         )
         assert answer.status_code == 303, answer.text
     with site.factory() as session:
-        links = {(l.dataset_id, l.usage.value) for l in session.scalars(
-            select(AISystemDataset).where(AISystemDataset.ai_system_id == chatbot))}
+        links = {
+            (l.dataset_id, l.usage.value)
+            for l in session.scalars(
+                select(AISystemDataset).where(AISystemDataset.ai_system_id == chatbot)
+            )
+        }
         assert (ids.datasets["hostile"], "INPUT") in links
         assert session.scalar(select(AISystemPolicy.status)).value == "NON_COMPLIANT"
         assessment = session.scalar(select(Assessment).where(Assessment.ai_system_id == chatbot))
@@ -119,8 +140,8 @@ def test_a_refused_link_says_why_on_the_page(site: Api) -> None:
     chatbot = seeded(site).ai["chatbot"]
     page = site.client.get(f"/systemes-ia/{chatbot}").text
     answer = site.client.post(
-        f"/systemes-ia/{chatbot}/jeux", data={"csrf": csrf_of(page), "dataset_id": "99999",
-                                              "usage": "INPUT"}
+        f"/systemes-ia/{chatbot}/jeux",
+        data={"csrf": csrf_of(page), "dataset_id": "99999", "usage": "INPUT"},
     )
     assert answer.status_code == 400
     assert "Non enregistré" in answer.text
@@ -131,7 +152,7 @@ def test_read_only_roles_get_no_form_and_cannot_post(site: Api) -> None:
     for role in (Role.AUDITOR, Role.SECURITY):
         sign_in(site, role)
         page = site.client.get(f"/systemes-ia/{chatbot}").text
-        assert "<form method=\"post\" action=\"/systemes-ia/" not in page
+        assert '<form method="post" action="/systemes-ia/' not in page
         assert "/modifier" not in page
         assert "Enregistrer un système" not in site.client.get("/systemes-ia").text
         assert site.client.get("/systemes-ia/nouveau").status_code == 403

@@ -25,8 +25,11 @@ def test_signing_in_goes_back_to_the_shared_link(site: Api) -> None:
     form = site.client.get("/connexion?next=/jeux-de-donnees%3Fq%3Dagents")
     answer = site.client.post(
         "/connexion",
-        data={"token": site.tokens[Role.STEWARD], "csrf": csrf_of(form.text),
-              "next": "/jeux-de-donnees?q=agents"},
+        data={
+            "token": site.tokens[Role.STEWARD],
+            "csrf": csrf_of(form.text),
+            "next": "/jeux-de-donnees?q=agents",
+        },
         follow_redirects=False,
     )
     assert answer.status_code == 303
@@ -55,7 +58,8 @@ def test_the_cookie_is_secure_behind_https(site: Api) -> None:
 def test_a_wrong_token_is_refused_and_opens_no_session(site: Api) -> None:
     form = site.client.get("/connexion")
     answer = site.client.post(
-        "/connexion", data={"token": "rgt_wrong", "csrf": csrf_of(form.text)},
+        "/connexion",
+        data={"token": "rgt_wrong", "csrf": csrf_of(form.text)},
         follow_redirects=False,
     )
     assert answer.status_code == 401
@@ -66,7 +70,8 @@ def test_a_wrong_token_is_refused_and_opens_no_session(site: Api) -> None:
 def test_the_sign_in_form_needs_its_csrf_token(site: Api) -> None:
     site.client.get("/connexion")
     answer = site.client.post(
-        "/connexion", data={"token": site.tokens[Role.ADMIN], "csrf": "forged"},
+        "/connexion",
+        data={"token": site.tokens[Role.ADMIN], "csrf": "forged"},
         follow_redirects=False,
     )
     assert answer.status_code == 403
@@ -90,8 +95,9 @@ def test_signing_out_ends_the_session(site: Api) -> None:
     sign_in(site)
     page = site.client.get("/")
     cookie = site.client.cookies.get(sessions.COOKIE)
-    answer = site.client.post("/deconnexion", data={"csrf": csrf_of(page.text)},
-                              follow_redirects=False)
+    answer = site.client.post(
+        "/deconnexion", data={"csrf": csrf_of(page.text)}, follow_redirects=False
+    )
     assert answer.status_code == 303 and answer.headers["location"] == "/connexion"
     # the old cookie, replayed, is worth nothing
     site.client.cookies.set(sessions.COOKIE, cookie or "")

@@ -38,11 +38,7 @@ def _used_messages() -> set[str]:
 def test_every_message_has_its_french_translation() -> None:
     with PO.open("rb") as po:
         catalog = read_po(po, locale="fr")
-    translated = {
-        (m.id if isinstance(m.id, str) else m.id[0]): m.string
-        for m in catalog
-        if m.id
-    }
+    translated = {(m.id if isinstance(m.id, str) else m.id[0]): m.string for m in catalog if m.id}
     used = _used_messages()
     assert len(used) > 300
     missing = sorted(m for m in used if not translated.get(m))

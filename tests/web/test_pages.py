@@ -30,8 +30,19 @@ def _codes() -> set[str]:
     for value in vars(enums).values():
         if isinstance(value, type) and issubclass(value, enum.Enum):
             codes |= {m.value for m in value if isinstance(m.value, str) and "_" in m.value}
-    codes |= {"NATIONAL_IDENTIFIER", "SPECIAL_CATEGORY", "EMAIL_ADDRESS", "FR_NIR", "CONTACT",
-              "IDENTITY", "SUGGESTED", "CONFIRMED", "CONFIDENTIAL", "LIMITED", "PLANNED"}
+    codes |= {
+        "NATIONAL_IDENTIFIER",
+        "SPECIAL_CATEGORY",
+        "EMAIL_ADDRESS",
+        "FR_NIR",
+        "CONTACT",
+        "IDENTITY",
+        "SUGGESTED",
+        "CONFIRMED",
+        "CONFIDENTIAL",
+        "LIMITED",
+        "PLANNED",
+    }
     return codes
 
 
@@ -65,7 +76,10 @@ def test_no_vocabulary_code_is_shown_as_text(site: Api) -> None:
 def test_dates_are_written_the_french_way(site: Api) -> None:
     sign_in(site)
     page = visible_text(site.client.get("/jetons").text)
-    assert re.search(r"\b\d{1,2} (janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? \d{4}, \d{2}:\d{2}", page)
+    assert re.search(
+        r"\b\d{1,2} (janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? \d{4}, \d{2}:\d{2}",
+        page,
+    )
 
 
 @pytest.mark.parametrize("path", CSV_LISTS)
@@ -75,7 +89,7 @@ def test_each_list_downloads_what_it_lists_as_csv(site: Api, path: str) -> None:
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/csv")
     assert answer.headers["content-disposition"].startswith("attachment;")
-    assert answer.text.startswith("\ufeff\"")  # Excel in French: BOM, ';', quoted cells
+    assert answer.text.startswith('\ufeff"')  # Excel in French: BOM, ';', quoted cells
     assert len(answer.text.strip().splitlines()) >= 2, "the seeded catalog fills every list"
 
 
@@ -105,7 +119,10 @@ def test_the_exports_download(site: Api) -> None:
     annex = site.client.get(f"/traitements/export/annexe-viii?id={ids.ai['aid']}")
     assert annex.status_code == 200 and annex.headers["content-type"] == "application/json"
     # Annex VIII registers high-risk systems only (the catalog refuses the others)
-    assert site.client.get(f"/traitements/export/annexe-viii?id={ids.ai['chatbot']}").status_code == 400
+    assert (
+        site.client.get(f"/traitements/export/annexe-viii?id={ids.ai['chatbot']}").status_code
+        == 400
+    )
     assert f"annexe-viii?id={ids.ai['chatbot']}" not in site.client.get("/traitements").text
     assert site.client.get("/traitements/export/annexe-viii").status_code == 400
     assert site.client.get("/traitements/export/inconnu").status_code == 400
@@ -138,7 +155,8 @@ def test_scan_now_queues_a_run(site: Api) -> None:
     from tests.web.conftest import csrf_of
 
     answer = site.client.post(
-        f"/entrepots/{ids.stores['social']}/scanner", data={"csrf": csrf_of(page)},
+        f"/entrepots/{ids.stores['social']}/scanner",
+        data={"csrf": csrf_of(page)},
         follow_redirects=False,
     )
     assert answer.status_code == 303
@@ -160,14 +178,17 @@ def test_tokens_for_admins(site: Api) -> None:
     from tests.web.conftest import csrf_of
 
     page = site.client.get("/jetons").text
-    created = site.client.post("/jetons", data={"csrf": csrf_of(page), "name": "dpo-durand",
-                                                 "role": "auditor"})
+    created = site.client.post(
+        "/jetons", data={"csrf": csrf_of(page), "name": "dpo-durand", "role": "auditor"}
+    )
     assert created.status_code == 200
     token = re.search(r'id="new-token">(rgt_[^<]+)<', created.text)
     assert token is not None
-    revoked = site.client.post("/jetons/revoquer", data={"csrf": csrf_of(page),
-                                                         "name": "dpo-durand"},
-                               follow_redirects=False)
+    revoked = site.client.post(
+        "/jetons/revoquer",
+        data={"csrf": csrf_of(page), "name": "dpo-durand"},
+        follow_redirects=False,
+    )
     assert revoked.status_code == 303
     assert "révoqué le" in site.client.get("/jetons").text
 

@@ -74,7 +74,11 @@ def test_rejecting_in_bulk_with_a_comment_keeps_the_filters(site: Api) -> None:
     assert answer.status_code == 303
     assert answer.headers["location"] == "/revue?categorie=IDENTITY&fait=2"
     for key in ("nom", "hostile"):
-        assert _status(site, ids[key]) == ("REJECTED", "token:steward", "libellés, pas des personnes")
+        assert _status(site, ids[key]) == (
+            "REJECTED",
+            "token:steward",
+            "libellés, pas des personnes",
+        )
     assert _status(site, ids["nir"])[0] == "SUGGESTED"
     shown = site.client.get(answer.headers["location"]).text
     assert "2 détections revues." in shown

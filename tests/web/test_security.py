@@ -59,9 +59,12 @@ def test_pages_carry_a_strict_policy(site: Api) -> None:
     assert site.client.get("/connexion").headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in site.client.get("/nulle").headers["content-security-policy"]
     # the API keeps its own policy (GraphiQL needs inline styles)
-    assert "style-src 'self' 'unsafe-inline'" in site.client.get(
-        "/graphql", headers={"Accept": "text/html"}
-    ).headers["content-security-policy"]
+    assert (
+        "style-src 'self' 'unsafe-inline'"
+        in site.client.get("/graphql", headers={"Accept": "text/html"}).headers[
+            "content-security-policy"
+        ]
+    )
 
 
 def test_no_inline_script_or_style_and_every_asset_is_local(site: Api) -> None:
@@ -109,8 +112,11 @@ def test_no_raw_scanned_value_reaches_a_page(new_catalog: object, tmp_path: Path
         )
         run_id = start_scan(session, CLI_ACTOR, store.id).id
     run = execute_scan(
-        catalog.factory, run_id, options=ScanOptions(sample_size=200),
-        classify=default_classifier().classify_table, seed=7,
+        catalog.factory,
+        run_id,
+        options=ScanOptions(sample_size=200),
+        classify=default_classifier().classify_table,
+        seed=7,
     )
     assert run.status is ScanStatus.SUCCEEDED, run.errors
     with catalog.factory() as session:
@@ -119,9 +125,18 @@ def test_no_raw_scanned_value_reaches_a_page(new_catalog: object, tmp_path: Path
     assert len([m for m in masked if m]) >= 2
     with serve(catalog) as api:
         sign_in(api)
-        pages = ["/", "/revue", "/revue?format=csv", "/jeux-de-donnees", "/exposition",
-                 "/entrepots", f"/entrepots/{store.id}", "/journal", "/journal?format=csv",
-                 "/conformite"]
+        pages = [
+            "/",
+            "/revue",
+            "/revue?format=csv",
+            "/jeux-de-donnees",
+            "/exposition",
+            "/entrepots",
+            f"/entrepots/{store.id}",
+            "/journal",
+            "/journal?format=csv",
+            "/conformite",
+        ]
         pages += [f"/jeux-de-donnees/{i}" for i in range(1, 4)]
         shown = 0
         for path in pages:
