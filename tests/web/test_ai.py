@@ -122,8 +122,8 @@ def test_linking_a_dataset_a_policy_and_recording_an_assessment(site: Api) -> No
         assert answer.status_code == 303, answer.text
     with site.factory() as session:
         links = {
-            (l.dataset_id, l.usage.value)
-            for l in session.scalars(
+            (link.dataset_id, link.usage.value)
+            for link in session.scalars(
                 select(AISystemDataset).where(AISystemDataset.ai_system_id == chatbot)
             )
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Awaitable, Callable
 
 from anyio import to_thread
 from starlette.requests import Request
@@ -16,13 +17,14 @@ from registre.web.i18n import LANG_COOKIE, LANGUAGES, Translator
 from registre.web.session import COOKIE
 
 LOGIN_COOKIE = "registre_login"
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def sign_in(web: Web):  # type: ignore[no-untyped-def]
+def sign_in(web: Web) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         t = web.translator(request)
         next_url = safe_next(request.query_params.get("next"))
@@ -40,7 +42,8 @@ def sign_in(web: Web):  # type: ignore[no-untyped-def]
                 web, request, t, next_url, t.gettext("This form has expired; try again."), 403
             )
         token = form.get("token")
-        next_url = safe_next(form.get("next") if isinstance(form.get("next"), str) else None)  # type: ignore[arg-type]
+        posted_next = form.get("next")
+        next_url = safe_next(posted_next if isinstance(posted_next, str) else None)
         actor = None
         if isinstance(token, str) and token.strip() and len(token) < 500:
             actor = await to_thread.run_sync(_check, web, token.strip())
@@ -91,7 +94,7 @@ def _check(web: Web, token: str) -> Actor | None:
         return actor
 
 
-def sign_out(web: Web):  # type: ignore[no-untyped-def]
+def sign_out(web: Web) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         t = web.translator(request)
         session = web.sessions.get(request.cookies.get(COOKIE))

@@ -3,6 +3,8 @@ rejected one by one (in place, with htmx) or in bulk, with a comment."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
@@ -18,19 +20,28 @@ from registre.web.labels import OPEN_LABELS, Vocabulary, label
 DECISIONS = {"CONFIRMED": FindingStatus.CONFIRMED, "REJECTED": FindingStatus.REJECTED}
 
 
-def _filters(page: Page) -> dict[str, object]:
+@dataclass(frozen=True)
+class Filters:
+    search: str | None
+    category: str | None
+    data_store_id: int | None
+
+
+def _filters(page: Page) -> Filters:
     store = page.arg("entrepot")
     category = page.arg("categorie")
-    return {
-        "search": page.arg("q") or None,
-        "category": category if category in OPEN_LABELS[Vocabulary.CATEGORY] else None,
-        "data_store_id": int(store) if store.isdigit() else None,
-    }
+    return Filters(
+        search=page.arg("q") or None,
+        category=category if category in OPEN_LABELS[Vocabulary.CATEGORY] else None,
+        data_store_id=int(store) if store.isdigit() else None,
+    )
 
 
 def review_queue(page: Page) -> Response:
     filters = _filters(page)
-    stmt = queries.review_queue(**filters)  # type: ignore[arg-type]
+    stmt = queries.review_queue(
+        search=filters.search, category=filters.category, data_store_id=filters.data_store_id
+    )
     evidence = page.can(Permission.READ_EVIDENCE)
     if page.arg("format") == "csv":
         return _csv(page, queries.everything(page.db, stmt), evidence)
