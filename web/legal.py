@@ -3,7 +3,8 @@
 A compliance issue's ``legal_basis`` is a text such as ``GDPR Art. 44-46`` or
 ``AI Act Art. 49(3), 26(8)``; each part separated by ``;`` becomes a link to the text it
 names on EUR-Lex or Légifrance (the text as a whole: article anchors change between
-consolidations). The rule messages themselves are the catalog's; only the titles are
+consolidations); a reference without a known official address is shown as text. The rule
+messages themselves are the catalog's; only the titles are
 translated here, keyed by rule id.
 """
 
@@ -17,9 +18,7 @@ OFFICIAL_TEXTS = (
     ("EDPB WP248", "https://ec.europa.eu/newsroom/article29/items/611236"),
     ("CRPA", "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000031366350"),
     ("Loi SREN", "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000049563368"),
-    ("PSSIE", "https://www.legifrance.gouv.fr/circulaire/id/45237"),
     ("RGS", "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000000636232"),
-    ("II 901", "https://www.legifrance.gouv.fr/circulaire/id/39791"),
 )
 
 
