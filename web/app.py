@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from registre.config.settings import Settings
 from registre.web.core import Web, error_page, page
 from registre.web.headers import WebSecurityHeaders
-from registre.web.pages import ai, auth, catalog, dashboard, governance, review
+from registre.web.pages import ai, auth, catalog, classify, dashboard, governance, review
 from registre.web.session import DEFAULT_IDLE_SECONDS, SessionStore
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -55,6 +55,8 @@ def web_routes(web: Web) -> list[BaseRoute]:
         post("/systemes-ia/{id:int}/jeux", ai.link_dataset),
         post("/systemes-ia/{id:int}/politiques", ai.link_policy),
         post("/systemes-ia/{id:int}/evaluations", ai.add_assessment),
+        get("/systemes-ia/{id:int}/classification", classify.questionnaire),
+        post("/systemes-ia/{id:int}/classification", classify.answer),
         get("/conformite", governance.compliance),
         get("/exposition", governance.exposure),
         get("/exposition/{id:int}", governance.exposure_of_system),

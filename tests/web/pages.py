@@ -37,6 +37,7 @@ def detail_pages(ids: Seeded) -> list[str]:
         f"/jeux-de-donnees/{ids.datasets['hostile']}",
         f"/systemes-ia/{ids.ai['chatbot']}",
         f"/exposition/{ids.ai['chatbot']}",
+        f"/systemes-ia/{ids.ai['aid']}/classification",
     ]
 
 
