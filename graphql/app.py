@@ -56,6 +56,7 @@ from registre.scanners.runs.dispatch import ScanDispatcher
 from registre.scanners.runs.queue import QueueDispatcher
 from registre.scanners.runs.scan import ScanOptions
 from registre.web.app import create_web_app
+from registre.web.headers import WebSecurityHeaders
 
 log = logging.getLogger("registre.api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -299,15 +300,16 @@ API_PREFIXES = ("/graphql", "/healthz", "/dcat")
 
 
 class ApiSecurityHeaders:
-    """The API's security headers on the API's paths; the web pages set their own."""
+    """The API's security headers on the API's paths, the web pages' stricter ones on every
+    other path (refusals made before the web app, such as a forged ``Host``, included)."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.with_headers = SecurityHeaders(app)
+        self.api = SecurityHeaders(app)
+        self.web = WebSecurityHeaders(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
         if scope["type"] == "http" and not path.startswith(API_PREFIXES):
-            await self.app(scope, receive, send)
+            await self.web(scope, receive, send)
         else:
-            await self.with_headers(scope, receive, send)
+            await self.api(scope, receive, send)

@@ -146,3 +146,31 @@ def test_no_raw_scanned_value_reaches_a_page(new_catalog: object, tmp_path: Path
             shown += sum(1 for m in masked if m and m in page)
             assert HOSTILE not in page
         assert shown > 0 and dataset_id is not None
+
+
+def test_a_forged_host_is_refused_with_the_headers(site: Api) -> None:
+    answer = site.client.get("/connexion", headers={"Host": "evil.example"})
+    assert answer.status_code == 400
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+
+
+def test_a_form_body_over_the_limit_is_refused_before_it_is_read(site: Api) -> None:
+    limit = site.settings.api_max_body_bytes
+    answer = site.client.post(
+        "/connexion",
+        content=b"token=" + b"x" * (limit + 1),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status_code == 413
+
+    def chunks():  # no Content-Length: counted as it arrives
+        for _ in range(limit // 1024 + 2):
+            yield b"x" * 1024
+
+    streamed = site.client.post(
+        "/connexion",
+        content=chunks(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert streamed.status_code == 413
