@@ -16,17 +16,8 @@ LISTS = [
     "/journal",
 ]
 
-#: lists with a CSV download of what they show
-CSV_LISTS = [
-    "/revue",
-    "/entrepots",
-    "/jeux-de-donnees",
-    "/systemes-ia",
-    "/conformite",
-    "/exposition",
-    "/traitements",
-    "/journal",
-]
+#: lists with a CSV download of what they show (all but the dashboard)
+CSV_LISTS = LISTS[1:]
 
 
 def detail_pages(ids: Seeded) -> list[str]:

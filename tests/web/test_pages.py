@@ -11,9 +11,11 @@ import pytest
 
 from registre.catalog import enums
 from registre.catalog.enums import Role
-from tests.support.api import Api
+from tests.support.api import Api, open_api
+from tests.support.catalogs import Databases
 from tests.web.conftest import seeded, sign_in
 from tests.web.pages import CSV_LISTS, all_pages, detail_pages
+from tests.web.seed import seed
 
 TAGS = re.compile(r"<[^>]+>")
 
@@ -44,6 +46,18 @@ def _codes() -> set[str]:
         "PLANNED",
     }
     return codes
+
+
+@pytest.mark.postgres
+def test_every_page_and_download_answers_on_postgresql(
+    databases: Databases, pg_server_url: str
+) -> None:
+    with open_api(databases, "postgresql", seed, pg_url=pg_server_url) as api:
+        sign_in(api)
+        for path in all_pages(seeded(api)) + [f"{p}?format=csv" for p in CSV_LISTS]:
+            assert api.client.get(path).status_code == 200, path
+        order = re.findall(r'<tr id="finding-(\d+)"', api.client.get("/revue").text)
+        assert order[:2] == [str(seeded(api).findings["sante"]), str(seeded(api).findings["nir"])]
 
 
 def test_every_page_answers_for_an_admin(site: Api) -> None:
