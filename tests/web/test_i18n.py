@@ -114,3 +114,9 @@ def test_the_pages_follow_the_browser_and_the_switch(site: Api) -> None:
     assert '<html lang="en">' in page and "Review queue" in page
     site.client.get("/langue/fr?next=/")
     assert "File de revue" in site.client.get("/revue").text
+
+
+def test_the_switch_comes_back_to_the_same_filtered_page(site: Api) -> None:
+    sign_in(site)
+    page = site.client.get("/jeux-de-donnees?q=agents").text
+    assert 'href="/langue/en?next=/jeux-de-donnees%3Fq%3Dagents"' in page
