@@ -244,7 +244,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
 ) -> None:
-    """Serve the GraphQL API and GraphiQL at http://HOST:PORT/graphql."""
+    """Serve the web interface at http://HOST:PORT/ and the GraphQL API (and GraphiQL) at
+    http://HOST:PORT/graphql."""
     _serve(host, port)
 
 
@@ -284,7 +285,10 @@ def demo(
         Path, typer.Option("--dir", help="Where the demo city's database is written.")
     ] = Path("registre-demo"),
     serve_api: Annotated[
-        bool, typer.Option("--serve/--no-serve", help="Serve the API once the demo is ready.")
+        bool,
+        typer.Option(
+            "--serve/--no-serve", help="Serve the web interface and the API once the demo is ready."
+        ),
     ] = True,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
@@ -293,7 +297,8 @@ def demo(
 
     Creates the catalog schema if needed, writes the city's SQLite database, registers it
     with AI systems, policies and processing activities, creates an admin token, then
-    serves the API and prints the URL, the token and an example query.
+    serves the web interface and the API and prints their addresses (the web interface
+    first), the token and an example query.
     """
     from registre.demo.city import build_city_database
     from registre.demo.seed import demo_token, seed_catalog
@@ -308,6 +313,10 @@ def demo(
         store_name = store.name
         token = demo_token(session, CLI_ACTOR)
     scan_store(store_name)
+    console.print(
+        f"\nWeb interface: http://{host}:{port}/ (sign in with the admin token below)",
+        highlight=False,
+    )
     _print_publication(host, port)
     url = f"http://{host}:{port}/graphql"
     console.print(f"\nGraphQL API and GraphiQL: {url}#token={token}")

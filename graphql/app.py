@@ -1,5 +1,6 @@
 """The Starlette application: ``/graphql`` (API and GraphiQL), its static assets, ``/healthz``,
-and the public DCAT-AP catalogue under ``/dcat`` (:mod:`registre.graphql.dcat`).
+the public DCAT-AP catalogue under ``/dcat`` (:mod:`registre.graphql.dcat`), and the web
+interface at ``/`` (:mod:`registre.web.app`).
 
 A request to ``/graphql`` is checked in order of cost, so that the cheap refusals come
 before the work: the ``Host`` (TrustedHostMiddleware), the media types, the bearer token
@@ -29,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from registre.catalog import migrate
 from registre.catalog.access.roles import Actor
@@ -53,6 +55,8 @@ from registre.graphql.schema import schema
 from registre.scanners.runs.dispatch import ScanDispatcher
 from registre.scanners.runs.queue import QueueDispatcher
 from registre.scanners.runs.scan import ScanOptions
+from registre.web.app import create_web_app
+from registre.web.headers import WebSecurityHeaders
 
 log = logging.getLogger("registre.api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -277,7 +281,7 @@ def create_app(
 
     return Starlette(
         middleware=[
-            Middleware(SecurityHeaders),
+            Middleware(ApiSecurityHeaders),
             Middleware(TrustedHostMiddleware, allowed_hosts=host_names(settings)),
         ],
         routes=[
@@ -285,6 +289,27 @@ def create_app(
             Mount("/graphql/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
             Route("/healthz", healthz),
             *dcat_routes(factory, settings),  # public, unauthenticated: open data only
+            # the web interface, with its own (stricter) security headers
+            Mount("/", app=create_web_app(factory, settings, services)),
         ],
         lifespan=lifespan,
     )
+
+
+API_PREFIXES = ("/graphql", "/healthz", "/dcat")
+
+
+class ApiSecurityHeaders:
+    """The API's security headers on the API's paths, the web pages' stricter ones on every
+    other path (refusals made before the web app, such as a forged ``Host``, included)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.api = SecurityHeaders(app)
+        self.web = WebSecurityHeaders(app)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] == "http" and not path.startswith(API_PREFIXES):
+            await self.web(scope, receive, send)
+        else:
+            await self.api(scope, receive, send)

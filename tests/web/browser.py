@@ -1,0 +1,81 @@
+"""A real browser on a real server: Debian's chromium driven by Playwright, and Registre
+served by uvicorn on a free port of 127.0.0.1 in a thread.
+
+Chromium is the system one (``/usr/bin/chromium``, the ``chromium`` Debian package that
+``.ci/run`` installs): Playwright never downloads a browser here. Without it the browser
+tests are skipped with the reason, and fail under ``REGISTRE_REQUIRE_SERVICES=1``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from registre.config.settings import Settings
+from registre.graphql.app import create_app
+from tests.support.api import RecordedScans
+from tests.support.catalogs import Catalog
+from tests.support.servers import unavailable
+
+CHROMIUM = Path(os.environ.get("REGISTRE_TEST_CHROMIUM", "/usr/bin/chromium"))
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
+
+def require_browser() -> Any:
+    """Playwright's sync API, or a skip (a failure under REGISTRE_REQUIRE_SERVICES=1)."""
+    if not CHROMIUM.exists():
+        unavailable("chromium (apt-get install -y chromium)", FileNotFoundError(str(CHROMIUM)))
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - the test extra installs it
+        unavailable("playwright (pip install registre[test])", exc)
+    return sync_playwright
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def live_server(catalog: Catalog) -> Iterator[str]:
+    """Serve the app over ``catalog`` until the block ends; yields its base URL."""
+    port = _free_port()
+    app = create_app(
+        Settings(database_url=catalog.url),
+        engine=catalog.engine,
+        services={"scans": RecordedScans()},
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):  # wait for it to listen (not a timed assertion: a readiness wait)
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

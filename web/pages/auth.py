@@ -1,0 +1,122 @@
+"""Signing in with an API token, signing out, and the language switch."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+
+from anyio import to_thread
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from registre.catalog.access.roles import Actor
+from registre.catalog.access.tokens import authenticate
+from registre.web.core import Web, error_page, safe_next
+from registre.web.i18n import LANG_COOKIE, LANGUAGES, Translator
+from registre.web.session import COOKIE
+
+LOGIN_COOKIE = "registre_login"
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def sign_in(web: Web) -> Endpoint:
+    async def endpoint(request: Request) -> Response:
+        t = web.translator(request)
+        next_url = safe_next(request.query_params.get("next"))
+        if request.method == "GET":
+            return _form(web, request, t, next_url, None)
+        form = await request.form(max_files=0, max_fields=10)
+        submitted = form.get("csrf")
+        expected = request.cookies.get(LOGIN_COOKIE, "")
+        if not (
+            isinstance(submitted, str)
+            and expected
+            and hmac.compare_digest(submitted.encode(), expected.encode())
+        ):
+            return _form(
+                web, request, t, next_url, t.gettext("This form has expired; try again."), 403
+            )
+        token = form.get("token")
+        posted_next = form.get("next")
+        next_url = safe_next(posted_next if isinstance(posted_next, str) else None)
+        actor = None
+        if isinstance(token, str) and token.strip() and len(token) < 500:
+            actor = await to_thread.run_sync(_check, web, token.strip())
+        if actor is None:
+            return _form(
+                web, request, t, next_url, t.gettext("This token is unknown or revoked."), 401
+            )
+        assert isinstance(token, str)
+        session = web.sessions.open(token.strip())
+        response = RedirectResponse(next_url, status_code=303)
+        response.set_cookie(
+            COOKIE,
+            session.id,
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request),
+            path="/",
+        )
+        response.delete_cookie(LOGIN_COOKIE, path="/connexion")
+        return response
+
+    return endpoint
+
+
+def _form(
+    web: Web, request: Request, t: Translator, next_url: str, error: str | None, status: int = 200
+) -> Response:
+    """The sign-in form, with a CSRF token of its own (double submit: a cookie and a field),
+    so that another site cannot sign a colleague in under someone else's token."""
+    login_csrf = secrets.token_urlsafe(32)
+    values = {"next": next_url, "error": error, "login_csrf": login_csrf}
+    response = web.render(request, t, "signin.html", values, status=status)
+    response.set_cookie(
+        LOGIN_COOKIE,
+        login_csrf,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
+        path="/connexion",
+    )
+    return response
+
+
+def _check(web: Web, token: str) -> Actor | None:
+    with web.factory() as db:
+        actor = authenticate(db, token)
+        db.commit()
+        return actor
+
+
+def sign_out(web: Web) -> Endpoint:
+    async def endpoint(request: Request) -> Response:
+        t = web.translator(request)
+        session = web.sessions.get(request.cookies.get(COOKIE))
+        if session is not None:
+            form = await request.form(max_files=0, max_fields=10)
+            csrf = form.get("csrf")
+            if not session.csrf_ok(csrf if isinstance(csrf, str) else None):
+                return error_page(web, request, t, 403, t.gettext("This form has expired."))
+            web.sessions.close(session.id)
+        response = RedirectResponse("/connexion", status_code=303)
+        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
+        return response
+
+    return endpoint
+
+
+async def switch_language(request: Request) -> Response:
+    """``/langue/en`` or ``/langue/fr``: remember the choice, go back to the page."""
+    language = request.path_params["language"]
+    response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+    if language in LANGUAGES:
+        response.set_cookie(
+            LANG_COOKIE, language, max_age=365 * 86400, samesite="lax", secure=_secure(request)
+        )
+    return response

@@ -1,0 +1,257 @@
+"""Compliance issues, exposure (with each AI system's data flows), processing activities
+and the exports, the audit trail and, for admins, the tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from starlette.responses import Response
+
+from registre.catalog.access.roles import Permission
+from registre.catalog.access.tokens import create_token, revoke_token
+from registre.catalog.compliance.config import Severity
+from registre.catalog.compliance.engine import ComplianceIssue, evaluate
+from registre.catalog.data.search import audit_events_statement
+from registre.catalog.enums import RiskClass, Role
+from registre.catalog.errors import DomainError, InvalidInput
+from registre.catalog.exports.common import ExportKind
+from registre.catalog.exports.registry import build_export
+from registre.catalog.exposure.details import exposure_page
+from registre.catalog.exposure.query import ExposureFilter, exposed_datasets
+from registre.catalog.models import (
+    AISystem,
+    AISystemDataset,
+    ApiToken,
+    AuditEvent,
+    Dataset,
+    ProcessingActivity,
+)
+from registre.catalog.service import get
+from registre.web import queries
+from registre.web.core import Page, csv_response, headers
+from registre.web.flow import flow_picture
+from registre.web.i18n import N_
+from registre.web.labels import OPEN_LABELS, Vocabulary, label
+from registre.web.legal import rule_title
+
+
+def _matches(issue: ComplianceIssue, search: str) -> bool:
+    text = search.casefold()
+    return any(
+        text in part.casefold()
+        for part in (issue.rule, issue.subject_name, issue.message, issue.legal_basis)
+    )
+
+
+def compliance(page: Page) -> Response:
+    t = page.t
+    issues = evaluate(page.db)
+    severity = page.arg("gravite")
+    if severity in Severity.__members__:
+        issues = [i for i in issues if i.severity == severity]
+    subject = page.arg("sujet")
+    if subject in {"AISystem", "Dataset", "ProcessingActivity", "Organisation"}:
+        issues = [i for i in issues if i.subject_type == subject]
+    if page.arg("q"):
+        issues = [i for i in issues if _matches(i, page.arg("q"))]
+    if page.arg("format") == "csv":
+        header = headers(
+            t,
+            N_("Severity"),
+            N_("Rule"),
+            N_("Title"),
+            N_("Legal basis"),
+            N_("Subject"),
+            N_("What is missing"),
+        )
+        rows = [
+            [
+                label(t, Severity(i.severity)),
+                i.rule,
+                rule_title(t, i.rule, i.title),
+                i.legal_basis,
+                i.subject_name,
+                i.message,
+            ]
+            for i in issues
+        ]
+        return csv_response("conformite", header, rows)
+    number = queries.page_number(page.arg("page"))
+    size = queries.PAGE_SIZE
+    total = len(issues)
+    number = min(number, max(1, -(-total // size)))
+    paged = queries.Paged(issues[(number - 1) * size : number * size], total, number, size)
+    return page.render(
+        "compliance.html",
+        paged=paged,
+        issues=paged.items,
+        severities=[(s.value, label(t, s)) for s in Severity],
+        subjects=[
+            ("AISystem", t.gettext("AI systems")),
+            ("Dataset", t.gettext("Datasets")),
+            ("ProcessingActivity", t.gettext("Processing activities")),
+            ("Organisation", t.gettext("Organisations")),
+        ],
+    )
+
+
+def exposure(page: Page) -> Response:
+    t = page.t
+    category = page.arg("categorie")
+    outside = page.arg("hors_ue") == "oui"
+    flt = ExposureFilter(
+        categories=frozenset({category})
+        if category in OPEN_LABELS[Vocabulary.CATEGORY]
+        else frozenset(),
+        hosting_outside_eu=True if outside else None,
+        used_by_ai_system=True if page.arg("ia") == "oui" else None,
+    )
+    stmt = exposed_datasets(flt).order_by(Dataset.name, Dataset.id)
+    if page.arg("format") == "csv":
+        rows = exposure_page(page.db, queries.everything(page.db, stmt), flt)
+        header = headers(
+            t,
+            N_("Dataset"),
+            N_("Categories"),
+            N_("Data store hosting country"),
+            N_("AI systems"),
+        )
+        return csv_response(
+            "exposition",
+            header,
+            [
+                [
+                    e.dataset.qualified_name,
+                    ", ".join(label(t, c, Vocabulary.CATEGORY) for c in e.categories),
+                    e.hosting.country,
+                    ", ".join(u.ai_system.name for u in e.ai_uses),
+                ]
+                for e in rows
+            ],
+        )
+    paged = queries.paginate(page.db, stmt, queries.page_number(page.arg("page")))
+    systems = list(page.db.scalars(select(AISystem).order_by(AISystem.name)))
+    return page.render(
+        "exposure.html",
+        paged=paged,
+        rows=exposure_page(page.db, paged.items, flt),
+        systems=systems,
+        categories=[
+            (c, label(t, c, Vocabulary.CATEGORY)) for c in OPEN_LABELS[Vocabulary.CATEGORY]
+        ],
+    )
+
+
+def exposure_of_system(page: Page) -> Response:
+    system = get(page.db, AISystem, page.request.path_params["id"])
+    links = list(
+        page.db.scalars(
+            select(AISystemDataset)
+            .where(AISystemDataset.ai_system_id == system.id)
+            .options(selectinload(AISystemDataset.dataset))
+        )
+    )
+    datasets = [link.dataset for link in links]
+    rows = exposure_page(page.db, datasets, ExposureFilter())
+    issues = evaluate(page.db, ai_system_ids=[system.id])
+    return page.render(
+        "flow.html",
+        system=system,
+        picture=flow_picture(page.t, system, links, rows, issues),
+        issues=issues,
+    )
+
+
+def processing(page: Page) -> Response:
+    activities = list(page.db.scalars(select(ProcessingActivity).order_by(ProcessingActivity.name)))
+    # Annex VIII Section C registers high-risk systems only
+    systems = list(
+        page.db.scalars(
+            select(AISystem).where(AISystem.risk_class == RiskClass.HIGH).order_by(AISystem.name)
+        )
+    )
+    if page.arg("format") == "csv":
+        t = page.t
+        header = headers(t, N_("Name"), N_("Purposes"), N_("Legal basis"), N_("Retention"))
+        rows = [[a.name, a.purposes, a.legal_basis, a.retention] for a in activities]
+        return csv_response("traitements", header, rows)
+    return page.render("processing.html", activities=activities, systems=systems)
+
+
+EXPORT_KINDS = {
+    "art30": ExportKind.ART30,
+    "inventaire": ExportKind.INVENTORY,
+    "annexe-viii": ExportKind.ANNEX_VIII,
+    "aipd": ExportKind.PIA,
+}
+
+
+def export(page: Page) -> Response:
+    kind = EXPORT_KINDS.get(page.request.path_params["kind"])
+    if kind is None:
+        raise InvalidInput(page.t.gettext("Unknown export."))
+    subject = page.arg("id")
+    ident = int(subject) if subject.isdigit() else None
+    produced = build_export(
+        page.db,
+        page.actor,
+        kind,
+        ai_system_id=ident if kind is ExportKind.ANNEX_VIII else None,
+        processing_activity_id=ident if kind is ExportKind.PIA else None,
+    )
+    return Response(
+        produced.content,
+        media_type=produced.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{produced.filename}"'},
+    )
+
+
+def audit_trail(page: Page) -> Response:
+    stmt = audit_events_statement(
+        entity_type=page.arg("objet") or None,
+        actor=page.arg("acteur") or None,
+        action=page.arg("action") or None,
+    ).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    t = page.t
+    if page.arg("format") == "csv":
+        header = headers(t, N_("When"), N_("Who"), N_("Action"), N_("Object"), N_("Object id"))
+        rows = [
+            [t.date(e.at), e.actor, e.action, e.entity_type, e.entity_id]
+            for e in queries.everything(page.db, stmt)
+        ]
+        return csv_response("journal", header, rows)
+    return page.render(
+        "audit.html",
+        paged=queries.paginate(page.db, stmt, queries.page_number(page.arg("page"))),
+    )
+
+
+def tokens(page: Page, created: tuple[str, str] | None = None, error: Any = None) -> Response:
+    page.actor.require(Permission.ADMIN)
+    rows = list(page.db.scalars(select(ApiToken).order_by(ApiToken.name)))
+    return page.render(
+        "tokens.html",
+        status=400 if error else 200,
+        tokens=rows,
+        roles=[(r.value, label(page.t, r)) for r in Role],
+        created=created,
+        error=error,
+    )
+
+
+def create_token_page(page: Page) -> Response:
+    try:
+        token, clear = create_token(page.db, page.actor, page.field("name"), page.field("role"))
+        page.db.commit()
+    except DomainError as exc:
+        page.db.rollback()
+        return tokens(page, error=exc)
+    return tokens(page, created=(token.name, clear))
+
+
+def revoke_token_page(page: Page) -> Response:
+    revoke_token(page.db, page.actor, page.field("name"))
+    page.db.commit()
+    return page.back("/jetons")
