@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from registre.catalog.compliance.tracking import keep_current
+
 
 def normalise_url(url: str) -> str:
     """Use psycopg 3 for plain ``postgresql://`` URLs (SQLAlchemy would pick psycopg2)."""
@@ -51,7 +53,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions of the catalog; each transaction keeps the stored compliance issues current
+    (:mod:`catalog.compliance.tracking`)."""
+    return keep_current(sessionmaker(engine, expire_on_commit=False))
 
 
 @contextmanager
