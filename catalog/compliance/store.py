@@ -26,7 +26,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -259,13 +259,16 @@ def refresh(
     today: dt.date | None = None,
     config: ComplianceConfig | None = None,
     now: dt.datetime | None = None,
+    step: Callable[[str], None] = lambda _: None,
 ) -> Outcome:
     """Bring the stored issues about ``subjects`` (all by default) up to date, in the
-    session's transaction."""
+    session's transaction. ``step`` is told each phase as it starts (for a progress bar)."""
     subjects = subjects or Subjects({}, everything=True)
     config = config or default_compliance_config()
     now = now or utcnow()
+    step("evaluating the rules")
     found = _identities(evaluate_subjects(session, subjects, today=today, config=config))
+    step("comparing with the stored issues")
     records = _open_records(session, subjects)
     by_key = {(r.rule, r.subject_type, r.subject_id, r.identity): r for r in records}
     mentions = _stored_mentions(session, [r.id for r in records])
@@ -284,6 +287,7 @@ def refresh(
         if mentions.get(record.id, set()) != wanted:
             remention[record.id] = wanted
     kept = len(found) - len(fresh)
+    step("writing")
     # the session's copies of these rows are not read again in this transaction
     if changed:
         session.execute(update(StoredIssue), changed)
