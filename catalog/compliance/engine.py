@@ -69,6 +69,11 @@ class ComplianceIssue:
     unknown: bool = False  # the rule lacks a fact; the message starts with "unknown: "
     #: when the obligation applies (AI Act dates); before it, the issue is INFO ("coming")
     applies_from: dt.date | None = None
+    #: as stored (:mod:`.store`): when first found, last found, closed (None: open);
+    #: None on an issue just evaluated
+    first_seen_at: dt.datetime | None = None
+    last_seen_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
 
     @property
     def severity_rank(self) -> int:

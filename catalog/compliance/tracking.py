@@ -75,13 +75,17 @@ def _from_audit(change: Change, audit: AuditEvent) -> None:
         _seed(change, audit.entity_type, {"id": audit.entity_id}.get)
 
 
+def _getter(obj: Any) -> Getter:
+    return lambda name: getattr(obj, name, None)
+
+
 def _from_object(change: Change, obj: Any) -> None:
     if isinstance(obj, AuditEvent):
         _from_audit(change, obj)
         return
     state = inspect(obj)
     kind = type(obj).__name__
-    _seed(change, kind, lambda name: getattr(obj, name, None))
+    _seed(change, kind, _getter(obj))
     for name in ("ai_system_id", "dataset_id", "field_id", "processing_activity_id"):
         # a foreign key moved: the row it left is touched too
         if name in state.mapper.columns:
@@ -91,7 +95,7 @@ def _from_object(change: Change, obj: Any) -> None:
         history = get_history(obj, rel.key)
         for other in (*(history.added or ()), *(history.deleted or ())):
             if other is not None:
-                _seed(change, type(other).__name__, lambda name, o=other: getattr(o, name, None))
+                _seed(change, type(other).__name__, _getter(other))
 
 
 def note(session: Session, change: Change) -> None:
