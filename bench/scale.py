@@ -61,13 +61,14 @@ SERVE = textwrap.dedent(
     from registre.graphql.app import create_app
     from registre.cli.main import uvicorn_limits
 
-    pauses = {0: [], 1: [], 2: []}
+    pauses = []  # (wall-clock time, generation, pause in ms)
     started = [0.0]
     def on_gc(phase, info):
         if phase == "start":
             started[0] = time.perf_counter()
         else:
-            pauses[info["generation"]].append((time.perf_counter() - started[0]) * 1000)
+            pause = (time.perf_counter() - started[0]) * 1000
+            pauses.append((time.time(), info["generation"], pause))
     settings = load_settings()
     app = create_app(settings)
     gc.callbacks.append(on_gc)
@@ -164,8 +165,11 @@ def own_queries(since: str) -> list[Query]:
 
 # --- databases -------------------------------------------------------------------------
 @contextmanager
-def database(kind: str, pg_url: str, keep: bool) -> Iterator[str]:
+def database(kind: str, pg_url: str, keep: bool, reuse: str | None) -> Iterator[str]:
     """The URL of a new, empty database, dropped at the end (unless ``keep``)."""
+    if reuse:
+        yield reuse
+        return
     if kind == "sqlite":
         folder = tempfile.mkdtemp(prefix="bench-scale-")
         path = Path(folder) / "catalog.db"
@@ -225,7 +229,7 @@ def seq_scans(engine: Engine, statements: list[tuple[str, Any]]) -> list[str]:
     for statement, params in statements:
         plan = _explain(engine, statement, params)
         for table in set(re.findall(pattern, plan)):
-            found.append(f"{table}: {' '.join(statement.split())[:160]}")
+            found.append(f"{table}: {' '.join(statement.split())}\n{plan}")
     return found
 
 
@@ -288,7 +292,9 @@ def server(url: str, gc_file: Path) -> Iterator[str]:
                 time.sleep(0.1)
         yield base
     finally:
-        proc.send_signal(signal.SIGTERM)
+        # SIGINT: uvicorn shuts down, then re-raises it as KeyboardInterrupt, so the
+        # server script still writes its GC record (SIGTERM would be re-raised as a kill)
+        proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
 
 
@@ -348,16 +354,25 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per query")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--reuse",
+        metavar="URL",
+        help="measure a catalog built before with --keep (same --fields) instead of building",
+    )
+    parser.add_argument("--explain", action="store_true", help="print each flagged plan")
     parser.add_argument("--out", type=Path, help="write scale-<db>-<fields>.{md,json} here")
     args = parser.parse_args(argv)
     since = (NOW - dt.timedelta(days=7)).isoformat()
     queries = [*readme_queries(), *saved_queries(since), *own_queries(since)]
-    with database(args.db, args.pg_url, args.keep) as url:
-        print(f"building {args.fields:,} fields on {args.db} ...", flush=True)
+    with database(args.db, args.pg_url, args.keep, args.reuse) as url:
         engine = make_engine(url)
-        built = build(engine, args.fields)
+        if args.reuse:
+            built = reuse(engine, args.fields)
+        else:
+            print(f"building {args.fields:,} fields on {args.db} ...", flush=True)
+            built = build(engine, args.fields)
+            print(f"built in {built.seconds:.0f} s (kept: {args.keep}) at {url}", flush=True)
         engine.dispose()
-        print(f"built in {built.seconds:.0f} s", flush=True)
         system_id = _global_id("AISystem", 5)
         for q in queries:
             if "id" in q.variables and q.variables["id"] is None:
@@ -369,11 +384,16 @@ def main(argv: list[str] | None = None) -> None:
         with server(url, gc_file) as base:
             headers = {"Authorization": f"Bearer {built.token}"}
             with httpx.Client(headers=headers, timeout=120) as client:
+                window = [time.time(), 0.0]
                 for q in queries:
                     p50, p95, error = timed(client, base, q, args.repeat)
                     counts, scans, error2 = counted[q.name]
                     results.append(Result(q.name, p50, p95, counts, scans, error or error2))
                     print(f"  {q.name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms, {counts}", flush=True)
+                    if args.explain:
+                        for scan in scans:
+                            print(textwrap.indent(scan, "      "), flush=True)
+                window[1] = time.time()
                 writes["updateAISystem (its issues re-evaluated)"] = timed_mutation(
                     client,
                     base,
@@ -386,7 +406,11 @@ def main(argv: list[str] | None = None) -> None:
                     UPDATE_ORG,
                     [{"id": _global_id("Organisation", 30), "dpo": f"d{i}@x.fr"} for i in range(3)],
                 )
-        pauses = json.loads(gc_file.read_text())
+        # the timed requests only (not start-up's own collect-and-freeze)
+        pauses: dict[str, list[float]] = {"0": [], "1": [], "2": []}
+        for at, generation, pause in json.loads(gc_file.read_text()):
+            if window[0] <= at <= window[1]:
+                pauses[str(generation)].append(pause)
         gc_file.unlink()
     report = render(args, built, results, writes, pauses)
     print(report)
@@ -408,6 +432,18 @@ def main(argv: list[str] | None = None) -> None:
             ),
             encoding="utf-8",
         )
+
+
+def reuse(engine: Engine, fields: int) -> Built:
+    from bench.scale_build import Sizes
+    from registre.catalog.access.roles import CLI_ACTOR
+    from registre.catalog.access.tokens import create_token
+    from registre.catalog.db import session_factory, transaction
+    from registre.catalog.enums import Role
+
+    with transaction(session_factory(engine)) as session:
+        token = create_token(session, CLI_ACTOR, f"bench-{time.time_ns()}", Role.ADMIN)[1]
+    return Built(Sizes(fields), token, 0.0, 0.0, 0)
 
 
 def _global_id(kind: str, pk: int) -> str:

@@ -36,14 +36,16 @@ from sqlalchemy.orm import Session
 from registre.catalog.compliance.config import ComplianceConfig, default_compliance_config
 from registre.catalog.compliance.engine import ComplianceIssue, Subjects, evaluate_subjects
 from registre.catalog.models.ai import (
+    AISystem,
     AISystemDataset,
     AISystemPolicy,
+    ProcessingActivity,
     processing_activity_ai_system,
     processing_activity_dataset,
 )
 from registre.catalog.models.base import utcnow
 from registre.catalog.models.compliance import IssueMention, StoredIssue
-from registre.catalog.models.data import Dataset, Field, Finding
+from registre.catalog.models.data import Dataset, DataStore, Field, Finding, Organisation
 
 __all__ = ["Change", "Outcome", "affected", "identity", "refresh", "refresh_due"]
 
@@ -69,7 +71,9 @@ class Change:
     stores: set[int] = field(default_factory=set)
     fields: set[int] = field(default_factory=set)
     findings: set[int] = field(default_factory=set)
-    #: an organisation or anything every subject depends on: evaluate everything
+    organisations: set[int] = field(default_factory=set)
+    #: something every subject may depend on (an organisation renamed or deleted: it may
+    #: be the configured ``default_deployer``): evaluate everything
     everything: bool = False
 
     def __bool__(self) -> bool:
@@ -82,13 +86,22 @@ class Change:
                 self.stores,
                 self.fields,
                 self.findings,
+                self.organisations,
             )
         )
 
     def merge(self, other: Change) -> None:
-        for name in ("ai_systems", "datasets", "activities", "policies", "stores", "fields"):
+        for name in (
+            "ai_systems",
+            "datasets",
+            "activities",
+            "policies",
+            "stores",
+            "fields",
+            "findings",
+            "organisations",
+        ):
             getattr(self, name).update(getattr(other, name))
-        self.findings.update(other.findings)
         self.everything = self.everything or other.everything
 
 
@@ -121,24 +134,41 @@ def affected(session: Session, change: Change) -> Subjects:
 
     Seeds: the AI systems, datasets and processing activities written (a store stands for
     its datasets, a field or finding for its dataset, a policy for the systems linked to
-    it, an activity for the systems and datasets it links). Then, since an AI system's
+    it, an activity for the systems and datasets it links, an organisation for itself and
+    the systems, activities and stores naming it; the configured ``default_deployer`` for
+    everything). Then, since an AI system's
     issues read its datasets and a dataset's issues read the systems using it: the
     systems using a seed dataset and the datasets a seed system uses; the activities
     linking a seed system (their DPIA may come from its assessments); and whatever an
     open issue about a seed names (a link removed since).
     """
-    if change.everything:
+    if change.everything or _default_deployer_among(session, change.organisations):
         return Subjects({}, everything=True)
     systems = set(change.ai_systems)
     datasets = set(change.datasets)
     activities = set(change.activities)
     fields = set(change.fields)
+    stores = set(change.stores)
+    orgs = change.organisations
+    if orgs:
+        # what names the organisation: as deployer, provider or host of an AI system, as
+        # controller of a processing activity, as host of a data store
+        for column in (
+            AISystem.deployer_id,
+            AISystem.provider_id,
+            AISystem.hosting_organisation_id,
+        ):
+            systems |= _column(session, select(AISystem.id), column, orgs)
+        activities |= _column(
+            session, select(ProcessingActivity.id), ProcessingActivity.controller_id, orgs
+        )
+        stores |= _column(session, select(DataStore.id), DataStore.hosting_organisation_id, orgs)
     if change.findings:
         fields |= _column(session, select(Finding.field_id), Finding.id, change.findings)
     if fields:
         datasets |= _column(session, select(Field.dataset_id), Field.id, fields)
-    if change.stores:
-        datasets |= _column(session, select(Dataset.id), Dataset.data_store_id, change.stores)
+    if stores:
+        datasets |= _column(session, select(Dataset.id), Dataset.data_store_id, stores)
     if change.policies:
         systems |= _column(
             session,
@@ -183,7 +213,21 @@ def affected(session: Session, change: Change) -> Subjects:
             "AISystem": frozenset(systems | users),
             "Dataset": frozenset(datasets | used),
             "ProcessingActivity": frozenset(activities),
+            "Organisation": frozenset(orgs),
         }
+    )
+
+
+def _default_deployer_among(session: Session, orgs: set[int]) -> bool:
+    """Whether one of ``orgs`` is the configured ``default_deployer``: the deployer of every
+    AI system that records none, so a change to it may touch anything."""
+    name = default_compliance_config().default_deployer
+    if not name or not orgs:
+        return False
+    return bool(
+        _column(
+            session, select(Organisation.id).where(Organisation.name == name), Organisation.id, orgs
+        )
     )
 
 

@@ -63,8 +63,8 @@ def _seed(change: Change, kind: str, get: Getter) -> None:
         change.fields |= _ids(get("field_id"))
         change.findings |= _ids(get("id"))
     elif kind == "Organisation":
-        # a deployer, host, provider or the configured default deployer of anything
-        change.everything = True
+        # itself, and what names it (see store.affected)
+        change.organisations |= _ids(get("id"))
 
 
 def _from_audit(change: Change, audit: AuditEvent) -> None:
@@ -79,12 +79,16 @@ def _getter(obj: Any) -> Getter:
     return lambda name: getattr(obj, name, None)
 
 
-def _from_object(change: Change, obj: Any) -> None:
+def _from_object(change: Change, obj: Any, deleted: bool = False) -> None:
     if isinstance(obj, AuditEvent):
         _from_audit(change, obj)
         return
     state = inspect(obj)
     kind = type(obj).__name__
+    if kind == "Organisation" and (deleted or get_history(obj, "name").deleted):
+        # renamed or deleted: it may have been the configured default deployer, and what
+        # named it is no longer found by its id
+        change.everything = True
     _seed(change, kind, _getter(obj))
     for name in ("ai_system_id", "dataset_id", "field_id", "processing_activity_id"):
         # a foreign key moved: the row it left is touched too
@@ -107,8 +111,10 @@ def _after_flush(session: Session, _context: Any) -> None:
     if session.info.get(_BUSY):
         return
     change = session.info.setdefault(_KEY, Change())
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    for obj in (*session.new, *session.dirty):
         _from_object(change, obj)
+    for obj in session.deleted:
+        _from_object(change, obj, deleted=True)
 
 
 def _before_commit(session: Session) -> None:

@@ -22,10 +22,11 @@ from registre.catalog.compliance.engine import ComplianceIssue, evaluate
 from registre.catalog.compliance.store import refresh
 from registre.catalog.enums import AISystemStatus, FindingStatus, Sensitivity
 from registre.catalog.governance.register import unlink_ai_system_dataset
-from registre.catalog.models import AISystemDataset, StoredIssue
+from registre.catalog.models import AISystemDataset, Organisation, StoredIssue
 from tests.catalog.compliance import mutations as m
 from tests.catalog.compliance.compliance_seed import (
     CITY,
+    CLOUD,
     DATASET,
     SYSTEM,
     Register,
@@ -88,6 +89,10 @@ def unlink(reg: Register) -> None:
     )
 
 
+def rename_host(reg: Register) -> None:
+    reg.session.get(Organisation, reg.orgs[CLOUD]).name = "Nuage souverain"  # type: ignore[union-attr]
+
+
 def relink(reg: Register) -> None:
     reg.use(SYSTEM, DATASET)
 
@@ -98,6 +103,8 @@ STEPS: list[tuple[str, Callable[[Register], None]]] = [
     ("store hosted in the US", m.store_set(hosting_country="US")),
     ("the DPIA dropped", m.drop("dpia")),
     ("organisation without DPO contact", m.org_set(CITY, dpo_contact=None)),
+    ("the host under non-EU control", m.org_set(CLOUD, non_eu_control=True)),
+    ("the host renamed", rename_host),
     ("system renamed: its issues keep their records", m.sys_set(name="Aide sociale IA v2")),
     ("dataset made restricted", m.ds_set(sensitivity=Sensitivity.RESTRICTED)),
     ("system retired: its issues close", m.sys_set(status=AISystemStatus.RETIRED)),
