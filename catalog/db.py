@@ -32,7 +32,14 @@ def _lower(value: Any) -> Any:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    engine = create_engine(normalise_url(url), **kwargs)
+    url = normalise_url(url)
+    if make_url(url).get_backend_name() == "postgresql":
+        # JIT compiles a plan whose estimated cost is high (a count over every dataset
+        # holding personal data): seconds of compiling for a query that runs in tenths
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args["options"] = f"{connect_args.get('options', '')} -c jit=off".strip()
+        kwargs["connect_args"] = connect_args
+    engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")

@@ -246,20 +246,14 @@ def _scan_dispatcher(factory: sessionmaker[Session], settings: Settings) -> Any:
     return local
 
 
-#: young-generation threshold while serving: a request allocates tens of thousands of
-#: short-lived objects (rows, ORM states, result dicts); at CPython's default (700) they
-#: trigger many collections that promote live request objects into older generations
-GC_GEN0_THRESHOLD = 50_000
-
-
 def settle_garbage_collector() -> None:
-    """Once start-up is done: move what it allocated (modules, the schema, ORM mappers,
-    settings) out of the collector's sight (``gc.freeze``) so that a full collection only
-    walks what requests keep, and collect the young generation less often."""
+    """Once start-up is done, move what it allocated (modules, the schema, ORM mappers,
+    settings: most of the heap) out of the collector's sight with ``gc.freeze()``, so that
+    a full collection walks only what requests keep instead of the whole heap. The
+    thresholds stay CPython's: a larger young generation makes each collection walk more
+    (measured: 60-100 ms pauses at 50,000 against a few ms at 700)."""
     gc.collect()
     gc.freeze()
-    _, gen1, gen2 = gc.get_threshold()
-    gc.set_threshold(GC_GEN0_THRESHOLD, gen1, gen2)
 
 
 def create_app(

@@ -1,5 +1,6 @@
 """compliance issues stored and kept current: one record per period an obligation is
-broken (first seen, last seen, closed), and the AI systems and datasets each one names
+broken (first seen, last seen, closed), and the AI systems and datasets each one names;
+indexes for exposureChanges (findings by creation, review and disappearance)
 
 The records are filled by ``registre db upgrade`` (a full evaluation once the schema is at
 head) and kept current by every transaction of the catalog afterwards.
@@ -23,7 +24,16 @@ depends_on: Union[str, Sequence[str], None] = None  # noqa: UP007
 OPEN = sa.text("closed_at IS NULL")
 
 
+FINDING_INDEXES = {
+    "ix_finding_created_at_id": ["created_at", "id"],
+    "ix_finding_reviewed_at_id": ["reviewed_at", "id"],
+    "ix_finding_gone_since_run_id": ["gone_since_run_id"],
+}
+
+
 def upgrade() -> None:
+    for name, columns in FINDING_INDEXES.items():
+        op.create_index(name, "finding", columns)
     op.create_table(
         "compliance_issue",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -91,6 +101,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name in FINDING_INDEXES:
+        op.drop_index(name, table_name="finding")
     op.drop_index("ix_compliance_issue_mention_subject", table_name="compliance_issue_mention")
     op.drop_table("compliance_issue_mention")
     for name in (
