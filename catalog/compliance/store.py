@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from registre.catalog.compliance.config import ComplianceConfig, default_compliance_config
@@ -308,8 +308,11 @@ def refresh(
     """Bring the stored issues about ``subjects`` (all by default) up to date, in the
     session's transaction. ``step`` is told each phase as it starts (for a progress bar)."""
     subjects = subjects or Subjects({}, everything=True)
+    if not subjects.everything and not any(subjects.ids.values()):
+        return Outcome(opened=0, closed=0, kept=0, subjects=0)
     config = config or default_compliance_config()
     now = now or utcnow()
+    _serialise(session)
     step("evaluating the rules")
     found = _identities(evaluate_subjects(session, subjects, today=today, config=config))
     step("comparing with the stored issues")
@@ -377,6 +380,19 @@ def refresh(
         kept=kept,
         subjects=None if subjects.everything else sum(len(v) for v in subjects.ids.values()),
     )
+
+
+#: PostgreSQL advisory lock key of the refreshes ("REGI")
+REFRESH_LOCK = 0x52454749
+
+
+def _serialise(session: Session) -> None:
+    """One refresh at a time (PostgreSQL): two transactions opening the same issue would
+    otherwise both insert it and the second would fail on the one-open-record index. The
+    lock is held until the transaction ends; under READ COMMITTED the statements after it
+    see what the other refresh committed. SQLite serialises its writers by itself."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(REFRESH_LOCK)))
 
 
 def _stored_mentions(session: Session, issue_ids: list[int]) -> dict[int, set[tuple[str, int]]]:

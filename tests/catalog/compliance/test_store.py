@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.compliance.engine import ComplianceIssue, evaluate
-from registre.catalog.compliance.store import refresh
+from registre.catalog.compliance.store import refresh, refresh_due
 from registre.catalog.enums import AISystemStatus, FindingStatus, Sensitivity
 from registre.catalog.governance.register import unlink_ai_system_dataset
 from registre.catalog.models import AISystemDataset, Organisation, StoredIssue
@@ -196,3 +196,24 @@ def test_an_issue_closed_is_a_query_of_its_dates(new_catalog: Callable[..., Cata
         # "what was fixed since": every issue the move opened, closed by the move back
         assert {r.id for r in fixed} == open_before
         assert not session.scalars(select(StoredIssue).where(StoredIssue.closed_at.is_(None))).all()
+
+
+def test_an_obligation_stored_as_coming_is_re_evaluated_when_its_date_comes(
+    new_catalog: Callable[..., Catalog],
+) -> None:
+    catalog = new_catalog("sqlite", seed=seed_baseline)
+    with catalog.factory() as session, session.begin():
+        reg = Register(session, **{k: dict(v) for k, v in catalog.payload.items()})
+        m.drop("fria")(reg)
+        session.flush()
+        refresh(session, today=dt.date(2027, 1, 1))  # before Annex III obligations apply
+    with catalog.factory() as session, session.begin():
+        (fria,) = session.scalars(select(StoredIssue).where(StoredIssue.rule == "AIACT-27-FRIA"))
+        assert fria.severity == "INFO" and fria.not_yet_applicable
+        fria_id = fria.id
+        assert refresh_due(session, today=dt.date(2027, 6, 1)) is None  # not yet
+        outcome = refresh_due(session, today=dt.date(2028, 1, 1))
+        assert outcome is not None and outcome.kept >= 1
+    with catalog.factory() as session:
+        (after,) = session.scalars(select(StoredIssue).where(StoredIssue.rule == "AIACT-27-FRIA"))
+        assert after.id == fria_id and after.severity == "HIGH" and not after.not_yet_applicable
