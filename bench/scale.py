@@ -46,7 +46,7 @@ import httpx2 as httpx
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 
-from bench.scale_build import NOW, Built, build
+from registre.bench.scale_build import NOW, Built, build
 from registre.catalog.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -435,7 +435,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def reuse(engine: Engine, fields: int) -> Built:
-    from bench.scale_build import Sizes
+    from registre.bench.scale_build import Sizes
     from registre.catalog.access.roles import CLI_ACTOR
     from registre.catalog.access.tokens import create_token
     from registre.catalog.db import session_factory, transaction
