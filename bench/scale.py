@@ -17,7 +17,7 @@ then:
    per generation, over the timed runs.
 
 Also times two writes (an AI system updated: its issues re-evaluated in the transaction;
-an organisation updated: the whole register re-evaluated). The database is dropped at the
+an organisation updated: what names it re-evaluated). The database is dropped at the
 end unless ``--keep``. Prints a Markdown table; ``--out`` writes it and a JSON record.
 """
 
@@ -400,11 +400,16 @@ def main(argv: list[str] | None = None) -> None:
                     UPDATE_SYSTEM,
                     [{"id": _global_id("AISystem", i + 1), "owner": f"B{i}"} for i in range(10)],
                 )
-                writes["updateOrganisation (whole register re-evaluated)"] = timed_mutation(
-                    client,
-                    base,
-                    UPDATE_ORG,
-                    [{"id": _global_id("Organisation", 30), "dpo": f"d{i}@x.fr"} for i in range(3)],
+                writes["updateOrganisation (a deployer: what names it re-evaluated)"] = (
+                    timed_mutation(
+                        client,
+                        base,
+                        UPDATE_ORG,
+                        [
+                            {"id": _global_id("Organisation", 30), "dpo": f"d{i}@x.fr"}
+                            for i in range(3)
+                        ],
+                    )
                 )
         # the timed requests only (not start-up's own collect-and-freeze)
         pauses: dict[str, list[float]] = {"0": [], "1": [], "2": []}

@@ -136,11 +136,10 @@ def affected(session: Session, change: Change) -> Subjects:
     its datasets, a field or finding for its dataset, a policy for the systems linked to
     it, an activity for the systems and datasets it links, an organisation for itself and
     the systems, activities and stores naming it; the configured ``default_deployer`` for
-    everything). Then, since an AI system's
-    issues read its datasets and a dataset's issues read the systems using it: the
-    systems using a seed dataset and the datasets a seed system uses; the activities
-    linking a seed system (their DPIA may come from its assessments); and whatever an
-    open issue about a seed names (a link removed since).
+    everything). Then, since an AI system's issues read its datasets and a dataset's
+    issues read the systems using it: the systems using a seed dataset and the datasets a
+    seed system uses; the activities linking a seed system (their DPIA may come from its
+    assessments); and whatever an open issue about a seed names (a link removed since).
     """
     if change.everything or _default_deployer_among(session, change.organisations):
         return Subjects({}, everything=True)
