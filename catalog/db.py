@@ -34,8 +34,9 @@ def _lower(value: Any) -> Any:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "postgresql":
-        # JIT compiles a plan whose estimated cost is high (a count over every dataset
-        # holding personal data): seconds of compiling for a query that runs in tenths
+        # JIT is for long analytical queries; the catalog's are short reads, and a high cost
+        # estimate (a count over every dataset holding personal data) would make PostgreSQL
+        # compile such a plan again at each request
         connect_args = dict(kwargs.pop("connect_args", {}))
         connect_args["options"] = f"{connect_args.get('options', '')} -c jit=off".strip()
         kwargs["connect_args"] = connect_args
