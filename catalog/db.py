@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from registre.catalog.compliance.tracking import keep_current
+
 
 def normalise_url(url: str) -> str:
     """Use psycopg 3 for plain ``postgresql://`` URLs (SQLAlchemy would pick psycopg2)."""
@@ -30,7 +32,15 @@ def _lower(value: Any) -> Any:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    engine = create_engine(normalise_url(url), **kwargs)
+    url = normalise_url(url)
+    if make_url(url).get_backend_name() == "postgresql":
+        # JIT is for long analytical queries; the catalog's are short reads, and a high cost
+        # estimate (a count over every dataset holding personal data) would make PostgreSQL
+        # compile such a plan again at each request
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args["options"] = f"{connect_args.get('options', '')} -c jit=off".strip()
+        kwargs["connect_args"] = connect_args
+    engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -51,7 +61,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions of the catalog; each transaction keeps the stored compliance issues current
+    (:mod:`catalog.compliance.tracking`)."""
+    return keep_current(sessionmaker(engine, expire_on_commit=False))
 
 
 @contextmanager

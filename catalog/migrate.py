@@ -10,6 +10,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from registre.catalog.compliance.store import refresh
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -31,7 +34,12 @@ def _run(engine: Engine, fn_name: str, revision: str) -> None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to ``revision``; at the head, also bring the stored compliance issues up to
+    date (a new rule or a first upgrade to 0010 changes them)."""
     _run(engine, "upgrade", revision)
+    if revision == "head":
+        with Session(engine) as session, session.begin():
+            refresh(session)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

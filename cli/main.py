@@ -30,6 +30,7 @@ from registre.cli.common import (
     shown,
     unit_of_work,
 )
+from registre.cli.compliance import compliance_app
 from registre.cli.governance import export, policies_app
 from registre.cli.scan import scan, scan_store, scheduler, store_app, worker
 from registre.config.settings import Settings
@@ -51,6 +52,7 @@ token_app = typer.Typer(help="Create, list and revoke API bearer tokens.", no_ar
 import_app = typer.Typer(help="Import records from other registers.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(policies_app, name="policies")
+app.add_typer(compliance_app, name="compliance")
 app.command("export")(export)
 app.add_typer(store_app, name="datastore")
 app.command()(scan)
@@ -84,7 +86,10 @@ def main_options(
 
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
-    """Create the catalog schema or migrate it forward (default: to the latest revision)."""
+    """Create the catalog schema or migrate it forward (default: to the latest revision).
+
+    At the latest revision, the stored compliance issues are also brought up to date (as
+    'registre compliance refresh' does): new rules take effect at once."""
     engine = make_engine(settings().database_url)
     migrate.upgrade(engine, revision)
     console.print(f"catalog at revision {migrate.current(engine)}")

@@ -10,7 +10,8 @@ from graphene.utils.dataloader import DataLoader
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from registre.catalog.compliance.engine import ComplianceIssue, evaluate
+from registre.catalog.compliance.engine import ComplianceIssue
+from registre.catalog.compliance.issues import issues_mentioning
 from registre.catalog.models import (
     AISystem,
     AISystemDataset,
@@ -108,18 +109,16 @@ MANY: dict[str, Callable[[Sequence[int]], Select[Any]]] = {
 
 
 class IssuesByAISystem(DataLoader):  # type: ignore[misc]
-    """``AISystem.complianceIssues`` for every system of a request, in one evaluation."""
+    """``AISystem.complianceIssues`` for every system of a request: their open stored
+    issues, in one statement."""
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[list[ComplianceIssue]]:
-        grouped: dict[int, list[ComplianceIssue]] = {key: [] for key in keys}
-        for issue in evaluate(self.session, ai_system_ids=keys):
-            for system_id in issue.mentions("AISystem") & grouped.keys():
-                grouped[system_id].append(issue)
-        return [grouped[key] for key in keys]
+        grouped = issues_mentioning(self.session, ai_system_ids=keys)
+        return [grouped.get(("AISystem", key), []) for key in keys]
 
 
 class BlockersByDataset(DataLoader):  # type: ignore[misc]

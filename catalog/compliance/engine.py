@@ -21,7 +21,7 @@ How severities are set, in order:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ from registre.catalog.compliance.config import (
     Severity,
     default_compliance_config,
 )
-from registre.catalog.compliance.facts import Facts, load_facts
+from registre.catalog.compliance.facts import Around, Facts, load_facts
 from registre.catalog.compliance.rule import Hit, Rule
 from registre.catalog.compliance.rules import RULES, RULES_BY_ID
 from registre.catalog.compliance.scope import everyone, judge
@@ -39,7 +39,16 @@ from registre.catalog.errors import InvalidInput
 from registre.catalog.models.ai import AISystem
 from registre.catalog.models.data import Organisation
 
-__all__ = ["RULES", "ComplianceIssue", "Rule", "Severity", "evaluate", "select_rules"]
+__all__ = [
+    "RULES",
+    "ComplianceIssue",
+    "Rule",
+    "Severity",
+    "Subjects",
+    "evaluate",
+    "evaluate_subjects",
+    "select_rules",
+]
 
 SUGGESTED_NOTE = "suggested by scanner, not yet reviewed"
 
@@ -60,6 +69,11 @@ class ComplianceIssue:
     unknown: bool = False  # the rule lacks a fact; the message starts with "unknown: "
     #: when the obligation applies (AI Act dates); before it, the issue is INFO ("coming")
     applies_from: dt.date | None = None
+    #: as stored (:mod:`.store`): when first found, last found, closed (None: open);
+    #: None on an issue just evaluated
+    first_seen_at: dt.datetime | None = None
+    last_seen_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
 
     @property
     def severity_rank(self) -> int:
@@ -209,16 +223,59 @@ def evaluate(
     ds_ids = None if dataset_ids is None else {int(i) for i in dataset_ids}
     facts = load_facts(session, config, today, ai_system_ids=ai_ids, dataset_ids=ds_ids)
     issues: list[ComplianceIssue] = []
-    for rule in selected:
+    for issue in _run(selected, facts, config, today):
+        if ai_ids is not None and not issue.mentions("AISystem") & ai_ids:
+            continue
+        if ds_ids is not None and not issue.mentions("Dataset") & ds_ids:
+            continue
+        issues.append(issue)
+    return _ordered(issues)
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """Subjects of issues, by type ("AISystem", "Dataset", "ProcessingActivity",
+    "Organisation"); ``everything`` stands for the whole register."""
+
+    ids: dict[str, frozenset[int]]
+    everything: bool = False
+
+    def __contains__(self, key: tuple[str, int]) -> bool:
+        return self.everything or key[1] in self.ids.get(key[0], frozenset())
+
+
+def evaluate_subjects(
+    session: Session,
+    subjects: Subjects,
+    *,
+    today: dt.date | None = None,
+    config: ComplianceConfig | None = None,
+) -> list[ComplianceIssue]:
+    """Every issue *about* these subjects, as a whole-register :func:`evaluate` finds them,
+    loading only the facts around them (:class:`~.facts.Around`)."""
+    if subjects.everything:
+        return evaluate(session, today=today, config=config)
+    config = config or default_compliance_config()
+    today = today or dt.date.today()
+    around = Around(
+        ai_system_ids=subjects.ids.get("AISystem", frozenset()),
+        dataset_ids=subjects.ids.get("Dataset", frozenset()),
+    )
+    facts = load_facts(session, config, today, around=around)
+    found = _run(select_rules(None, config), facts, config, today)
+    return _ordered([i for i in found if (i.subject_type, i.subject_id) in subjects])
+
+
+def _run(
+    rules: list[Rule], facts: Facts, config: ComplianceConfig, today: dt.date
+) -> Iterator[ComplianceIssue]:
+    for rule in rules:
         for found in rule.check(facts):
             hit = in_scope(rule, found, facts)
-            if hit is None:
-                continue
-            issue = _issue(rule, hit, config, today)
-            if ai_ids is not None and not issue.mentions("AISystem") & ai_ids:
-                continue
-            if ds_ids is not None and not issue.mentions("Dataset") & ds_ids:
-                continue
-            issues.append(issue)
+            if hit is not None:
+                yield _issue(rule, hit, config, today)
+
+
+def _ordered(issues: list[ComplianceIssue]) -> list[ComplianceIssue]:
     issues.sort(key=lambda i: (i.severity_rank, i.rule, i.subject_type, i.subject_id, i.message))
     return issues

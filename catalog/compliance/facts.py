@@ -225,6 +225,23 @@ class Facts:
 Link = tuple[int, int, Any]  # (ai_system_id, dataset_id, usage)
 
 
+@dataclass(frozen=True)
+class Around:
+    """AI systems and datasets whose facts must be what a whole-register load gives them.
+
+    Loaded: every link of these systems and datasets, the systems and datasets at the
+    other end, and, of the datasets, only those a whole-register load keeps (used by an
+    AI system, sensitive, or holding personal data). A system of ``ai_system_ids`` then
+    sees all its datasets and a dataset of ``dataset_ids`` all the systems using it, so
+    the rules say about them exactly what they say over the whole register; what they say
+    about the systems and datasets at the other end is partial and must be dropped.
+    Organisations, processing activities and assessments are loaded whole (small tables).
+    """
+
+    ai_system_ids: frozenset[int]
+    dataset_ids: frozenset[int]
+
+
 def load_facts(
     session: Session,
     config: ComplianceConfig,
@@ -232,12 +249,22 @@ def load_facts(
     *,
     ai_system_ids: Collection[int] | None = None,
     dataset_ids: Collection[int] | None = None,
+    around: Around | None = None,
 ) -> Facts:
-    """Load what the rules need for the systems and datasets in scope (None = all)."""
-    scoped = ai_system_ids is not None or dataset_ids is not None
-    links = _links(session, ai_system_ids, dataset_ids)
-    systems = _systems(session, links, ai_system_ids, dataset_ids)
-    datasets, stores = _datasets(session, links, ai_system_ids, dataset_ids)
+    """Load what the rules need for the systems and datasets in scope (None = all).
+
+    ``around``: complete facts for these AI systems and datasets (see :class:`Around`),
+    instead of the ``ai_system_ids`` / ``dataset_ids`` scopes.
+    """
+    scoped = ai_system_ids is not None or dataset_ids is not None or around is not None
+    if around is not None:
+        links = _links_around(session, around)
+        systems = _systems_around(session, around, links)
+        datasets, stores = _datasets_around(session, around, links)
+    else:
+        links = _links(session, ai_system_ids, dataset_ids)
+        systems = _systems(session, links, ai_system_ids, dataset_ids)
+        datasets, stores = _datasets(session, links, ai_system_ids, dataset_ids)
     in_scope = {s.id for s in systems}
     uses, users = _uses(links, in_scope)
     by_system, by_dataset = _activity_links(session)
@@ -290,6 +317,57 @@ def _systems(
     return list(session.scalars(stmt))
 
 
+def _links_around(session: Session, around: Around) -> list[Link]:
+    stmt = select(AISystemDataset.ai_system_id, AISystemDataset.dataset_id, AISystemDataset.usage)
+    stmt = stmt.where(
+        or_(
+            AISystemDataset.ai_system_id.in_(sorted(around.ai_system_ids)),
+            AISystemDataset.dataset_id.in_(sorted(around.dataset_ids)),
+        )
+    )
+    return [(sid, did, usage) for sid, did, usage in session.execute(stmt).all()]
+
+
+def _systems_around(session: Session, around: Around, links: list[Link]) -> list[AISystem]:
+    wanted = set(around.ai_system_ids) | {sid for sid, _, _ in links}
+    return list(
+        session.scalars(
+            select(AISystem).where(AISystem.id.in_(sorted(wanted))).order_by(AISystem.id)
+        )
+    )
+
+
+def _datasets_around(
+    session: Session, around: Around, links: list[Link]
+) -> tuple[dict[int, Dataset], dict[int, DataStore]]:
+    wanted = set(around.dataset_ids) | {did for _, did, _ in links}
+    stmt = (
+        select(Dataset, DataStore)
+        .join(DataStore, DataStore.id == Dataset.data_store_id)
+        .where(
+            Dataset.removed_at.is_(None),
+            Dataset.id.in_(sorted(wanted)),
+            # the whole-register load's choice, so that a dataset no rule sees there is not
+            # seen here either
+            or_(
+                Dataset.id.in_(select(AISystemDataset.dataset_id)),
+                Dataset.sensitivity.in_(SENSITIVE),
+                holds_personal_data(),
+            ),
+        )
+    )
+    return _by_id(session.execute(stmt).all())
+
+
+def _by_id(rows: Iterable[Any]) -> tuple[dict[int, Dataset], dict[int, DataStore]]:
+    datasets: dict[int, Dataset] = {}
+    stores: dict[int, DataStore] = {}
+    for dataset, store in rows:
+        datasets[dataset.id] = dataset
+        stores[store.id] = store
+    return datasets, stores
+
+
 def _datasets(
     session: Session,
     links: list[Link],
@@ -319,12 +397,7 @@ def _datasets(
                 holds_personal_data(),
             )
         )
-    datasets: dict[int, Dataset] = {}
-    stores: dict[int, DataStore] = {}
-    for dataset, store in session.execute(stmt).all():
-        datasets[dataset.id] = dataset
-        stores[store.id] = store
-    return datasets, stores
+    return _by_id(session.execute(stmt).all())
 
 
 def _personal_data(

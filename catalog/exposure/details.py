@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from registre.catalog.compliance.engine import ComplianceIssue, evaluate
+from registre.catalog.compliance.engine import ComplianceIssue
+from registre.catalog.compliance.issues import issues_mentioning
 from registre.catalog.exposure.query import ExposureFilter, finding_condition
 from registre.catalog.geography import in_eu_eea
 from registre.catalog.models.ai import (
@@ -206,15 +207,14 @@ class ExposureDetails:
     @cached_property
     def _compliance(self) -> dict[int, list[ComplianceIssue]] | Exception:
         try:
-            # Two scopes, not one call with both: given both, the engine keeps only the
-            # issues concerning a dataset *and* a system, and would drop a dataset hosted
-            # outside the EU that no AI system uses.
-            issues = {_issue_key(i): i for i in evaluate(self.session, dataset_ids=self.ids)}
-            if self.ai_system_ids:
-                for issue in evaluate(self.session, ai_system_ids=self.ai_system_ids):
-                    issues.setdefault(_issue_key(issue), issue)
+            # the stored issues (kept current by every change) about or naming the page's
+            # datasets or the AI systems using them: one statement, no rule evaluated
+            found = issues_mentioning(
+                self.session, dataset_ids=self.ids, ai_system_ids=self.ai_system_ids
+            )
         except Exception as exc:  # noqa: BLE001 - not swallowed: raised for each dataset
             return exc
+        issues = {_issue_key(i): i for group in found.values() for i in group}
         grouped: dict[int, list[ComplianceIssue]] = {d: [] for d in self.ids}
         for key in sorted(issues):
             issue = issues[key]

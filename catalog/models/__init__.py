@@ -12,6 +12,7 @@ from registre.catalog.models.ai import (
     processing_activity_dataset,
 )
 from registre.catalog.models.base import Base
+from registre.catalog.models.compliance import IssueMention, StoredIssue
 from registre.catalog.models.data import Dataset, DataStore, Field, Finding, Organisation, ScanRun
 
 __all__ = [
@@ -26,10 +27,12 @@ __all__ = [
     "Dataset",
     "Field",
     "Finding",
+    "IssueMention",
     "Organisation",
     "Policy",
     "ProcessingActivity",
     "ScanRun",
+    "StoredIssue",
     "processing_activity_ai_system",
     "processing_activity_dataset",
 ]

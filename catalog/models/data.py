@@ -241,7 +241,13 @@ class Finding(Base):
     __tablename__ = "finding"
     # Evidence is for roles with read_evidence; the audit trail is readable by every role.
     __audit_exclude__ = frozenset({"masked_example", "reasons"})
-    __table_args__ = (UniqueConstraint("field_id", "entity_type"),)
+    __table_args__ = (
+        UniqueConstraint("field_id", "entity_type"),
+        # exposureChanges reads findings by when they changed, oldest first (migration 0010)
+        Index("ix_finding_created_at_id", "created_at", "id"),
+        Index("ix_finding_reviewed_at_id", "reviewed_at", "id"),
+        Index("ix_finding_gone_since_run_id", "gone_since_run_id"),
+    )
 
     id: Mapped[intpk]
     field_id: Mapped[int] = mapped_column(ForeignKey("field.id", ondelete="CASCADE"), index=True)

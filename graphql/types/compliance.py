@@ -8,6 +8,7 @@ import graphene
 
 from registre.catalog.compliance import engine
 from registre.catalog.compliance.config import Severity as CatalogSeverity
+from registre.catalog.compliance.issues import IssueStatus as CatalogIssueStatus
 from registre.graphql import conversions as s
 from registre.graphql.ids import to_global_id
 from registre.graphql.pagination import connection_type
@@ -16,6 +17,7 @@ from registre.graphql.types.common import Info
 from registre.graphql.types.data import Dataset, Organisation
 
 Severity = s.gql_enum(CatalogSeverity)
+IssueStatus = s.gql_enum(CatalogIssueStatus)
 
 #: how each subject type is fetched (per-request loaders: one query per type and level)
 _SUBJECT_LOADERS = {
@@ -56,6 +58,15 @@ class ComplianceIssue(graphene.ObjectType):
         "before that day the issue is INFO: coming, not yet due. Null: applies already."
     )
 
+    first_seen_at = graphene.DateTime(
+        description="When the issue was first found (null on an issue not stored)."
+    )
+    last_seen_at = graphene.DateTime(description="When an evaluation last found it.")
+    closed_at = graphene.DateTime(
+        description="When it stopped being found (fixed, or no longer applicable); null while "
+        "open. A closed issue that comes back is a new record."
+    )
+
     @staticmethod
     def resolve_subject(root: engine.ComplianceIssue, info: Info) -> Any:
         loader = getattr(info.context.loaders, _SUBJECT_LOADERS[root.subject_type])
@@ -75,3 +86,14 @@ class ComplianceIssueFilter(graphene.InputObjectType):
     severity = graphene.Field(Severity, description="Exactly this severity.")
     min_severity = graphene.Field(Severity, description="This severity or a more severe one.")
     rule = graphene.String(description="One rule id, e.g. GDPR-30-RECORD.")
+    subject_type = graphene.String(
+        description="What the issues are about: AISystem, Dataset, ProcessingActivity or "
+        "Organisation."
+    )
+    status = graphene.Field(IssueStatus, description="OPEN (default), CLOSED or ALL.")
+    first_seen_from = graphene.DateTime(description="First found at or after this instant.")
+    first_seen_before = graphene.DateTime(description="First found before this instant.")
+    closed_from = graphene.DateTime(
+        description="Closed at or after this instant (with status CLOSED or ALL)."
+    )
+    closed_before = graphene.DateTime(description="Closed before this instant.")

@@ -207,3 +207,43 @@ def test_classify_refuses_bad_answers(api: Api) -> None:
     assert "not an Annex III point" in body["errors"][0]["message"]
     body = api.gql(CLASSIFY, {"input": {"aiSystemId": to_global_id("AISystem", "999")}})
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+DATED = """
+query($filter: ComplianceIssueFilter) {
+  complianceIssues(filter: $filter, first: 50) {
+    totalCount
+    edges { node { rule firstSeenAt lastSeenAt closedAt } }
+  }
+}"""
+
+SET_OWNER = """
+mutation($id: ID!) { updateAISystem(input: {id: $id, owner: "Direction des solidarités"}) {
+  aiSystem { id } } }"""
+
+
+def test_a_fixed_issue_is_closed_and_listed_as_closed(api: Api) -> None:
+    before = dt.datetime.now(dt.UTC).isoformat()
+    api.data(SET_OWNER, {"id": gid(api, "AISystem", SYSTEM)}, role="steward")
+    open_now = _nodes(api.data(DATED))
+    assert [n["rule"] for n in open_now] == [r for r in ORDER if r != "GOV-OWNER"]
+    assert all(n["firstSeenAt"] and n["closedAt"] is None for n in open_now)
+    (closed,) = _nodes(api.data(DATED, {"filter": {"status": "CLOSED"}}))
+    assert closed["rule"] == "GOV-OWNER" and closed["closedAt"] >= before
+    assert closed["firstSeenAt"] < closed["closedAt"]
+    fixed_since = {"status": "CLOSED", "closedFrom": before}
+    assert [n["rule"] for n in _nodes(api.data(DATED, {"filter": fixed_since}))] == ["GOV-OWNER"]
+    later = {"status": "CLOSED", "closedFrom": "2999-01-01T00:00:00Z"}
+    assert _nodes(api.data(DATED, {"filter": later})) == []
+    every = api.data(DATED, {"filter": {"status": "ALL"}})["complianceIssues"]
+    assert every["totalCount"] == 3
+    by_type = {"subjectType": "Dataset"}
+    assert _nodes(api.data(DATED, {"filter": by_type})) == []
+
+
+def test_statements_do_not_grow_with_the_page(api: Api) -> None:
+    def page(first: int) -> int:
+        return _count(api.engine, lambda: api.data(ISSUES, {"first": first}))
+
+    page(3)  # the token's first use of the run is recorded once
+    assert page(1) == page(3)

@@ -1,0 +1,145 @@
+"""Stored compliance issues kept current by the unit of work itself.
+
+:func:`keep_current` hooks a session factory: every flush notes which rows of the
+register were written (:class:`~.store.Change`, from the session's new, changed and
+deleted objects, the objects added to or removed from their relationships, and the
+before/after of the audit events that bulk statements record), and just before the
+transaction commits, :func:`~.store.refresh` re-evaluates the subjects those rows touch,
+once per transaction. The issues commit with the change or not at all.
+
+Every write service of ``catalog/`` (register, findings review, stores, links,
+assessments, policies, organisations) and the scanner's writes go through such a
+session, so none of them calls the refresh itself. Writes that bypass the ORM without an
+audit event (bulk loads) are caught up with ``registre compliance refresh``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import get_history
+
+from registre.catalog.compliance.store import Change, affected, refresh
+from registre.catalog.models.access import AuditEvent
+
+__all__ = ["keep_current", "note"]
+
+_KEY = "registre.compliance.change"
+_BUSY = "registre.compliance.refreshing"
+
+Getter = Callable[[str], Any]
+
+
+def _ids(value: Any) -> set[int]:
+    return {value} if isinstance(value, int) else set()
+
+
+def _seed(change: Change, kind: str, get: Getter) -> None:
+    """Note on ``change`` what one row of ``kind`` (a model's name) touches."""
+    if kind == "AISystem":
+        change.ai_systems |= _ids(get("id"))
+    elif kind == "AISystemDataset":
+        change.ai_systems |= _ids(get("ai_system_id"))
+        change.datasets |= _ids(get("dataset_id"))
+    elif kind == "AISystemPolicy":
+        change.ai_systems |= _ids(get("ai_system_id"))
+    elif kind == "Policy":
+        change.policies |= _ids(get("id"))
+    elif kind == "Assessment":
+        change.ai_systems |= _ids(get("ai_system_id"))
+        change.activities |= _ids(get("processing_activity_id"))
+    elif kind == "ProcessingActivity":
+        change.activities |= _ids(get("id"))
+    elif kind == "Dataset":
+        change.datasets |= _ids(get("id"))
+    elif kind == "DataStore":
+        change.stores |= _ids(get("id"))
+    elif kind == "Field":
+        change.datasets |= _ids(get("dataset_id"))
+    elif kind == "Finding":
+        change.fields |= _ids(get("field_id"))
+        change.findings |= _ids(get("id"))
+    elif kind == "Organisation":
+        # itself, and what names it (see store.affected)
+        change.organisations |= _ids(get("id"))
+
+
+def _from_audit(change: Change, audit: AuditEvent) -> None:
+    for snapshot in (audit.before, audit.after):
+        if isinstance(snapshot, Mapping):
+            _seed(change, audit.entity_type, snapshot.get)
+    if audit.entity_id is not None:
+        _seed(change, audit.entity_type, {"id": audit.entity_id}.get)
+
+
+def _getter(obj: Any) -> Getter:
+    return lambda name: getattr(obj, name, None)
+
+
+def _from_object(change: Change, obj: Any, deleted: bool = False) -> None:
+    if isinstance(obj, AuditEvent):
+        _from_audit(change, obj)
+        return
+    state = inspect(obj)
+    kind = type(obj).__name__
+    if kind == "Organisation" and (deleted or get_history(obj, "name").deleted):
+        # renamed or deleted: it may have been the configured default deployer, and what
+        # named it is no longer found by its id
+        change.everything = True
+    _seed(change, kind, _getter(obj))
+    for name in ("ai_system_id", "dataset_id", "field_id", "processing_activity_id"):
+        # a foreign key moved: the row it left is touched too
+        if name in state.mapper.columns:
+            for old in get_history(obj, name).deleted or ():
+                _seed(change, kind, {name: old}.get)
+    for rel in state.mapper.relationships:
+        history = get_history(obj, rel.key)
+        for other in (*(history.added or ()), *(history.deleted or ())):
+            if other is not None:
+                _seed(change, type(other).__name__, _getter(other))
+
+
+def note(session: Session, change: Change) -> None:
+    """Add what a write outside the ORM touched (a bulk statement with no audit event)."""
+    session.info.setdefault(_KEY, Change()).merge(change)
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    if session.info.get(_BUSY):
+        return
+    change = session.info.setdefault(_KEY, Change())
+    for obj in (*session.new, *session.dirty):
+        _from_object(change, obj)
+    for obj in session.deleted:
+        _from_object(change, obj, deleted=True)
+
+
+def _before_commit(session: Session) -> None:
+    if session.info.get(_BUSY):
+        return
+    session.flush()  # the last changes, noted by _after_flush
+    change = session.info.pop(_KEY, None)
+    if not change:
+        return
+    session.info[_BUSY] = True
+    try:
+        with session.no_autoflush:
+            refresh(session, affected(session, change))
+        session.flush()
+    finally:
+        session.info.pop(_BUSY, None)
+
+
+def _forget(session: Session, *_: Any) -> None:
+    session.info.pop(_KEY, None)
+
+
+def keep_current(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Make every transaction of ``factory``'s sessions keep the stored issues current."""
+    event.listen(factory, "after_flush", _after_flush)
+    event.listen(factory, "before_commit", _before_commit)
+    event.listen(factory, "after_rollback", _forget)
+    return factory
