@@ -112,6 +112,7 @@ class Report:
 
     counts: dict[str, Counts] = field(default_factory=dict)
     errors: list[Judged] = field(default_factory=list)
+    judged: list[Judged] = field(default_factory=list)  # every column, in order
 
     def micro(self, entities: Iterable[str]) -> Counts:
         total = Counts()
@@ -125,6 +126,7 @@ def score(judged: Iterable[Judged]) -> Report:
     """Column-level confusion per entity type: a column is one trial per entity type."""
     report = Report()
     for item in judged:
+        report.judged.append(item)
         for entity in item.predicted & item.gold:
             report.counts.setdefault(entity, Counts()).tp += 1
         for entity in item.false_positives:
