@@ -22,6 +22,7 @@ when present, as in :mod:`bench.quality`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,8 +174,6 @@ def _read(spec: RealFile) -> LabelledTable:
 def real_tables(*, dutch_rows: int = 40) -> list[LabelledTable]:
     """Every extract of ``bench/real/``, plus one table of the Dutch register when present."""
     tables = [_read(spec) for spec in FILES]
-    try:
+    with contextlib.suppress(FileNotFoundError):
         tables += dutch_register_tables(rows=dutch_rows)[:1]
-    except FileNotFoundError:
-        pass
     return tables

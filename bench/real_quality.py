@@ -65,9 +65,7 @@ def targets(contender: Contender, personal: Counts) -> dict[str, bool]:
         met[f"{entity} >= {target}"] = (
             contender.report.counts.get(entity, Counts()).f1 or 0.0
         ) >= target
-    floor = [
-        e for e, k in contender.report.counts.items() if k.tp + k.fn and (k.f1 or 0.0) < FLOOR
-    ]
+    floor = [e for e, k in contender.report.counts.items() if k.tp + k.fn and (k.f1 or 0.0) < FLOOR]
     met[f"no entity type below {FLOOR} ({', '.join(sorted(floor)) or 'none'})"] = not floor
     return met
 
@@ -97,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         *contender_lines(contenders, personal),
         "",
         "Targets (Registre): "
-        + ", ".join(f"{k} {'ok' if ok else 'MISSED'}" for k, ok in targets(contenders[0], personal[contenders[0].name]).items()),
+        + ", ".join(
+            f"{k} {'ok' if ok else 'MISSED'}"
+            for k, ok in targets(contenders[0], personal[contenders[0].name]).items()
+        ),
         "",
         "Registre: columns in error",
         *error_lines(contenders[0].report, limit=60),
