@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from registre.catalog.data.findings import LABEL_SCORE
 from registre.catalog.data.harvested import ColumnFinding
 from registre.scanners.detection import validators
 from registre.scanners.detection.columns import (
@@ -72,10 +73,6 @@ RECOGNIZER_NAMES = {
     "FR_VEHICLE_PLATE": "FrVehiclePlateRecognizer",
     "USERNAME": "UsernameShape",
 }
-
-#: A finding at or above this score is a label (counts as personal data while suggested);
-#: below, a *possible* finding listed for review (free-text mentions, demoted identifiers).
-LABEL_SCORE = 0.5
 
 _GPS_NAME = re.compile(
     r"\b(latitude|longitude|lat|lon|lng|gps|coordonnees|coordonnees gps|geoloc|"
