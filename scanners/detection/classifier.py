@@ -203,7 +203,11 @@ class Classifier:
             entity: (bare_phone_allowed if entity == "PHONE_NUMBER" and allow_bare_phone else check)
             for entity, check in validators.VALIDATORS.items()
             if not column.excludes(entity)
-            and (entity not in validators.NAME_GATED or entity in column.priors)
+        }
+        checks |= {
+            entity: check
+            for entity, check in validators.NAME_GATED.items()
+            if entity in column.priors and not column.excludes(entity)
         }
         hits: dict[str, list[int]] = {}
         for index, value in enumerate(column.values):

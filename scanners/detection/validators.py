@@ -199,9 +199,9 @@ VALIDATORS: dict[str, Validator] = {
     "FR_PASSPORT": is_passport,
     "FR_TVA": is_tva,
     "FR_VEHICLE_PLATE": is_vehicle_plate,
-    "USERNAME": is_username,
 }
 
-#: Validators asked only of columns whose name prior names their entity (a shape that
-#: any word or code may take).
-NAME_GATED = frozenset({"USERNAME"})
+#: Validators asked only of columns whose name prior names their entity: any word or
+#: code has their shape, so they say nothing about a value on their own (the CSV
+#: header sniffer, for one, must not read "nom" as a login).
+NAME_GATED: dict[str, Validator] = {"USERNAME": is_username}

@@ -15,7 +15,10 @@ from registre.scanners.detection import validators
 from registre.scanners.detection.config import normalize_words
 
 _LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
-_NAME_SHAPE = re.compile(rf"[{_LETTER}][{_LETTER}'’.\-]*(?: [{_LETTER}][{_LETTER}'’.\-]*){{0,3}}")
+_WORD = rf"[{_LETTER}][{_LETTER}'’.\-]*"
+# "LEBRUN Anne-Sophie", "Mme Claire Roux", "Jean, Pierre, Marie" (several first names),
+# "Brest (Finistère)" (a place of birth with its département)
+_NAME_SHAPE = re.compile(rf"{_WORD}(?:,? {_WORD}){{0,4}}(?: \({_WORD}(?: {_WORD}){{0,3}}\))?")
 _STREET = re.compile(
     r"\b(rue|avenue|av|boulevard|bd|place|chemin|allee|impasse|route|quai|cours|square|"
     r"voie|sentier|passage|rond point|esplanade|lotissement|residence|hameau|lieu dit|"
