@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress, TaskID
@@ -208,11 +208,24 @@ def _print_run_summary(factory: object, run_id: int) -> None:
             console.print(f"schema drift: {shown(run.drift)}", highlight=False)
 
 
+def _quasi_summary(quasi: dict[str, Any] | None) -> str:
+    """``birth, cp: 97% of 200 records unique, k = 1; REIDENTIFICATION_RISK on ...``"""
+    if not quasi:
+        return ""
+    text = (
+        f"{', '.join(quasi['columns'])}: {quasi['unique_share']:.0%} of "
+        f"{quasi['records']} records unique, k = {quasi['k']}"
+    )
+    if quasi.get("risky_combination"):
+        text += f"; REIDENTIFICATION_RISK on {', '.join(quasi['risky_combination'])}"
+    return text
+
+
 def _print_subjects(session: Session, store_id: int) -> None:
     """What each dataset's rows are about, as the scan decided, and why."""
     from registre.catalog.models import Dataset
 
-    subjects = Table("dataset", "rows are about", "why")
+    subjects = Table("dataset", "rows are about", "why", "quasi-identifiers (sample)")
     datasets = session.scalars(
         select(Dataset)
         .where(Dataset.data_store_id == store_id, Dataset.removed_at.is_(None))
@@ -226,6 +239,7 @@ def _print_subjects(session: Session, store_id: int) -> None:
             shown(dataset.qualified_name),
             dataset.subject.value.lower() + corrected,
             shown("; ".join(dataset.subject_reasons or [])),
+            shown(_quasi_summary(dataset.quasi_identifiers)),
         )
     if subjects.row_count:
         console.print(subjects)

@@ -24,15 +24,26 @@ from registre.catalog.service import get, update, validate
 MAX_REASONS, MAX_REASON_LENGTH = 8, 400
 
 
-def record_subject(dataset: Dataset, subject: str, reasons: Sequence[str]) -> bool:
-    """Write a scan's subject on ``dataset`` (the scan run's transaction); True if changed.
+def record_subject(
+    dataset: Dataset,
+    subject: str,
+    reasons: Sequence[str],
+    quasi_identifiers: dict[str, Any] | None = None,
+) -> bool:
+    """Write a scan's subject (and, for a table of persons, its quasi-identifiers: names,
+    counts and shares) on ``dataset``, in the scan run's transaction; True if changed.
 
     Not audited one by one: the scan run is the record of what a scan wrote.
     """
     value = TableSubject(subject)
     kept = [r[:MAX_REASON_LENGTH] for r in reasons[:MAX_REASONS]]
-    changed = dataset.subject is not value or list(dataset.subject_reasons or []) != kept
+    changed = (
+        dataset.subject is not value
+        or list(dataset.subject_reasons or []) != kept
+        or dataset.quasi_identifiers != quasi_identifiers
+    )
     dataset.subject, dataset.subject_reasons = value, kept
+    dataset.quasi_identifiers = quasi_identifiers
     return changed
 
 

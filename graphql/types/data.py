@@ -205,6 +205,29 @@ class PublicationGroundInfo(graphene.ObjectType):
     recorded_at = graphene.DateTime()
 
 
+class QuasiIdentifiers(graphene.ObjectType):
+    """Quasi-identifiers of a table of persons and how unique its sampled records are on
+    them (counts and shares only; a sample overstates uniqueness)."""
+
+    columns = graphene.List(graphene.NonNull(graphene.String), required=True)
+    kinds = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="birth, place, sex, profession or nationality, per column.",
+    )
+    records = graphene.Int(required=True, description="Sampled records measured.")
+    unique_share = graphene.Float(
+        required=True, description="Share of records unique on all the quasi-identifiers."
+    )
+    k = graphene.Int(required=True, description="Smallest group sharing one combination.")
+    risky_combination = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="The smallest combination (at most 3) on which some records are unique.",
+    )
+    risky_unique_share = graphene.Float(required=True)
+
+
 @entity(models.Dataset)
 class Dataset(EntityNode):
     class Meta:
@@ -264,6 +287,10 @@ class Dataset(EntityNode):
     )
     subject_corrected_by = graphene.String()
     subject_corrected_at = graphene.DateTime()
+    quasi_identifiers = graphene.Field(
+        QuasiIdentifiers,
+        description="For a table of persons: its quasi-identifiers measured on the last sample.",
+    )
     publication_blockers = graphene.List(
         graphene.NonNull(PublicationBlocker),
         required=True,
@@ -277,6 +304,11 @@ class Dataset(EntityNode):
     @staticmethod
     def resolve_subject_reasons(root: models.Dataset, info: Info) -> list[str]:
         return list(root.subject_reasons or [])
+
+    @staticmethod
+    def resolve_quasi_identifiers(root: models.Dataset, info: Info) -> QuasiIdentifiers | None:
+        data = root.quasi_identifiers
+        return QuasiIdentifiers(**data) if data else None
 
     resolve_data_store = via("data_store", "data_store_id")
 

@@ -1,5 +1,6 @@
-"""what a dataset's rows are about: the scanner's inferred subject and its reasons, and a
-steward's correction that re-decides the columns at the next scan
+"""what a dataset's rows are about: the scanner's inferred subject and its reasons, a
+steward's correction that re-decides the columns at the next scan, and the
+quasi-identifiers of a table of persons measured on its sample
 
 Revision ID: 0012
 Revises: 0009
@@ -32,10 +33,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('subject_correction', sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column('subject_corrected_by', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('subject_corrected_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('quasi_identifiers', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('dataset', schema=None, recreate='never') as batch_op:
+        batch_op.drop_column('quasi_identifiers')
         batch_op.drop_column('subject_corrected_at')
         batch_op.drop_column('subject_corrected_by')
         batch_op.drop_column('subject_correction')

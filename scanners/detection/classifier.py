@@ -38,6 +38,11 @@ from registre.scanners.detection.columns import (
 from registre.scanners.detection.config import DetectionConfig, default_detection_config
 from registre.scanners.detection.decision import decide, name_only, noisy_or
 from registre.scanners.detection.ner_stage import PresidioStage
+from registre.scanners.detection.quasi_identifiers import (
+    QuasiIdentifiers,
+    measure,
+    risk_finding,
+)
 from registre.scanners.detection.special_categories import special_categories
 from registre.scanners.detection.subject import (
     PERSONS,
@@ -86,11 +91,18 @@ _MAX_IDENTIFIER_LENGTH = 80  # no identifier checked here is longer (e-mails asi
 
 
 class TableFindings(dict[str, list[ColumnFinding]]):
-    """Findings per column name, and the table's subject they were decided under."""
+    """Findings per column name, the table's subject they were decided under and, for a
+    table of persons, its quasi-identifiers measured on the sample."""
 
-    def __init__(self, findings: dict[str, list[ColumnFinding]], subject: TableSubject) -> None:
+    def __init__(
+        self,
+        findings: dict[str, list[ColumnFinding]],
+        subject: TableSubject,
+        quasi_identifiers: QuasiIdentifiers | None = None,
+    ) -> None:
         super().__init__(findings)
         self.subject = subject
+        self.quasi_identifiers = quasi_identifiers
 
 
 class Classifier:
@@ -131,12 +143,16 @@ class Classifier:
         conditioned = condition_findings(
             table_subject, {c.name: c for c in prepared}, results, label_score=LABEL_SCORE
         )
+        quasi = None
         if table_subject.subject == PERSONS:
             for sampled, column in zip(columns, prepared, strict=True):
                 found = self._gps(sampled, column)
                 if found:
                     conditioned[column.name].append(found)
-        return TableFindings(conditioned, table_subject)
+            quasi = measure(columns, prepared, conditioned)
+            if quasi is not None and quasi.at_risk:
+                conditioned[quasi.risky[0]].append(risk_finding(quasi))
+        return TableFindings(conditioned, table_subject, quasi)
 
     def classify_column(self, column: SampledColumn, table_name: str = "") -> list[ColumnFinding]:
         """Findings for one column (see :meth:`classify_table`)."""

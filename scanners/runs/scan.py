@@ -390,7 +390,10 @@ def _scan_table(
         fields = {f.name: f for f in dataset.fields}
         subject: TableSubject | None = getattr(results, "subject", None)
         if subject is not None:
-            record_subject(dataset, subject.subject, subject.reasons)
+            quasi = getattr(results, "quasi_identifiers", None)
+            record_subject(
+                dataset, subject.subject, subject.reasons, quasi.as_dict() if quasi else None
+            )
         counts = record_findings(session, fields, results, run_id, SCANNER_VERSION, options.reopen)
         if counts.new or counts.reopened:
             # an open dataset with new personal data leaves open data until the DPO acts
