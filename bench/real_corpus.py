@@ -149,6 +149,26 @@ FILES: tuple[RealFile, ...] = (
 )
 
 
+#: Extracts added after the rules were written, scored without changing them (bench/real/heldout/).
+HELD_OUT: tuple[RealFile, ...] = (
+    RealFile(
+        "heldout/communes_postal_codes.csv",
+        "communes with their postal codes, départements and regions, as stored in "
+        "https://github.com/scascar/exoWeb/blob/bf2ffb7fd0cd0b6a159d1d5e6ba8313c7d860898/data.js "
+        "(first 30 records, JSON to CSV)",
+        ",",
+        {},
+    ),
+    RealFile(
+        "heldout/rne_membres_assemblee.csv",
+        "Ministère de l'Intérieur, « Répertoire national des élus », membres des assemblées "
+        "des collectivités à statut particulier (data.gouv.fr), one row quoted in public code",
+        ";",
+        _RNE_GOLD,
+    ),
+)
+
+
 def _read(spec: RealFile) -> LabelledTable:
     path = REAL_DIR / spec.file
     with path.open(encoding="utf-8", newline="") as handle:
@@ -169,6 +189,11 @@ def _read(spec: RealFile) -> LabelledTable:
         for i, name in enumerate(header)
     )
     return LabelledTable(f"real.{path.stem}", "real", columns)
+
+
+def held_out_tables() -> list[LabelledTable]:
+    """The extracts of ``bench/real/heldout/`` (see :data:`HELD_OUT`)."""
+    return [_read(spec) for spec in HELD_OUT]
 
 
 def real_tables(*, dutch_rows: int = 40) -> list[LabelledTable]:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .quality import DEFAULT_OUT, Counts, Judged, _fmt, error_lines
-from .real_corpus import real_tables
+from .real_corpus import held_out_tables, real_tables
 from .throughput import Contender, run_plain_presidio, run_presidio_structured, run_registre
 
 #: Targets of the issue on real data.
@@ -105,6 +105,19 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if skipped:
         md += ["", skipped]
+    held_out = held_out_tables()
+    held = run_registre(held_out)
+    held_personal = personal_counts(held.report.judged)
+    md += [
+        "",
+        f"### Held out: {len(held_out)} extracts added after the rules were written, "
+        f"{sum(len(t.columns) for t in held_out)} columns (Registre only)",
+        "",
+        *contender_lines([held], {held.name: held_personal}),
+        "",
+        "Registre: columns in error (held out)",
+        *error_lines(held.report, limit=60),
+    ]
     text = "\n".join(md)
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)

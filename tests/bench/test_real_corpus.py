@@ -16,7 +16,10 @@ quality = pytest.importorskip("registre.bench.quality")
 def test_every_extract_cites_its_source_and_its_gold_is_consistent() -> None:
     files = {spec.file for spec in real_corpus.FILES}
     assert files == {p.name for p in real_corpus.REAL_DIR.glob("*.csv")}
-    for spec in real_corpus.FILES:
+    held = {spec.file for spec in real_corpus.HELD_OUT}
+    assert held == {f"heldout/{p.name}" for p in (real_corpus.REAL_DIR / "heldout").glob("*.csv")}
+    assert len(real_corpus.held_out_tables()) == len(held)
+    for spec in (*real_corpus.FILES, *real_corpus.HELD_OUT):
         assert "data.gouv.fr" in spec.source or "github.com" in spec.source, spec.file
     tables = real_corpus.real_tables()
     personal = sum(1 for t in tables for c in t.columns if c.expected)
