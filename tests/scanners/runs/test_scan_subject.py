@@ -77,10 +77,14 @@ def test_the_subject_is_recorded_shown_and_corrected(scan_catalog: Any, tmp_path
     assert not _types(communes, "nom_commune")
 
     # The steward says the communes table is about persons: the next scan re-decides.
-    ids = {d.name: d.id for d in scan_catalog.datasets(store).values()}
-    steward = Actor(name="steward", role=Role.STEWARD)
-    with transaction(scan_catalog.factory) as session:
-        correct_subject(session, steward, {"dataset_id": ids["communes"], "subject": "PERSONS"})
+    gid = scan_catalog.graphql(
+        '{ datasets(filter: {search: "communes"}) { edges { node { id } } } }'
+    )["datasets"]["edges"][0]["node"]["id"]
+    corrected = scan_catalog.graphql(CORRECT, {"id": gid})["correctDatasetSubject"]["dataset"]
+    assert corrected["subjectCorrection"] == "PERSONS"
+    assert corrected["subject"] == "PLACES"  # until the next scan
+    assert corrected["subjectCorrectedBy"]
+    with scan_catalog.factory() as session:
         audited = session.query(AuditEvent).filter_by(action="correct_subject").count()
     assert audited == 1
     scan_catalog.scan(store)
