@@ -240,7 +240,8 @@ def condition_findings(
                 not_persons
                 and entity == "PERSON"
                 and not _ROLE.search(words)
-                and (finding.name_signal in (None, "nom") or finding.free_text)
+                and not finding.free_text  # a person named in a note is still a person
+                and finding.name_signal in (None, "nom")
             ):
                 continue
             if (
