@@ -104,6 +104,20 @@ def test_an_organisation_s_identifiers_and_address_are_not_personal(
     assert _types(found["nom_du_responsable"]) == {"PERSON"}  # a person named by a role
 
 
+def test_a_manager_label_without_nom_names_a_person(classifier: Classifier) -> None:
+    managers = ["LEBRUN Anne-Sophie", "MARTIN Jean", "ROUX Claire", "MOREL Line", "GIRARD Rémi"]
+    found = classifier.classify_table(
+        "etablissements",
+        [
+            _text("raison_sociale", ["SARL DUPONT", "SAS ALPHA", "SCI BETA", "EURL GAMMA", "SA X"]),
+            _text("forme_juridique", ["SARL", "SAS", "SCI", "EURL", "SA"]),
+            _text("Gérant(e) / représentant légal", managers),
+        ],
+    )
+    assert found.subject.subject == "ORGANISATIONS"
+    assert _types(found["Gérant(e) / représentant légal"]) == {"PERSON"}
+
+
 def test_a_sole_trader_s_siren_is_personal(classifier: Classifier) -> None:
     found = classifier.classify_table(
         "unites_legales",
