@@ -30,7 +30,8 @@ PLACES: Final = "PLACES"
 EVENTS: Final = "EVENTS"
 THINGS: Final = "THINGS"
 UNKNOWN: Final = "UNKNOWN"
-#: What a table's rows may be about (UNKNOWN: no rule fired; nothing is conditioned).
+#: What a table's rows may be about (UNKNOWN: no rule fired; nothing is conditioned); the
+#: values of the catalog's :class:`~registre.catalog.enums.TableSubject`.
 SUBJECTS: Final = (PERSONS, ORGANISATIONS, PLACES, EVENTS, THINGS, UNKNOWN)
 
 # Column names (normalized: lower case, no accents, words) that say what a row is.
@@ -81,11 +82,6 @@ _SOLE_TRADER_VALUE = re.compile(
 )
 _SOLE_TRADER_CODE = re.compile(r"10\d\d")  # INSEE catégorie juridique 1000: EI
 _LEGAL_FORM_COLUMN = re.compile(r"\b(forme juridique|categorie juridique|nature juridique|type)\b")
-
-#: Findings dropped in tables whose rows are not persons, and why.
-_NOT_A_PERSONS_PLACE = (
-    "rows are {subject}: a place in it is not a person's location (not personal data)"
-)
 
 
 @dataclass(frozen=True)

@@ -238,3 +238,10 @@ def test_names_and_column_names_as_exports_write_them(
     found = classifier.classify_table("demandeurs", [*people, _text(name, values)])
     assert found.subject.subject == "PERSONS"
     assert entity in _types(found[name])
+
+
+def test_the_subjects_are_the_catalog_s() -> None:
+    from registre.catalog.enums import TableSubject
+    from registre.scanners.detection.subject import SUBJECTS
+
+    assert tuple(s.value for s in TableSubject) == SUBJECTS
