@@ -112,6 +112,7 @@ class Report:
 
     counts: dict[str, Counts] = field(default_factory=dict)
     errors: list[Judged] = field(default_factory=list)
+    judged: list[Judged] = field(default_factory=list)  # every column, in order
 
     def micro(self, entities: Iterable[str]) -> Counts:
         total = Counts()
@@ -125,6 +126,7 @@ def score(judged: Iterable[Judged]) -> Report:
     """Column-level confusion per entity type: a column is one trial per entity type."""
     report = Report()
     for item in judged:
+        report.judged.append(item)
         for entity in item.predicted & item.gold:
             report.counts.setdefault(entity, Counts()).tp += 1
         for entity in item.false_positives:
@@ -136,13 +138,22 @@ def score(judged: Iterable[Judged]) -> Report:
     return report
 
 
+#: Table-level findings carried by one of its columns: not a column label, not scored here
+#: (re-identification risk is measured in its own section of docs/benchmarks.md).
+TABLE_LEVEL = frozenset({"REIDENTIFICATION_RISK"})
+
+
 def labels(findings: Sequence[ColumnFinding]) -> frozenset[str]:
     """What a steward sees as column labels: score >= LABEL_SCORE, not free text."""
-    return frozenset(f.entity_type for f in findings if f.score >= LABEL_SCORE and not f.free_text)
+    return frozenset(
+        f.entity_type
+        for f in findings
+        if f.score >= LABEL_SCORE and not f.free_text and f.entity_type not in TABLE_LEVEL
+    )
 
 
 def with_suggestions(findings: Sequence[ColumnFinding]) -> frozenset[str]:
-    return frozenset(f.entity_type for f in findings)
+    return frozenset(f.entity_type for f in findings if f.entity_type not in TABLE_LEVEL)
 
 
 def judge(

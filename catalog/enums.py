@@ -287,3 +287,19 @@ class Role(enum.StrEnum):
     SECURITY = "security"
     SCANNER = "scanner"
     AUDITOR = "auditor"
+
+
+class TableSubject(enum.StrEnum):
+    """What a dataset's rows are about, as the scanner infers it (or a steward corrects it).
+
+    Personal data is a property of the record's subject: a commune is personal data in a
+    table of persons, not in a reference table of places (PRODUCT.md, principle 8).
+    ``UNKNOWN``: no column said it; nothing was conditioned on it.
+    """
+
+    PERSONS = "PERSONS"
+    ORGANISATIONS = "ORGANISATIONS"
+    PLACES = "PLACES"
+    EVENTS = "EVENTS"
+    THINGS = "THINGS"
+    UNKNOWN = "UNKNOWN"

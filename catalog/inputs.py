@@ -38,6 +38,7 @@ from registre.catalog.enums import (
     PublicationGround,
     RiskClass,
     Sensitivity,
+    TableSubject,
     Technique,
     UseArea,
     Wp248Criterion,
@@ -356,6 +357,14 @@ class FindingReviewInput(Strict):
         if value is FindingStatus.SUGGESTED:
             raise ValueError("must be CONFIRMED or REJECTED")
         return value
+
+
+class SubjectCorrectionInput(Strict):
+    """A steward's correction of what a dataset's rows are about; ``subject`` null (or
+    left out) withdraws it, and the next scan infers the subject again."""
+
+    dataset_id: int
+    subject: TableSubject | None = None
 
 
 class PublicationGroundInput(Strict):

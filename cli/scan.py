@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress, TaskID
@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data.findings import is_possible
 from registre.catalog.db import session_factory, transaction
 from registre.catalog.errors import DomainError, NotFound
 from registre.cli.common import (
@@ -187,9 +188,10 @@ def _print_run_summary(factory: object, run_id: int) -> None:
                 finding.entity_type,
                 f"{finding.coverage:.0%}",
                 shown(finding.masked_example or ""),
-                finding.status.value.lower(),
+                finding.status.value.lower() + (" (possible)" if is_possible(finding) else ""),
             )
         console.print(table)
+        _print_subjects(session, run.data_store_id)
         seconds = (run.finished_at - run.started_at).total_seconds() if run.started_at else 0.0
         console.print(
             f"scan {run.id}: {run.status.value} in {seconds:.1f} s; "
@@ -204,6 +206,43 @@ def _print_run_summary(factory: object, run_id: int) -> None:
             )
         if run.drift:
             console.print(f"schema drift: {shown(run.drift)}", highlight=False)
+
+
+def _quasi_summary(quasi: dict[str, Any] | None) -> str:
+    """``birth, cp: 97% of 200 records unique, k = 1; REIDENTIFICATION_RISK on ...``"""
+    if not quasi:
+        return ""
+    text = (
+        f"{', '.join(quasi['columns'])}: {quasi['unique_share']:.0%} of "
+        f"{quasi['records']} records unique, k = {quasi['k']}"
+    )
+    if quasi.get("risky_combination"):
+        text += f"; REIDENTIFICATION_RISK on {', '.join(quasi['risky_combination'])}"
+    return text
+
+
+def _print_subjects(session: Session, store_id: int) -> None:
+    """What each dataset's rows are about, as the scan decided, and why."""
+    from registre.catalog.models import Dataset
+
+    subjects = Table("dataset", "rows are about", "why", "quasi-identifiers (sample)")
+    datasets = session.scalars(
+        select(Dataset)
+        .where(Dataset.data_store_id == store_id, Dataset.removed_at.is_(None))
+        .order_by(Dataset.name)
+    )
+    for dataset in datasets:
+        if dataset.subject is None:
+            continue
+        corrected = " (corrected)" if dataset.subject_correction is not None else ""
+        subjects.add_row(
+            shown(dataset.qualified_name),
+            dataset.subject.value.lower() + corrected,
+            shown("; ".join(dataset.subject_reasons or [])),
+            shown(_quasi_summary(dataset.quasi_identifiers)),
+        )
+    if subjects.row_count:
+        console.print(subjects)
 
 
 def scan(

@@ -68,8 +68,9 @@ class Settings(BaseModel):
         256 * 1024 * 1024,
         ge=1024 * 1024,
         description="Most bytes a scan reads from one CSV file (the sample then covers that "
-        "prefix), and the largest Parquet row group it reads; each file also gets "
-        "`scan_statement_timeout_s` as its time budget.",
+        "prefix), the largest Parquet row group it reads, and the largest *uncompressed* "
+        "content of an Excel or ODS file it opens (a larger one is refused); each file also "
+        "gets `scan_statement_timeout_s` as its time budget.",
     )
     scan_heartbeat_seconds: int = Field(
         15,

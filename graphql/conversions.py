@@ -54,6 +54,7 @@ Licence = gql_enum(catalog_enums.Licence)
 DataTheme = gql_enum(catalog_enums.DataTheme)
 Frequency = gql_enum(catalog_enums.Frequency)
 PublicationGround = gql_enum(catalog_enums.PublicationGround)
+TableSubject = gql_enum(catalog_enums.TableSubject)
 
 #: where graphene's automatic camelCase reads badly ("annexIiiPoint")
 GQL_NAMES = {"annex_iii_point": "annexIIIPoint"}

@@ -18,6 +18,7 @@ from graphql import GraphQLError
 from registre.catalog import inputs as ci
 from registre.catalog.access.audit import record_refusal
 from registre.catalog.data import findings, stores
+from registre.catalog.data import subject as dataset_subject
 from registre.catalog.errors import DomainError, Refused
 from registre.catalog.governance import register as ai_register
 from registre.catalog.publication import gate
@@ -184,6 +185,15 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
         description="Record what allows publishing a dataset's personal data (anonymisation "
         "with its method and date, or the legal text relied upon: CRPA L312-1-2); ground "
         "null withdraws it. Admins only (the DPO's decision).",
+    ),
+    "correctDatasetSubject": service_mutation(
+        "correctDatasetSubject",
+        ci.SubjectCorrectionInput,
+        dataset_subject.correct_subject,
+        payload={"dataset": Dataset},
+        description="Say what a dataset's rows are about (persons, organisations, places, "
+        "events, things) when the scanner inferred it wrong; the next scan re-decides its "
+        "columns under it. subject null withdraws the correction.",
     ),
     "registerAISystem": service_mutation(
         "registerAISystem",

@@ -21,18 +21,38 @@ from registre.catalog.service import get, update, validate
 SCANNER = Actor(name="scanner", role=Role.SCANNER)
 
 
+#: A suggestion at or above this score is label-grade: it counts as personal data until
+#: a steward rejects it. Below, it is only *possible* (a name mentioned in free text, a
+#: legal person's SIREN): listed for review, it counts once a steward confirms it.
+LABEL_SCORE = 0.5
+
+
+def is_possible(finding: Finding) -> bool:
+    """A low-score suggestion: listed for review, not counted as personal data."""
+    return finding.status is FindingStatus.SUGGESTED and finding.score < LABEL_SCORE
+
+
 def counts_as_personal(finding: Finding) -> bool:
-    """A confirmed finding always counts; a suggestion counts while scans still see it."""
+    """A confirmed finding always counts; a label-grade suggestion counts while scans still
+    see it; a *possible* one (score below :data:`LABEL_SCORE`) does not."""
     if finding.status is FindingStatus.CONFIRMED:
         return True
-    return finding.status is FindingStatus.SUGGESTED and finding.gone_since_run_id is None
+    return (
+        finding.status is FindingStatus.SUGGESTED
+        and finding.gone_since_run_id is None
+        and finding.score >= LABEL_SCORE
+    )
 
 
 def counts_as_personal_sql() -> ColumnElement[bool]:
     """The same rule as :func:`counts_as_personal`, as a SQL condition on ``Finding``."""
     return or_(
         Finding.status == FindingStatus.CONFIRMED,
-        and_(Finding.status == FindingStatus.SUGGESTED, Finding.gone_since_run_id.is_(None)),
+        and_(
+            Finding.status == FindingStatus.SUGGESTED,
+            Finding.gone_since_run_id.is_(None),
+            Finding.score >= LABEL_SCORE,
+        ),
     )
 
 

@@ -32,6 +32,7 @@ from registre.catalog.enums import (
     ScanStatus,
     ScanTrigger,
     Sensitivity,
+    TableSubject,
 )
 from registre.catalog.models.base import (
     Base,
@@ -148,6 +149,16 @@ class Dataset(Base):
     publication_ground_date: Mapped[dt.date | None] = mapped_column(Date)
     publication_ground_by: Mapped[str | None] = mapped_column(String(200))
     publication_ground_at: Mapped[dt.datetime | None]
+    # --- what the rows are about (the scanner's inference, a steward's correction) ---
+    subject: Mapped[TableSubject | None] = mapped_column(str_enum(TableSubject))
+    subject_reasons: Mapped[json_list]  # rule sentences, never a value
+    subject_correction: Mapped[TableSubject | None] = mapped_column(str_enum(TableSubject))
+    subject_corrected_by: Mapped[str | None] = mapped_column(String(200))
+    subject_corrected_at: Mapped[dt.datetime | None]
+    # quasi-identifiers of a table of persons measured on the last sample: column names,
+    # counts and shares only ({"columns", "kinds", "records", "unique_share", "k",
+    # "risky_combination", "risky_unique_share"}), never a value
+    quasi_identifiers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # --- identity outside Registre: the dct:identifier an import matched on ---
     external_ref: Mapped[str | None] = mapped_column(String(500), index=True)
     created_at: Mapped[created_at]

@@ -14,7 +14,7 @@ from graphene import relay
 
 from registre.catalog import models
 from registre.catalog.access.roles import Permission
-from registre.catalog.data.findings import counts_as_personal
+from registre.catalog.data.findings import counts_as_personal, is_possible
 from registre.catalog.data.scan_errors import visible_scan_errors
 from registre.catalog.enums import OPEN_DATA
 from registre.graphql import conversions as s
@@ -105,7 +105,16 @@ class Finding(EntityNode):
     reviewed_at = graphene.DateTime()
     review_comment = graphene.String()
     gone = graphene.Boolean(required=True, description="The last scan no longer saw this evidence.")
+    possible = graphene.Boolean(
+        required=True,
+        description="A low-score suggestion (a name mentioned in free text, a legal person's "
+        "SIREN): listed for review; it sets containsPersonalData only once confirmed.",
+    )
     field = graphene.Field(lambda: Field, required=True)
+
+    @staticmethod
+    def resolve_possible(root: models.Finding, info: Info) -> bool:
+        return is_possible(root)
 
     @staticmethod
     def resolve_masked_example(root: models.Finding, info: Info) -> str | None:
@@ -136,7 +145,8 @@ class Field(EntityNode):
     findings = graphene.List(graphene.NonNull(Finding), required=True)
     contains_personal_data = graphene.Boolean(
         required=True,
-        description="True when a finding on it is confirmed, or suggested and still seen.",
+        description="True when a finding on it is confirmed, or a label-grade suggestion "
+        "(score >= 0.5) still seen; possible findings do not count until confirmed.",
     )
 
     @staticmethod
@@ -195,6 +205,29 @@ class PublicationGroundInfo(graphene.ObjectType):
     recorded_at = graphene.DateTime()
 
 
+class QuasiIdentifiers(graphene.ObjectType):
+    """Quasi-identifiers of a table of persons and how unique its sampled records are on
+    them (counts and shares only; a sample overstates uniqueness)."""
+
+    columns = graphene.List(graphene.NonNull(graphene.String), required=True)
+    kinds = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="birth, place, sex, profession or nationality, per column.",
+    )
+    records = graphene.Int(required=True, description="Sampled records measured.")
+    unique_share = graphene.Float(
+        required=True, description="Share of records unique on all the quasi-identifiers."
+    )
+    k = graphene.Int(required=True, description="Smallest group sharing one combination.")
+    risky_combination = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="The smallest combination (at most 3) on which some records are unique.",
+    )
+    risky_unique_share = graphene.Float(required=True)
+
+
 @entity(models.Dataset)
 class Dataset(EntityNode):
     class Meta:
@@ -237,6 +270,27 @@ class Dataset(EntityNode):
         required=True,
         description="Open data that the publication gate lets out: in the DCAT catalogue.",
     )
+    subject = graphene.Field(
+        s.TableSubject,
+        description="What the rows are about, as the last scan decided (inferred, or the "
+        "steward's correction); null before the first scan.",
+    )
+    subject_reasons = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Why the last scan decided that subject (rules over column names).",
+    )
+    subject_correction = graphene.Field(
+        s.TableSubject,
+        description="A steward's correction of the subject: it decides the columns from the "
+        "next scan on.",
+    )
+    subject_corrected_by = graphene.String()
+    subject_corrected_at = graphene.DateTime()
+    quasi_identifiers = graphene.Field(
+        QuasiIdentifiers,
+        description="For a table of persons: its quasi-identifiers measured on the last sample.",
+    )
     publication_blockers = graphene.List(
         graphene.NonNull(PublicationBlocker),
         required=True,
@@ -246,6 +300,15 @@ class Dataset(EntityNode):
     @staticmethod
     def resolve_removed(root: models.Dataset, info: Info) -> bool:
         return root.removed_at is not None
+
+    @staticmethod
+    def resolve_subject_reasons(root: models.Dataset, info: Info) -> list[str]:
+        return list(root.subject_reasons or [])
+
+    @staticmethod
+    def resolve_quasi_identifiers(root: models.Dataset, info: Info) -> QuasiIdentifiers | None:
+        data = root.quasi_identifiers
+        return QuasiIdentifiers(**data) if data else None
 
     resolve_data_store = via("data_store", "data_store_id")
 

@@ -1,4 +1,5 @@
-"""Folder-of-files connector: every CSV/TSV and Parquet file below a folder is a dataset.
+"""Folder-of-files connector: every CSV/TSV, Parquet, Excel and ODS file below a folder
+is a dataset.
 
 URL: ``file:///folder`` or a plain folder path (a single file also works). A dataset's
 ``schema`` is its sub-folder relative to the root (``"2024/rh"``), None at the root;
@@ -26,6 +27,10 @@ reads whole row groups in random order until ``size`` rows from at least
 larger than ``max_file_bytes``, within the time budget), then picks ``size`` of them at
 random: the cost is bounded by the row-group size, not the file size. Binary columns are
 never read.
+
+Excel (``.xlsx``/``.xlsm``) and ODS: the first sheet, read by
+:mod:`registre.scanners.connectors.spreadsheets` under the same byte cap (on the
+uncompressed content), time budget and cancellation.
 """
 
 from __future__ import annotations
@@ -50,6 +55,12 @@ from registre.catalog.errors import InvalidInput
 from registre.scanners.connectors.base import CancelFlag
 from registre.scanners.connectors.csv_format import CsvFormat, sniff_csv, sniff_csv_file
 from registre.scanners.connectors.registry import MAX_TEXT_CHARS, clean_value, url_scheme
+from registre.scanners.connectors.spreadsheets import (
+    SPREADSHEET_SUFFIXES,
+    describe_spreadsheet,
+    is_spreadsheet,
+    sample_spreadsheet,
+)
 from registre.scanners.errors import ScanError, error_kind
 
 __all__ = ["FileConnector", "folder_from_url", "sniff_csv"]
@@ -124,7 +135,7 @@ class FileConnector:
     # --- harvest -------------------------------------------------------------------
 
     def list_tables(self) -> Iterator[TableInfo]:
-        """One dataset per CSV/TSV/Parquet file, hidden files and folders skipped.
+        """One dataset per CSV/TSV/Parquet/Excel/ODS file, hidden files and folders skipped.
 
         A file that cannot be read (a link, a FIFO, a malformed file) is still listed,
         with no columns, so that :meth:`sample` reports its failure rather than hiding it.
@@ -155,7 +166,7 @@ class FileConnector:
             for name in sorted(files):
                 if name.startswith((".", "~$")):
                     continue
-                if name.lower().endswith(CSV_SUFFIXES + PARQUET_SUFFIXES):
+                if name.lower().endswith(CSV_SUFFIXES + PARQUET_SUFFIXES + SPREADSHEET_SUFFIXES):
                     yield Path(folder) / name
 
     def _schema_of(self, path: Path) -> str | None:
@@ -211,6 +222,8 @@ class FileConnector:
                 for i, field in enumerate(parquet.schema_arrow)
             )
             return columns, parquet.metadata.num_rows
+        if is_spreadsheet(name):
+            return describe_spreadsheet(raw, name, self.max_file_bytes)
         fmt = sniff_csv_file(raw, name, os.fstat(raw.fileno()).st_size)
         return (
             tuple(ColumnInfo(col, i + 1, "text") for i, col in enumerate(fmt.header)),
@@ -229,6 +242,20 @@ class FileConnector:
         with self._open(table) as raw:
             if table.name.lower().endswith(PARQUET_SUFFIXES):
                 return self._sample_parquet(raw, table, names, size)
+            if is_spreadsheet(table.name):
+                sample, stopped_at = sample_spreadsheet(
+                    raw,
+                    self._label(table),
+                    names,
+                    size,
+                    rng=self._rng,
+                    max_bytes=self.max_file_bytes,
+                    timeout_s=self._timeout_s,
+                    cancelled=self._cancelled,
+                )
+                if stopped_at:
+                    logger.warning("%s: sample drawn from %s only", self._label(table), stopped_at)
+                return sample
             return self._sample_csv(raw, table, names, size)
 
     def _sample_csv(

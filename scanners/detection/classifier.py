@@ -23,8 +23,10 @@ examples: never a raw value (``reasons`` are built from counts and rule labels o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from registre.catalog.data.findings import LABEL_SCORE
 from registre.catalog.data.harvested import ColumnFinding
 from registre.scanners.detection import validators
 from registre.scanners.detection.columns import (
@@ -34,9 +36,21 @@ from registre.scanners.detection.columns import (
     prepare_column,
 )
 from registre.scanners.detection.config import DetectionConfig, default_detection_config
-from registre.scanners.detection.decision import decide, name_only
+from registre.scanners.detection.decision import decide, name_only, noisy_or
 from registre.scanners.detection.ner_stage import PresidioStage
+from registre.scanners.detection.quasi_identifiers import (
+    QuasiIdentifiers,
+    measure,
+    risk_finding,
+)
 from registre.scanners.detection.special_categories import special_categories
+from registre.scanners.detection.subject import (
+    PERSONS,
+    TableSubject,
+    condition_findings,
+    corrected_subject,
+    infer_subject,
+)
 from registre.scanners.detection.value_shapes import (
     POSTAL_CODE,
     bare_phone_allowed,
@@ -44,6 +58,7 @@ from registre.scanners.detection.value_shapes import (
     is_name_shaped,
     mostly_sentences,
     parse_date,
+    parse_numeric_date,
     short_postal,
 )
 
@@ -59,10 +74,35 @@ RECOGNIZER_NAMES = {
     "EMAIL_ADDRESS": "OfflineEmailRecognizer",
     "PHONE_NUMBER": "FrPhoneRecognizer",
     "IP_ADDRESS": "IpRecognizer",
+    "FR_TVA": "FrTvaRecognizer",
+    "FR_VEHICLE_PLATE": "FrVehiclePlateRecognizer",
+    "USERNAME": "UsernameShape",
 }
+
+_GPS_NAME = re.compile(
+    r"\b(latitude|longitude|lat|lon|lng|gps|coordonnees|coordonnees gps|geoloc|"
+    r"geolocalisation|position)\b"
+)
+_LATITUDE = re.compile(r"\b(latitude|lat)\b")
+_PAIR = re.compile(r"\b(gps|coordonnees|geoloc|geolocalisation|position)\b")
 
 _PROBE = 32  # distinct values after which validators without any hit are dropped
 _MAX_IDENTIFIER_LENGTH = 80  # no identifier checked here is longer (e-mails aside, rare)
+
+
+class TableFindings(dict[str, list[ColumnFinding]]):
+    """Findings per column name, the table's subject they were decided under and, for a
+    table of persons, its quasi-identifiers measured on the sample."""
+
+    def __init__(
+        self,
+        findings: dict[str, list[ColumnFinding]],
+        subject: TableSubject,
+        quasi_identifiers: QuasiIdentifiers | None = None,
+    ) -> None:
+        super().__init__(findings)
+        self.subject = subject
+        self.quasi_identifiers = quasi_identifiers
 
 
 class Classifier:
@@ -79,13 +119,19 @@ class Classifier:
     # -- public API -------------------------------------------------------------------
 
     def classify_table(
-        self, table_name: str, columns: Sequence[SampledColumn]
-    ) -> dict[str, list[ColumnFinding]]:
-        """Findings per column name (every column present, possibly with no finding)."""
+        self, table_name: str, columns: Sequence[SampledColumn], subject: str | None = None
+    ) -> TableFindings:
+        """Findings per column name (every column present, possibly with no finding).
+
+        The table's subject is inferred first (:func:`infer_subject`) unless ``subject``
+        gives a steward's correction; the findings are conditioned on it and the result
+        carries it as ``.subject``.
+        """
+        prepared = [prepare_column(sampled, self.config) for sampled in columns]
+        table_subject = corrected_subject(subject) if subject else infer_subject(prepared)
         results: dict[str, list[ColumnFinding]] = {}
         pending: list[PendingColumn] = []
-        for sampled in columns:
-            column = prepare_column(sampled, self.config)
+        for column in prepared:
             findings, residual = self._classify_cheap(column)
             results[column.name] = findings
             if residual is not None:
@@ -94,7 +140,19 @@ class Classifier:
             presidio = PresidioStage(self.config, self._decide)
             for item, found in zip(pending, presidio.run(table_name, pending), strict=True):
                 results[item.column.name].extend(found)
-        return results
+        conditioned = condition_findings(
+            table_subject, {c.name: c for c in prepared}, results, label_score=LABEL_SCORE
+        )
+        quasi = None
+        if table_subject.subject == PERSONS:
+            for sampled, column in zip(columns, prepared, strict=True):
+                found = self._gps(sampled, column)
+                if found:
+                    conditioned[column.name].append(found)
+            quasi = measure(columns, prepared, conditioned)
+            if quasi is not None and quasi.at_risk:
+                conditioned[quasi.risky[0]].append(risk_finding(quasi))
+        return TableFindings(conditioned, table_subject, quasi)
 
     def classify_column(self, column: SampledColumn, table_name: str = "") -> list[ColumnFinding]:
         """Findings for one column (see :meth:`classify_table`)."""
@@ -113,6 +171,13 @@ class Classifier:
         if column.family == "date" or column.date_like >= 0.8 * len(column.values):
             findings.extend(self._date_of_birth(column))
             return findings, None
+        if "DATE_OF_BIRTH" in column.priors:
+            # Epoch seconds/milliseconds and Excel serials: dates only where the name
+            # says birth dates (any integer is some epoch second).
+            numeric = self._date_of_birth(column, numeric=True)
+            if numeric:
+                findings.extend(numeric)
+                return findings, None
         decided = self._validators(column)
         if decided:
             findings.append(decided)
@@ -155,6 +220,11 @@ class Classifier:
             for entity, check in validators.VALIDATORS.items()
             if not column.excludes(entity)
         }
+        checks |= {
+            entity: check
+            for entity, check in validators.NAME_GATED.items()
+            if entity in column.priors and not column.excludes(entity)
+        }
         hits: dict[str, list[int]] = {}
         for index, value in enumerate(column.values):
             if index == _PROBE:
@@ -186,11 +256,17 @@ class Classifier:
         """Coverage + prior under this classifier's rules (see :func:`decide`)."""
         return decide(self.config, column, entity, indexes, recognizer, how)
 
-    def _date_of_birth(self, column: PreparedColumn) -> list[ColumnFinding]:
+    def _date_of_birth(self, column: PreparedColumn, numeric: bool = False) -> list[ColumnFinding]:
         if "DATE_OF_BIRTH" not in column.priors:
             return []  # a date is personal data only when it says whose birth it is
-        indexes = [i for i, v in enumerate(column.values) if parse_date(v) is not None]
+        indexes = [
+            i
+            for i, v in enumerate(column.values)
+            if parse_date(v) is not None or (numeric and parse_numeric_date(v) is not None)
+        ]
         how = "date-typed column, parsed" if column.family == "date" else "parsed"
+        if numeric:
+            how = "read as epoch seconds/milliseconds or Excel serial days"
         finding = self._decide(column, "DATE_OF_BIRTH", indexes, "DateOfBirthRule", how)
         return [finding] if finding else []
 
@@ -213,6 +289,48 @@ class Classifier:
             candidates += [found] if found else []
         return max(candidates, key=lambda f: (f.score, f.coverage), default=None)
 
+    def _gps(self, sampled: SampledColumn, column: PreparedColumn) -> ColumnFinding | None:
+        """Latitude/longitude of a person (only asked in a table of persons): numbers in
+        range under a coordinate name; no example is kept (a position is exact)."""
+        if not _GPS_NAME.search(column.words):
+            return None
+        bound = 90.0 if _LATITUDE.search(column.words) else 180.0
+        seen = in_range = 0
+        for raw in sampled.values:
+            if raw is None or isinstance(raw, bool):
+                continue
+            parts = str(raw).replace(";", ",").split(",") if _PAIR.search(column.words) else [raw]
+            try:
+                numbers = [float(p) for p in parts]
+            except (TypeError, ValueError):
+                seen += 1
+                continue
+            seen += 1
+            in_range += all(-bound <= n <= bound for n in numbers) and any(
+                n != int(n) for n in numbers
+            )
+        if seen < 2 or in_range < 0.8 * seen:
+            return None
+        rule = self.config.entities["GPS_COORDINATES"]
+        coverage = in_range / seen
+        return ColumnFinding(
+            entity_type="GPS_COORDINATES",
+            category=rule.category,
+            score=round(
+                noisy_or(rule.value_confidence * coverage, self.config.name_prior_factor * 0.9), 3
+            ),
+            coverage=round(coverage, 3),
+            distinct_sampled=seen,
+            recognizer="CoordinateShape",
+            name_signal="coordonnees gps",
+            masked_example=None,
+            reasons=(
+                f"{in_range}/{seen} sampled values are coordinates in range under a "
+                "coordinate column name",
+                "rows are natural persons: their position is personal data",
+            ),
+        )
+
     def _worth_ner(self, column: PreparedColumn) -> bool:
         """Residual short-text column that may hold names or places: worth spaCy."""
         if {"PERSON", "LOCATION"} <= column.excluded or "*" in column.excluded:
@@ -229,7 +347,7 @@ _default: Classifier | None = None
 
 def classify_table(
     table_name: str, columns: Sequence[SampledColumn], config: DetectionConfig | None = None
-) -> dict[str, list[ColumnFinding]]:
+) -> TableFindings:
     """Module-level convenience: a shared :class:`Classifier` (or one for ``config``)."""
     global _default
     if config is not None:

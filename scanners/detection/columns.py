@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from registre.scanners.detection.config import (
     DetectionConfig,
+    correct_typos,
     normalize_column_name,
     normalize_text,
 )
@@ -115,7 +116,7 @@ def prepare_column(sampled: SampledColumn, cfg: DetectionConfig) -> PreparedColu
     boolean_words = set(cfg.boolean_like_values)
     column = PreparedColumn(
         name=sampled.name,
-        words=normalize_column_name(sampled.name),
+        words=correct_typos(normalize_column_name(sampled.name), cfg.name_vocabulary),
         family=family,
         non_null=non_null,
         values=values if family not in ("boolean", "binary") else [],

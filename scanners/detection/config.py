@@ -45,12 +45,40 @@ def normalize_words(text: str) -> str:
 
 
 def normalize_column_name(name: str) -> str:
-    """``dateNaissance``, ``DATE_NAISSANCE``, ``date-naissance`` -> ``date naissance``.
+    """``dateNaissance``, ``DATE_NAISSANCE``, ``date-naissance`` -> ``date naissance``;
+    ``prenom2Titulaire`` -> ``prenom 2 titulaire``; ``Nom de l’agent`` -> ``nom de l agent``.
 
     Name rules are regexes over this form, so ``\\b`` marks word boundaries.
     """
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
-    return normalize_text(re.sub(r"[_\-./]+", " ", spaced))
+    spaced = re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", spaced)
+    return normalize_text(re.sub(r"[\W_]+", " ", spaced))
+
+
+#: words of a column name this long or longer are matched with one letter of tolerance
+TYPO_MIN_LENGTH = 7
+
+
+def correct_typos(words: str, vocabulary: frozenset[str]) -> str:
+    """``date de naisance`` -> ``date de naissance``: each word of at least
+    :data:`TYPO_MIN_LENGTH` letters that is not in ``vocabulary`` but one edit away from
+    exactly one of its words (same first letter) is replaced by it."""
+    from rapidfuzz.distance import Levenshtein
+
+    fixed = []
+    for word in words.split():
+        if len(word) >= TYPO_MIN_LENGTH and word not in vocabulary:
+            near = {
+                v
+                for v in vocabulary
+                if v[0] == word[0]
+                and abs(len(v) - len(word)) <= 1
+                and Levenshtein.distance(v, word, score_cutoff=1) <= 1
+            }
+            if len(near) == 1:
+                word = near.pop()
+        fixed.append(word)
+    return " ".join(fixed)
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -185,6 +213,16 @@ class DetectionConfig(_Strict):
     free_text: FreeTextRules
     ner: NerRules
     special_categories: SpecialCategoryRules
+
+    @cached_property
+    def name_vocabulary(self) -> frozenset[str]:
+        """The long words the name rules spell (``naissance``, ``telephone``...): what
+        a column-name word with a one-letter typo is corrected to."""
+        patterns = [p.pattern for p in (*self.name_priors, *self.negative_patterns)]
+        patterns += [p for c in self.special_categories.categories for p in c.name_patterns]
+        return frozenset(
+            w for p in patterns for w in re.findall(r"[a-z]+", p) if len(w) >= TYPO_MIN_LENGTH
+        )
 
     @model_validator(mode="after")
     def _known_entities(self) -> DetectionConfig:

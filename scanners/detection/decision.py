@@ -40,8 +40,10 @@ def decide(
     coverage = len(indexes) / distinct if distinct else 0.0
     weight, label = column.priors.get(entity, (0.0, None))
     needed = rule.min_coverage_with_name if label else rule.min_coverage
-    if len(indexes) < 2 and distinct > 1:
-        return None  # a lone hit never labels a column
+    if len(indexes) < 2 and (distinct > 1 or not label):
+        # A lone hit never labels a column; in a one-value column (a tiny table) the
+        # column name must carry the decision.
+        return None
     if coverage < needed:
         return None
     score = noisy_or(rule.value_confidence * coverage, config.name_prior_factor * weight)

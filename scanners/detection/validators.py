@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import phonenumbers
 from stdnum import iban, luhn
-from stdnum.fr import nif, nir, siren, siret
+from stdnum.fr import nif, nir, siren, siret, tva
 
 if TYPE_CHECKING:
     import tldextract
@@ -61,6 +61,41 @@ def is_nif(value: str) -> bool:
     """Numéro fiscal (SPI): 13 digits, first 0-3, last 3 = first 10 mod 511."""
     number = compact(value)
     return len(number) == 13 and number.isdigit() and nif.is_valid(number)
+
+
+def is_tva(value: str) -> bool:
+    """French intracommunity VAT number: FR + 2-character key + SIREN (python-stdnum)."""
+    number = compact(value)
+    return number.startswith("FR") and len(number) == 13 and tva.is_valid(number)
+
+
+# SIV (since 2009): AA-123-AA, letters without I, O, U; never "SS" nor "WW" + "000".
+_SIV = re.compile(r"([A-HJ-NP-TV-Z]{2})[- ]?(\d{3})[- ]?([A-HJ-NP-TV-Z]{2})")
+# FNI (before 2009): 1 to 4 digits, 1 to 3 letters, the département; written with
+# spaces or dashes (without them, any product code "12AB34" would pass).
+_FNI = re.compile(r"\d{1,4}[- ][A-Z]{1,3}[- ](?:\d{2}|2[AB]|97[1-6])")
+
+
+def is_vehicle_plate(value: str) -> bool:
+    """French vehicle registration plate, SIV (``AB-123-CD``) or FNI (``123 ABC 75``)."""
+    text = value.strip().upper()
+    match = _SIV.fullmatch(text)
+    if match:
+        return match[1] != "SS" and match[2] != "000"
+    return bool(_FNI.fullmatch(text))
+
+
+_USERNAME = re.compile(r"@?[\w][\w.\-]{1,59}")
+
+
+def is_username(value: str) -> bool:
+    """A login or handle shape (``jdupont``, ``@jdupont``, ``j.dupont-2``): one token with
+    a letter. Any word has this shape: the classifier asks it only of columns whose name
+    says logins or handles."""
+    text = value.strip()
+    return (
+        bool(_USERNAME.fullmatch(text)) and any(c.isalpha() for c in text) and "@" not in text[1:]
+    )
 
 
 def is_passport(value: str) -> bool:
@@ -162,4 +197,11 @@ VALIDATORS: dict[str, Validator] = {
     "PHONE_NUMBER": is_phone_fr,
     "IP_ADDRESS": is_ip_address,
     "FR_PASSPORT": is_passport,
+    "FR_TVA": is_tva,
+    "FR_VEHICLE_PLATE": is_vehicle_plate,
 }
+
+#: Validators asked only of columns whose name prior names their entity: any word or
+#: code has their shape, so they say nothing about a value on their own (the CSV
+#: header sniffer, for one, must not read "nom" as a login).
+NAME_GATED: dict[str, Validator] = {"USERNAME": is_username}

@@ -15,7 +15,10 @@ from registre.scanners.detection import validators
 from registre.scanners.detection.config import normalize_words
 
 _LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
-_NAME_SHAPE = re.compile(rf"[{_LETTER}][{_LETTER}'’.\-]*(?: [{_LETTER}][{_LETTER}'’.\-]*){{0,3}}")
+_WORD = rf"[{_LETTER}][{_LETTER}'’.\-]*"
+# "LEBRUN Anne-Sophie", "Mme Claire Roux", "Jean, Pierre, Marie" (several first names),
+# "Brest (Finistère)" (a place of birth with its département)
+_NAME_SHAPE = re.compile(rf"{_WORD}(?:,? {_WORD}){{0,4}}(?: \({_WORD}(?: {_WORD}){{0,3}}\))?")
 _STREET = re.compile(
     r"\b(rue|avenue|av|boulevard|bd|place|chemin|allee|impasse|route|quai|cours|square|"
     r"voie|sentier|passage|rond point|esplanade|lotissement|residence|hameau|lieu dit|"
@@ -23,12 +26,17 @@ _STREET = re.compile(
 )
 POSTAL_CODE = re.compile(r"(?:\d{5}|2[AB]\d{3})")
 _POSTAL_IN_TEXT = re.compile(r"\b\d{5}\b")
-_DATE_SHAPES = (
-    (re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?"), (1, 2, 3)),
-    (re.compile(r"(\d{2})/(\d{2})/(\d{4})"), (3, 2, 1)),
-    (re.compile(r"(\d{2})-(\d{2})-(\d{4})"), (3, 2, 1)),
-    (re.compile(r"(\d{4})(\d{2})(\d{2})"), (1, 2, 3)),
-)
+# Dates as administrations write them: ISO, day first with any separator and unpadded
+# (9/6/1952, 09.06.1952), compact (19880301 or 01031988), year-month (1965-03).
+_ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_COMPACT = re.compile(r"\d{8}")
+_YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})|(\d{2})/(\d{4})")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}.*")
+_INTEGER = re.compile(r"-?\d{1,13}")
+_MIN_YEAR, _MAX_YEAR = 1880, 2100
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's serial 1 is 1900-01-01 (with its 1900 bug)
 _SENTENCE = re.compile(r"[a-zà-öø-ÿ0-9)»][.!?…]$")
 _MIN_SENTENCE_SHARE = 0.6
 
@@ -80,13 +88,69 @@ def short_postal(value: str) -> bool:
     return len(value) == 4 and value.isdigit() and value[0] != "0"
 
 
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        parsed = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return parsed if _MIN_YEAR <= parsed.year <= _MAX_YEAR else None
+
+
 def parse_date(value: str) -> dt.date | None:
-    for pattern, (y, m, d) in _DATE_SHAPES:
-        match = pattern.fullmatch(value)
-        if match:
-            try:
-                parsed = dt.date(int(match.group(y)), int(match.group(m)), int(match.group(d)))
-            except ValueError:
-                return None
-            return parsed if 1880 <= parsed.year <= 2100 else None
+    """A calendar date written as a date (see the shapes above), or None.
+
+    Timestamps with a time and a time zone (``2024-03-01T10:00:00+01:00``) go through
+    python-dateutil's ISO parser. Bare numbers (epoch seconds, Excel serials) are *not*
+    dates here: see :func:`parse_numeric_date`, used only where the column name says
+    the values are birth dates.
+    """
+    text = value.strip()
+    if _TIMESTAMP.fullmatch(text):
+        from dateutil.parser import isoparse
+
+        try:
+            stamp = isoparse(text)
+        except (ValueError, OverflowError):
+            return None
+        return _date(stamp.year, stamp.month, stamp.day)
+    if match := _ISO_DATE.fullmatch(text):
+        return _date(int(match[1]), int(match[2]), int(match[3]))
+    if match := _DAY_FIRST.fullmatch(text):
+        return _date(int(match[3]), int(match[2]), int(match[1]))
+    if _COMPACT.fullmatch(text):
+        # YYYYMMDD first (sorts, the common export); DDMMYYYY when that is no date
+        return _date(int(text[:4]), int(text[4:6]), int(text[6:])) or _date(
+            int(text[4:]), int(text[2:4]), int(text[:2])
+        )
+    if match := _YEAR_MONTH.fullmatch(text):
+        year, month = (match[1], match[2]) if match[1] else (match[4], match[3])
+        return _date(int(year), int(month), 1)
+    return None
+
+
+def parse_numeric_date(value: str) -> dt.date | None:
+    """An integer read as a date: epoch milliseconds or seconds (negative before 1970),
+    or an Excel serial day number; None when no reading lands between 1880 and 2100.
+
+    Any integer is *some* epoch second, so this is only asked of columns whose name
+    says they hold birth dates; digits that already read as a date
+    (:func:`parse_date`, ``19880301``) are not numbers here.
+    """
+    text = value.strip()
+    if not _INTEGER.fullmatch(text) or parse_date(text) is not None:
+        return None
+    number = int(text)
+    if _MIN_YEAR <= number <= _MAX_YEAR:
+        return None  # a year (of birth): not a full date
+    if 1 <= number <= 80_000:  # Excel: 1900-01-01 .. 2119
+        return _EXCEL_EPOCH + dt.timedelta(days=number)
+    for divisor in (1000, 1):  # milliseconds first: 13-digit values are never seconds here
+        if abs(number) >= 10**11 and divisor == 1:
+            continue
+        try:
+            stamp = _EPOCH + dt.timedelta(seconds=number / divisor)
+        except OverflowError:
+            continue
+        if _MIN_YEAR <= stamp.year <= _MAX_YEAR and (divisor == 1 or abs(number) >= 10**10):
+            return stamp.date()
     return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -30,6 +29,7 @@ from registre.catalog.data.harvest import harvest
 from registre.catalog.data.harvested import ColumnFinding, TableInfo
 from registre.catalog.data.scan_errors import ScanErrorKind, error_record
 from registre.catalog.data.stores import connection_url
+from registre.catalog.data.subject import record_subject
 from registre.catalog.db import transaction
 from registre.catalog.enums import ScanStatus
 from registre.catalog.errors import DomainError
@@ -41,6 +41,7 @@ from registre.scanners.connectors.base import Connector
 from registre.scanners.connectors.registry import connector_for
 from registre.scanners.detection.classifier import Classifier
 from registre.scanners.detection.columns import SampledColumn
+from registre.scanners.detection.subject import TableSubject
 from registre.scanners.errors import ScanError, error_kind
 from registre.scanners.runs.lifecycle import (
     SCANNER_VERSION,
@@ -52,7 +53,17 @@ from registre.scanners.runs.lifecycle import (
 )
 from registre.scanners.runs.stopping import RunControl, ScanStopped, StopFlag, interruption_message
 
-Classify = Callable[[str, list[SampledColumn]], dict[str, list[ColumnFinding]]]
+
+class Classify(Protocol):
+    """Sampled columns of a table in, findings per column out; ``subject`` is a steward's
+    correction of what the rows are about (the classifier infers it when absent). The
+    result may carry the subject it decided under as ``.subject`` (a
+    :class:`~registre.scanners.detection.subject.TableSubject`)."""
+
+    def __call__(
+        self, table_name: str, columns: list[SampledColumn], /, subject: str | None = None
+    ) -> dict[str, list[ColumnFinding]]: ...
+
 
 log = logging.getLogger("registre.scan")
 
@@ -338,6 +349,13 @@ def _close_run(
         return finish_run(session, run)
 
 
+def _subject_correction(factory: sessionmaker[Session], dataset_id: int) -> str | None:
+    """A steward's correction of what the dataset's rows are about, if any."""
+    with transaction(factory) as session:
+        value = session.scalar(select(Dataset.subject_correction).where(Dataset.id == dataset_id))
+    return value.value if value is not None else None
+
+
 def _scan_table(
     factory: sessionmaker[Session],
     connector: Connector,
@@ -354,7 +372,12 @@ def _scan_table(
         SampledColumn(name=c.name, data_type=c.data_type, values=sample.get(c.name, []))
         for c in table.columns
     ]
-    results = classify(table.name, columns)
+    correction = _subject_correction(factory, dataset_id)
+    results = (
+        classify(table.name, columns)
+        if correction is None
+        else classify(table.name, columns, subject=correction)
+    )
     del sample, columns  # values leave memory as soon as they are classified
     control.check()
     with transaction(factory) as session:
@@ -365,6 +388,12 @@ def _scan_table(
         # Removed fields too: a dropped column holds no data any more, so record_findings
         # must see its findings (they get no evidence and are marked gone).
         fields = {f.name: f for f in dataset.fields}
+        subject: TableSubject | None = getattr(results, "subject", None)
+        if subject is not None:
+            quasi = getattr(results, "quasi_identifiers", None)
+            record_subject(
+                dataset, subject.subject, subject.reasons, quasi.as_dict() if quasi else None
+            )
         counts = record_findings(session, fields, results, run_id, SCANNER_VERSION, options.reopen)
         if counts.new or counts.reopened:
             # an open dataset with new personal data leaves open data until the DPO acts

@@ -202,7 +202,10 @@ def test_demo_builds_registers_and_prints_token(catalog_url: str, tmp_path: Path
     assert "FR_NIR" in out and "IBAN_CODE" in out
     # two open datasets: the traffic counts are published, the grants withheld by the scan
     assert "capteurs_trafic: published" in out
-    assert "subventions: withheld: 'siret' (FR_SIRET, suggested, not reviewed)" in out
+    assert (
+        "subventions: withheld: 'beneficiaire' (PERSON, suggested, not reviewed); "
+        "'siret' (FR_SIRET, suggested, not reviewed)" in out
+    )
     assert "/dcat/catalog.ttl" in out
     with sqlite3.connect(tmp_path / "demo" / "valbourg.sqlite") as city:
         raw = [v for (v,) in city.execute("SELECT nir FROM agents UNION SELECT iban FROM agents")]

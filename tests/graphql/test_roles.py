@@ -193,6 +193,11 @@ CASES: dict[str, Case] = {
         "review_finding",
         lambda s: {"findingId": s.finding, "decision": "CONFIRMED"},
     ),
+    "correctDatasetSubject": Case(
+        Permission.REVIEW,
+        "correct_subject",
+        lambda s: {"datasetId": s.dataset, "subject": "PLACES"},
+    ),
     "scanDataStore": Case(Permission.RECORD_SCAN, "start_scan", lambda s: {"id": s.store}),
     "recordPublicationGround": Case(
         Permission.PUBLICATION_GROUND,

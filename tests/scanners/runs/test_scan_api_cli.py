@@ -138,6 +138,8 @@ def test_cli_datastore_add_then_scan_prints_masked_examples_only(
     code, out = run("scan", "ville")
     assert code == 0, out
     assert re.search(r"scan 1: SUCCEEDED in [\d.]+ s; 7 datasets scanned, 0 failed", out), out
+    # what each table's rows are about, and why, in the summary
+    assert re.search(r"usagers_action_sociale\s.*persons\s.*rows are natural persons", out), out
     engine = make_engine(cli_catalog)
     with session_factory(engine)() as session:
         masked = set(session.scalars(select(Finding.masked_example)).all()) - {None}

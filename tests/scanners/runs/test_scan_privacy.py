@@ -195,7 +195,7 @@ def test_the_scan_did_its_work(scanned: Scanned) -> None:
     expected = set().union(*GROUND_TRUTH.values())
     assert found >= {"FR_NIR", "IBAN_CODE", "EMAIL_ADDRESS", "PHONE_NUMBER", "FR_SIRET"}
     assert found >= {"PERSON", "IP_ADDRESS", "DATE_OF_BIRTH", "HEALTH", "LOCATION"}
-    assert found <= expected
+    assert found - {"REIDENTIFICATION_RISK"} <= expected  # a table-level finding
     assert "** ** *** ***" in text  # masked NIR examples are there
     assert len(scanned.values) > 5_000
 

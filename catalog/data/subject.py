@@ -1,0 +1,67 @@
+"""What a dataset's rows are about: the scanner's inference and a steward's correction.
+
+The scanner records the subject it inferred (or the correction it applied) with its
+reasons at every scan (:func:`record_subject`); a steward corrects it
+(:func:`correct_subject`), and the correction decides the columns from the next scan on.
+Reasons are rule sentences built from column names and counts, never a sampled value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from registre.catalog.access.roles import Actor, Permission
+from registre.catalog.enums import TableSubject
+from registre.catalog.inputs import SubjectCorrectionInput
+from registre.catalog.models.base import utcnow
+from registre.catalog.models.data import Dataset
+from registre.catalog.service import get, update, validate
+
+#: how many reasons a dataset keeps, and how long each may be (they are shown as is)
+MAX_REASONS, MAX_REASON_LENGTH = 8, 400
+
+
+def record_subject(
+    dataset: Dataset,
+    subject: str,
+    reasons: Sequence[str],
+    quasi_identifiers: dict[str, Any] | None = None,
+) -> bool:
+    """Write a scan's subject (and, for a table of persons, its quasi-identifiers: names,
+    counts and shares) on ``dataset``, in the scan run's transaction; True if changed.
+
+    Not audited one by one: the scan run is the record of what a scan wrote.
+    """
+    value = TableSubject(subject)
+    kept = [r[:MAX_REASON_LENGTH] for r in reasons[:MAX_REASONS]]
+    changed = (
+        dataset.subject is not value
+        or list(dataset.subject_reasons or []) != kept
+        or dataset.quasi_identifiers != quasi_identifiers
+    )
+    dataset.subject, dataset.subject_reasons = value, kept
+    dataset.quasi_identifiers = quasi_identifiers
+    return changed
+
+
+def correct_subject(
+    session: Session, actor: Actor, data: dict[str, Any] | SubjectCorrectionInput
+) -> Dataset:
+    """A steward says what the rows are about (or, with ``subject`` null, withdraws it).
+
+    The scan reads the correction instead of inferring, so the columns are re-decided
+    at the next scan; until then the findings stay as they are.
+    """
+    actor.require(Permission.REVIEW)
+    correction = validate(SubjectCorrectionInput, data)
+    dataset = get(session, Dataset, correction.dataset_id, field="datasetId")
+    corrected = correction.subject is not None
+    changes = {
+        "subject_correction": correction.subject,
+        "subject_corrected_by": actor.name if corrected else None,
+        "subject_corrected_at": utcnow() if corrected else None,
+    }
+    return update(session, actor, dataset, changes, action="correct_subject")
