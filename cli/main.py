@@ -84,10 +84,20 @@ def main_options(
 
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
-    """Create the catalog schema or migrate it forward (default: to the latest revision)."""
-    engine = make_engine(settings().database_url)
+    """Create the catalog schema or migrate it forward (default: to the latest revision).
+
+    On a PostgreSQL catalog with the queue installed (registre[queue]), also creates the
+    scan queue's tables, once, so that any number of workers can then start together.
+    """
+    config = settings()
+    engine = make_engine(config.database_url)
     migrate.upgrade(engine, revision)
     console.print(f"catalog at revision {migrate.current(engine)}")
+    if engine.dialect.name == "postgresql" and revision == "head":
+        from registre.scanners.runs.queue import ensure_queue_schema_if_installed
+
+        if ensure_queue_schema_if_installed(config.database_url):
+            console.print("created the scan queue's tables")
 
 
 @db_app.command("downgrade")

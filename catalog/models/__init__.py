@@ -12,7 +12,15 @@ from registre.catalog.models.ai import (
     processing_activity_dataset,
 )
 from registre.catalog.models.base import Base
-from registre.catalog.models.data import Dataset, DataStore, Field, Finding, Organisation, ScanRun
+from registre.catalog.models.data import (
+    Dataset,
+    DataStore,
+    Field,
+    Finding,
+    Organisation,
+    ScanRun,
+    ScanRunTable,
+)
 
 __all__ = [
     "AISystem",
@@ -30,6 +38,7 @@ __all__ = [
     "Policy",
     "ProcessingActivity",
     "ScanRun",
+    "ScanRunTable",
     "processing_activity_ai_system",
     "processing_activity_dataset",
 ]
