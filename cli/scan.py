@@ -204,6 +204,44 @@ def _print_run_summary(factory: object, run_id: int) -> None:
             )
         if run.drift:
             console.print(f"schema drift: {shown(run.drift)}", highlight=False)
+        _print_tables(session, run.id)
+
+
+#: the per-table lines printed after a scan; the run record keeps them all
+SHOWN_TABLES = 50
+
+
+def _print_tables(session: Session, run_id: int) -> None:
+    """How each table was sampled and how long it took (the run record keeps them all)."""
+    from registre.catalog.models import ScanRunTable
+
+    rows = list(
+        session.scalars(
+            select(ScanRunTable).where(ScanRunTable.run_id == run_id).order_by(ScanRunTable.id)
+        )
+    )
+    if not rows:
+        return
+    table = Table("table", "status", "sample method", "rows", "sample ms", "total ms")
+    for row in rows[:SHOWN_TABLES]:
+        table.add_row(
+            shown(row.name),
+            row.status.value.lower(),
+            row.sample_method or "-",
+            "-" if row.sample_rows is None else str(row.sample_rows),
+            "-" if row.sample_ms is None else str(row.sample_ms),
+            "-" if row.scan_ms is None else str(row.scan_ms),
+        )
+    console.print(table)
+    if len(rows) > SHOWN_TABLES:
+        console.print(f"... and {len(rows) - SHOWN_TABLES} more tables (see the run's tables)")
+    methods: dict[str, int] = {}
+    for row in rows:
+        methods[row.sample_method or "unknown"] = methods.get(row.sample_method or "unknown", 0) + 1
+    console.print(
+        "sample methods: " + ", ".join(f"{m} {n}" for m, n in sorted(methods.items())),
+        highlight=False,
+    )
 
 
 def scan(
