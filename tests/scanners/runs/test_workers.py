@@ -221,3 +221,41 @@ def test_a_killed_worker_leaves_its_jobs_to_another(fresh_pg: str, tmp_path: Pat
     _, stderr = second.communicate(timeout=300)
     assert second.returncode == 0, stderr
     _assert_ended_once(bench, run_id)
+
+
+def test_the_schedule_tick_does_not_wait_behind_queued_scans(
+    fresh_pg: str, tmp_path: Path
+) -> None:
+    from registre.scanners.runs.queue import build_app
+
+    run_id = _queued_scan(fresh_pg, tmp_path)
+    bench = Bench(fresh_pg, _env(fresh_pg))
+    engine = make_engine(fresh_pg)
+    due = tmp_path / "due.sqlite"
+    with sqlite3.connect(due) as conn:
+        conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    with transaction(session_factory(engine)) as session:
+        data = {"name": "due", "url": f"sqlite:///{due}", "scan_schedule": "* * * * *"}
+        due_store = register_data_store(session, CLI_ACTOR, data).id
+    engine.dispose()
+    worker = bench.registre("worker")  # one scan at a time: the table jobs queue up
+    try:
+        bench.wait_for_tables(worker, run_id, 1)
+        queue = build_app(fresh_pg)
+        with queue.open():
+            tick = queue.tasks["registre.defer_due_scans"].defer(timestamp=int(time.time()))
+        deadline = time.monotonic() + 120
+        while bench.query(f"SELECT status::text FROM procrastinate_jobs WHERE id = {tick}") != (
+            "succeeded"
+        ):
+            assert time.monotonic() < deadline and worker.poll() is None
+            time.sleep(0.1)
+        # the tick ran while the big scan's tables still waited in the scan queue
+        assert bench.tables_done(run_id) < TABLES
+        queued = bench.query(
+            f"SELECT count(*) FROM scan_run WHERE data_store_id = {due_store}"
+        )
+        assert queued == 1  # the due store got its scheduled run
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.communicate(timeout=30)
