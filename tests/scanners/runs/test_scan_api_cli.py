@@ -101,6 +101,28 @@ def test_scan_data_store_mutation_runs_in_the_background_and_scan_runs_reports_i
     assert sum(t["findingsNew"] for t in tables.values()) == node["findingsNew"]
 
 
+def test_the_api_scans_in_a_child_process(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The detectors never load into the API process: a scan run here would fail."""
+    import registre.scanners.runs.dispatch as dispatch
+
+    def in_the_api(*args: object, **kwargs: object) -> None:
+        raise AssertionError("scanned in the API process")
+
+    monkeypatch.setattr(dispatch, "execute_scan", in_the_api)  # the child imports its own
+    store = tmp_path / "petit.sqlite"
+    with sqlite3.connect(store) as conn:
+        conn.execute("CREATE TABLE contacts (id INTEGER PRIMARY KEY, courriel TEXT)")
+        conn.executemany(
+            "INSERT INTO contacts (courriel) VALUES (?)", [(f"a{i}@ville.fr",) for i in range(40)]
+        )
+    body = api.gql(REGISTER, {"url": f"sqlite:///{store}"}, "admin")
+    store_id = body["data"]["registerDataStore"]["dataStore"]["id"]
+    run = api.gql(SCAN, {"id": store_id}, "admin")["data"]["scanDataStore"]["scanRun"]
+    assert _wait(api, run["id"]) == "SUCCEEDED"
+
+
 # --- CLI ----------------------------------------------------------------------------------
 
 

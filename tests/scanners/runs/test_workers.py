@@ -223,9 +223,7 @@ def test_a_killed_worker_leaves_its_jobs_to_another(fresh_pg: str, tmp_path: Pat
     _assert_ended_once(bench, run_id)
 
 
-def test_the_schedule_tick_does_not_wait_behind_queued_scans(
-    fresh_pg: str, tmp_path: Path
-) -> None:
+def test_the_schedule_tick_does_not_wait_behind_queued_scans(fresh_pg: str, tmp_path: Path) -> None:
     from registre.scanners.runs.queue import build_app
 
     run_id = _queued_scan(fresh_pg, tmp_path)
@@ -252,9 +250,7 @@ def test_the_schedule_tick_does_not_wait_behind_queued_scans(
             time.sleep(0.1)
         # the tick ran while the big scan's tables still waited in the scan queue
         assert bench.tables_done(run_id) < TABLES
-        queued = bench.query(
-            f"SELECT count(*) FROM scan_run WHERE data_store_id = {due_store}"
-        )
+        queued = bench.query(f"SELECT count(*) FROM scan_run WHERE data_store_id = {due_store}")
         assert queued == 1  # the due store got its scheduled run
     finally:
         worker.send_signal(signal.SIGTERM)
