@@ -382,7 +382,7 @@ class ScanError(graphene.ObjectType):
     kind = graphene.String(
         required=True,
         description="unreachable, authentication failed, permission denied, timeout, "
-        "invalid data, not found, invalid configuration, cancelled or internal.",
+        "invalid data, not found, invalid configuration, cancelled, skipped or internal.",
     )
     message = graphene.String(
         required=True,
