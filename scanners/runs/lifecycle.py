@@ -122,8 +122,8 @@ def close_stale_runs(
     session: Session, liveness: Liveness, *, store_id: int | None = None
 ) -> list[int]:
     """Close as interrupted the open runs (of one store, or all) whose process is gone:
-    RUNNING and silent for longer than the stale delay (on the queue: and without a table
-    job waiting or running); QUEUED on a job that no longer waits; QUEUED for longer than
+    RUNNING and silent for longer than the stale delay, without a job of it waiting or
+    running on the queue; QUEUED on a job that no longer waits; QUEUED for longer than
     :data:`QUEUED_MAX_WAIT`. Returns the runs closed."""
     now = utcnow()
     query = select(ScanRun).where(ScanRun.status.in_(OPEN))
@@ -133,8 +133,9 @@ def close_stale_runs(
     silent = session.scalars(
         query.where(ScanRun.status == ScanStatus.RUNNING, last_sign < now - liveness.stale_after)
     ).all()
-    if liveness.queued_on_jobs and silent:
+    if silent:
         # nobody beats for a run whose tables wait for a free worker: its jobs are its life
+        # (asked whatever this process's scan_queue says: a `registre scan` beside the queue)
         waiting = runs_with_live_jobs(session, [r.id for r in silent])
         silent = [r for r in silent if r.id not in waiting]
     seconds = int(liveness.stale_after.total_seconds())
