@@ -91,35 +91,41 @@ def bench_workers(args: argparse.Namespace) -> list[dict[str, Any]]:
                 data = {"name": "grande-base", "url": f"sqlite:///{store}"}
                 store_id = register_data_store(session, CLI_ACTOR, data).id
             queue = build_app(url)
+            env = _env(url) | {"REGISTRE_SCAN_SAMPLE_SIZE": str(args.sample)}
             for workers in args.workers:
-                with transaction(factory) as session:
-                    run_id = start_scan(session, CLI_ACTOR, store_id).id
-                with queue.open():
-                    defer_run(queue, run_id, store_id)
-                env = _env(url) | {"REGISTRE_SCAN_SAMPLE_SIZE": str(args.sample)}
                 procs = [
                     subprocess.Popen(
-                        [sys.executable, "-m", "registre", "worker", "--once"],
+                        [sys.executable, "-m", "registre", "worker"],
                         env=env,
                         stdout=subprocess.PIPE,
-                        stderr=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
                         text=True,
                     )
                     for _ in range(workers)
                 ]
-                outs = [p.communicate(timeout=3600)[0] for p in procs]
-                loads = [
-                    float(line.split(" in ")[1].split(" s")[0])
-                    for out in outs
-                    for line in out.splitlines()
-                    if line.startswith("detectors loaded in")
-                ]
+                loads = [_detectors_loaded(p) for p in procs]  # every worker warm
+                with transaction(factory) as session:
+                    run_id = start_scan(session, CLI_ACTOR, store_id).id
+                deferred = time.perf_counter()
+                with queue.open():
+                    defer_run(queue, run_id, store_id)
+                status = "QUEUED"
+                while status in ("QUEUED", "RUNNING"):
+                    time.sleep(0.1)
+                    with factory() as session:
+                        run = session.get(ScanRun, run_id)
+                        assert run is not None
+                        status = run.status.value
+                wall = time.perf_counter() - deferred
+                by_worker = _jobs_per_worker(url, run_id)  # before they unregister
+                for proc in procs:
+                    proc.terminate()
+                    proc.communicate(timeout=60)
                 with factory() as session:
                     run = session.get(ScanRun, run_id)
                     assert run is not None and run.started_at and run.finished_at
                     seconds = (run.finished_at - run.started_at).total_seconds()
-                    status, scanned = run.status.value, run.datasets_scanned
-                jobs = _job_durations(url, run_id)
+                    scanned = run.datasets_scanned
                 results.append(
                     {
                         "workers": workers,
@@ -127,9 +133,12 @@ def bench_workers(args: argparse.Namespace) -> list[dict[str, Any]]:
                         "cells": cells,
                         "status": status,
                         "scanned": scanned,
+                        "wall_s": round(wall, 2),
                         "run_s": round(seconds, 2),
                         "detector_load_s": loads,
-                        "jobs": jobs,
+                        "jobs_per_worker": by_worker,
+                        "jobs": _job_durations(url, run_id),
+                        "load_average": os.getloadavg()[0],
                     }
                 )
                 print(json.dumps(results[-1]), flush=True)
@@ -138,6 +147,30 @@ def bench_workers(args: argparse.Namespace) -> list[dict[str, Any]]:
         with psycopg.connect(PG_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return results
+
+
+def _detectors_loaded(proc: subprocess.Popen[str]) -> float:
+    """Wait for a worker to say its detectors are loaded; the time it says it took."""
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("detectors loaded in"):
+            return float(line.split(" in ")[1].split(" s")[0])
+    raise RuntimeError("the worker stopped before loading its detectors")
+
+
+def _jobs_per_worker(url: str, run_id: int) -> list[int]:
+    """How many of the run's jobs each worker ran."""
+    import psycopg
+
+    from registre.scanners.runs.queue import conninfo
+
+    with psycopg.connect(conninfo(url)) as conn:
+        rows = conn.execute(
+            "SELECT count(*) FROM procrastinate_jobs WHERE (args->>'run_id')::bigint = %s"
+            " GROUP BY worker_id ORDER BY 1 DESC",
+            [run_id],
+        ).fetchall()
+    return [int(r[0]) for r in rows]
 
 
 def _job_durations(url: str, run_id: int) -> dict[str, Any]:
