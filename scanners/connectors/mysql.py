@@ -16,7 +16,10 @@ Sampling never uses ``ORDER BY RAND()`` over a large table (a full scan and sort
   over-represented;
 * small tables (key span, or estimated rows and data length, under the thresholds):
   ``ORDER BY RAND() LIMIT size`` over at most that many rows;
-* views, and large tables without an integer key: one pass over the relation keeping the
+* views that aggregate (``EXPLAIN``: a derived or materialized table, a temporary table
+  or a file sort): run whole, shuffled, under the statement timeout, or skipped with the
+  reason when their plan reads more than ``max_view_rows`` rows;
+* other views, and large tables without an integer key: one pass over the relation keeping the
   rows at random positions (``ROW_NUMBER() OVER ()``) drawn from the estimated row count
   (a view's is counted first, under the statement timeout): spread over the whole
   relation, at the cost of reading it once.
@@ -78,6 +81,8 @@ class MysqlConnector:
     kind: ClassVar[str] = "mysql"
     small_table_rows: ClassVar[int] = 10_000
     small_table_bytes: ClassVar[int] = 8 * 1024 * 1024
+    #: an aggregating view whose plan reads more rows is skipped, not sampled
+    max_view_rows: ClassVar[int] = 5_000_000
 
     def __init__(self, url: str, *, timeout_s: float = 30, seed: int | None = None) -> None:
         try:
@@ -252,6 +257,10 @@ class MysqlConnector:
             )
         table_type, table_rows, data_length = _text(found[0]), found[1], found[2]
         if _KINDS.get(table_type) != "table":
+            if self._aggregating_view(cur, relation, f"{schema}.{table.name}"):
+                self.sample_method = SampleMethod.WHOLE_VIEW
+                cur.execute(f"SELECT {select} FROM {relation} ORDER BY RAND() LIMIT %s", [size])  # noqa: S608
+                return list(cur.fetchall())
             cur.execute(f"SELECT COUNT(*) FROM {relation}")  # noqa: S608
             return self._positions(cur, relation, select, table, int(cur.fetchone()[0]), size)
 
@@ -272,6 +281,28 @@ class MysqlConnector:
         self.sample_method = SampleMethod.SHUFFLED_WHOLE
         cur.execute(f"SELECT {select} FROM {relation} ORDER BY RAND() LIMIT %s", [size])  # noqa: S608
         return list(cur.fetchall())
+
+    def _aggregating_view(self, cur: Any, relation: str, label: str) -> bool:
+        """Whether a view aggregates (its plan materializes, groups or sorts), from
+        ``EXPLAIN``; one whose plan reads more than ``max_view_rows`` rows to do so is
+        skipped: sampling it would run it in full."""
+        cur.execute(f"EXPLAIN SELECT * FROM {relation}")  # noqa: S608
+        names = [d[0].lower() for d in cur.description]
+        steps = [dict(zip(names, row, strict=False)) for row in cur.fetchall()]
+        aggregating = any(
+            _text(step.get("select_type")).upper() in ("DERIVED", "MATERIALIZED", "UNION")
+            or "using temporary" in _text(step.get("extra")).lower()
+            or "using filesort" in _text(step.get("extra")).lower()
+            for step in steps
+        )
+        read = sum(int(step.get("rows") or 0) for step in steps)
+        if aggregating and read > self.max_view_rows:
+            raise ScanError(
+                f"{label} skipped: an aggregating view whose plan reads about {read} rows, over "
+                f"the limit of {self.max_view_rows} (sampling it would run it in full)",
+                kind=ScanErrorKind.SKIPPED,
+            )
+        return aggregating
 
     def _positions(
         self, cur: Any, relation: str, select: str, table: TableInfo, total: int, size: int

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -18,7 +19,7 @@ from registre.scanners.connectors.base import SampleMethod
 from registre.scanners.connectors.postgresql import PostgresqlConnector
 from registre.scanners.connectors.registry import connector_for
 from registre.scanners.errors import ScanError
-from tests.support.servers import unique_name
+from tests.support.servers import unique_name, with_dbname
 
 ROWS = 30_000
 PLACEHOLDER = "inconnu"
@@ -153,17 +154,26 @@ def test_an_aggregating_view_is_run_whole_or_skipped_from_its_plan(
 
 
 @pytest.fixture(scope="module")
-def mysql_store(mysql_server_url: str) -> str:
+def mysql_store(mysql_server_url: str) -> Iterator[str]:
+    """A database of its own (the run's database is harvested whole by other tests)."""
     pymysql = pytest.importorskip("pymysql")
     parts = urlparse(mysql_server_url)
-    conn = pymysql.connect(
-        host=parts.hostname,
-        port=parts.port or 3306,
-        user=parts.username or "root",
-        password=parts.password or "",
-        database=parts.path.lstrip("/"),
-        autocommit=True,
-    )
+    name = unique_name("unbiased")
+
+    def connect(database: str | None = None) -> Any:
+        return pymysql.connect(
+            host=parts.hostname,
+            port=parts.port or 3306,
+            user=parts.username or "root",
+            password=parts.password or "",
+            database=database,
+            autocommit=True,
+        )
+
+    admin = connect()
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE `{name}`")
+    conn = connect(name)
     try:
         with conn.cursor() as cur:
             cur.execute("CREATE TABLE prefixed (id INT PRIMARY KEY, courriel VARCHAR(80))")
@@ -173,9 +183,18 @@ def mysql_store(mysql_server_url: str) -> str:
                 cur.execute(f"ANALYZE TABLE {table}")
                 cur.fetchall()
             cur.execute("CREATE VIEW v_prefixed AS SELECT id, courriel FROM prefixed")
+            cur.execute(
+                "CREATE VIEW v_totaux AS SELECT min(id) AS id, courriel FROM prefixed"
+                " GROUP BY courriel"
+            )
     finally:
         conn.close()
-    return mysql_server_url
+    try:
+        yield with_dbname(mysql_server_url, name)
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        admin.close()
 
 
 @pytest.mark.mysql
@@ -194,6 +213,21 @@ def test_mariadb_samples_look_like_the_table(
     share, used = _placeholder_share(mysql_store, schema, name, kind)
     assert used == method
     _assert_close_to_the_table(share)
+
+
+@pytest.mark.mysql
+def test_mariadb_runs_an_aggregating_view_whole_or_skips_it_from_its_plan(
+    mysql_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from registre.scanners.connectors.mysql import MysqlConnector
+
+    schema = urlparse(mysql_store).path.lstrip("/")
+    _, used = _placeholder_share(mysql_store, schema, "v_totaux", "view")
+    assert used == SampleMethod.WHOLE_VIEW
+    monkeypatch.setattr(MysqlConnector, "max_view_rows", 10)
+    with pytest.raises(ScanError, match="skipped: an aggregating view") as raised:
+        _placeholder_share(mysql_store, schema, "v_totaux", "view")
+    assert raised.value.kind is ScanErrorKind.SKIPPED
 
 
 def test_range_reads_are_many_and_small() -> None:
