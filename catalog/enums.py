@@ -157,6 +157,14 @@ class ScanStatus(enum.StrEnum):
     FAILED = "FAILED"
 
 
+class ScanTableStatus(enum.StrEnum):
+    """Where one table of a scan run stands: waiting (for its job), done, or failed."""
+
+    PENDING = "PENDING"
+    DONE = "DONE"
+    FAILED = "FAILED"
+
+
 class AISystemStatus(enum.StrEnum):
     PLANNED = "PLANNED"
     PILOT = "PILOT"

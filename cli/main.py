@@ -89,10 +89,19 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
     """Create the catalog schema or migrate it forward (default: to the latest revision).
 
     At the latest revision, the stored compliance issues are also brought up to date (as
-    'registre compliance refresh' does): new rules take effect at once."""
-    engine = make_engine(settings().database_url)
+    'registre compliance refresh' does): new rules take effect at once. On a PostgreSQL
+    catalog with the queue installed (registre[queue]), also creates the scan queue's
+    tables, once, so that any number of workers can then start together.
+    """
+    config = settings()
+    engine = make_engine(config.database_url)
     migrate.upgrade(engine, revision)
     console.print(f"catalog at revision {migrate.current(engine)}")
+    if engine.dialect.name == "postgresql" and revision == "head":
+        from registre.scanners.runs.queue import ensure_queue_schema_if_installed
+
+        if ensure_queue_schema_if_installed(config.database_url):
+            console.print("created the scan queue's tables")
 
 
 @db_app.command("downgrade")

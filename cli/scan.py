@@ -206,6 +206,44 @@ def _print_run_summary(factory: object, run_id: int) -> None:
             )
         if run.drift:
             console.print(f"schema drift: {shown(run.drift)}", highlight=False)
+        _print_tables(session, run.id)
+
+
+#: the per-table lines printed after a scan; the run record keeps them all
+SHOWN_TABLES = 50
+
+
+def _print_tables(session: Session, run_id: int) -> None:
+    """How each table was sampled and how long it took (the run record keeps them all)."""
+    from registre.catalog.models import ScanRunTable
+
+    rows = list(
+        session.scalars(
+            select(ScanRunTable).where(ScanRunTable.run_id == run_id).order_by(ScanRunTable.id)
+        )
+    )
+    if not rows:
+        return
+    table = Table("table", "status", "sample method", "rows", "sample ms", "total ms")
+    for row in rows[:SHOWN_TABLES]:
+        table.add_row(
+            shown(row.name),
+            row.status.value.lower(),
+            row.sample_method or "-",
+            "-" if row.sample_rows is None else str(row.sample_rows),
+            "-" if row.sample_ms is None else str(row.sample_ms),
+            "-" if row.scan_ms is None else str(row.scan_ms),
+        )
+    console.print(table)
+    if len(rows) > SHOWN_TABLES:
+        console.print(f"... and {len(rows) - SHOWN_TABLES} more tables (see the run's tables)")
+    methods: dict[str, int] = {}
+    for row in rows:
+        methods[row.sample_method or "unknown"] = methods.get(row.sample_method or "unknown", 0) + 1
+    console.print(
+        "sample methods: " + ", ".join(f"{m} {n}" for m, n in sorted(methods.items())),
+        highlight=False,
+    )
 
 
 def _quasi_summary(quasi: dict[str, Any] | None) -> str:
@@ -326,7 +364,11 @@ def scheduler(
 
 def worker(
     concurrency: Annotated[
-        int, typer.Option(help="Jobs run at once by this worker (scans are I/O and CPU bound).")
+        int,
+        typer.Option(
+            help="Scan jobs (one table each) run at once by this worker; one per core is "
+            "a fair start (scans are CPU bound). The schedule's tick has a slot of its own."
+        ),
     ] = 1,
     once: Annotated[
         bool, typer.Option("--once", help="Run the jobs waiting now, then exit.")
@@ -334,28 +376,36 @@ def worker(
 ) -> None:
     """Run scan jobs and scheduled scans from the queue (PostgreSQL catalog, scan_queue on).
 
-    Start as many workers as needed, on as many machines: each takes the next job; a store
-    is never scanned twice at once. Creates the queue's tables on first use. Ctrl-C or
-    SIGTERM stops it: the scans in progress are interrupted (their queries cancelled, their
-    runs closed as interrupted) and it exits with status 130 or 143.
+    Start as many workers as needed, on as many machines, together: each takes the next
+    job. A scan is one job that harvests the store, then one job per table, spread over
+    every worker; the last table closes the run. A store is never scanned twice at once.
+    The queue's tables are created by 'registre db upgrade' (or here, under a lock, when
+    missing). The detectors load once, before the first job.
+
+    SIGTERM (docker stop) or Ctrl-C: the worker stops taking jobs, its running jobs cancel
+    their queries and go back to the queue for another worker, and it exits with status
+    143 or 130. A worker killed outright (SIGKILL) stops beating: after
+    worker_stalled_after_seconds the other workers hand its jobs back and run them.
     """
     import signal
 
     from registre.scanners.errors import ScanError
-    from registre.scanners.runs.queue import QUEUE, build_app, ensure_schema, run_worker
+    from registre.scanners.runs.queue import QUEUE, build_app, ensure_schema
+    from registre.scanners.runs.worker import WorkerTiming, load_detectors, run_worker
 
     config = settings()
     catalog_engine().dispose()  # checks the catalog schema is current
     try:
         queue = build_app(config.database_url)
-        if ensure_schema(queue, config.database_url):
+        if ensure_schema(config.database_url):
             console.print("created the scan queue's tables")
     except ScanError as exc:
         fail(str(exc))
-    console.print(f"worker on queue '{QUEUE}' (Ctrl-C or SIGTERM interrupts its scans, then stops)")
-    stopped_by = run_worker(queue, concurrency=concurrency, once=once)
+    err.print("loading the detectors...")
+    console.print(f"detectors loaded in {load_detectors():.1f} s")
+    console.print(f"worker on queue '{QUEUE}' (Ctrl-C or SIGTERM hands its scans back, then stops)")
+    timing = WorkerTiming(stalled_after_s=config.worker_stalled_after_seconds)
+    stopped_by = run_worker(queue, concurrency=concurrency, once=once, timing=timing)
     if stopped_by is not None:
-        err.print(
-            f"worker stopped ({stopped_by}); its scans in progress were closed as interrupted"
-        )
+        err.print(f"worker stopped ({stopped_by}); its scans in progress went back to the queue")
         raise typer.Exit(128 + int(signal.Signals[stopped_by]))

@@ -85,6 +85,14 @@ class Settings(BaseModel):
         description="A running scan silent for this many seconds is taken as dead (its process "
         "was killed) and closed as interrupted; at least twice `scan_heartbeat_seconds`.",
     )
+    worker_stalled_after_seconds: float = Field(
+        30.0,
+        ge=1,
+        le=3600,
+        description="A `registre worker` silent for this many seconds is taken as dead (it "
+        "beats every third of it): the other workers hand its jobs back to the queue and run "
+        "them.",
+    )
     api_max_page_size: int = Field(
         100, ge=1, le=1000, description="Largest `first` a GraphQL connection accepts."
     )

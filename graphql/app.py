@@ -245,7 +245,8 @@ def _scan_dispatcher(factory: sessionmaker[Session], settings: Settings) -> Any:
         queue = QueueDispatcher(settings)
         queue.recover(factory)
         return queue
-    local = ScanDispatcher(factory, ScanOptions.from_settings(settings))
+    # each scan in a child process: the detectors never load into the API's memory
+    local = ScanDispatcher(factory, ScanOptions.from_settings(settings), isolate=True)
     local.recover()
     return local
 

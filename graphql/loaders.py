@@ -24,6 +24,7 @@ from registre.catalog.models import (
     Organisation,
     Policy,
     ProcessingActivity,
+    ScanRunTable,
     processing_activity_ai_system,
     processing_activity_dataset,
 )
@@ -87,6 +88,7 @@ MANY: dict[str, Callable[[Sequence[int]], Select[Any]]] = {
     "fields_by_dataset": _children(Field, Field.dataset_id, Field.position, Field.id),
     "findings_by_field": _children(Finding, Finding.field_id),
     "datasets_by_store": _children(Dataset, Dataset.data_store_id),
+    "tables_by_scan_run": _children(ScanRunTable, ScanRunTable.run_id, ScanRunTable.id),
     "ai_links_by_dataset": _children(AISystemDataset, AISystemDataset.dataset_id),
     "dataset_links_by_ai_system": _children(AISystemDataset, AISystemDataset.ai_system_id),
     "policy_links_by_ai_system": _children(AISystemPolicy, AISystemPolicy.ai_system_id),
@@ -157,6 +159,7 @@ class Loaders:
     fields_by_dataset: ManyLoader
     findings_by_field: ManyLoader
     datasets_by_store: ManyLoader
+    tables_by_scan_run: ManyLoader
     ai_links_by_dataset: ManyLoader
     dataset_links_by_ai_system: ManyLoader
     policy_links_by_ai_system: ManyLoader

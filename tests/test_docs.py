@@ -88,6 +88,19 @@ def test_docker_compose_parses_and_calls_real_commands() -> None:
     assert "postgres" in compose["services"]
 
 
+def test_docker_compose_builds_one_image_and_lets_workers_hand_back() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    services = {n: s for n, s in compose["services"].items() if "command" in s}
+    assert [n for n, s in services.items() if "build" in s] == ["migrate"]  # built once
+    assert {s["image"] for s in services.values()} == {"registre"}
+    assert {s["pull_policy"] for n, s in services.items() if n != "migrate"} == {"never"}
+    worker = services["worker"]
+    # docker stop waits this long between SIGTERM and SIGKILL: the worker hands its table
+    # back within the scan's 5 s grace (RunControl.GRACE_S) and a statement cancel
+    grace = int(str(worker["stop_grace_period"]).rstrip("s"))
+    assert grace >= 15 and worker["command"][:2] == ["registre", "worker"]
+
+
 def test_graphiql_default_query_validates() -> None:
     """The query a first visit to GraphiQL shows must run against the schema."""
     html = (ROOT / "graphql" / "static" / "graphiql-page.js").read_text(encoding="utf-8")

@@ -30,6 +30,8 @@ class ScanErrorKind(enum.StrEnum):
     NOT_FOUND = "not found"
     INVALID_CONFIGURATION = "invalid configuration"
     CANCELLED = "cancelled"
+    #: not read on purpose: sampling it would cost too much (an aggregating view's plan)
+    SKIPPED = "skipped"
     INTERNAL = "internal"
 
 
@@ -42,6 +44,7 @@ _SENTENCES = {
     ScanErrorKind.NOT_FOUND: "it was not found",
     ScanErrorKind.INVALID_CONFIGURATION: "the data store's registration is not usable",
     ScanErrorKind.CANCELLED: "the scan was cancelled",
+    ScanErrorKind.SKIPPED: "sampling it would cost more than the scan allows",
     ScanErrorKind.INTERNAL: "the scanner failed",
 }
 

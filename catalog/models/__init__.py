@@ -13,7 +13,15 @@ from registre.catalog.models.ai import (
 )
 from registre.catalog.models.base import Base
 from registre.catalog.models.compliance import IssueMention, StoredIssue
-from registre.catalog.models.data import Dataset, DataStore, Field, Finding, Organisation, ScanRun
+from registre.catalog.models.data import (
+    Dataset,
+    DataStore,
+    Field,
+    Finding,
+    Organisation,
+    ScanRun,
+    ScanRunTable,
+)
 
 __all__ = [
     "AISystem",
@@ -32,6 +40,7 @@ __all__ = [
     "Policy",
     "ProcessingActivity",
     "ScanRun",
+    "ScanRunTable",
     "StoredIssue",
     "processing_activity_ai_system",
     "processing_activity_dataset",

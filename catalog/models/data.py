@@ -30,6 +30,7 @@ from registre.catalog.enums import (
     OpenDataAccess,
     PublicationGround,
     ScanStatus,
+    ScanTableStatus,
     ScanTrigger,
     Sensitivity,
     TableSubject,
@@ -244,6 +245,38 @@ class ScanRun(Base):
     scanner_version: Mapped[str | None] = mapped_column(String(50))
 
     data_store: Mapped[DataStore] = relationship()
+
+
+class ScanRunTable(Base):
+    """One table of a scan run: what became of it, how it was sampled, what it found.
+
+    Written with the table's findings, in the same transaction, so that a table job
+    delivered twice (a worker killed after its commit, a job retried) records nothing
+    twice; the run is closed, with the sums of these rows, once none is PENDING.
+    """
+
+    __tablename__ = "scan_run_table"
+    __audit_exclude__ = frozenset({"error"})
+    __table_args__ = (UniqueConstraint("run_id", "dataset_id"),)
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = mapped_column(ForeignKey("scan_run.id", ondelete="CASCADE"), index=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(700))  # schema.name, as the run reports it
+    status: Mapped[ScanTableStatus] = mapped_column(
+        str_enum(ScanTableStatus, length=16), default=ScanTableStatus.PENDING
+    )
+    #: how the rows were drawn ("tablesample", "range reads", "random offsets", ...)
+    sample_method: Mapped[str | None] = mapped_column(String(64))
+    sample_rows: Mapped[int | None] = mapped_column(Integer)
+    sample_ms: Mapped[int | None] = mapped_column(Integer)  # reading the sample
+    scan_ms: Mapped[int | None] = mapped_column(Integer)  # sample, classify and record
+    findings_new: Mapped[int] = mapped_column(Integer, default=0)
+    findings_changed: Mapped[int] = mapped_column(Integer, default=0)
+    findings_gone: Mapped[int] = mapped_column(Integer, default=0)
+    #: {"dataset", "kind", "message"} as in ScanRun.errors; never a sampled value
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    finished_at: Mapped[dt.datetime | None]
 
 
 class Finding(Base):

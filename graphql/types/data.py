@@ -391,8 +391,15 @@ class ScanRun(EntityNode):
         required=True, description="New, dropped and retyped columns and tables."
     )
     scanner_version = graphene.String()
+    tables = graphene.List(
+        graphene.NonNull(lambda: ScanRunTable),
+        required=True,
+        description="Each table of the run: where it stands, how it was sampled, how long it "
+        "took, what it found (its error, if any, is in errors).",
+    )
 
     resolve_data_store = via("data_store", "data_store_id")
+    resolve_tables = via("tables_by_scan_run")
 
     @staticmethod
     def resolve_duration_seconds(root: models.ScanRun, info: Info) -> float | None:
@@ -408,6 +415,29 @@ class ScanRun(EntityNode):
         ]
 
 
+class ScanRunTable(graphene.ObjectType):
+    """One table of a scan run."""
+
+    name = graphene.String(required=True)
+    status = graphene.String(required=True, description="PENDING, DONE or FAILED.")
+    sample_method = graphene.String(
+        description="How the rows were drawn: shuffled whole, tablesample, tablesample by "
+        "key, range reads, random positions or whole view."
+    )
+    sample_rows = graphene.Int()
+    sample_ms = graphene.Int(description="Milliseconds spent reading the sample.")
+    scan_ms = graphene.Int(
+        description="Milliseconds spent on the table (sample, classify, record)."
+    )
+    findings_new = graphene.Int(required=True)
+    findings_changed = graphene.Int(required=True)
+    findings_gone = graphene.Int(required=True)
+
+    @staticmethod
+    def resolve_status(root: models.ScanRunTable, info: Info) -> str:
+        return root.status.value
+
+
 class ScanError(graphene.ObjectType):
     """Why a store or a table could not be scanned."""
 
@@ -415,7 +445,7 @@ class ScanError(graphene.ObjectType):
     kind = graphene.String(
         required=True,
         description="unreachable, authentication failed, permission denied, timeout, "
-        "invalid data, not found, invalid configuration, cancelled or internal.",
+        "invalid data, not found, invalid configuration, cancelled, skipped or internal.",
     )
     message = graphene.String(
         required=True,

@@ -7,6 +7,8 @@ scanner.
 
 from __future__ import annotations
 
+import math
+import random
 import threading
 from collections.abc import Iterator
 from typing import ClassVar, Protocol
@@ -44,6 +46,37 @@ class Connector(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class SampleMethod:
+    """How a connector drew its last sample, in the words the scan output reports
+    (``Connector.sample_method``; a connector that does not say is reported as unknown)."""
+
+    SHUFFLED_WHOLE = "shuffled whole"  # small: every row read, in random order
+    TABLESAMPLE = "tablesample"  # PostgreSQL block sampling
+    TABLESAMPLE_BY_KEY = "tablesample by key"  # a view over one table, through its key
+    RANGE_READS = "range reads"  # many short index ranges at random keys
+    RANDOM_POSITIONS = "random positions"  # one pass, rows kept at random positions
+    WHOLE_VIEW = "whole view"  # an aggregating view cheap enough to run in full
+
+
+#: a relation is read in ranges of this many rows at most: many small ranges spread the
+#: sample over the whole key span (10 ranges of 100 rows gave ten clusters of neighbours)
+ROWS_PER_RANGE = 10
+
+
+def range_plan(size: int) -> tuple[int, int]:
+    """How many short range reads, of how many rows, make a sample of ``size`` rows."""
+    per_read = max(1, min(ROWS_PER_RANGE, size))
+    return max(1, math.ceil(size / per_read)), per_read
+
+
+def random_positions(total: int, size: int, rng: random.Random) -> list[int]:
+    """``size`` distinct row positions (1-based) drawn uniformly from ``1..total``, sorted:
+    the rows a one-pass read keeps (``row_number() OVER ()`` in the listed positions)."""
+    if total <= size:
+        return list(range(1, total + 1))
+    return sorted(rng.sample(range(1, total + 1), size))
 
 
 class CancelFlag(threading.Event):

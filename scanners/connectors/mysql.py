@@ -9,14 +9,20 @@ MySQL, which applies to SELECT only). Estimated rows come from
 Sampling never uses ``ORDER BY RAND()`` over a large table (a full scan and sort):
 
 * tables with a single-column integer primary key whose key span is larger than
-  ``small_table_rows``: ``range_reads`` short index range reads
-  ``WHERE pk >= <random key> ORDER BY pk LIMIT k``; each read costs one index
-  descent plus ``k`` rows, whatever the table size. Keys that follow a large gap
-  are somewhat over-represented;
+  ``small_table_rows``: many short index range reads (``size / 10`` reads of 10 rows)
+  ``WHERE pk >= <random key> ORDER BY pk LIMIT 10``; each read costs one index descent
+  plus 10 rows, whatever the table size, and the sample is spread over the key span
+  instead of a few clusters of neighbours. Keys that follow a large gap are somewhat
+  over-represented;
 * small tables (key span, or estimated rows and data length, under the thresholds):
   ``ORDER BY RAND() LIMIT size`` over at most that many rows;
-* views, and large tables without an integer key: ``LIMIT size`` (first rows: a
-  known bias, there is no cheap random access without a key).
+* views that aggregate (``EXPLAIN``: a derived or materialized table, a temporary table
+  or a file sort): run whole, shuffled, under the statement timeout, or skipped with the
+  reason when their plan reads more than ``max_view_rows`` rows;
+* other views, and large tables without an integer key: one pass over the relation keeping the
+  rows at random positions (``ROW_NUMBER() OVER ()``) drawn from the estimated row count
+  (a view's is counted first, under the statement timeout): spread over the whole
+  relation, at the cost of reading it once.
 """
 
 from __future__ import annotations
@@ -35,7 +41,12 @@ from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.catalog.data.store_urls import check_url_params, url_connect_timeout
 from registre.catalog.enums import DataStoreKind
 from registre.catalog.errors import InvalidInput
-from registre.scanners.connectors.base import CancelFlag
+from registre.scanners.connectors.base import (
+    CancelFlag,
+    SampleMethod,
+    random_positions,
+    range_plan,
+)
 from registre.scanners.connectors.registry import (
     MAX_TEXT_CHARS,
     columns_from_rows,
@@ -70,7 +81,8 @@ class MysqlConnector:
     kind: ClassVar[str] = "mysql"
     small_table_rows: ClassVar[int] = 10_000
     small_table_bytes: ClassVar[int] = 8 * 1024 * 1024
-    range_reads: ClassVar[int] = 10
+    #: an aggregating view whose plan reads more rows is skipped, not sampled
+    max_view_rows: ClassVar[int] = 5_000_000
 
     def __init__(self, url: str, *, timeout_s: float = 30, seed: int | None = None) -> None:
         try:
@@ -81,6 +93,8 @@ class MysqlConnector:
             ) from exc
         self._pymysql = pymysql
         self._rng = random.Random(seed)
+        #: how the last sample was drawn (SampleMethod), for the scan's report
+        self.sample_method: str | None = None
         self._label = redact_url(url)
         self._cancelled = CancelFlag()
         # Held for cancel(), which opens a second connection: holds the password, never shown
@@ -207,6 +221,7 @@ class MysqlConnector:
         schema = table.schema or self.database
         label = f"{schema}.{table.name}"
         self._cancelled.check()
+        self.sample_method = None
         if not names:
             # Every table and view has columns: none harvested means the server could not
             # describe it (a view over a dropped table); say so instead of scanning nothing.
@@ -242,8 +257,12 @@ class MysqlConnector:
             )
         table_type, table_rows, data_length = _text(found[0]), found[1], found[2]
         if _KINDS.get(table_type) != "table":
-            cur.execute(f"SELECT {select} FROM {relation} LIMIT %s", [size])  # noqa: S608
-            return list(cur.fetchall())
+            if self._aggregating_view(cur, relation, f"{schema}.{table.name}"):
+                self.sample_method = SampleMethod.WHOLE_VIEW
+                cur.execute(f"SELECT {select} FROM {relation} ORDER BY RAND() LIMIT %s", [size])  # noqa: S608
+                return list(cur.fetchall())
+            cur.execute(f"SELECT COUNT(*) FROM {relation}")  # noqa: S608
+            return self._positions(cur, relation, select, table, int(cur.fetchone()[0]), size)
 
         key = self._integer_key(cur, schema, table.name)
         if key is not None:
@@ -253,15 +272,55 @@ class MysqlConnector:
                 return []
             if high - low + 1 > self.small_table_rows:
                 return self._range_reads(cur, relation, select, key, int(low), int(high), size)
-            small = True
-        else:
-            small = (
-                table_rows is not None
-                and int(table_rows) <= self.small_table_rows
-                and int(data_length or 0) <= self.small_table_bytes
+        elif not (
+            table_rows is not None
+            and int(table_rows) <= self.small_table_rows
+            and int(data_length or 0) <= self.small_table_bytes
+        ):
+            return self._positions(cur, relation, select, table, int(table_rows or 0), size)
+        self.sample_method = SampleMethod.SHUFFLED_WHOLE
+        cur.execute(f"SELECT {select} FROM {relation} ORDER BY RAND() LIMIT %s", [size])  # noqa: S608
+        return list(cur.fetchall())
+
+    def _aggregating_view(self, cur: Any, relation: str, label: str) -> bool:
+        """Whether a view aggregates (its plan materializes, groups or sorts), from
+        ``EXPLAIN``; one whose plan reads more than ``max_view_rows`` rows to do so is
+        skipped: sampling it would run it in full."""
+        cur.execute(f"EXPLAIN SELECT * FROM {relation}")  # noqa: S608
+        names = [d[0].lower() for d in cur.description]
+        steps = [dict(zip(names, row, strict=False)) for row in cur.fetchall()]
+        aggregating = any(
+            _text(step.get("select_type")).upper() in ("DERIVED", "MATERIALIZED", "UNION")
+            or "using temporary" in _text(step.get("extra")).lower()
+            or "using filesort" in _text(step.get("extra")).lower()
+            for step in steps
+        )
+        read = sum(int(step.get("rows") or 0) for step in steps)
+        if aggregating and read > self.max_view_rows:
+            raise ScanError(
+                f"{label} skipped: an aggregating view whose plan reads about {read} rows, over "
+                f"the limit of {self.max_view_rows} (sampling it would run it in full)",
+                kind=ScanErrorKind.SKIPPED,
             )
-        order = " ORDER BY RAND()" if small else ""
-        cur.execute(f"SELECT {select} FROM {relation}{order} LIMIT %s", [size])  # noqa: S608
+        return aggregating
+
+    def _positions(
+        self, cur: Any, relation: str, select: str, table: TableInfo, total: int, size: int
+    ) -> list[tuple[Any, ...]]:
+        """One pass keeping the rows at random positions among ``total`` (an estimate)."""
+        if total <= self.small_table_rows:
+            self.sample_method = SampleMethod.SHUFFLED_WHOLE
+            cur.execute(f"SELECT {select} FROM {relation} ORDER BY RAND() LIMIT %s", [size])  # noqa: S608
+            return list(cur.fetchall())
+        self.sample_method = SampleMethod.RANDOM_POSITIONS
+        positions = random_positions(total, size, self._rng)
+        columns = ", ".join(quote(c.name) for c in table.columns)
+        marks = ", ".join(["%s"] * len(positions))
+        cur.execute(
+            f"SELECT {select} FROM (SELECT {columns}, ROW_NUMBER() OVER () AS"  # noqa: S608
+            f" registre_position_ FROM {relation}) AS s WHERE registre_position_ IN ({marks})",
+            positions,
+        )
         return list(cur.fetchall())
 
     def _integer_key(self, cur: Any, schema: str, table: str) -> str | None:
@@ -279,14 +338,15 @@ class MysqlConnector:
     def _range_reads(
         self, cur: Any, relation: str, select: str, key: str, low: int, high: int, size: int
     ) -> list[tuple[Any, ...]]:
-        per_read = max(1, math.ceil(size / self.range_reads))
+        self.sample_method = SampleMethod.RANGE_READS
+        reads, per_read = range_plan(size)
         query = (
             f"SELECT {quote(key)}, {select} FROM {relation}"  # noqa: S608
             f" WHERE {quote(key)} >= %s ORDER BY {quote(key)} LIMIT %s"
         )
         by_key: dict[object, tuple[Any, ...]] = {}
         for _round in range(2):  # a second round if reads overlapped or hit the top
-            for start in random_starts(low, high, self.range_reads, self._rng):
+            for start in random_starts(low, high, reads, self._rng):
                 cur.execute(query, [start, per_read])
                 for row in cur.fetchall():
                     by_key.setdefault(row[0], tuple(row[1:]))

@@ -7,7 +7,14 @@ The session is read-only (``default_transaction_read_only``) with a
 Sampling, per relation (statistics re-read at sample time, so a harvest that is a
 little stale does not matter):
 
-* views and foreign tables: ``LIMIT size`` (no block sampling exists for them);
+* views: their plan is read first (``EXPLAIN``). A view whose plan costs more than
+  ``max_view_cost`` is skipped, with the reason recorded; an aggregating one cheaper than
+  that is run in full (under the statement timeout) and shuffled. A view over one table
+  that shows the table's single-column primary key is sampled through it:
+  ``WHERE key IN (SELECT key FROM table TABLESAMPLE SYSTEM (p))``, block sampling as
+  below. Any other view, and foreign tables, are read once with rows kept at random
+  positions (``row_number() OVER ()``), from the planner's row estimate: spread over the
+  whole relation, at the cost of one pass over it;
 * small tables (at most ``small_table_pages`` pages on disk *and* about
   ``small_table_rows`` rows): the whole table in random order, ``LIMIT size``; the
   cost is bounded by the page threshold, not by the row count;
@@ -15,8 +22,9 @@ little stale does not matter):
   disk and the rows per page of the last ANALYZE so that about ``1.5 x size`` rows
   come back, then shuffled and cut to ``size``. The pages read are proportional to
   ``size``, not to the table. A never-analysed large table is sampled the same way
-  with an assumed row density. SYSTEM samples whole pages, so rows come in page-sized
-  clusters; at the default size (1,000) that is tens of pages spread over the table.
+  with an assumed row density. SYSTEM samples whole pages, so at least ``size / 10``
+  pages are drawn (about 10 rows kept from each): at the default size (1,000), a hundred
+  pages spread over the table, not a few page-sized clusters.
 """
 
 from __future__ import annotations
@@ -35,7 +43,12 @@ from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.catalog.data.store_urls import check_url_params, url_connect_timeout
 from registre.catalog.enums import DataStoreKind
 from registre.catalog.errors import InvalidInput
-from registre.scanners.connectors.base import CancelFlag
+from registre.scanners.connectors.base import (
+    ROWS_PER_RANGE,
+    CancelFlag,
+    SampleMethod,
+    random_positions,
+)
 from registre.scanners.connectors.registry import MAX_TEXT_CHARS, columns_from_rows, redact_url
 from registre.scanners.errors import ScanError
 
@@ -91,6 +104,36 @@ SELECT rel.relkind,
        current_setting('block_size')::int
   FROM rel
 """
+
+
+# The single-column primary key of a table (a view over it may be sampled through it).
+_SINGLE_KEY = """
+SELECT a.attname
+  FROM pg_index i
+  JOIN pg_class c ON c.oid = i.indrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]
+ WHERE n.nspname = %s AND c.relname = %s AND i.indisprimary AND i.indnatts = 1
+"""
+
+#: plan nodes that make a view aggregate (or otherwise read everything before a first row)
+_AGGREGATING = frozenset({"Aggregate", "WindowAgg", "SetOp", "Unique", "Group", "Sort"})
+
+
+def _plan_nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from _plan_nodes(child)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The pieces of a sampling query: outer select list, inner columns, relation."""
+
+    select: Any
+    inner: Any
+    relation: Any
+    names: list[str]  # the inner columns, in order
 
 
 @dataclass(frozen=True)
@@ -149,6 +192,8 @@ class PostgresqlConnector:
     oversample: ClassVar[float] = 1.5
     min_sampled_pages: ClassVar[int] = 8
     assumed_rows_per_page: ClassVar[int] = 40  # never-analysed large tables only
+    #: a view whose plan costs more (PostgreSQL's cost units) is skipped, not sampled
+    max_view_cost: ClassVar[float] = 1_000_000.0
 
     def __init__(self, url: str, *, timeout_s: float = 30, seed: int | None = None) -> None:
         try:
@@ -159,6 +204,9 @@ class PostgresqlConnector:
             ) from exc
         self._psycopg = psycopg
         self._seed = seed
+        self._rng = random.Random(seed)
+        #: how the last sample was drawn (SampleMethod), for the scan's report
+        self.sample_method: str | None = None
         self._label = redact_url(url)
         self._cancelled = CancelFlag()
         params = _connection_params(url, self._label)
@@ -244,6 +292,7 @@ class PostgresqlConnector:
             )
         label = f"{table.schema}.{table.name}"
         self._cancelled.check()
+        self.sample_method = None
         try:
             with self._conn.cursor() as cur:
                 row = cur.execute(_STATS, [table.schema, table.name]).fetchone()
@@ -275,10 +324,27 @@ class PostgresqlConnector:
         select = sql.SQL(", ").join(_select_item(c) for c in table.columns)
         read = [sql.Identifier(c.name) for c in table.columns if not _is_binary(c)]
         inner = sql.SQL(", ").join(read) if read else sql.SQL("NULL")
-        if stats.relkind in ("v", "f"):
-            query = sql.SQL("SELECT {} FROM (SELECT {} FROM {} LIMIT {}) AS s")
-            return cur.execute(query.format(select, inner, relation, sql.Literal(size))).fetchall()
+        names = [c.name for c in table.columns if not _is_binary(c)]
+        shape = _Shape(select, inner, relation, names)
+        if stats.relkind == "v":
+            return self._sample_view(cur, table, size, shape)
+        if stats.relkind == "f":
+            estimate = stats.reltuples if stats.reltuples is not None else None
+            return self._positions(cur, shape, size, estimate)
+        return self._sample_table(cur, shape, size, stats)
 
+    def _shuffled(self, cur: psycopg.Cursor[Any], shape: _Shape, size: int) -> list[Any]:
+        from psycopg import sql
+
+        self.sample_method = SampleMethod.SHUFFLED_WHOLE
+        query = sql.SQL("SELECT {} FROM (SELECT {} FROM {} ORDER BY random() LIMIT {}) AS s")
+        return cur.execute(
+            query.format(shape.select, shape.inner, shape.relation, sql.Literal(size))
+        ).fetchall()
+
+    def _percent(self, stats: _Stats, size: int) -> float | None:
+        """The TABLESAMPLE percentage that draws about ``oversample x size`` rows; None for
+        a small table (read whole instead: the page threshold bounds its cost)."""
         density = (
             stats.reltuples / stats.relpages
             if stats.reltuples is not None and stats.relpages > 0
@@ -288,32 +354,37 @@ class PostgresqlConnector:
         if stats.pages_now <= self.small_table_pages and (
             estimate is None or estimate <= self.small_table_rows
         ):
-            query = sql.SQL("SELECT {} FROM (SELECT {} FROM {} ORDER BY random() LIMIT {}) AS s")
-            return cur.execute(query.format(select, inner, relation, sql.Literal(size))).fetchall()
-
+            return None
         if estimate is None:
             estimate = float(stats.pages_now * self.assumed_rows_per_page)
-        percent = 100 * max(
-            self.oversample * size / max(estimate, 1.0),
-            self.min_sampled_pages / max(stats.pages_now, 1),
+        # Rows come in whole pages: draw enough pages that each gives about ROWS_PER_RANGE
+        # of the rows kept, so that no few pages (clusters of neighbours) make the sample.
+        pages = max(self.min_sampled_pages, math.ceil(size / ROWS_PER_RANGE))
+        return 100 * max(
+            self.oversample * size / max(estimate, 1.0), pages / max(stats.pages_now, 1)
         )
+
+    def _sample_table(
+        self, cur: psycopg.Cursor[Any], shape: _Shape, size: int, stats: _Stats
+    ) -> list[tuple[Any, ...]]:
+        from psycopg import sql
+
+        percent = self._percent(stats, size)
+        if percent is None:
+            return self._shuffled(cur, shape, size)
+        self.sample_method = SampleMethod.TABLESAMPLE
         rows: list[tuple[Any, ...]] = []
         for _attempt in range(2):  # one retry, wider, if the pages drawn were too few
             percent = min(100.0, percent)
-            repeatable = (
-                sql.SQL(" REPEATABLE ({})").format(sql.Literal(self._seed))
-                if self._seed is not None
-                else sql.SQL("")
-            )
             sampled = sql.SQL(
                 "SELECT {} FROM (SELECT {} FROM {} TABLESAMPLE SYSTEM ({}){}"
                 " ORDER BY random() LIMIT {}) AS s"
             ).format(
-                select,
-                inner,
-                relation,
+                shape.select,
+                shape.inner,
+                shape.relation,
                 sql.Literal(round(percent, 6)),
-                repeatable,
+                self._repeatable(),
                 sql.Literal(size),
             )
             rows = cur.execute(sampled).fetchall()
@@ -321,6 +392,125 @@ class PostgresqlConnector:
                 break
             percent *= 4
         return rows
+
+    def _repeatable(self) -> Any:
+        from psycopg import sql
+
+        if self._seed is None:
+            return sql.SQL("")
+        return sql.SQL(" REPEATABLE ({})").format(sql.Literal(self._seed))
+
+    def _sample_view(
+        self, cur: psycopg.Cursor[Any], table: TableInfo, size: int, shape: _Shape
+    ) -> list[tuple[Any, ...]]:
+        """A view, from its plan: skipped when too costly, whole when aggregating, by its
+        base table's key when it shows one, else at random positions (module doc)."""
+        from psycopg import sql
+
+        label = f"{table.schema}.{table.name}"
+        explain = sql.SQL("EXPLAIN (FORMAT JSON, VERBOSE) SELECT {} FROM {}")
+        explained = cur.execute(explain.format(shape.inner, shape.relation)).fetchone()
+        assert explained is not None  # EXPLAIN always answers one row
+        plan = explained[0][0]["Plan"]
+        nodes = list(_plan_nodes(plan))
+        cost, estimate = float(plan["Total Cost"]), float(plan["Plan Rows"])
+        aggregating = sorted({n["Node Type"] for n in nodes} & _AGGREGATING)
+        if cost > self.max_view_cost:
+            what = f"an aggregating view ({', '.join(aggregating)})" if aggregating else "a view"
+            raise ScanError(
+                f"{label} skipped: {what} whose plan costs {cost:.0f}, over the limit of "
+                f"{self.max_view_cost:.0f} (sampling it would run it in full)",
+                kind=ScanErrorKind.SKIPPED,
+            )
+        if aggregating:
+            rows = self._shuffled(cur, shape, size)
+            self.sample_method = SampleMethod.WHOLE_VIEW
+            return rows
+        bases = {(n.get("Schema"), n["Relation Name"]) for n in nodes if "Relation Name" in n}
+        scans = [n for n in nodes if "Relation Name" in n]
+        if len(bases) == 1 and len(scans) == 1:
+            schema, name = next(iter(bases))
+            # what each column of the view is, in the plan's words ("p.id", "(p.id + 0)")
+            shown = dict(zip(shape.names, plan.get("Output", ()), strict=False))
+            by_key = self._by_base_key(
+                cur, size, shape, schema, name, scans[0].get("Alias", name), shown
+            )
+            if by_key is not None:
+                return by_key
+        return self._positions(cur, shape, size, estimate)
+
+    def _by_base_key(
+        self,
+        cur: psycopg.Cursor[Any],
+        size: int,
+        shape: _Shape,
+        schema: str | None,
+        name: str,
+        alias: str,
+        shown: dict[str, str],
+    ) -> list[tuple[Any, ...]] | None:
+        """Sample a view over one table through the table's key, if the view shows it
+        unchanged under the key's name; None when it cannot."""
+        from psycopg import sql
+
+        if schema is None:
+            return None
+        key = cur.execute(_SINGLE_KEY, [schema, name]).fetchone()
+        if key is None or shown.get(key[0], "").replace('"', "") != f"{alias}.{key[0]}":
+            return None
+        found = cur.execute(_STATS, [schema, name]).fetchone()
+        if found is None:
+            return None
+        relkind, reltuples, relpages, size_bytes, block_size = found
+        stats = _Stats(
+            relkind,
+            None if reltuples is None else float(reltuples),
+            int(relpages),
+            int(size_bytes) // int(block_size),
+        )
+        percent = self._percent(stats, size)
+        if percent is None:
+            return self._shuffled(cur, shape, size)  # over a small table: cheap whole
+        self.sample_method = SampleMethod.TABLESAMPLE_BY_KEY
+        ident = sql.Identifier(key[0])
+        rows: list[tuple[Any, ...]] = []
+        for _attempt in range(2):
+            percent = min(100.0, percent)
+            query = sql.SQL(
+                "SELECT {} FROM (SELECT {} FROM {} WHERE {} IN (SELECT {} FROM {}"
+                " TABLESAMPLE SYSTEM ({}){}) ORDER BY random() LIMIT {}) AS s"
+            ).format(
+                shape.select,
+                shape.inner,
+                shape.relation,
+                ident,
+                ident,
+                sql.Identifier(schema, name),
+                sql.Literal(round(percent, 6)),
+                self._repeatable(),
+                sql.Literal(size),
+            )
+            rows = cur.execute(query).fetchall()
+            if len(rows) >= size or percent >= 100:
+                break
+            percent *= 4
+        return rows
+
+    def _positions(
+        self, cur: psycopg.Cursor[Any], shape: _Shape, size: int, estimate: float | None
+    ) -> list[tuple[Any, ...]]:
+        """One pass over the relation, keeping the rows at random positions."""
+        from psycopg import sql
+
+        if estimate is None or estimate <= self.small_table_rows:
+            return self._shuffled(cur, shape, size)
+        self.sample_method = SampleMethod.RANDOM_POSITIONS
+        positions = random_positions(int(estimate), size, self._rng)
+        query = sql.SQL(
+            "SELECT {} FROM (SELECT {}, row_number() OVER () AS registre_position_ FROM {}) AS s"
+            " WHERE registre_position_ = ANY(%s)"
+        ).format(shape.select, shape.inner, shape.relation)
+        return cur.execute(query, [positions]).fetchall()
 
     def close(self) -> None:
         self._conn.close()

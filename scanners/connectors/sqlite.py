@@ -5,16 +5,19 @@ a progress handler interrupts any statement running past the timeout. Estimated
 rows come from ``sqlite_stat1`` when ANALYZE has run, else from ``max(rowid)`` (an
 index lookup; an over-estimate after deletions), else None; never ``count(*)``.
 
-Sampling: rowid tables with more than ``small_table_rows`` rowids are read by
-``range_reads`` short ranges ``WHERE rowid >= <random rowid> ORDER BY rowid LIMIT k``
-(cost independent of the table size); smaller tables are shuffled whole
-(``ORDER BY random()`` over at most that many rows); views, WITHOUT ROWID tables
-without statistics and large WITHOUT ROWID tables are read with ``LIMIT``.
+Sampling: rowid tables with more than ``small_table_rows`` rowids are read by many
+short ranges (``size / 10`` reads of 10 rows) ``WHERE rowid >= <random rowid> ORDER BY
+rowid LIMIT 10`` (cost independent of the table size); smaller tables are shuffled whole
+(``ORDER BY random()`` over at most that many rows); views and WITHOUT ROWID tables are
+counted (``sqlite_stat1`` when ANALYZE ran, else ``count(*)`` under the timeout) and, when
+large, read once keeping the rows at random positions (``row_number() OVER ()``): spread
+over the whole relation, at the cost of one pass.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import random
 import re
@@ -26,7 +29,12 @@ from typing import Any, ClassVar
 
 from registre.catalog.data.harvested import ColumnInfo, TableInfo, TableKind
 from registre.catalog.data.scan_errors import ScanErrorKind
-from registre.scanners.connectors.base import CancelFlag
+from registre.scanners.connectors.base import (
+    CancelFlag,
+    SampleMethod,
+    random_positions,
+    range_plan,
+)
 from registre.scanners.connectors.registry import columns_from_rows, random_starts
 from registre.scanners.errors import ScanError
 
@@ -59,13 +67,14 @@ class SqliteConnector:
 
     kind: ClassVar[str] = "sqlite"
     small_table_rows: ClassVar[int] = 10_000
-    range_reads: ClassVar[int] = 10
 
     def __init__(self, url: str, *, timeout_s: float = 30, seed: int | None = None) -> None:
         self.path = path_from_url(url)
         if not self.path.is_file():
             raise ScanError(f"SQLite file not found: {self.path}", kind=ScanErrorKind.NOT_FOUND)
         self._rng = random.Random(seed)
+        #: how the last sample was drawn (SampleMethod), for the scan's report
+        self.sample_method: str | None = None
         self._timeout_s = timeout_s
         self._deadline = math.inf
         self._cancelled = CancelFlag()
@@ -169,6 +178,7 @@ class SqliteConnector:
     def sample(self, table: TableInfo, size: int) -> dict[str, list[object]]:
         """At most ``size`` rows, by random rowid ranges on large tables."""
         names = [c.name for c in table.columns]
+        self.sample_method = None
         if not names:
             # Every SQLite table and view has columns: none harvested means it could not be
             # described (see list_tables); say so instead of "scanning" nothing.
@@ -200,28 +210,44 @@ class SqliteConnector:
         if not found:
             raise ScanError(f"SQLite table {table.name} not found", kind=ScanErrorKind.NOT_FOUND)
         kind, ddl = found[0]
-        limit = f"SELECT {select} FROM {relation} LIMIT ?"  # noqa: S608
         shuffled = f"SELECT {select} FROM {relation} ORDER BY random() LIMIT ?"  # noqa: S608
-        if kind != "table":
-            return self._run(limit, (size,))
-        if _WITHOUT_ROWID.search(ddl):
-            estimate = self._stat1().get(table.name)
-            small = estimate is not None and estimate <= self.small_table_rows
-            return self._run(shuffled if small else limit, (size,))
+        if kind != "table" or _WITHOUT_ROWID.search(ddl):
+            total = self._stat1().get(table.name) if kind == "table" else None
+            if total is None:
+                total = self._run(f"SELECT count(*) FROM {relation}")[0][0]  # noqa: S608
+            if total <= self.small_table_rows:
+                self.sample_method = SampleMethod.SHUFFLED_WHOLE
+                return self._run(shuffled, (size,))
+            self.sample_method = SampleMethod.RANDOM_POSITIONS
+            positions = random_positions(int(total), size, self._rng)
+            columns = ", ".join(f"{relation}.{quote(c.name)}" for c in table.columns)
+            # the outer select names the columns through the derived table
+            outer = ", ".join(
+                "NULL" if _BINARY.search(c.data_type) else f"s.{quote(c.name)}"
+                for c in table.columns
+            )
+            query = (
+                f"SELECT {outer} FROM (SELECT {columns}, row_number() OVER ()"  # noqa: S608
+                f" AS registre_position_ FROM {relation}) AS s"
+                " WHERE registre_position_ IN (SELECT value FROM json_each(?))"
+            )
+            return self._run(query, (json.dumps(positions),))
 
         low, high = self._run(f"SELECT min(rowid), max(rowid) FROM {relation}")[0]  # noqa: S608
         if low is None:
             return []
         if high - low + 1 <= self.small_table_rows:
+            self.sample_method = SampleMethod.SHUFFLED_WHOLE
             return self._run(shuffled, (size,))
-        per_read = max(1, math.ceil(size / self.range_reads))
+        self.sample_method = SampleMethod.RANGE_READS
+        reads, per_read = range_plan(size)
         query = (
             f"SELECT rowid, {select} FROM {relation}"  # noqa: S608
             " WHERE rowid >= ? ORDER BY rowid LIMIT ?"
         )
         by_rowid: dict[int, tuple[Any, ...]] = {}
         for _round in range(2):  # a second round if reads overlapped or hit the top
-            for start in random_starts(low, high, self.range_reads, self._rng):
+            for start in random_starts(low, high, reads, self._rng):
                 for row in self._run(query, (start, per_read)):
                     by_rowid.setdefault(row[0], tuple(row[1:]))
             if len(by_rowid) >= size:

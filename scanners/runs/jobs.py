@@ -1,4 +1,4 @@
-"""What the catalog can tell of a run's Procrastinate job without the queue's library: the
+"""What the catalog can tell of a run's Procrastinate jobs without the queue's library: the
 job table lives in the catalog database, so a plain query says whether a job still waits.
 
 Kept apart from :mod:`registre.scanners.runs.queue` so that the run lifecycle can ask it
@@ -12,12 +12,16 @@ from collections.abc import Collection
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-#: the Procrastinate task that runs one scan (its only argument is ``run_id``)
+#: the Procrastinate task that claims a run and harvests its store (argument ``run_id``)
 SCAN_TASK = "registre.scan_run"
+#: the task that scans one table of a run (``run_id``, ``dataset_id``)
+TABLE_TASK = "registre.scan_table"
 
 
 def runs_with_live_jobs(session: Session, run_ids: Collection[int]) -> set[int]:
-    """Which of ``run_ids`` have a job still waiting or running (``todo`` or ``doing``).
+    """Which of ``run_ids`` have a job (harvest or table) still waiting or running
+    (``todo`` or ``doing``): a job of a worker that died is handed back to ``todo`` by the
+    other workers' stalled-job recovery, so it counts as alive.
 
     No job table (the queue was never used on this catalog) means no live job at all.
     """
@@ -28,9 +32,9 @@ def runs_with_live_jobs(session: Session, run_ids: Collection[int]) -> set[int]:
     rows = session.scalars(
         text(
             "SELECT DISTINCT (args->>'run_id')::bigint FROM procrastinate_jobs "
-            "WHERE task_name = :task AND status::text IN ('todo', 'doing') "
+            "WHERE task_name IN (:scan, :table) AND status::text IN ('todo', 'doing') "
             "AND (args->>'run_id')::bigint IN :ids"
         ).bindparams(bindparam("ids", expanding=True)),
-        {"task": SCAN_TASK, "ids": list(run_ids)},
+        {"scan": SCAN_TASK, "table": TABLE_TASK, "ids": list(run_ids)},
     )
     return {int(r) for r in rows}

@@ -122,8 +122,9 @@ def close_stale_runs(
     session: Session, liveness: Liveness, *, store_id: int | None = None
 ) -> list[int]:
     """Close as interrupted the open runs (of one store, or all) whose process is gone:
-    RUNNING and silent for longer than the stale delay; QUEUED on a job that no longer
-    waits; QUEUED for longer than :data:`QUEUED_MAX_WAIT`. Returns the runs closed."""
+    RUNNING and silent for longer than the stale delay, without a job of it waiting or
+    running on the queue; QUEUED on a job that no longer waits; QUEUED for longer than
+    :data:`QUEUED_MAX_WAIT`. Returns the runs closed."""
     now = utcnow()
     query = select(ScanRun).where(ScanRun.status.in_(OPEN))
     if store_id is not None:
@@ -132,6 +133,11 @@ def close_stale_runs(
     silent = session.scalars(
         query.where(ScanRun.status == ScanStatus.RUNNING, last_sign < now - liveness.stale_after)
     ).all()
+    if silent:
+        # nobody beats for a run whose tables wait for a free worker: its jobs are its life
+        # (asked whatever this process's scan_queue says: a `registre scan` beside the queue)
+        waiting = runs_with_live_jobs(session, [r.id for r in silent])
+        silent = [r for r in silent if r.id not in waiting]
     seconds = int(liveness.stale_after.total_seconds())
     closing = [(r, f"interrupted: no sign of life for over {seconds} s") for r in silent]
     queued = session.scalars(query.where(ScanRun.status == ScanStatus.QUEUED)).all()

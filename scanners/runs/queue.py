@@ -1,33 +1,34 @@
 """Scan jobs on Procrastinate, for a PostgreSQL catalog: any number of workers, any number
 of machines, no broker but the catalog's own database.
 
-``registre worker`` runs the jobs and the schedule (a periodic job each minute defers the
-scans that are due). The API and the CLI defer a job per run; a queueing lock per store keeps
-at most one scan of a store waiting. With the embedded SQLite catalog, scans run in-process
-instead (:mod:`registre.scanners.runs.dispatch`); both paths call the same
-:func:`registre.scanners.runs.scan.execute_scan`.
+A scan is fanned out (:mod:`registre.scanners.runs.fanout`): the API and the CLI defer one
+job per run (a queueing lock per store keeps at most one scan of a store waiting); that job
+harvests the store and defers one job per table, which every worker takes in parallel; the
+last table closes the run. ``registre worker`` (:mod:`registre.scanners.runs.worker`) runs
+them, and on a queue of its own the minute tick that defers the scans due. With the
+embedded SQLite catalog, scans run in-process instead
+(:mod:`registre.scanners.runs.dispatch`), over the same steps.
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
 import logging
-import signal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.config.settings import Settings, load_settings
 from registre.scanners.errors import ScanError
-from registre.scanners.runs.jobs import SCAN_TASK
+from registre.scanners.runs.fanout import HandedBack, harvest_job, table_job
+from registre.scanners.runs.jobs import SCAN_TASK, TABLE_TASK
 from registre.scanners.runs.lifecycle import Liveness, abandon_run, close_stale_runs
-from registre.scanners.runs.scan import ScanOptions, execute_scan
+from registre.scanners.runs.scan import ScanOptions
 from registre.scanners.runs.schedule import start_due_runs
 from registre.scanners.runs.stopping import StopFlag
 
@@ -36,9 +37,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("registre.queue")
 
+#: harvest and table jobs
 QUEUE = "scans"
+#: the minute tick, on its own queue and its own worker slot: never late behind scans
+SCHEDULE_QUEUE = "schedule"
+#: a job handed back (its worker stopped) or recovered (its worker died) this many times
+#: is given up: its run is then closed once silent
+MAX_ATTEMPTS = 10
 
-#: raised when this worker process is told to stop: its running scans end at once
+#: raised when this worker process is told to stop: its running jobs hand their work back
 WORKER_STOP = StopFlag()
 
 
@@ -54,7 +61,7 @@ def conninfo(database_url: str) -> str:
 
 
 def build_app(database_url: str) -> procrastinate.App:
-    """The Procrastinate app of a catalog, with Registre's two tasks."""
+    """The Procrastinate app of a catalog, with Registre's tasks."""
     try:
         import procrastinate
     except ImportError as exc:
@@ -63,15 +70,33 @@ def build_app(database_url: str) -> procrastinate.App:
     app = procrastinate.App(
         connector=procrastinate.PsycopgConnector(conninfo=conninfo(database_url))
     )
+    # retried at once, and only when handed back: a scan's own failures are on its run
+    hand_back = procrastinate.RetryStrategy(
+        max_attempts=MAX_ATTEMPTS, retry_exceptions={HandedBack}
+    )
 
-    @app.task(name=SCAN_TASK, queue=QUEUE)
+    def defer_tables(run_id: int, dataset_ids: list[int]) -> None:
+        task = app.tasks[TABLE_TASK]
+        for dataset_id in dataset_ids:
+            # a harvest delivered twice: the table already waits under its lock
+            with contextlib.suppress(procrastinate.exceptions.AlreadyEnqueued):
+                task.configure(queueing_lock=f"table-{run_id}-{dataset_id}").defer(
+                    run_id=run_id, dataset_id=dataset_id
+                )
+
+    @app.task(name=SCAN_TASK, queue=QUEUE, retry=hand_back)
     def scan_run(run_id: int) -> None:
-        # execute_scan never raises for a store or a table: the run records failures.
+        # never raises for a store or a table: the run records failures
         factory, options = _worker_catalog()
-        execute_scan(factory, run_id, options=options, stop=WORKER_STOP)
+        harvest_job(factory, run_id, options, defer_tables, WORKER_STOP)
+
+    @app.task(name=TABLE_TASK, queue=QUEUE, retry=hand_back)
+    def scan_table(run_id: int, dataset_id: int) -> None:
+        factory, options = _worker_catalog()
+        table_job(factory, run_id, dataset_id, options, WORKER_STOP)
 
     @app.periodic(cron="* * * * *", periodic_id="due-scans")
-    @app.task(name="registre.defer_due_scans", queue=QUEUE, queueing_lock="due-scans")
+    @app.task(name="registre.defer_due_scans", queue=SCHEDULE_QUEUE, queueing_lock="due-scans")
     def defer_due_scans(timestamp: int) -> None:
         factory, _ = _worker_catalog()
         settings = load_settings()
@@ -111,65 +136,53 @@ def defer_run(app: procrastinate.App, run_id: int, store_id: int) -> int:
     return int(task.configure(queueing_lock=f"store-{store_id}").defer(run_id=run_id))
 
 
-def ensure_schema(app: procrastinate.App, database_url: str) -> bool:
-    """Create Procrastinate's tables in the catalog database if they are missing."""
-    engine = make_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            present = connection.scalar(text("SELECT to_regclass('procrastinate_jobs')"))
-    finally:
-        engine.dispose()
-    if present is None:
-        with app.open():
-            app.schema_manager.apply_schema()
-        return True
-    return False
+#: the PostgreSQL advisory lock under which Procrastinate's schema is created: two workers
+#: starting together on a fresh catalog would otherwise both run its CREATE TYPE statements,
+#: and the second would crash (``type "procrastinate_job_status" already exists``)
+SCHEMA_LOCK = 0x5245_4749_5354_5245  # "REGISTRE"
 
 
-def run_worker(app: procrastinate.App, *, concurrency: int = 1, once: bool = False) -> str | None:
-    """Run a worker until the queue is empty (``once``) or a signal stops it; returns the
-    signal's name, if one did.
+def ensure_schema(database_url: str) -> bool:
+    """Create Procrastinate's tables in the catalog database if they are missing; True when
+    this call created them.
 
-    SIGTERM and SIGINT alike stop taking jobs and interrupt the running scans: their
-    queries are cancelled and their runs closed as interrupted (Procrastinate alone would
-    wait for them, and whoever sent SIGTERM would soon send SIGKILL).
+    One transaction under an advisory lock: whoever comes second waits for the first to
+    commit, then finds the tables. ``registre db upgrade`` calls it, and so does every
+    worker at start (for a catalog upgraded before the queue was installed).
     """
-    from procrastinate.worker import Worker
+    try:
+        import psycopg
+        from procrastinate.schema import SchemaManager
+    except ImportError as exc:
+        raise ScanError("the scan queue needs procrastinate: install registre[queue]") from exc
+    with psycopg.connect(conninfo(database_url)) as connection:  # commits on leaving
+        connection.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
+        present = connection.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
+        if present is not None and present[0] is not None:
+            return False
+        connection.execute(SchemaManager.get_schema())
+    return True
 
-    WORKER_STOP.clear()
-    stopped_by: list[str] = []
 
-    async def work() -> None:
-        async with app.open_async():
-            worker = Worker(
-                app, queues=[QUEUE], concurrency=concurrency, wait=not once,
-                install_signal_handlers=False,
-            )  # fmt: skip
-            loop = asyncio.get_running_loop()
-
-            def on_signal(signum: signal.Signals) -> None:
-                stopped_by.append(signum.name)
-                WORKER_STOP.set(f"the worker was stopped by {signum.name}")
-                worker.stop()
-
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(signum, on_signal, signum)
-            try:
-                await worker.run()
-            finally:
-                for signum in (signal.SIGTERM, signal.SIGINT):
-                    loop.remove_signal_handler(signum)
-
-    app.perform_import_paths()
-    asyncio.run(work())
-    return stopped_by[0] if stopped_by else None
+def ensure_queue_schema_if_installed(database_url: str) -> bool:
+    """:func:`ensure_schema` when Procrastinate is installed (else the queue is not used)."""
+    try:
+        import procrastinate  # noqa: F401
+    except ImportError:
+        return False
+    return ensure_schema(database_url)
 
 
 @functools.cache
 def _worker_catalog() -> tuple[sessionmaker[Session], ScanOptions]:
     """The catalog a worker process writes to, from its own settings (once per process)."""
     settings = load_settings()
-    return session_factory(make_engine(settings.database_url)), ScanOptions.from_settings(settings)
+    options = ScanOptions.from_settings(settings)
+    # a worker serves the queue whatever its own scan_queue setting says
+    options = dataclasses.replace(
+        options, liveness=dataclasses.replace(options.liveness, queued_on_jobs=True)
+    )
+    return session_factory(make_engine(settings.database_url)), options
 
 
 def reset_worker_catalog() -> None:

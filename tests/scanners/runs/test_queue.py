@@ -54,8 +54,8 @@ def test_a_deferred_scan_runs_on_a_worker(pg_catalog: str, tmp_path: Path) -> No
     engine = make_engine(pg_catalog)
     factory = session_factory(engine)
     queue = build_app(pg_catalog)
-    assert ensure_schema(queue, pg_catalog) is True
-    assert ensure_schema(queue, pg_catalog) is False  # idempotent
+    assert ensure_schema(pg_catalog) is True
+    assert ensure_schema(pg_catalog) is False  # idempotent
     _store(tmp_path / "store.sqlite")
     with transaction(factory) as session:
         store = stores.register_data_store(

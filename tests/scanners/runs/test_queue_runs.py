@@ -48,7 +48,7 @@ def test_a_queued_run_whose_job_is_gone_is_closed_and_one_whose_job_waits_is_kep
     migrate.upgrade(engine)
     factory = session_factory(engine)
     queue = build_app(pg_catalog)
-    ensure_schema(queue, pg_catalog)
+    ensure_schema(pg_catalog)
     stores = {}
     for name in ("perdu", "attend", "fini"):
         path = tmp_path / f"{name}.sqlite"

@@ -41,7 +41,8 @@ STATUS = "query ($id: ID!) { node(id: $id) { ... on ScanRun { status } } }"
 RUNS = """query ($store: ID!) { scanRuns(dataStoreId: $store) { totalCount edges { node {
     id status trigger requestedBy createdAt startedAt finishedAt durationSeconds
     datasetsScanned datasetsFailed findingsNew findingsChanged findingsGone sampleSize
-    scannerVersion drift errors { dataset message } dataStore { name } } } } }"""
+    scannerVersion drift errors { dataset message } dataStore { name }
+    tables { name status sampleMethod sampleRows sampleMs scanMs findingsNew } } } } }"""
 
 
 def _wait(api: Api, run_id: str, seconds: float = 90) -> str:
@@ -91,6 +92,35 @@ def test_scan_data_store_mutation_runs_in_the_background_and_scan_runs_reports_i
     assert node["durationSeconds"] > 0
     assert node["scannerVersion"].startswith("registre-scanner/")
     assert '"tables_new"' in node["drift"] and "v_agents_contact" in node["drift"]
+    # the run record says how each table was sampled and how long it took
+    tables = {t["name"]: t for t in node["tables"]}
+    assert len(tables) == 7 and {t["status"] for t in tables.values()} == {"DONE"}
+    assert tables["v_agents_contact"]["sampleMethod"] in ("shuffled whole", "random positions")
+    assert all(t["sampleMethod"] and t["sampleMs"] is not None for t in tables.values())
+    assert all(t["scanMs"] >= t["sampleMs"] for t in tables.values())
+    assert sum(t["findingsNew"] for t in tables.values()) == node["findingsNew"]
+
+
+def test_the_api_scans_in_a_child_process(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The detectors never load into the API process: a scan run here would fail."""
+    import registre.scanners.runs.dispatch as dispatch
+
+    def in_the_api(*args: object, **kwargs: object) -> None:
+        raise AssertionError("scanned in the API process")
+
+    monkeypatch.setattr(dispatch, "execute_scan", in_the_api)  # the child imports its own
+    store = tmp_path / "petit.sqlite"
+    with sqlite3.connect(store) as conn:
+        conn.execute("CREATE TABLE contacts (id INTEGER PRIMARY KEY, courriel TEXT)")
+        conn.executemany(
+            "INSERT INTO contacts (courriel) VALUES (?)", [(f"a{i}@ville.fr",) for i in range(40)]
+        )
+    body = api.gql(REGISTER, {"url": f"sqlite:///{store}"}, "admin")
+    store_id = body["data"]["registerDataStore"]["dataStore"]["id"]
+    run = api.gql(SCAN, {"id": store_id}, "admin")["data"]["scanDataStore"]["scanRun"]
+    assert _wait(api, run["id"]) == "SUCCEEDED"
 
 
 # --- CLI ----------------------------------------------------------------------------------
@@ -140,6 +170,11 @@ def test_cli_datastore_add_then_scan_prints_masked_examples_only(
     assert re.search(r"scan 1: SUCCEEDED in [\d.]+ s; 7 datasets scanned, 0 failed", out), out
     # what each table's rows are about, and why, in the summary
     assert re.search(r"usagers_action_sociale\s.*persons\s.*rows are natural persons", out), out
+    # each table with its sample method and time, then the methods summed up
+    assert re.search(r"v_agents_contact +│ done +│ (shuffled whole|random positions) +│", out), out
+    summary = re.search(r"sample methods: (.+)", out)
+    assert summary is not None, out
+    assert sum(int(part.rsplit(" ", 1)[1]) for part in summary.group(1).split(", ")) == 7
     engine = make_engine(cli_catalog)
     with session_factory(engine)() as session:
         masked = set(session.scalars(select(Finding.masked_example)).all()) - {None}

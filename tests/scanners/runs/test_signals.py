@@ -13,8 +13,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.data.stores import register_data_store
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import ScanStatus
-from registre.catalog.models import DataStore, Finding, ScanRun
+from registre.catalog.models import Finding, ScanRun
 
 TABLES = 120
 STORE = "grosse-base"
@@ -170,47 +168,3 @@ def test_sigterm_stops_the_scheduler_and_closes_its_scan(tmp_path: Path) -> None
     run = setup.runs()[-1]
     assert run.id == run_id and run.status is ScanStatus.FAILED
     assert run.errors[-1]["message"] == "interrupted before the end (SIGTERM)"
-
-
-@pytest.fixture
-def pg_catalog(pg_server_url: str) -> Iterator[str]:
-    import psycopg
-
-    base, _, _ = pg_server_url.rpartition("/")
-    name = f"registre_s_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(pg_server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(pg_server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def test_sigterm_stops_a_worker_and_closes_the_scan_it_runs(
-    tmp_path: Path, pg_catalog: str
-) -> None:
-    from registre.scanners.runs.lifecycle import start_scan
-    from registre.scanners.runs.queue import build_app, defer_run, ensure_schema
-
-    setup = _setup(tmp_path, pg_catalog)
-    queue = build_app(pg_catalog)
-    ensure_schema(queue, pg_catalog)
-    engine = make_engine(pg_catalog)
-    with transaction(session_factory(engine)) as session:
-        store_id = session.scalar(select(DataStore.id).where(DataStore.name == STORE))
-        assert store_id is not None
-        run_id = start_scan(session, CLI_ACTOR, store_id).id
-    engine.dispose()
-    with queue.open():
-        defer_run(queue, run_id, store_id)
-    process = setup.registre("worker", "--once")
-    assert setup.wait_for_table_loop(process) == run_id
-    process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 128 + signal.SIGTERM, stderr
-    run = setup.runs()[-1]
-    assert run.status is ScanStatus.FAILED
-    assert run.errors[-1]["message"] == (
-        "interrupted before the end (the worker was stopped by SIGTERM)"
-    )
