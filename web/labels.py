@@ -159,6 +159,7 @@ LABELS: dict[type[enum.Enum], dict[str, str]] = {
         "invalid configuration": N_("Invalid configuration"),
         "cancelled": N_("Cancelled"),
         "internal": N_("Scanner failure"),
+        "skipped": N_("Skipped"),
     },
     Severity: {
         "CRITICAL": N_("Critical"),
@@ -188,6 +189,7 @@ OPEN_LABELS: dict[Vocabulary, dict[str, str]] = {
         "LOCATION": N_("Location"),
         "SPECIAL_CATEGORY": N_("Special category (GDPR Art. 9)"),
         "CRIMINAL_OFFENCE": N_("Criminal offences (GDPR Art. 10)"),
+        "REIDENTIFICATION": N_("Re-identification risk"),
     },
     Vocabulary.ENTITY_TYPE: {
         "FR_NIR": N_("Social security number (NIR)"),
@@ -212,6 +214,11 @@ OPEN_LABELS: dict[Vocabulary, dict[str, str]] = {
         "GENETIC": N_("Genetic data"),
         "BIOMETRIC": N_("Biometric data"),
         "CRIMINAL_OFFENCE": N_("Criminal offence"),
+        "FR_TVA": N_("Intra-community VAT number"),
+        "FR_VEHICLE_PLATE": N_("Vehicle registration plate"),
+        "USERNAME": N_("Login or account name"),
+        "GPS_COORDINATES": N_("GPS coordinates"),
+        "REIDENTIFICATION_RISK": N_("Re-identification risk (quasi-identifiers)"),
     },
 }
 

@@ -26,6 +26,8 @@ from registre.scanners.detection.columns import PreparedColumn, SampledColumn
 #: entity type and category of the finding a risky table gets (the publication gate
 #: knows it: registre.catalog.publication.gate.REIDENTIFICATION_RISK)
 REIDENTIFICATION_RISK = "REIDENTIFICATION_RISK"
+#: the category of that finding (not one of config/detection.yaml's)
+REIDENTIFICATION_CATEGORY = "REIDENTIFICATION"
 #: at most this many quasi-identifiers in a combination that counts as a risk
 MAX_COMBINATION = 3
 #: fewer sampled records than this say nothing about uniqueness
@@ -146,7 +148,7 @@ def risk_finding(report: QuasiIdentifiers) -> ColumnFinding:
     shown = ", ".join(f"'{c}'" for c in report.risky)
     return ColumnFinding(
         entity_type=REIDENTIFICATION_RISK,
-        category="REIDENTIFICATION",
+        category=REIDENTIFICATION_CATEGORY,
         score=round(min(0.95, 0.6 + 0.35 * report.risky_unique_share), 3),
         coverage=report.risky_unique_share,
         distinct_sampled=report.records,

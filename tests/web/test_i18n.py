@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from registre.catalog.enums import Role
 from registre.web import i18n
 from registre.web.i18n import Translator, negotiate
-from registre.web.labels import LABELS, OPEN_LABELS, label
+from registre.web.labels import LABELS, OPEN_LABELS, Vocabulary, label
 from tests.support.api import Api
 from tests.web.conftest import sign_in
 
@@ -69,6 +69,26 @@ def test_every_vocabulary_value_has_a_label() -> None:
         for code in codes:
             assert label(t, code, vocabulary) not in (code, "autre valeur")
     assert label(t, "MOBILITY") == "autre valeur"  # a bare code is never shown as itself
+
+
+def test_every_entity_type_and_category_the_scanner_emits_has_a_label() -> None:
+    """A type added to ``config/detection.yaml`` (or the table-level re-identification
+    finding) never reaches a page as its code or as "other value"."""
+    from registre.scanners.detection.config import default_detection_config
+    from registre.scanners.detection.quasi_identifiers import (
+        REIDENTIFICATION_CATEGORY,
+        REIDENTIFICATION_RISK,
+    )
+
+    config = default_detection_config()
+    specials = config.special_categories.categories
+    entity_types = {*config.entities, *(c.entity_type for c in specials)}
+    categories = {rule.category for rule in config.entities.values()}
+    categories |= {c.category for c in specials}
+    entity_types.add(REIDENTIFICATION_RISK)
+    categories.add(REIDENTIFICATION_CATEGORY)
+    assert entity_types - set(OPEN_LABELS[Vocabulary.ENTITY_TYPE]) == set()
+    assert categories - set(OPEN_LABELS[Vocabulary.CATEGORY]) == set()
 
 
 def test_french_labels_and_english_ones() -> None:
