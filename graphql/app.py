@@ -41,7 +41,7 @@ from registre.config.settings import Settings, host_names, load_settings
 from registre.graphql.body import parse_json, read_body
 from registre.graphql.context import RequestContext
 from registre.graphql.dcat import dcat_routes
-from registre.graphql.headers import SecurityHeaders
+from registre.graphql.headers import api_security_headers
 from registre.graphql.http import (
     GRAPHQL_RESPONSE,
     JSON,
@@ -57,7 +57,7 @@ from registre.scanners.runs.dispatch import ScanDispatcher
 from registre.scanners.runs.queue import QueueDispatcher
 from registre.scanners.runs.scan import ScanOptions
 from registre.web.app import create_web_app
-from registre.web.headers import WebSecurityHeaders
+from registre.web.headers import SecurityHeaders
 
 log = logging.getLogger("registre.api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -317,8 +317,8 @@ class ApiSecurityHeaders:
     other path (refusals made before the web app, such as a forged ``Host``, included)."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.api = SecurityHeaders(app)
-        self.web = WebSecurityHeaders(app)
+        self.api = api_security_headers(app)
+        self.web = SecurityHeaders(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))

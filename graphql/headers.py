@@ -1,4 +1,4 @@
-"""Security headers on every response, as a pure ASGI middleware.
+"""The API's security headers (the web pages' middleware, with the API's policy).
 
 The policy allows only this server's own files: GraphiQL's page has no inline script
 (``static/graphiql-page.js``); ``'unsafe-inline'`` styles remain because GraphiQL's editor
@@ -9,8 +9,9 @@ cached: API answers hold personal-data findings.
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
+
+from registre.web.headers import SecurityHeaders
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -39,22 +40,6 @@ SECURITY_HEADERS = {
 CACHEABLE_PREFIX = "/graphql/static/"
 
 
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        cacheable = str(scope.get("path", "")).startswith(CACHEABLE_PREFIX)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers[name] = value
-                headers["Cache-Control"] = "no-cache" if cacheable else "no-store"
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+def api_security_headers(app: ASGIApp) -> SecurityHeaders:
+    """The API's policy, through the same middleware as the web pages'."""
+    return SecurityHeaders(app, SECURITY_HEADERS, CACHEABLE_PREFIX)

@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from registre.config.settings import Settings
 from registre.web.core import Web, error_page, page
-from registre.web.headers import WebSecurityHeaders
+from registre.web.headers import SecurityHeaders
 from registre.web.limits import BodyLimit
 from registre.web.pages import ai, auth, catalog, classify, dashboard, governance, review
 from registre.web.session import DEFAULT_IDLE_SECONDS, SessionStore
@@ -86,7 +86,7 @@ def create_web_app(
     app = Starlette(
         routes=web_routes(web),
         middleware=[
-            Middleware(WebSecurityHeaders),
+            Middleware(SecurityHeaders),
             Middleware(BodyLimit, max_bytes=settings.api_max_body_bytes),
         ],
         exception_handlers={404: not_found},
