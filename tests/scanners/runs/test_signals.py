@@ -25,6 +25,7 @@ from registre.catalog.data.stores import register_data_store
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import ScanStatus
 from registre.catalog.models import Finding, ScanRun
+from tests.support.stores import many_tables_store
 
 TABLES = 120
 STORE = "grosse-base"
@@ -82,19 +83,8 @@ class Setup:
                 conn.execute(f"DROP TABLE t{i:04d}")
 
 
-def _big_store(path: Path) -> Path:
-    with sqlite3.connect(path) as conn:
-        for t in range(TABLES):
-            conn.execute(f"CREATE TABLE t{t:04d} (id INTEGER PRIMARY KEY, courriel TEXT, nom TEXT)")
-            conn.executemany(
-                f"INSERT INTO t{t:04d} (courriel, nom) VALUES (?, ?)",
-                [(f"agent{i}@ville-exemple.fr", f"Nom{i}") for i in range(200)],
-            )
-    return path
-
-
 def _setup(tmp_path: Path, catalog_url: str, **store: str) -> Setup:
-    store_path = _big_store(tmp_path / "store.sqlite")
+    store_path = many_tables_store(tmp_path / "store.sqlite", TABLES)
     engine = make_engine(catalog_url)
     migrate.upgrade(engine)
     with transaction(session_factory(engine)) as session:

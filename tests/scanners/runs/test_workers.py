@@ -27,6 +27,7 @@ from registre.catalog.enums import ScanStatus, ScanTableStatus
 from registre.catalog.models import Finding, ScanRun, ScanRunTable
 from registre.scanners.runs.lifecycle import start_scan
 from tests.support.servers import unique_name, with_dbname
+from tests.support.stores import many_tables_store
 
 TABLES = 60
 
@@ -107,17 +108,6 @@ def _env(url: str, **extra: str) -> dict[str, str]:
     }
 
 
-def _store(path: Path) -> Path:
-    with sqlite3.connect(path) as conn:
-        for t in range(TABLES):
-            conn.execute(f"CREATE TABLE t{t:04d} (id INTEGER PRIMARY KEY, courriel TEXT, nom TEXT)")
-            conn.executemany(
-                f"INSERT INTO t{t:04d} (courriel, nom) VALUES (?, ?)",
-                [(f"agent{i}@ville-exemple.fr", f"Nom{i}") for i in range(200)],
-            )
-    return path
-
-
 def _queued_scan(url: str, tmp_path: Path) -> int:
     """A migrated catalog with the queue, a store of TABLES tables and its scan deferred."""
     from registre.scanners.runs.queue import build_app, defer_run, ensure_schema
@@ -125,7 +115,7 @@ def _queued_scan(url: str, tmp_path: Path) -> int:
     engine = make_engine(url)
     migrate.upgrade(engine)
     ensure_schema(url)
-    store = _store(tmp_path / "store.sqlite")
+    store = many_tables_store(tmp_path / "store.sqlite", TABLES)
     with transaction(session_factory(engine)) as session:
         data = {"name": "grosse-base", "url": f"sqlite:///{store.resolve()}"}
         store_id = register_data_store(session, CLI_ACTOR, data).id
