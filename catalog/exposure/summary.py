@@ -1,5 +1,8 @@
 """Counts of the exposure: datasets and fields holding personal data, by category, data
-store, hosting country and AI risk class, over everything a filter selects."""
+store, hosting country and AI risk class, over everything a filter selects.
+
+Read from the kept exposure (:mod:`.kept`: one narrow row per personal-data finding, one per
+dataset), never from ``field`` and ``finding`` themselves."""
 
 from __future__ import annotations
 
@@ -10,9 +13,14 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from registre.catalog.exposure.query import ExposureFilter, dataset_conditions, finding_condition
+from registre.catalog.exposure.query import (
+    ExposureFilter,
+    kept_dataset_conditions,
+    kept_finding_condition,
+)
 from registre.catalog.models.ai import AISystem, AISystemDataset
-from registre.catalog.models.data import Dataset, DataStore, Field, Finding, Organisation
+from registre.catalog.models.data import DataStore
+from registre.catalog.models.exposure import ExposureDatasetRow, ExposureFindingRow
 
 
 @dataclass(frozen=True)
@@ -34,15 +42,21 @@ class ExposureSummary:
     @cached_property
     def _exposed(self) -> Any:
         # one row per personal-data finding shown, with its dataset and field
+        row = ExposureFindingRow
+        conds = [
+            kept_finding_condition(self.flt),
+            *kept_dataset_conditions(self.flt, row.dataset_id),
+        ]
+        if self.flt.data_store_id is not None:
+            conds.append(row.data_store_id == self.flt.data_store_id)
         return (
             select(
-                Finding.category.label("category"),
-                Finding.field_id.label("field_id"),
-                Field.dataset_id.label("dataset_id"),
+                row.category.label("category"),
+                row.field_id.label("field_id"),
+                row.dataset_id.label("dataset_id"),
+                row.data_store_id.label("data_store_id"),
             )
-            .join(Field, Field.id == Finding.field_id)
-            .join(Dataset, Dataset.id == Field.dataset_id)
-            .where(finding_condition(self.flt), *dataset_conditions(self.flt, exposed=False))
+            .where(*conds)
             .subquery("exposed")
         )
 
@@ -81,12 +95,7 @@ class ExposureSummary:
     @cached_property
     def by_data_store(self) -> list[ExposureCount]:
         sq = self._exposed
-        stmt = (
-            select()
-            .select_from(sq)
-            .join(Dataset, Dataset.id == sq.c.dataset_id)
-            .join(DataStore, DataStore.id == Dataset.data_store_id)
-        )
+        stmt = select().select_from(sq).join(DataStore, DataStore.id == sq.c.data_store_id)
         return self._counts(DataStore.name, stmt)
 
     @cached_property
@@ -95,11 +104,9 @@ class ExposureSummary:
         stmt = (
             select()
             .select_from(sq)
-            .join(Dataset, Dataset.id == sq.c.dataset_id)
-            .join(DataStore, DataStore.id == Dataset.data_store_id)
-            .outerjoin(Organisation, Organisation.id == DataStore.hosting_organisation_id)
+            .join(ExposureDatasetRow, ExposureDatasetRow.dataset_id == sq.c.dataset_id)
         )
-        return self._counts(func.coalesce(DataStore.hosting_country, Organisation.country), stmt)
+        return self._counts(ExposureDatasetRow.hosting_country, stmt)
 
     @cached_property
     def by_ai_risk_class(self) -> list[ExposureCount]:

@@ -14,6 +14,7 @@ from registre.catalog.models.ai import (
 from registre.catalog.models.base import Base
 from registre.catalog.models.compliance import IssueMention, StoredIssue
 from registre.catalog.models.data import Dataset, DataStore, Field, Finding, Organisation, ScanRun
+from registre.catalog.models.exposure import ExposureDatasetRow, ExposureFindingRow
 
 __all__ = [
     "AISystem",
@@ -25,6 +26,8 @@ __all__ = [
     "Base",
     "DataStore",
     "Dataset",
+    "ExposureDatasetRow",
+    "ExposureFindingRow",
     "Field",
     "Finding",
     "IssueMention",
