@@ -24,38 +24,23 @@ from registre.catalog.compliance.store import CHUNK
 from registre.catalog.data.search import personal_finding
 from registre.catalog.exposure.query import hosting_conditions
 from registre.catalog.models.data import Dataset, DataStore, Field, Finding, Organisation
-from registre.catalog.models.exposure import ExposureDatasetRow, ExposureFindingRow
+from registre.catalog.models.exposure import (
+    ExposureCategoryRow,
+    ExposureDatasetRow,
+    ExposureFindingRow,
+)
 
 __all__ = ["rebuild", "refresh_subjects"]
 
 
 def _rebuild(session: Session, ids: list[int] | None) -> None:
-    kept_f, kept_d = ExposureFindingRow, ExposureDatasetRow
+    kept_f, kept_d, kept_c = ExposureFindingRow, ExposureDatasetRow, ExposureCategoryRow
     present: list[ColumnElement[bool]] = [Dataset.removed_at.is_(None)]
     if ids is not None:
         present.append(Dataset.id.in_(ids))
-        session.execute(delete(kept_f).where(kept_f.dataset_id.in_(ids)))
-        session.execute(delete(kept_d).where(kept_d.dataset_id.in_(ids)))
-    else:
-        session.execute(delete(kept_f))
-        session.execute(delete(kept_d))
-    host = aliased(Organisation)
-    outside_eu, non_eu_control = hosting_conditions()
-    session.execute(
-        insert(kept_d).from_select(
-            ["dataset_id", "data_store_id", "hosting_country", "outside_eu", "non_eu_control"],
-            select(
-                Dataset.id,
-                Dataset.data_store_id,
-                func.coalesce(DataStore.hosting_country, host.country),
-                outside_eu,
-                non_eu_control,
-            )
-            .join(DataStore, DataStore.id == Dataset.data_store_id)
-            .outerjoin(host, host.id == DataStore.hosting_organisation_id)
-            .where(*present),
-        )
-    )
+    for table in (kept_f, kept_d, kept_c):
+        stmt = delete(table)
+        session.execute(stmt if ids is None else stmt.where(table.dataset_id.in_(ids)))
     session.execute(
         insert(kept_f).from_select(
             [
@@ -79,6 +64,47 @@ def _rebuild(session: Session, ids: list[int] | None) -> None:
             .join(Field, Field.id == Finding.field_id)
             .join(Dataset, Dataset.id == Field.dataset_id)
             .where(personal_finding(), *present),
+        )
+    )
+    mine = [] if ids is None else [kept_f.dataset_id.in_(ids)]
+    fields = (
+        select(kept_f.dataset_id, func.count(kept_f.field_id.distinct()).label("n"))
+        .where(*mine)
+        .group_by(kept_f.dataset_id)
+        .subquery("personal")
+    )
+    host = aliased(Organisation)
+    outside_eu, non_eu_control = hosting_conditions()
+    session.execute(
+        insert(kept_d).from_select(
+            [
+                "dataset_id",
+                "data_store_id",
+                "hosting_country",
+                "outside_eu",
+                "non_eu_control",
+                "fields",
+            ],
+            select(
+                Dataset.id,
+                Dataset.data_store_id,
+                func.coalesce(DataStore.hosting_country, host.country),
+                outside_eu,
+                non_eu_control,
+                func.coalesce(fields.c.n, 0),
+            )
+            .join(DataStore, DataStore.id == Dataset.data_store_id)
+            .outerjoin(host, host.id == DataStore.hosting_organisation_id)
+            .outerjoin(fields, fields.c.dataset_id == Dataset.id)
+            .where(*present),
+        )
+    )
+    session.execute(
+        insert(kept_c).from_select(
+            ["dataset_id", "category", "fields"],
+            select(kept_f.dataset_id, kept_f.category, func.count(kept_f.field_id.distinct()))
+            .where(*mine)
+            .group_by(kept_f.dataset_id, kept_f.category),
         )
     )
 

@@ -147,16 +147,22 @@ def kept_finding_condition(flt: ExposureFilter) -> ColumnElement[bool]:
 
 
 def kept_dataset_conditions(flt: ExposureFilter, dataset_id: Any) -> list[ColumnElement[bool]]:
-    """Conditions on a dataset id column (``Dataset.id``, ``ExposureFindingRow.dataset_id``)
-    from the dataset criteria of ``flt`` (the finding criteria apply to the findings), read
-    from the kept exposure (:mod:`.kept`) and the AI system links."""
+    """Conditions on a dataset id column (``Dataset.id``, ``ExposureFindingRow.dataset_id``,
+    ``ExposureDatasetRow.dataset_id``) from the dataset criteria of ``flt`` (the finding
+    criteria apply to the findings), read from the kept exposure (:mod:`.kept`) and the AI
+    system links."""
     conds: list[ColumnElement[bool]] = []
     kept = ExposureDatasetRow
+    on_kept = dataset_id is kept.dataset_id  # the flags are on the row itself
     for flag, wanted in (
         (kept.outside_eu, flt.hosting_outside_eu),
         (kept.non_eu_control, flt.non_eu_control),
     ):
-        if wanted is not None:
+        if wanted is None:
+            continue
+        if on_kept:
+            conds.append(flag == wanted)
+        else:
             conds.append(
                 exists(select(kept.dataset_id).where(kept.dataset_id == dataset_id, flag == wanted))
             )

@@ -14,7 +14,11 @@ from registre.catalog.models.ai import (
 from registre.catalog.models.base import Base
 from registre.catalog.models.compliance import IssueMention, StoredIssue
 from registre.catalog.models.data import Dataset, DataStore, Field, Finding, Organisation, ScanRun
-from registre.catalog.models.exposure import ExposureDatasetRow, ExposureFindingRow
+from registre.catalog.models.exposure import (
+    ExposureCategoryRow,
+    ExposureDatasetRow,
+    ExposureFindingRow,
+)
 
 __all__ = [
     "AISystem",
@@ -26,6 +30,7 @@ __all__ = [
     "Base",
     "DataStore",
     "Dataset",
+    "ExposureCategoryRow",
     "ExposureDatasetRow",
     "ExposureFindingRow",
     "Field",

@@ -80,6 +80,7 @@ def upgrade() -> None:
         sa.Column("hosting_country", sa.String(length=64), nullable=True),
         sa.Column("outside_eu", sa.Boolean(), nullable=False),
         sa.Column("non_eu_control", sa.Boolean(), nullable=False),
+        sa.Column("fields", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["dataset_id"],
             ["dataset.id"],
@@ -91,12 +92,28 @@ def upgrade() -> None:
     op.create_index(
         "ix_exposure_dataset_store", "exposure_dataset", ["data_store_id", "dataset_id"]
     )
+    op.create_index("ix_exposure_dataset_exposed", "exposure_dataset", ["fields", "dataset_id"])
+    op.create_table(
+        "exposure_category",
+        sa.Column("dataset_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("category", sa.String(length=64), nullable=False),
+        sa.Column("fields", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dataset_id"],
+            ["dataset.id"],
+            name=op.f("fk_exposure_category_dataset_id_dataset"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("dataset_id", "category", name=op.f("pk_exposure_category")),
+    )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for name in TRIGRAM_INDEXES:
             op.drop_index(name, table_name="dataset")
+    op.drop_table("exposure_category")
+    op.drop_index("ix_exposure_dataset_exposed", table_name="exposure_dataset")
     op.drop_index("ix_exposure_dataset_store", table_name="exposure_dataset")
     op.drop_table("exposure_dataset")
     op.drop_index("ix_exposure_finding_category", table_name="exposure_finding")

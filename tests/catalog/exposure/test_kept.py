@@ -29,6 +29,7 @@ from registre.catalog.models import (
     AISystemDataset,
     Dataset,
     DataStore,
+    ExposureCategoryRow,
     ExposureDatasetRow,
     ExposureFindingRow,
     Field,
@@ -39,7 +40,7 @@ from registre.catalog.models.base import utcnow
 from tests.catalog.exposure.exposure_seed import Seeded, seed
 from tests.support.catalogs import Catalog
 
-Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
 
 def kept(session: Session) -> Rows:
@@ -56,13 +57,28 @@ def kept(session: Session) -> Rows:
         )  # fmt: skip
     ).all()
     datasets = session.execute(
-        select(d.dataset_id, d.data_store_id, d.hosting_country, d.outside_eu, d.non_eu_control)
+        select(
+            d.dataset_id,
+            d.data_store_id,
+            d.hosting_country,
+            d.outside_eu,
+            d.non_eu_control,
+            d.fields,
+        )
     ).all()
-    return sorted(tuple(r) for r in findings), sorted(tuple(r) for r in datasets)
+    c = ExposureCategoryRow
+    categories = session.execute(select(c.dataset_id, c.category, c.fields)).all()
+    return (
+        sorted(tuple(r) for r in findings),
+        sorted(tuple(r) for r in datasets),
+        sorted(tuple(r) for r in categories),
+    )
 
 
 def fresh(session: Session) -> Rows:
-    findings, datasets = [], []
+    findings: list[tuple[Any, ...]] = []
+    datasets: list[tuple[Any, ...]] = []
+    categories: dict[tuple[int, str], set[int]] = {}
     for ds in session.scalars(select(Dataset).where(Dataset.removed_at.is_(None))):
         store = session.get_one(DataStore, ds.data_store_id)
         host = session.get(Organisation, store.hosting_organisation_id or -1)
@@ -84,7 +100,7 @@ def fresh(session: Session) -> Rows:
             or (u.hosting_organisation and u.hosting_organisation.non_eu_control)
             for u in uses
         )
-        datasets.append((ds.id, ds.data_store_id, hosting.country, outside, bool(controlled)))
+        personal: set[int] = set()
         for fld in session.scalars(select(Field).where(Field.dataset_id == ds.id)):
             if fld.removed_at is not None:
                 continue
@@ -101,7 +117,13 @@ def fresh(session: Session) -> Rows:
                             fi.status.value,
                         )  # fmt: skip
                     )
-    return sorted(findings), sorted(datasets)
+                    personal.add(fld.id)
+                    categories.setdefault((ds.id, fi.category), set()).add(fld.id)
+        datasets.append(
+            (ds.id, ds.data_store_id, hosting.country, outside, bool(controlled), len(personal))
+        )
+    counted = [(ds, cat, len(f)) for (ds, cat), f in categories.items()]
+    return sorted(findings), sorted(datasets), sorted(counted)
 
 
 def _finding(s: Session, p: Seeded, key: str) -> Finding:
@@ -232,3 +254,27 @@ def test_exposure_reads_scan_neither_field_nor_finding_on_postgresql(
             # the summary and the counts do not even join them
             assert " field " not in f" {statement} ".replace(",", " "), statement
             assert " finding " not in f" {statement} ".replace(",", " "), statement
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_summary_sums_equal_distinct_counts(
+    new_catalog: Callable[..., Catalog], backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a finding criterion the summary sums the per-dataset counts; counting the
+    kept findings distinct (the path a finding criterion takes) gives the same answer."""
+    catalog = new_catalog(backend, seed=seed)
+    whole = [ExposureFilter(), *(f for f in FILTERS if not f.categories and not f.status)]
+
+    def parts(session: Session) -> list[Any]:
+        out = []
+        for flt in whole:
+            s = ExposureSummary(session, flt)
+            out.append((s.datasets, s.fields, s.by_category, s.by_data_store))
+            out.append((s.by_hosting_country, s.by_ai_risk_class))
+        return out
+
+    with catalog.factory() as session:
+        summed = parts(session)
+        monkeypatch.setattr("registre.catalog.exposure.summary._whole", lambda _flt: False)
+        assert parts(session) == summed
+        assert summed[0][0] > 0
