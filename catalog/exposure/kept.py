@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session, aliased
 
 from registre.catalog.compliance.engine import Subjects
@@ -66,13 +66,6 @@ def _rebuild(session: Session, ids: list[int] | None) -> None:
             .where(personal_finding(), *present),
         )
     )
-    mine = [] if ids is None else [kept_f.dataset_id.in_(ids)]
-    fields = (
-        select(kept_f.dataset_id, func.count(kept_f.field_id.distinct()).label("n"))
-        .where(*mine)
-        .group_by(kept_f.dataset_id)
-        .subquery("personal")
-    )
     host = aliased(Organisation)
     outside_eu, non_eu_control = hosting_conditions()
     session.execute(
@@ -91,13 +84,27 @@ def _rebuild(session: Session, ids: list[int] | None) -> None:
                 func.coalesce(DataStore.hosting_country, host.country),
                 outside_eu,
                 non_eu_control,
-                func.coalesce(fields.c.n, 0),
+                literal(0),
             )
             .join(DataStore, DataStore.id == Dataset.data_store_id)
             .outerjoin(host, host.id == DataStore.hosting_organisation_id)
-            .outerjoin(fields, fields.c.dataset_id == Dataset.id)
             .where(*present),
         )
+    )
+    mine = [] if ids is None else [kept_f.dataset_id.in_(ids)]
+    # then the count of fields of each exposed dataset (a separate statement: joined to
+    # the insert above, the planner loses the hashed form of its EXISTS conditions)
+    personal = (
+        select(kept_f.dataset_id, func.count(kept_f.field_id.distinct()).label("n"))
+        .where(*mine)
+        .group_by(kept_f.dataset_id)
+        .subquery("personal")
+    )
+    session.execute(
+        update(kept_d)
+        .values(fields=personal.c.n)
+        .where(kept_d.dataset_id == personal.c.dataset_id)
+        .execution_options(synchronize_session=False)
     )
     session.execute(
         insert(kept_c).from_select(
