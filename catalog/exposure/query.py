@@ -5,8 +5,7 @@ datasets holding the personal data it asks about (as
 :func:`~registre.catalog.data.search.holds_personal_data` defines it, read from the
 exposure kept per dataset by :mod:`.kept`, so that no read scans ``field`` or ``finding``).
 What is shown about a page of them is in :mod:`.details`, counts over the whole selection
-in :mod:`.summary`,
-changes in :mod:`.changes`.
+in :mod:`.summary`, changes in :mod:`.changes`.
 """
 
 from __future__ import annotations
