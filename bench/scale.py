@@ -53,6 +53,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SAVED = ROOT / "graphql" / "saved_queries"
 PAGE_SIZES = (10, 50)
 HOT_TABLES = ("field", "finding")
+#: GC pauses reported: by generation, during requests or (2 idle) between them, and the
+#: CPU time of each (cpu ...)
+GC_ROWS = tuple(f"{cpu}{gen}" for gen in ("0", "1", "2", "2 idle") for cpu in ("", "cpu "))
 
 SERVE = textwrap.dedent(
     """
@@ -61,14 +64,19 @@ SERVE = textwrap.dedent(
     from registre.graphql.app import create_app
     from registre.cli.main import uvicorn_limits
 
-    pauses = []  # (wall-clock time, generation, pause in ms)
-    started = [0.0]
+    from registre.graphql.collector import STATE
+
+    # (wall-clock time, generation, pause in ms, CPU time of the pause in ms, between
+    # requests: the collector's own full collection once a response was sent)
+    pauses = []
+    started = [0.0, 0.0]
     def on_gc(phase, info):
         if phase == "start":
-            started[0] = time.perf_counter()
+            started[:] = [time.perf_counter(), time.thread_time()]
         else:
             pause = (time.perf_counter() - started[0]) * 1000
-            pauses.append((time.time(), info["generation"], pause))
+            cpu = (time.thread_time() - started[1]) * 1000
+            pauses.append((time.time(), info["generation"], pause, cpu, STATE.collecting))
     settings = load_settings()
     app = create_app(settings)
     gc.callbacks.append(on_gc)
@@ -412,10 +420,14 @@ def main(argv: list[str] | None = None) -> None:
                     )
                 )
         # the timed requests only (not start-up's own collect-and-freeze)
-        pauses: dict[str, list[float]] = {"0": [], "1": [], "2": []}
-        for at, generation, pause in json.loads(gc_file.read_text()):
+        # "2 idle": the full collections run between requests (graphql/collector.py);
+        # "cpu N": the CPU time of the pauses (the rest is waiting for a core)
+        pauses: dict[str, list[float]] = {k: [] for k in GC_ROWS}
+        for at, generation, pause, cpu, idle in json.loads(gc_file.read_text()):
             if window[0] <= at <= window[1]:
-                pauses[str(generation)].append(pause)
+                key = f"{generation} idle" if idle else str(generation)
+                pauses[key].append(pause)
+                pauses[f"cpu {key}"].append(cpu)
         gc_file.unlink()
     report = render(args, built, results, writes, pauses)
     print(report)
@@ -491,10 +503,13 @@ def render(
         "| GC generation | collections | longest pause (ms) | total (ms) |",
         "|---|---|---|---|",
     ]
-    for gen in ("0", "1", "2"):
-        values = pauses.get(gen, [])
+    for gen in GC_ROWS:
+        if gen.startswith("cpu"):
+            continue
+        values, cpu = pauses.get(gen, []), pauses.get(f"cpu {gen}", [])
         lines.append(
-            f"| {gen} | {len(values)} | {max(values, default=0):.1f} | {sum(values):.0f} |"
+            f"| {gen} | {len(values)} | {max(values, default=0):.1f} "
+            f"(CPU {max(cpu, default=0):.1f}) | {sum(values):.0f} |"
         )
     return "\n".join(lines) + "\n"
 

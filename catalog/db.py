@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from registre.catalog.compliance.tracking import keep_current
+from registre.catalog.exposure.kept import refresh_subjects
 
 
 def normalise_url(url: str) -> str:
@@ -62,8 +63,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions of the catalog; each transaction keeps the stored compliance issues current
-    (:mod:`catalog.compliance.tracking`)."""
-    return keep_current(sessionmaker(engine, expire_on_commit=False))
+    (:mod:`catalog.compliance.tracking`) and the kept exposure (:mod:`catalog.exposure.kept`)."""
+    return keep_current(sessionmaker(engine, expire_on_commit=False), refresh_subjects)
 
 
 @contextmanager

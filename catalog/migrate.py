@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from registre.catalog.compliance.store import refresh
+from registre.catalog.exposure.kept import rebuild as rebuild_exposure
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -35,11 +36,13 @@ def _run(engine: Engine, fn_name: str, revision: str) -> None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate to ``revision``; at the head, also bring the stored compliance issues up to
-    date (a new rule or a first upgrade to 0010 changes them)."""
+    date (a new rule or a first upgrade to 0010 changes them) and rebuild the kept exposure
+    (:mod:`registre.catalog.exposure.kept`)."""
     _run(engine, "upgrade", revision)
     if revision == "head":
         with Session(engine) as session, session.begin():
             refresh(session)
+            rebuild_exposure(session)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -27,12 +27,14 @@ def refresh() -> None:
 
     Opens the issues found that are not stored, updates those still found (severity,
     message, facts, last seen) and closes those no longer found (they stay recorded as
-    closed). Run it after upgrading Registre or editing config/compliance.yaml; changes
-    made through the API, the CLI or a scan keep the issues current by themselves.
+    closed), and rebuilds the exposure kept per dataset. Run it after upgrading Registre or
+    editing config/compliance.yaml; changes made through the API, the CLI or a scan keep the
+    issues current by themselves.
     """
     from rich.table import Table
 
     from registre.catalog.compliance.store import refresh as refresh_issues
+    from registre.catalog.exposure.kept import rebuild as rebuild_exposure
     from registre.cli.common import console, progress_bar, unit_of_work
 
     started = time.perf_counter()
@@ -43,6 +45,8 @@ def refresh() -> None:
             progress.update(task, description=phase, completed=PHASES.index(phase))
 
         outcome = refresh_issues(session, step=step)
+        # the kept exposure (per dataset), rebuilt from the register the same way
+        rebuild_exposure(session)
         progress.update(task, description="done", completed=len(PHASES))
     table = Table("opened", "closed", "kept", "seconds", title="compliance issues")
     table.add_row(

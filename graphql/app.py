@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import sqlite3
 import threading
@@ -39,6 +38,7 @@ from registre.catalog.access.tokens import authenticate
 from registre.catalog.db import make_engine, session_factory
 from registre.config.settings import Settings, host_names, load_settings
 from registre.graphql.body import parse_json, read_body
+from registre.graphql.collector import IdleCollector, settle
 from registre.graphql.context import RequestContext
 from registre.graphql.dcat import dcat_routes
 from registre.graphql.headers import api_security_headers
@@ -252,13 +252,9 @@ def _scan_dispatcher(factory: sessionmaker[Session], settings: Settings) -> Any:
 
 
 def settle_garbage_collector() -> None:
-    """Once start-up is done, move what it allocated (modules, the schema, ORM mappers,
-    settings: most of the heap) out of the collector's sight with ``gc.freeze()``, so that
-    a full collection walks only what requests keep instead of the whole heap. The
-    thresholds stay CPython's: a larger young generation makes each collection walk more
-    (measured: 60-100 ms pauses at 50,000 against a few ms at 700)."""
-    gc.collect()
-    gc.freeze()
+    """Once start-up is done: what it allocated out of the collector's sight, full
+    collections between requests (:mod:`.collector`)."""
+    settle()
 
 
 def create_app(
@@ -294,6 +290,7 @@ def create_app(
 
     return Starlette(
         middleware=[
+            Middleware(IdleCollector),
             Middleware(ApiSecurityHeaders),
             Middleware(TrustedHostMiddleware, allowed_hosts=host_names(settings)),
         ],

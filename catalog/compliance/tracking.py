@@ -15,6 +15,7 @@ audit event (bulk loads) are caught up with ``registre compliance refresh``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import get_history
 
+from registre.catalog.compliance.engine import Subjects
 from registre.catalog.compliance.store import Change, affected, refresh
 from registre.catalog.models.access import AuditEvent
 
@@ -117,7 +119,11 @@ def _after_flush(session: Session, _context: Any) -> None:
         _from_object(change, obj, deleted=True)
 
 
-def _before_commit(session: Session) -> None:
+#: what else a transaction keeps current from the subjects it touched (see keep_current)
+Refresher = Callable[[Session, Subjects], None]
+
+
+def _before_commit(session: Session, also: tuple[Refresher, ...] = ()) -> None:
     if session.info.get(_BUSY):
         return
     session.flush()  # the last changes, noted by _after_flush
@@ -127,7 +133,10 @@ def _before_commit(session: Session) -> None:
     session.info[_BUSY] = True
     try:
         with session.no_autoflush:
-            refresh(session, affected(session, change))
+            subjects = affected(session, change)
+            refresh(session, subjects)
+            for fn in also:
+                fn(session, subjects)
         session.flush()
     finally:
         session.info.pop(_BUSY, None)
@@ -137,9 +146,11 @@ def _forget(session: Session, *_: Any) -> None:
     session.info.pop(_KEY, None)
 
 
-def keep_current(factory: sessionmaker[Session]) -> sessionmaker[Session]:
-    """Make every transaction of ``factory``'s sessions keep the stored issues current."""
+def keep_current(factory: sessionmaker[Session], *also: Refresher) -> sessionmaker[Session]:
+    """Make every transaction of ``factory``'s sessions keep the stored issues current, and
+    call each of ``also`` with the same subjects (other derived tables kept the same way,
+    such as :mod:`registre.catalog.exposure.kept`, which compliance does not import)."""
     event.listen(factory, "after_flush", _after_flush)
-    event.listen(factory, "before_commit", _before_commit)
+    event.listen(factory, "before_commit", functools.partial(_before_commit, also=also))
     event.listen(factory, "after_rollback", _forget)
     return factory

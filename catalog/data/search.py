@@ -17,6 +17,7 @@ from registre.catalog.enums import AISystemStatus, RiskClass, ScanStatus, Sensit
 from registre.catalog.models.access import AuditEvent
 from registre.catalog.models.ai import AISystem
 from registre.catalog.models.data import Dataset, Field, Finding, ScanRun
+from registre.catalog.models.exposure import ExposureFindingRow
 
 
 def personal_finding(*narrower: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -32,6 +33,15 @@ def holds_personal_data(*narrower: ColumnElement[bool]) -> ColumnElement[bool]:
         .join(Field, Field.id == Finding.field_id)
         .where(Field.dataset_id == Dataset.id, personal_finding(*narrower))
     )
+
+
+def kept_personal_data() -> ColumnElement[bool]:
+    """:func:`holds_personal_data` for a dataset still present, as the exposure kept per
+    dataset records it (:mod:`registre.catalog.exposure.kept`, current at each commit): an
+    index lookup instead of a join of ``finding`` with ``field``. For reads; a write reading
+    what it has just changed, before its commit, uses :func:`holds_personal_data`."""
+    row = ExposureFindingRow
+    return exists(select(row.finding_id).where(row.dataset_id == Dataset.id))
 
 
 def like_pattern(text: str) -> str:
@@ -66,7 +76,8 @@ def datasets_statement(
     if sensitivity is not None:
         stmt = stmt.where(Dataset.sensitivity == sensitivity)
     if contains_personal_data is not None:
-        cond = holds_personal_data()
+        # the kept exposure holds the datasets still present only
+        cond = holds_personal_data() if include_removed else kept_personal_data()
         stmt = stmt.where(cond if contains_personal_data else ~cond)
     return stmt
 

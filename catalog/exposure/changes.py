@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -76,15 +77,23 @@ def _at(kind: ChangeKind) -> ColumnElement[dt.datetime]:
     return Finding.reviewed_at.expression  # type: ignore[return-value]
 
 
-def _statement(
-    kind: ChangeKind, open_data: bool = False
-) -> Select[Finding, Field, Dataset, dt.datetime]:
+def _statement(kind: ChangeKind, open_data: bool = False, *, count: bool = False) -> Select[Any]:
+    """The changes of ``kind``; ``count``: only what counting them needs (every finding
+    has its field and dataset, so without ``open_data`` the count reads the finding
+    indexes alone)."""
     at = _at(kind).label("at")
-    stmt = (
-        select(Finding, Field, Dataset, at)
-        .join(Field, Field.id == Finding.field_id)
-        .join(Dataset, Dataset.id == Field.dataset_id)
-    )
+    if count:
+        stmt = select(Finding.id)
+        if open_data:
+            stmt = stmt.join(Field, Field.id == Finding.field_id).join(
+                Dataset, Dataset.id == Field.dataset_id
+            )
+    else:
+        stmt = (
+            select(Finding, Field, Dataset, at)
+            .join(Field, Field.id == Finding.field_id)
+            .join(Dataset, Dataset.id == Field.dataset_id)
+        )
     if kind is ChangeKind.GONE:
         stmt = stmt.join(ScanRun, ScanRun.id == Finding.gone_since_run_id)
     elif kind is ChangeKind.CONFIRMED:
@@ -160,7 +169,7 @@ def count_changes(
     for kind in ChangeKind:
         if kind not in kinds:
             continue
-        stmt = _statement(kind, open_data).where(*_window(kind, since, until, None))
+        stmt = _statement(kind, open_data, count=True).where(*_window(kind, since, until, None))
         total = session.scalar(select(func.count()).select_from(stmt.subquery()))
         counts[kind] = int(total or 0)
     return counts

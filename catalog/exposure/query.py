@@ -2,9 +2,10 @@
 
 :class:`ExposureFilter` says which exposure to show; :func:`exposed_datasets` selects the
 datasets holding the personal data it asks about (as
-:func:`~registre.catalog.data.search.holds_personal_data` defines it). What is shown about
-a page of them is in :mod:`.details`, counts over the whole selection in :mod:`.summary`,
-changes in :mod:`.changes`.
+:func:`~registre.catalog.data.search.holds_personal_data` defines it, read from the
+exposure kept per dataset by :mod:`.kept`, so that no read scans ``field`` or ``finding``).
+What is shown about a page of them is in :mod:`.details`, counts over the whole selection
+in :mod:`.summary`, changes in :mod:`.changes`.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
 from sqlalchemy.orm import aliased
 
-from registre.catalog.data.search import holds_personal_data, personal_finding
+from registre.catalog.data.search import personal_finding
 from registre.catalog.enums import FindingStatus, RiskClass
 from registre.catalog.errors import InvalidInput
 from registre.catalog.geography import EU_EEA
 from registre.catalog.models.ai import AISystem, AISystemDataset
 from registre.catalog.models.data import Dataset, DataStore, Finding, Organisation
+from registre.catalog.models.exposure import ExposureDatasetRow, ExposureFindingRow
 
 
 @dataclass(frozen=True)
@@ -121,35 +123,78 @@ def _ai_non_eu_control() -> ColumnElement[bool]:
     )
 
 
-def dataset_conditions(flt: ExposureFilter, *, exposed: bool = True) -> list[ColumnElement[bool]]:
-    """Conditions on ``Dataset``: not removed, matching ``flt`` and (``exposed``) holding
-    personal data that ``flt`` asks about."""
-    conds: list[ColumnElement[bool]] = [Dataset.removed_at.is_(None)]
-    if exposed:
-        conds.append(holds_personal_data(finding_condition(flt)))
-    if flt.data_store_id is not None:
-        conds.append(Dataset.data_store_id == flt.data_store_id)
-    if flt.hosting_outside_eu is not None:
-        outside = or_(_store_outside_eu(), _ai_outside_eu())
-        conds.append(outside if flt.hosting_outside_eu else ~outside)
-    if flt.non_eu_control is not None:
-        controlled = or_(_store_non_eu_control(), _ai_non_eu_control())
-        conds.append(controlled if flt.non_eu_control else ~controlled)
+def hosting_conditions() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """On ``Dataset``: (outside the EU/EEA, under non-EU control), its store or an AI
+    system using it; what :mod:`.kept` records per dataset."""
+    return (
+        or_(_store_outside_eu(), _ai_outside_eu()),
+        or_(_store_non_eu_control(), _ai_non_eu_control()),
+    )
+
+
+def kept_finding_condition(flt: ExposureFilter) -> ColumnElement[bool]:
+    """``ExposureFindingRow`` (personal data by construction) is what ``flt`` asks about."""
+    row = ExposureFindingRow
+    conds: list[ColumnElement[bool]] = []
+    if flt.categories:
+        conds.append(row.category.in_(sorted(flt.categories)))
+    if flt.entity_types:
+        conds.append(row.entity_type.in_(sorted(flt.entity_types)))
+    if flt.status is not None:
+        conds.append(row.status == flt.status.value)
+    return and_(true(), *conds)
+
+
+def kept_dataset_conditions(flt: ExposureFilter, dataset_id: Any) -> list[ColumnElement[bool]]:
+    """Conditions on a dataset id column (``Dataset.id``, ``ExposureFindingRow.dataset_id``,
+    ``ExposureDatasetRow.dataset_id``) from the dataset criteria of ``flt`` (the finding
+    criteria apply to the findings), read from the kept exposure (:mod:`.kept`) and the AI
+    system links."""
+    conds: list[ColumnElement[bool]] = []
+    kept = ExposureDatasetRow
+    on_kept = dataset_id is kept.dataset_id  # the flags are on the row itself
+    for flag, wanted in (
+        (kept.outside_eu, flt.hosting_outside_eu),
+        (kept.non_eu_control, flt.non_eu_control),
+    ):
+        if wanted is None:
+            continue
+        if on_kept:
+            conds.append(flag == wanted)
+        else:
+            conds.append(
+                exists(select(kept.dataset_id).where(kept.dataset_id == dataset_id, flag == wanted))
+            )
     if flt.ai_risk_class is not None:
         conds.append(
             exists(
                 select(AISystemDataset.id)
                 .join(AISystem, AISystem.id == AISystemDataset.ai_system_id)
                 .where(
-                    AISystemDataset.dataset_id == Dataset.id,
+                    AISystemDataset.dataset_id == dataset_id,
                     AISystem.risk_class == flt.ai_risk_class,
                 )
             )
         )
     if flt.used_by_ai_system is not None:
-        used = exists(select(AISystemDataset.id).where(AISystemDataset.dataset_id == Dataset.id))
+        used = exists(select(AISystemDataset.id).where(AISystemDataset.dataset_id == dataset_id))
         conds.append(used if flt.used_by_ai_system else ~used)
     return conds
+
+
+def dataset_conditions(flt: ExposureFilter) -> list[ColumnElement[bool]]:
+    """Conditions on ``Dataset``: not removed, matching ``flt`` and holding personal data
+    that ``flt`` asks about (read from the kept exposure, :mod:`.kept`)."""
+    row = ExposureFindingRow
+    conds: list[ColumnElement[bool]] = [
+        Dataset.removed_at.is_(None),
+        exists(
+            select(row.finding_id).where(row.dataset_id == Dataset.id, kept_finding_condition(flt))
+        ),
+    ]
+    if flt.data_store_id is not None:
+        conds.append(Dataset.data_store_id == flt.data_store_id)
+    return conds + kept_dataset_conditions(flt, Dataset.id)
 
 
 def exposed_datasets(flt: ExposureFilter) -> Select[Any]:

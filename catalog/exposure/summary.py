@@ -1,5 +1,11 @@
 """Counts of the exposure: datasets and fields holding personal data, by category, data
-store, hosting country and AI risk class, over everything a filter selects."""
+store, hosting country and AI risk class, over everything a filter selects.
+
+Read from the kept exposure (:mod:`.kept`), never from ``field`` and ``finding``: without a
+finding criterion (category, entity type, status), from the per-dataset counts (one row per
+dataset, one per dataset and category, summed); with one, from the rows of the findings it
+selects (counted distinct, since a field may hold several).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,21 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from registre.catalog.exposure.query import ExposureFilter, dataset_conditions, finding_condition
+from registre.catalog.exposure.query import (
+    ExposureFilter,
+    kept_dataset_conditions,
+    kept_finding_condition,
+)
 from registre.catalog.models.ai import AISystem, AISystemDataset
-from registre.catalog.models.data import Dataset, DataStore, Field, Finding, Organisation
+from registre.catalog.models.data import DataStore
+from registre.catalog.models.exposure import (
+    ExposureCategoryRow,
+    ExposureDatasetRow,
+    ExposureFindingRow,
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +39,11 @@ class ExposureCount:
     fields: int
 
 
+def _whole(flt: ExposureFilter) -> bool:
+    """No finding criterion: every personal-data field of a selected dataset counts."""
+    return not (flt.categories or flt.entity_types or flt.status)
+
+
 class ExposureSummary:
     """Counts over every dataset ``flt`` selects (not one page); one statement per part."""
 
@@ -31,19 +51,38 @@ class ExposureSummary:
         self.session = session
         self.flt = flt
 
+    def _datasets_where(self, dataset_id: Any, store_id: Any) -> list[ColumnElement[bool]]:
+        conds = kept_dataset_conditions(self.flt, dataset_id)
+        if self.flt.data_store_id is not None:
+            conds.append(store_id == self.flt.data_store_id)
+        return conds
+
     @cached_property
     def _exposed(self) -> Any:
-        # one row per personal-data finding shown, with its dataset and field
+        # one row per personal-data finding shown, with its dataset, field and store
+        row = ExposureFindingRow
         return (
             select(
-                Finding.category.label("category"),
-                Finding.field_id.label("field_id"),
-                Field.dataset_id.label("dataset_id"),
+                row.category.label("category"),
+                row.field_id.label("field_id"),
+                row.dataset_id.label("dataset_id"),
+                row.data_store_id.label("data_store_id"),
             )
-            .join(Field, Field.id == Finding.field_id)
-            .join(Dataset, Dataset.id == Field.dataset_id)
-            .where(finding_condition(self.flt), *dataset_conditions(self.flt, exposed=False))
+            .where(
+                kept_finding_condition(self.flt),
+                *self._datasets_where(row.dataset_id, row.data_store_id),
+            )
             .subquery("exposed")
+        )
+
+    @cached_property
+    def _exposed_datasets(self) -> Any:
+        # without a finding criterion: one row per exposed dataset, with its field count
+        kept = ExposureDatasetRow
+        return (
+            select(kept)
+            .where(kept.fields > 0, *self._datasets_where(kept.dataset_id, kept.data_store_id))
+            .subquery("exposed_datasets")
         )
 
     def _counts(self, key: Any, stmt: Select[Any] | None = None) -> list[ExposureCount]:
@@ -54,16 +93,23 @@ class ExposureSummary:
             func.count(sq.c.field_id.distinct()),
         )
         stmt = stmt.add_columns(*cols) if stmt is not None else select(*cols).select_from(sq)
-        rows = self.session.execute(stmt.group_by(key)).all()
-        counts = [ExposureCount(_key(k), int(d), int(f)) for k, d, f in rows]
-        return sorted(counts, key=lambda c: (-c.datasets, -c.fields, c.key is None, c.key or ""))
+        return _sorted(self.session.execute(stmt.group_by(key)).all())
+
+    def _sums(self, key: Any, stmt: Select[Any], fields: Any) -> list[ExposureCount]:
+        stmt = stmt.add_columns(key.label("key"), func.count(), func.coalesce(func.sum(fields), 0))
+        return _sorted(self.session.execute(stmt.group_by(key)).all())
 
     @cached_property
     def _totals(self) -> tuple[int, int]:
-        sq = self._exposed
-        row = self.session.execute(
-            select(func.count(sq.c.dataset_id.distinct()), func.count(sq.c.field_id.distinct()))
-        ).one()
+        if _whole(self.flt):
+            sq = self._exposed_datasets
+            stmt = select(func.count(), func.coalesce(func.sum(sq.c.fields), 0))
+        else:
+            sq = self._exposed
+            stmt = select(
+                func.count(sq.c.dataset_id.distinct()), func.count(sq.c.field_id.distinct())
+            )
+        row = self.session.execute(stmt).one()
         return int(row[0]), int(row[1])
 
     @property
@@ -76,34 +122,35 @@ class ExposureSummary:
 
     @cached_property
     def by_category(self) -> list[ExposureCount]:
+        if _whole(self.flt):
+            sq, cat = self._exposed_datasets, ExposureCategoryRow
+            stmt = select().select_from(sq).join(cat, cat.dataset_id == sq.c.dataset_id)
+            return self._sums(cat.category, stmt, cat.fields)
         return self._counts(self._exposed.c.category)
 
     @cached_property
     def by_data_store(self) -> list[ExposureCount]:
+        if _whole(self.flt):
+            sq = self._exposed_datasets
+            stmt = select().select_from(sq).join(DataStore, DataStore.id == sq.c.data_store_id)
+            return self._sums(DataStore.name, stmt, sq.c.fields)
         sq = self._exposed
-        stmt = (
-            select()
-            .select_from(sq)
-            .join(Dataset, Dataset.id == sq.c.dataset_id)
-            .join(DataStore, DataStore.id == Dataset.data_store_id)
-        )
+        stmt = select().select_from(sq).join(DataStore, DataStore.id == sq.c.data_store_id)
         return self._counts(DataStore.name, stmt)
 
     @cached_property
     def by_hosting_country(self) -> list[ExposureCount]:
-        sq = self._exposed
-        stmt = (
-            select()
-            .select_from(sq)
-            .join(Dataset, Dataset.id == sq.c.dataset_id)
-            .join(DataStore, DataStore.id == Dataset.data_store_id)
-            .outerjoin(Organisation, Organisation.id == DataStore.hosting_organisation_id)
-        )
-        return self._counts(func.coalesce(DataStore.hosting_country, Organisation.country), stmt)
+        if _whole(self.flt):
+            sq = self._exposed_datasets
+            return self._sums(sq.c.hosting_country, select().select_from(sq), sq.c.fields)
+        sq, kept = self._exposed, ExposureDatasetRow
+        stmt = select().select_from(sq).join(kept, kept.dataset_id == sq.c.dataset_id)
+        return self._counts(kept.hosting_country, stmt)
 
     @cached_property
     def by_ai_risk_class(self) -> list[ExposureCount]:
-        """Only datasets used by an AI system; key None: the system is not classified yet."""
+        """Only datasets used by an AI system; key None: the system is not classified yet.
+        (Counted distinct: a dataset may be used by several systems of one class.)"""
         sq = self._exposed
         stmt = (
             select()
@@ -112,6 +159,11 @@ class ExposureSummary:
             .join(AISystem, AISystem.id == AISystemDataset.ai_system_id)
         )
         return self._counts(AISystem.risk_class, stmt)
+
+
+def _sorted(rows: Any) -> list[ExposureCount]:
+    counts = [ExposureCount(_key(k), int(d), int(f)) for k, d, f in rows]
+    return sorted(counts, key=lambda c: (-c.datasets, -c.fields, c.key is None, c.key or ""))
 
 
 def _key(value: Any) -> str | None:

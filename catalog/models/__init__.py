@@ -22,6 +22,11 @@ from registre.catalog.models.data import (
     ScanRun,
     ScanRunTable,
 )
+from registre.catalog.models.exposure import (
+    ExposureCategoryRow,
+    ExposureDatasetRow,
+    ExposureFindingRow,
+)
 
 __all__ = [
     "AISystem",
@@ -33,6 +38,9 @@ __all__ = [
     "Base",
     "DataStore",
     "Dataset",
+    "ExposureCategoryRow",
+    "ExposureDatasetRow",
+    "ExposureFindingRow",
     "Field",
     "Finding",
     "IssueMention",

@@ -105,7 +105,20 @@ class Dataset(Base):
     """A table, a view or a file of a data store."""
 
     __tablename__ = "dataset"
-    __table_args__ = (UniqueConstraint("data_store_id", "schema_name", "name"),)
+    __table_args__ = (
+        UniqueConstraint("data_store_id", "schema_name", "name"),
+        # the search by part of a name or description (ILIKE '%...%'), PostgreSQL only:
+        # trigram GIN indexes (pg_trgm, migration 0013)
+        *(
+            Index(
+                f"ix_dataset_{column}_trgm",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"},
+            ).ddl_if(dialect="postgresql")
+            for column in ("name", "description")
+        ),
+    )
 
     id: Mapped[intpk]
     data_store_id: Mapped[int] = mapped_column(

@@ -21,8 +21,16 @@ MODEL_TABLES = set(Base.metadata.tables)
 
 
 def _diff(engine: Engine) -> list[Any]:
+    def include(obj: Any, _name: Any, _type: str, _reflected: bool, _other: Any) -> bool:
+        # an index the models create on one database only (``Index.ddl_if(dialect=...)``,
+        # the trigram indexes of PostgreSQL): alembic's comparison does not read ddl_if
+        only = getattr(getattr(obj, "_ddl_if", None), "dialect", None)
+        return only is None or only == engine.dialect.name
+
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include}
+        )
         return list(compare_metadata(context, Base.metadata))
 
 
