@@ -9,7 +9,6 @@ from sqlalchemy.orm import selectinload
 from starlette.responses import RedirectResponse, Response
 
 from registre.catalog.access.roles import Permission
-from registre.catalog.compliance.engine import evaluate
 from registre.catalog.data.search import datasets_statement, scan_runs_statement, text_search
 from registre.catalog.enums import Role, Sensitivity
 from registre.catalog.models import AISystemDataset, Dataset, DataStore, Field, ScanRun
@@ -18,6 +17,7 @@ from registre.scanners.runs.lifecycle import Liveness, abandon_run, start_scan
 from registre.web import queries
 from registre.web.core import Page, csv_response, headers
 from registre.web.i18n import N_
+from registre.web.issues import about
 from registre.web.labels import label
 
 log = logging.getLogger("registre.web")
@@ -173,6 +173,6 @@ def dataset(page: Page) -> Response:
         dataset=item,
         fields=fields,
         uses=uses,
-        issues=evaluate(page.db, dataset_ids=[item.id]),
+        issues=about(page.db, "Dataset", item.id),
         evidence=page.can(Permission.READ_EVIDENCE),
     )

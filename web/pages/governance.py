@@ -12,7 +12,7 @@ from starlette.responses import Response
 from registre.catalog.access.roles import Permission
 from registre.catalog.access.tokens import create_token, revoke_token
 from registre.catalog.compliance.config import Severity
-from registre.catalog.compliance.engine import ComplianceIssue, evaluate
+from registre.catalog.compliance.issues import IssueFilter, IssueStatus
 from registre.catalog.data.search import audit_events_statement
 from registre.catalog.enums import RiskClass, Role
 from registre.catalog.errors import DomainError, InvalidInput
@@ -28,34 +28,45 @@ from registre.catalog.models import (
     Dataset,
     ProcessingActivity,
 )
+from registre.catalog.models.base import utcnow
 from registre.catalog.service import get
 from registre.web import queries
 from registre.web.core import Page, csv_response, headers
 from registre.web.flow import flow_picture
 from registre.web.i18n import N_
+from registre.web.issues import about, catch_up, every_issue, issue_page, month_start
+from registre.web.issues import statement as issue_statement
 from registre.web.labels import OPEN_LABELS, Vocabulary, label
-from registre.web.legal import rule_title
+from registre.web.legal import RULE_TITLES, rule_title
+
+SUBJECT_TYPES = ("AISystem", "Dataset", "ProcessingActivity", "Organisation")
+#: the page's "état" filter: open issues, those fixed this month, those ever fixed, all
+STATES = {
+    "ouverts": IssueStatus.OPEN,
+    "fermes-ce-mois": IssueStatus.CLOSED,
+    "fermes": IssueStatus.CLOSED,
+    "tous": IssueStatus.ALL,
+}
 
 
-def _matches(issue: ComplianceIssue, search: str) -> bool:
-    text = search.casefold()
-    return any(
-        text in part.casefold()
-        for part in (issue.rule, issue.subject_name, issue.message, issue.legal_basis)
+def _issue_filter(page: Page) -> IssueFilter:
+    severity = page.arg("gravite")
+    subject = page.arg("sujet")
+    rule = page.arg("regle")
+    state = page.arg("etat") or "ouverts"
+    return IssueFilter(
+        severity=Severity(severity) if severity in Severity.__members__ else None,
+        subject_type=subject if subject in SUBJECT_TYPES else None,
+        rule=rule if rule in RULE_TITLES else None,
+        status=STATES.get(state, IssueStatus.OPEN),
+        closed_from=month_start(utcnow()) if state == "fermes-ce-mois" else None,
     )
 
 
 def compliance(page: Page) -> Response:
     t = page.t
-    issues = evaluate(page.db)
-    severity = page.arg("gravite")
-    if severity in Severity.__members__:
-        issues = [i for i in issues if i.severity == severity]
-    subject = page.arg("sujet")
-    if subject in {"AISystem", "Dataset", "ProcessingActivity", "Organisation"}:
-        issues = [i for i in issues if i.subject_type == subject]
-    if page.arg("q"):
-        issues = [i for i in issues if _matches(i, page.arg("q"))]
+    catch_up(page.db)
+    stmt = issue_statement(_issue_filter(page), page.arg("q"))
     if page.arg("format") == "csv":
         header = headers(
             t,
@@ -65,6 +76,8 @@ def compliance(page: Page) -> Response:
             N_("Legal basis"),
             N_("Subject"),
             N_("What is missing"),
+            N_("First seen"),
+            N_("Closed"),
         )
         rows = [
             [
@@ -74,15 +87,13 @@ def compliance(page: Page) -> Response:
                 i.legal_basis,
                 i.subject_name,
                 i.message,
+                t.date(i.first_seen_at),
+                t.date(i.closed_at) if i.closed_at else "",
             ]
-            for i in issues
+            for i in every_issue(page.db, stmt)
         ]
         return csv_response("conformite", header, rows)
-    number = queries.page_number(page.arg("page"))
-    size = queries.PAGE_SIZE
-    total = len(issues)
-    number = min(number, max(1, -(-total // size)))
-    paged = queries.Paged(issues[(number - 1) * size : number * size], total, number, size)
+    paged = issue_page(page.db, stmt, page.arg("apres"))
     return page.render(
         "compliance.html",
         paged=paged,
@@ -94,6 +105,16 @@ def compliance(page: Page) -> Response:
             ("ProcessingActivity", t.gettext("Processing activities")),
             ("Organisation", t.gettext("Organisations")),
         ],
+        rules=sorted(
+            ((rule, t.gettext(title)) for rule, title in RULE_TITLES.items()),
+            key=lambda pair: pair[1].casefold(),
+        ),
+        states=[
+            ("fermes-ce-mois", t.gettext("Fixed this month")),
+            ("fermes", t.gettext("Fixed")),
+            ("tous", t.gettext("Open and fixed")),
+        ],
+        showing_closed=page.arg("etat") in {"fermes-ce-mois", "fermes", "tous"},
     )
 
 
@@ -155,7 +176,8 @@ def exposure_of_system(page: Page) -> Response:
     )
     datasets = [link.dataset for link in links]
     rows = exposure_page(page.db, datasets, ExposureFilter())
-    issues = evaluate(page.db, ai_system_ids=[system.id])
+    catch_up(page.db)
+    issues = about(page.db, "AISystem", system.id)
     return page.render(
         "flow.html",
         system=system,
