@@ -28,6 +28,7 @@ from registre.catalog.access.tokens import authenticate
 from registre.catalog.compliance.config import Severity
 from registre.catalog.data.scan_errors import visible_scan_errors
 from registre.catalog.errors import DomainError, NotFound, PermissionDenied
+from registre.catalog.i18n import language, translate
 from registre.config.settings import Settings
 from registre.web.i18n import LANG_COOKIE, Translator, negotiate
 from registre.web.labels import Vocabulary, label
@@ -93,6 +94,7 @@ class Web:
             "severity_label": lambda value: label(t, _severity(value)),
             "rule_title": lambda issue: rule_title(t, issue.rule, issue.title),
             "legal_links": legal_links,
+            "tr": lambda message: translate(message, t.language),
             "scan_errors": lambda errors: (
                 visible_scan_errors(actor, errors) if actor is not None else []
             ),
@@ -171,6 +173,11 @@ class Page:
             return []
         return [v for v in self.form.getlist(name) if isinstance(v, str)]
 
+    def error_text(self, exc: DomainError) -> str:
+        """A refusal in the page's language, naming its field as the API does."""
+        message = translate(exc.message, self.t.language)
+        return f"{exc.field}: {message}" if exc.field else message
+
     def back(self, default: str) -> RedirectResponse:
         return RedirectResponse(safe_next(self.field("next"), default), status_code=303)
 
@@ -237,6 +244,7 @@ def _run(
     t: Translator,
     form: FormData | None,
 ) -> Response:
+    language.set(t.language)  # this worker thread's context: catalog messages render in it
     with web.factory() as db:
         actor = authenticate(db, web_session.token)
         if actor is None:  # revoked since sign-in: the session ends with it
@@ -256,7 +264,7 @@ def _run(
             return error_page(web, request, t, 404, message, actor, web_session)
         except DomainError as exc:
             db.rollback()
-            return error_page(web, request, t, 400, exc.message, actor, web_session)
+            return error_page(web, request, t, 400, translate(exc.message), actor, web_session)
         finally:
             db.rollback()
 

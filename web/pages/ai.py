@@ -246,7 +246,7 @@ def _after_change(page: Page, system_id: int, action: Any) -> Response:
         page.db.commit()
     except DomainError as exc:
         page.db.rollback()
-        return _system_page(page, str(exc))
+        return _system_page(page, page.error_text(exc))
     return RedirectResponse(f"/systemes-ia/{system_id}", status_code=303)
 
 

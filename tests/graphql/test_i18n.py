@@ -1,0 +1,86 @@
+"""The API answers in the language of ``Accept-Language`` (English when it names none
+Registre speaks): the classification's reasons and obligations and the errors' messages are
+translated; codes, enum values and rule ids never are."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from registre.catalog.enums import Role
+from tests.support.api import Api, open_api
+from tests.support.catalogs import Databases
+
+CLASSIFY = """
+mutation($input: ClassifyAISystemInput!) {
+  classifyAISystem(input: $input) { riskClass reasons obligations }
+}"""
+
+CHATBOT = {"input": {"art50Triggers": ["INTERACTS_WITH_PERSONS"]}}
+WELFARE = {"input": {"annexIIIPoint": "5(a)", "profiling": True}}
+
+
+@pytest.fixture
+def api(databases: Databases) -> Iterator[Api]:
+    with open_api(databases, role=Role.STEWARD) as made:
+        yield made
+
+
+def _ask(api: Api, variables: dict[str, Any], language: str | None) -> tuple[Any, str]:
+    headers = {"Accept-Language": language} if language else {}
+    response = api.post(CLASSIFY, variables, headers=headers)
+    assert response.status_code == 200
+    return response.json(), response.headers["content-language"]
+
+
+def test_the_classification_speaks_the_request_language(api: Api) -> None:
+    french, lang = _ask(api, CHATBOT, "fr-FR,fr;q=0.9,en;q=0.5")
+    assert lang == "fr"
+    result = french["data"]["classifyAISystem"]
+    assert result["riskClass"] == "LIMITED"  # an enum value, never translated
+    assert result["reasons"] == ["Art. 50, § 1 : interagit directement avec des personnes physiques"]
+    assert result["obligations"] == [
+        "Art. 50, § 1 : informer les personnes qu’elles interagissent avec un système d’IA",
+        "Art. 4 : maîtrise de l’IA du personnel qui l’utilise",
+    ]
+    english, lang = _ask(api, CHATBOT, "en-GB")
+    assert lang == "en"
+    assert english["data"]["classifyAISystem"]["reasons"] == [
+        "Art. 50(1): interacts directly with people"
+    ]
+    # no header: English, what scripts always read
+    assert _ask(api, CHATBOT, None) == (english, "en")
+    # a language Registre does not speak: English too
+    assert _ask(api, CHATBOT, "de-DE")[0] == english
+
+
+def test_nested_messages_are_translated_whole(api: Api) -> None:
+    french = _ask(api, WELFARE, "fr")[0]["data"]["classifyAISystem"]
+    assert french["riskClass"] == "HIGH"
+    assert french["reasons"] == [
+        "Art. 6, § 2, et annexe III, point 5(a) (Accès et droit aux services privés essentiels "
+        "et aux services publics et prestations sociales essentiels : éligibilité aux "
+        "prestations et services essentiels d’aide sociale)"
+    ]
+    english = _ask(api, WELFARE, "en")[0]["data"]["classifyAISystem"]
+    assert english["reasons"] == [
+        "Art. 6(2) and Annex III point 5(a) (Access to essential private and public services "
+        "and benefits: eligibility for essential public assistance benefits and services)"
+    ]
+    assert len(french["obligations"]) == len(english["obligations"])
+    assert not any("Art. 26(" in o for o in french["obligations"])
+
+
+def test_errors_keep_their_code_and_speak_the_language(api: Api) -> None:
+    bad = {"input": {"annexIIIPoint": "9(z)"}}
+    french = _ask(api, bad, "fr")[0]["errors"][0]
+    english = _ask(api, bad, "en")[0]["errors"][0]
+    assert french["extensions"] == english["extensions"]
+    assert english["extensions"]["code"] == "INVALID_INPUT"
+    assert english["message"].startswith("input.annexIIIPoint: is not an Annex III point; one of")
+    assert french["message"].startswith(
+        "input.annexIIIPoint: n’est pas un point de l’annexe III ; l’un de"
+    )
+    assert "1(a), 1(b)" in french["message"]
