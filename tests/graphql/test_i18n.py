@@ -40,7 +40,9 @@ def test_the_classification_speaks_the_request_language(api: Api) -> None:
     assert lang == "fr"
     result = french["data"]["classifyAISystem"]
     assert result["riskClass"] == "LIMITED"  # an enum value, never translated
-    assert result["reasons"] == ["Art. 50, § 1 : interagit directement avec des personnes physiques"]
+    assert result["reasons"] == [
+        "Art. 50, § 1 : interagit directement avec des personnes physiques"
+    ]
     assert result["obligations"] == [
         "Art. 50, § 1 : informer les personnes qu’elles interagissent avec un système d’IA",
         "Art. 4 : maîtrise de l’IA du personnel qui l’utilise",
