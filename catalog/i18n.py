@@ -86,7 +86,10 @@ class Text(str):
         return self
 
     def render(self, lang: str) -> str:
-        return _render(gettext_in(lang, self.template), self.params, lang)
+        try:
+            return _render(gettext_in(lang, self.template), self.params, lang)
+        except (KeyError, IndexError, ValueError):  # a translation naming a wrong field
+            return str(self)
 
     def as_json(self) -> dict[str, Any]:
         """The template and parameters, to store and render again later."""
@@ -123,6 +126,8 @@ def _render(template: str, params: Mapping[str, Any], lang: str) -> str:
 def _dump(value: Any) -> Any:
     if isinstance(value, Text):
         return {"text": value.as_json()}
+    if isinstance(value, Joined):
+        return {"list": [_dump(v) for v in value], "sep": value.sep}
     if isinstance(value, list | tuple):
         return {"list": [_dump(v) for v in value]}
     return value
@@ -132,7 +137,8 @@ def _load(value: Any) -> Any:
     if isinstance(value, dict) and "text" in value:
         return Text.from_json(value["text"])
     if isinstance(value, dict) and "list" in value:
-        return [_load(v) for v in value["list"]]
+        items = [_load(v) for v in value["list"]]
+        return Joined(items) if value.get("sep") == Joined.sep else items
     return value
 
 

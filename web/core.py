@@ -93,7 +93,7 @@ class Web:
             "with_query": lambda **changes: with_query(request, **changes),
             "severity_label": lambda value: label(t, _severity(value)),
             "rule_title": lambda issue: rule_title(t, issue.rule, issue.title),
-            "legal_links": legal_links,
+            "legal_links": lambda basis: legal_links(basis, t.language),
             "tr": lambda message: translate(message, t.language),
             "scan_errors": lambda errors: (
                 visible_scan_errors(actor, errors) if actor is not None else []

@@ -86,3 +86,59 @@ def test_errors_keep_their_code_and_speak_the_language(api: Api) -> None:
         "input.annexIIIPoint: n’est pas un point de l’annexe III ; l’un de"
     )
     assert "1(a), 1(b)" in french["message"]
+
+
+# --- compliance issues --------------------------------------------------------------------
+
+ISSUES = """
+{ complianceIssues(first: 50) { edges { node { rule legalBasis title message facts } } } }"""
+
+
+@pytest.fixture
+def register(databases: Databases) -> Iterator[Api]:
+    from tests.graphql.test_compliance import _seed
+
+    with open_api(databases, seed=_seed, role=Role.AUDITOR) as made:
+        yield made
+
+
+def _issues(api: Api, language: str | None) -> dict[str, dict[str, Any]]:
+    headers = {"Accept-Language": language} if language else {}
+    response = api.post(ISSUES, headers=headers)
+    assert response.status_code == 200 and "errors" not in response.json()
+    edges = response.json()["data"]["complianceIssues"]["edges"]
+    return {edge["node"]["rule"]: edge["node"] for edge in edges}
+
+
+def test_compliance_issues_speak_the_request_language(register: Api) -> None:
+    from registre.catalog.models.compliance import StoredIssue
+
+    english = _issues(register, "en")
+    french = _issues(register, "fr")
+    assert _issues(register, None) == english
+    assert set(french) == set(english) == {"PSSIE-HOMOLOGATION", "GOV-OWNER", "AIACT-27-FRIA"}
+    with register.factory() as session:
+        stored = {r.rule: r.message for r in session.query(StoredIssue)}
+    # English is the stored text, byte for byte
+    assert {rule: node["message"] for rule, node in english.items()} == stored
+    owner = french["GOV-OWNER"]
+    name = english["GOV-OWNER"]["message"].split("'")[1]
+    assert owner["message"] == f"« {name} » n’a pas de responsable désigné"
+    assert owner["title"] == "Système d’IA sans responsable"
+    assert english["GOV-OWNER"]["title"] == "AI system without owner"
+    homologation = french["PSSIE-HOMOLOGATION"]
+    assert homologation["message"] == (
+        f"« {english['PSSIE-HOMOLOGATION']['message'].split(chr(39))[1]} » est en production "
+        "sans homologation de sécurité achevée"
+    )
+    assert homologation["legalBasis"] == "PSSIE INT-HOMOLOG-SSI; RGS, art. 5"
+    fria = french["AIACT-27-FRIA"]
+    assert fria["legalBasis"] == "Règlement (UE) 2024/1689 sur l’IA, art. 27"
+    # no code of the register in a French message (facts keep them: they are data)
+    assert not any(
+        "IN_PRODUCTION" in n["message"] or "PILOT" in n["message"] for n in french.values()
+    )
+    assert "IN_PRODUCTION" in english["AIACT-27-FRIA"]["message"]
+    assert "en production" in fria["message"]
+    # facts and rule ids are the same in both languages
+    assert {r: n["facts"] for r, n in french.items()} == {r: n["facts"] for r, n in english.items()}

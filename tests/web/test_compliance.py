@@ -113,3 +113,20 @@ def test_pages_never_run_the_rules(site: Api) -> None:
     assert any("compliance_issue" in s for s in compliance)
     assert not any("FROM organisation" in s for s in compliance)
     assert not any("FROM processing_activity" in s for s in compliance)
+
+
+def test_issue_messages_are_in_the_page_language(site: Api) -> None:
+    sign_in(site)
+    french = html.unescape(site.client.get("/conformite?regle=GOV-OWNER").text)
+    assert "« Agent conversationnel » n’a pas de responsable désigné" in french
+    assert 'lang="en"' not in french.split("<tbody>", 1)[1]
+    english = html.unescape(
+        site.client.get("/conformite?regle=GOV-OWNER", headers={"Accept-Language": "en"}).text
+    )
+    assert "'Agent conversationnel' has no accountable owner" in english
+    transfer = html.unescape(site.client.get("/conformite?regle=GDPR-44-TRANSFER").text)
+    assert "RGPD, art. 44 à 46" in transfer
+    assert (
+        'href="https://eur-lex.europa.eu/eli/reg/2016/679/oj" rel="noopener noreferrer">RGPD'
+        in transfer
+    )

@@ -20,6 +20,7 @@ from registre.catalog.exports.common import ExportKind
 from registre.catalog.exports.registry import build_export
 from registre.catalog.exposure.details import exposure_page
 from registre.catalog.exposure.query import ExposureFilter, exposed_datasets
+from registre.catalog.i18n import translate
 from registre.catalog.models import (
     AISystem,
     AISystemDataset,
@@ -84,9 +85,9 @@ def compliance(page: Page) -> Response:
                 label(t, Severity(i.severity)),
                 i.rule,
                 rule_title(t, i.rule, i.title),
-                i.legal_basis,
+                translate(i.legal_basis, t.language),
                 i.subject_name,
-                i.message,
+                translate(i.message, t.language),
                 t.date(i.first_seen_at),
                 t.date(i.closed_at) if i.closed_at else "",
             ]

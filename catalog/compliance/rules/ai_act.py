@@ -18,7 +18,7 @@ from registre.catalog.compliance.rule import (
     subject_of,
 )
 from registre.catalog.enums import AssessmentKind, RiskClass
-from registre.catalog.i18n import Text
+from registre.catalog.i18n import N_, Text
 from registre.catalog.models.ai import AISystem
 
 HIGH_RISK_ANNEX_III = "ai_act_high_risk_annex_iii"
@@ -260,67 +260,67 @@ def owner_missing(facts: Facts) -> Iterator[Hit]:
 RULES: tuple[Rule, ...] = (
     Rule(
         "AIACT-5-PROHIBITED",
-        "Prohibited AI practice in use",
+        N_("Prohibited AI practice in use"),
         Severity.CRITICAL,
-        "AI Act Art. 5",
+        N_("AI Act Art. 5"),
         prohibited_in_use,
         applies_from="ai_act_prohibitions",
     ),
     Rule(
         "AIACT-6.3-PROFILING",
-        "Art. 6(3) exemption claimed for a profiling system",
+        N_("Art. 6(3) exemption claimed for a profiling system"),
         Severity.HIGH,
-        "AI Act Art. 6(3), 49(2)",
+        N_("AI Act Art. 6(3), 49(2)"),
         exemption_with_profiling,
     ),
     Rule(
         "AIACT-6-CLASSIFICATION",
-        "AI system without a risk class",
+        N_("AI system without a risk class"),
         Severity.MEDIUM,
-        "AI Act Art. 6, Annex III",
+        N_("AI Act Art. 6, Annex III"),
         unclassified,
     ),
     Rule(
         "AIACT-27-FRIA",
-        "High-risk AI without FRIA before use",
+        N_("High-risk AI without FRIA before use"),
         Severity.HIGH,
-        "AI Act Art. 27",
+        N_("AI Act Art. 27"),
         fria_missing,
     ),
     Rule(
         "AIACT-49-REGISTRATION",
-        "High-risk AI of a public body not registered in the EU database",
+        N_("High-risk AI of a public body not registered in the EU database"),
         Severity.HIGH,
-        "AI Act Art. 49(3), 26(8)",
+        N_("AI Act Art. 49(3), 26(8)"),
         eu_registration_missing,
     ),
     Rule(
         "AIACT-26.2-OVERSIGHT",
-        "High-risk AI without named human oversight",
+        N_("High-risk AI without named human oversight"),
         Severity.HIGH,
-        "AI Act Art. 26(2), 14(4)",
+        N_("AI Act Art. 26(2), 14(4)"),
         oversight_missing,
     ),
     Rule(
         "AIACT-26.6-LOGS",
-        "High-risk AI logs kept under six months",
+        N_("High-risk AI logs kept under six months"),
         Severity.MEDIUM,
-        "AI Act Art. 26(6)",
+        N_("AI Act Art. 26(6)"),
         logs_too_short,
     ),
     Rule(
         "AIACT-50-TRANSPARENCY",
-        "Chatbot or generated content without disclosure",
+        N_("Chatbot or generated content without disclosure"),
         Severity.MEDIUM,
-        "AI Act Art. 50",
+        N_("AI Act Art. 50"),
         disclosure_missing,
         applies_from="ai_act_transparency",
     ),
     Rule(
         "GOV-OWNER",
-        "AI system without owner",
+        N_("AI system without owner"),
         Severity.MEDIUM,
-        "ISO/IEC 42001 A.3.2; NIST AI RMF GOVERN 1.6",
+        N_("ISO/IEC 42001 A.3.2; NIST AI RMF GOVERN 1.6"),
         owner_missing,
     ),
 )

@@ -16,7 +16,7 @@ from registre.catalog.enums import (
     PolicyLinkStatus,
     Sensitivity,
 )
-from registre.catalog.i18n import Joined, Text
+from registre.catalog.i18n import N_, Joined, Text
 from registre.catalog.models.data import Dataset, Organisation
 from registre.catalog.publication.gate import RULE_ID as PUBLICATION_RULE_ID
 
@@ -299,44 +299,44 @@ def open_data_with_personal_data(facts: Facts) -> Iterator[Hit]:
 RULES: tuple[Rule, ...] = (
     Rule(
         "SREN-31-HOSTING",
-        "Sensitive State data on a non-SecNumCloud cloud or outside France",
+        N_("Sensitive State data on a non-SecNumCloud cloud or outside France"),
         Severity.HIGH,
-        "Loi SREN art. 31; PSSIE INT-REX-HB",
+        N_("Loi SREN art. 31; PSSIE INT-REX-HB"),
         sensitive_data_hosting,
     ),
     Rule(
         "II901-DR",
-        "Diffusion Restreinte data on a system not compliant with II 901",
+        N_("Diffusion Restreinte data on a system not compliant with II 901"),
         Severity.HIGH,
-        "II 901/SGDSN/ANSSI",
+        N_("II 901/SGDSN/ANSSI"),
         restricted_without_ii901,
     ),
     Rule(
         "PSSIE-HOMOLOGATION",
-        "System in production without security homologation",
+        N_("System in production without security homologation"),
         Severity.HIGH,
-        "PSSIE INT-HOMOLOG-SSI; RGS art. 5",
+        N_("PSSIE INT-HOMOLOG-SSI; RGS art. 5"),
         no_homologation,
     ),
     Rule(
         "CRPA-L312-INVENTORY",
-        "Individual decisions missing from the public algorithm inventory",
+        N_("Individual decisions missing from the public algorithm inventory"),
         Severity.MEDIUM,
-        "CRPA L312-1-3",
+        N_("CRPA L312-1-3"),
         not_in_public_inventory,
     ),
     Rule(
         "CRPA-L311-NOTICE",
-        "Individual decision without the explicit mention of the algorithm",
+        N_("Individual decision without the explicit mention of the algorithm"),
         Severity.MEDIUM,
-        "CRPA L311-3-1, R311-3-1-1",
+        N_("CRPA L311-3-1, R311-3-1-1"),
         decision_without_notice,
     ),
     Rule(
         PUBLICATION_RULE_ID,
-        "Open data holding personal data without a ground that allows publishing it",
+        N_("Open data holding personal data without a ground that allows publishing it"),
         Severity.HIGH,
-        "CRPA L312-1-2; GDPR Art. 5(1)(b), 6(4)",
+        N_("CRPA L312-1-2; GDPR Art. 5(1)(b), 6(4)"),
         open_data_with_personal_data,
     ),
 )

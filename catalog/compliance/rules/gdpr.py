@@ -13,7 +13,7 @@ from registre.catalog.compliance.config import AdequacyCondition, Severity
 from registre.catalog.compliance.facts import Facts, PersonalData
 from registre.catalog.compliance.rule import Hit, Rule, active, blank, code, subject_of
 from registre.catalog.enums import AssessmentKind, AutomationLevel, FindingStatus
-from registre.catalog.i18n import Text
+from registre.catalog.i18n import N_, Text
 from registre.catalog.models.ai import ProcessingActivity
 from registre.catalog.models.data import Dataset, Organisation
 
@@ -414,51 +414,51 @@ def public_body_without_dpo(facts: Facts) -> Iterator[Hit]:
 RULES: tuple[Rule, ...] = (
     Rule(
         "GDPR-9-DPIA",
-        "AI using Art. 9/10 data without DPIA",
+        N_("AI using Art. 9/10 data without DPIA"),
         Severity.HIGH,
-        "GDPR Art. 9, 10, 35(3)(b)",
+        N_("GDPR Art. 9, 10, 35(3)(b)"),
         special_data_without_dpia,
     ),
     Rule(
         "GDPR-35-WP248",
-        "Two or more WP248 criteria without DPIA",
+        N_("Two or more WP248 criteria without DPIA"),
         Severity.HIGH,
-        "GDPR Art. 35(1); EDPB WP248 rev.01; CNIL",
+        N_("GDPR Art. 35(1); EDPB WP248 rev.01; CNIL"),
         wp248_without_dpia,
     ),
     Rule(
         "GDPR-30-RECORD",
-        "Personal data used by AI without Art. 30 record",
+        N_("Personal data used by AI without Art. 30 record"),
         Severity.HIGH,
-        "GDPR Art. 30(1)",
+        N_("GDPR Art. 30(1)"),
         no_record,
     ),
     Rule(
         "GDPR-44-TRANSFER",
-        "Personal data outside the EU/EEA without transfer mechanism",
+        N_("Personal data outside the EU/EEA without transfer mechanism"),
         Severity.HIGH,
-        "GDPR Art. 44-46",
+        N_("GDPR Art. 44-46"),
         transfer_without_mechanism,
     ),
     Rule(
         "GDPR-28-PROCESSOR",
-        "External processor without Art. 28 contract",
+        N_("External processor without Art. 28 contract"),
         Severity.HIGH,
-        "GDPR Art. 28",
+        N_("GDPR Art. 28"),
         processor_without_contract,
     ),
     Rule(
         "GDPR-22-AUTOMATED",
-        "Automated decision with legal effect without human path",
+        N_("Automated decision with legal effect without human path"),
         Severity.HIGH,
-        "GDPR Art. 22",
+        N_("GDPR Art. 22"),
         automated_decision,
     ),
     Rule(
         "GDPR-37-DPO",
-        "Public body without DPO",
+        N_("Public body without DPO"),
         Severity.MEDIUM,
-        "GDPR Art. 37(1)(a)",
+        N_("GDPR Art. 37(1)(a)"),
         public_body_without_dpo,
     ),
 )
