@@ -95,8 +95,11 @@ def create(session: Session, actor: Actor, entity: E, *, action: str) -> E:
     except IntegrityError:
         # The check before the insert passed, so another request won the race.
         raise Conflict(
-            f"this {type(entity).__name__} clashes with one registered at the same moment; "
-            "look it up and try again"
+            Text(
+                "this {value} clashes with one registered at the same moment; look it up and try "
+                "again",
+                value=type(entity).__name__,
+            )
         ) from None
     record(session, actor, action, entity)
     return entity

@@ -142,3 +142,28 @@ def test_compliance_issues_speak_the_request_language(register: Api) -> None:
     assert "en production" in fria["message"]
     # facts and rule ids are the same in both languages
     assert {r: n["facts"] for r, n in french.items()} == {r: n["facts"] for r, n in english.items()}
+
+
+def test_validation_errors_speak_the_request_language(api: Api) -> None:
+    store = """
+    mutation { registerDataStore(input: {name: "x", url: "postgresql://u:pw@h/db"}) {
+      dataStore { id } } }"""
+    country = (
+        'mutation { createOrganisation(input: {name: "x", country: "France"}) { __typename } }'
+    )
+
+    def error(query: str, language: str) -> dict[str, Any]:
+        body = api.post(query, role=Role.ADMIN, headers={"Accept-Language": language}).json()
+        return dict(body["errors"][0])
+
+    english, french = error(store, "en"), error(store, "fr")
+    assert english["extensions"] == french["extensions"]  # code and field: never translated
+    assert "contains a password; the catalog never stores secrets" in english["message"]
+    assert (
+        "contient un mot de passe ; le catalogue ne conserve jamais de secret" in french["message"]
+    )
+    english, french = error(country, "en"), error(country, "fr-FR")
+    assert english["extensions"]["code"] == french["extensions"]["code"] == "INVALID_INPUT"
+    assert french["message"] == (
+        "input.country: doit être un code pays ISO 3166-1 à deux lettres, comme FR ou DE"
+    )
