@@ -22,7 +22,7 @@ from registre.web.core import Web, error_page, page
 from registre.web.headers import WebSecurityHeaders
 from registre.web.limits import BodyLimit
 from registre.web.pages import ai, auth, catalog, classify, dashboard, governance, review
-from registre.web.session import DEFAULT_IDLE_SECONDS, SessionStore
+from registre.web.session import SessionStore
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -75,9 +75,10 @@ def create_web_app(
     settings: Settings,
     services: dict[str, Any],
     *,
-    idle_seconds: float = DEFAULT_IDLE_SECONDS,
+    idle_seconds: float | None = None,
 ) -> Starlette:
-    web = Web(factory, settings, services, SessionStore(idle_seconds))
+    idle = settings.web_session_idle_seconds if idle_seconds is None else idle_seconds
+    web = Web(factory, settings, services, SessionStore(factory, idle))
 
     async def not_found(request: Request, exc: Exception) -> Response:
         t = web.translator(request)

@@ -24,7 +24,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from registre.catalog.access.roles import Actor, Permission
-from registre.catalog.access.tokens import authenticate
 from registre.catalog.compliance.config import Severity
 from registre.catalog.data.scan_errors import visible_scan_errors
 from registre.catalog.errors import DomainError, NotFound, PermissionDenied
@@ -215,7 +214,7 @@ def page(web: Web, handler: Handler) -> Callable[[Request], Any]:
 
     async def endpoint(request: Request) -> Response:
         t = web.translator(request)
-        web_session = web.sessions.get(request.cookies.get(COOKIE))
+        web_session = await to_thread.run_sync(web.sessions.get, request.cookies.get(COOKIE))
         if web_session is None:
             if request.method != "GET":
                 return error_page(web, request, t, 403, t.gettext("Your session has ended."))
@@ -246,8 +245,9 @@ def _run(
 ) -> Response:
     language.set(t.language)  # this worker thread's context: catalog messages render in it
     with web.factory() as db:
-        actor = authenticate(db, web_session.token)
+        actor = web.sessions.actor(db, web_session)
         if actor is None:  # revoked since sign-in: the session ends with it
+            db.rollback()
             web.sessions.close(web_session.id)
             return sign_in_redirect(request)
         db.commit()

@@ -1,6 +1,6 @@
 """Every model of the register, importable from one place."""
 
-from registre.catalog.models.access import ApiToken, AuditEvent
+from registre.catalog.models.access import ApiToken, AuditEvent, WebSession
 from registre.catalog.models.ai import (
     AISystem,
     AISystemDataset,
@@ -16,6 +16,7 @@ from registre.catalog.models.compliance import IssueMention, StoredIssue
 from registre.catalog.models.data import Dataset, DataStore, Field, Finding, Organisation, ScanRun
 
 __all__ = [
+    "WebSession",
     "AISystem",
     "AISystemDataset",
     "AISystemPolicy",
