@@ -43,6 +43,8 @@ def web_routes(web: Web) -> list[BaseRoute]:
         get("/revue", review.review_queue),
         post("/revue/decider", review.decide),
         get("/entrepots", catalog.stores),
+        get("/entrepots/nouveau", catalog.new_store),
+        post("/entrepots/nouveau", catalog.create_store),
         get("/entrepots/{id:int}", catalog.store),
         post("/entrepots/{id:int}/scanner", catalog.scan_now),
         get("/jeux-de-donnees", catalog.datasets),

@@ -1,0 +1,64 @@
+"""Registering a data store from the web: the catalog's service and the API's checks (no
+password in the URL, admin-only local stores), CSRF, role checks, errors in French."""
+
+from __future__ import annotations
+
+import html
+
+from registre.catalog.enums import Role
+from registre.catalog.models import DataStore
+from tests.support.api import Api
+from tests.web.conftest import csrf_of, sign_in
+
+
+def _post(site: Api, **fields: str) -> tuple[int, str, str]:
+    form = site.client.get("/entrepots/nouveau")
+    assert form.status_code == 200
+    answer = site.client.post(
+        "/entrepots/nouveau", data={"csrf": csrf_of(form.text), **fields}, follow_redirects=False
+    )
+    return answer.status_code, answer.headers.get("location", ""), html.unescape(answer.text)
+
+
+def test_a_steward_registers_a_store(site: Api) -> None:
+    sign_in(site, Role.STEWARD)
+    assert 'href="/entrepots/nouveau"' in site.client.get("/entrepots").text
+    code, location, _ = _post(
+        site,
+        name="Paie",
+        url="postgresql://lecteur@db.ville.example/paie",
+        owner="DRH",
+        sensitivity="CONFIDENTIAL",
+        hosting_country="fr",
+        scan_schedule="0 2 * * *",
+    )
+    assert code == 303 and location.startswith("/entrepots/")
+    with site.factory() as db:
+        store = db.query(DataStore).filter_by(name="Paie").one()
+        assert store.hosting_country == "FR" and store.owner == "DRH"
+        assert store.sensitivity is not None and store.sensitivity.value == "CONFIDENTIAL"
+    assert "Paie" in site.client.get(location).text
+
+
+def test_the_api_checks_apply_and_speak_french(site: Api) -> None:
+    sign_in(site, Role.STEWARD)
+    code, _, page = _post(site, name="Fuite", url="postgresql://u:motdepasse@h/db")
+    assert code == 400
+    assert "contient un mot de passe" in page and 'aria-invalid="true"' in page
+    assert "motdepasse" not in page  # a password typed in the URL is not sent back
+    code, _, page = _post(site, name="Local", url="sqlite:////srv/local.db")
+    assert code == 400 and "seul un administrateur" in page
+    assert 'name="secret_ref"' not in page  # a steward may not set a secret reference
+    with site.factory() as db:
+        assert db.query(DataStore).filter(DataStore.name.in_(["Fuite", "Local"])).count() == 0
+
+
+def test_roles_and_csrf_guard_the_form(site: Api) -> None:
+    sign_in(site, Role.AUDITOR)
+    assert site.client.get("/entrepots/nouveau").status_code == 403
+    assert 'href="/entrepots/nouveau"' not in site.client.get("/entrepots").text
+    sign_in(site, Role.STEWARD)
+    answer = site.client.post("/entrepots/nouveau", data={"name": "X", "url": "sqlite:///x"})
+    assert answer.status_code == 403
+    sign_in(site, Role.ADMIN)
+    assert 'name="secret_ref"' in site.client.get("/entrepots/nouveau").text
