@@ -87,29 +87,28 @@ def statement(flt: stored.IssueFilter, search: str = "") -> Select[tuple[StoredI
 
 
 def issue_page(
-    db: Session, stmt: Select[tuple[StoredIssue]], after: str = "", size: int | None = None
+    db: Session,
+    stmt: Select[tuple[StoredIssue]],
+    after: str = "",
+    size: int | None = None,
+    start: str = "",
 ) -> IssuePage:
+    """The page after the cursor ``after`` (the first page without one). ``start`` is the
+    rank of its first issue as the previous page said it (``rang=``), only shown: counting
+    the issues before the cursor would cost more at every page."""
     size = size or PAGE_SIZE
     total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     key = decode_cursor(after)
-    before = 0
     if key is not None:
-        before = (
-            db.scalar(
-                select(func.count()).select_from(
-                    stmt.order_by(None).where(~stored.after_key(key)).subquery()
-                )
-            )
-            or 0
-        )
         stmt = stmt.where(stored.after_key(key))
     rows = list(db.scalars(stmt.limit(size + 1)))
     more = len(rows) > size
     rows = rows[:size]
+    rank = int(start) if key is not None and start.isdigit() and 0 < int(start) <= total else 1
     return IssuePage(
         items=[stored.as_issue(r) for r in rows],
         total=total,
-        first_index=before + 1 if rows else 0,
+        first_index=rank if rows else 0,
         next_cursor=encode_cursor(stored.sort_key(rows[-1])) if more else None,
         is_first=key is None,
     )

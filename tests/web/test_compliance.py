@@ -82,6 +82,8 @@ def test_keyset_pages_walk_every_issue_once(site: Api, monkeypatch: pytest.Monke
     assert len(seen) == expected and len(set(seen)) == expected
     assert pages == -(-expected // 2)
     assert "Première page" in page
+    last_first = (pages - 1) * 2 + 1
+    assert f"{last_first}–{expected} sur {expected}" in html.unescape(page).replace("\u202f", " ")
 
 
 def test_a_forged_cursor_is_the_first_page() -> None:

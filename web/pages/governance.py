@@ -94,7 +94,7 @@ def compliance(page: Page) -> Response:
             for i in every_issue(page.db, stmt)
         ]
         return csv_response("conformite", header, rows)
-    paged = issue_page(page.db, stmt, page.arg("apres"))
+    paged = issue_page(page.db, stmt, page.arg("apres"), start=page.arg("rang"))
     return page.render(
         "compliance.html",
         paged=paged,
