@@ -51,8 +51,6 @@ __all__ = [
     "select_rules",
 ]
 
-SUGGESTED_NOTE = "suggested by scanner, not yet reviewed"
-
 
 @dataclass(frozen=True)
 class ComplianceIssue:
