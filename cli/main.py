@@ -44,7 +44,9 @@ app = typer.Typer(
     help="Registre: the data governance catalog of a public administration. It keeps where "
     "personal data lives, which AI systems use it, and under which policies.\n\n"
     "The catalog is the database at REGISTRE_DATABASE_URL (default: sqlite:///registre.db "
-    "in the working directory).",
+    "in the working directory).\n\n"
+    "Messages follow the environment's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG): "
+    "French with LANG=fr_FR.UTF-8, English otherwise.",
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -79,8 +81,7 @@ def main_options(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
-    """Registre's messages follow the environment's language (LANGUAGE, LC_ALL, LC_MESSAGES,
-    LANG): French for fr_FR.UTF-8, English otherwise."""
+    # the messages follow the environment's language (see the app's help)
     use_language(ctx)
     logging.basicConfig(
         level=settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
