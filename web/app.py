@@ -49,6 +49,8 @@ def web_routes(web: Web) -> list[BaseRoute]:
         post("/entrepots/{id:int}/scanner", catalog.scan_now),
         get("/jeux-de-donnees", catalog.datasets),
         get("/jeux-de-donnees/{id:int}", catalog.dataset),
+        get("/jeux-de-donnees/{id:int}/modifier", catalog.edit_dataset),
+        post("/jeux-de-donnees/{id:int}/modifier", catalog.save_dataset),
         get("/systemes-ia", ai.systems),
         get("/systemes-ia/nouveau", ai.new_system),
         post("/systemes-ia/nouveau", ai.create_system),

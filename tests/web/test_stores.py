@@ -8,7 +8,7 @@ import html
 from registre.catalog.enums import Role
 from registre.catalog.models import DataStore
 from tests.support.api import Api
-from tests.web.conftest import csrf_of, sign_in
+from tests.web.conftest import csrf_of, seeded, sign_in
 
 
 def _post(site: Api, **fields: str) -> tuple[int, str, str]:
@@ -62,3 +62,39 @@ def test_roles_and_csrf_guard_the_form(site: Api) -> None:
     assert answer.status_code == 403
     sign_in(site, Role.ADMIN)
     assert 'name="secret_ref"' in site.client.get("/entrepots/nouveau").text
+
+
+def test_a_steward_edits_a_dataset(site: Api) -> None:
+    from registre.catalog.models import AuditEvent, Dataset
+
+    sign_in(site, Role.STEWARD)
+    agents = seeded(site).datasets["agents"]
+    page = site.client.get(f"/jeux-de-donnees/{agents}").text
+    assert f'href="/jeux-de-donnees/{agents}/modifier"' in page
+    form = site.client.get(f"/jeux-de-donnees/{agents}/modifier")
+    assert form.status_code == 200
+    answer = site.client.post(
+        f"/jeux-de-donnees/{agents}/modifier",
+        data={
+            "csrf": csrf_of(form.text),
+            "description": "Agents de la ville",
+            "steward": "DRH",
+            "sensitivity": "RESTRICTED",
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    with site.factory() as db:
+        item = db.get(Dataset, agents)
+        assert item is not None and item.description == "Agents de la ville"
+        assert item.steward == "DRH" and item.sensitivity is not None
+        assert item.sensitivity.value == "RESTRICTED"
+        assert db.query(AuditEvent).filter_by(action="update_dataset").count() == 1
+    bad = site.client.post(
+        f"/jeux-de-donnees/{agents}/modifier",
+        data={"csrf": csrf_of(form.text), "sensitivity": "SECRET"},
+    )
+    assert bad.status_code == 400 and "Non enregistré" in html.unescape(bad.text)
+    sign_in(site, Role.AUDITOR)
+    assert site.client.get(f"/jeux-de-donnees/{agents}/modifier").status_code == 403
+    assert "/modifier" not in site.client.get(f"/jeux-de-donnees/{agents}").text

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from registre.catalog.access.roles import Permission
 from registre.catalog.data.search import datasets_statement, scan_runs_statement, text_search
-from registre.catalog.data.stores import register_data_store
+from registre.catalog.data.stores import register_data_store, update_dataset
 from registre.catalog.enums import Role, Sensitivity
 from registre.catalog.errors import DomainError
 from registre.catalog.models import AISystemDataset, Dataset, DataStore, Field, ScanRun
@@ -78,6 +78,48 @@ def _has_password(url: str) -> bool:
         return bool(urlsplit(url).password)
     except ValueError:
         return ":" in url.partition("@")[0].partition("//")[2]
+
+
+DATASET_FIELDS = ("description", "steward", "sensitivity")
+
+
+def _dataset_form(
+    page: Page, item: Dataset, values: dict[str, Any], error: DomainError | None
+) -> Response:
+    return page.render(
+        "dataset_form.html",
+        status=400 if error else 200,
+        dataset=item,
+        values=values,
+        error=error,
+        sensitivities=[(s.value, label(page.t, s)) for s in Sensitivity],
+    )
+
+
+def edit_dataset(page: Page) -> Response:
+    page.actor.require(Permission.REGISTER)
+    item = get(page.db, Dataset, page.request.path_params["id"])
+    values = {
+        "description": item.description,
+        "steward": item.steward,
+        "sensitivity": item.sensitivity.value if item.sensitivity else None,
+    }
+    return _dataset_form(page, item, values, None)
+
+
+def save_dataset(page: Page) -> Response:
+    """The description, steward and sensitivity, through the catalog's ``update_dataset``
+    (as ``updateDataset``): audited, an empty field clears it."""
+    page.actor.require(Permission.REGISTER)
+    item = get(page.db, Dataset, page.request.path_params["id"])
+    values = {name: page.field(name) or None for name in DATASET_FIELDS}
+    try:
+        update_dataset(page.db, page.actor, item.id, values)
+        page.db.commit()
+    except DomainError as exc:
+        page.db.rollback()
+        return _dataset_form(page, item, values, exc)
+    return RedirectResponse(f"/jeux-de-donnees/{item.id}", status_code=303)
 
 
 def stores(page: Page) -> Response:
