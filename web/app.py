@@ -66,6 +66,8 @@ def web_routes(web: Web) -> list[BaseRoute]:
         get("/exposition", governance.exposure),
         get("/exposition/{id:int}", governance.exposure_of_system),
         get("/traitements", governance.processing),
+        post("/traitements", governance.create_processing),
+        post("/traitements/liens", governance.link_processing),
         get("/traitements/export/{kind}", governance.export),
         get("/journal", governance.audit_trail),
         get("/jetons", governance.tokens),

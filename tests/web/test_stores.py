@@ -98,3 +98,60 @@ def test_a_steward_edits_a_dataset(site: Api) -> None:
     sign_in(site, Role.AUDITOR)
     assert site.client.get(f"/jeux-de-donnees/{agents}/modifier").status_code == 403
     assert "/modifier" not in site.client.get(f"/jeux-de-donnees/{agents}").text
+
+
+def test_a_dpo_records_and_links_a_processing_activity(site: Api) -> None:
+    from registre.catalog.models import ProcessingActivity
+
+    sign_in(site, Role.STEWARD)
+    ids = seeded(site)
+    page = site.client.get("/traitements")
+    assert "Inscrire une activité de traitement" in html.unescape(page.text)
+    answer = site.client.post(
+        "/traitements",
+        data={
+            "csrf": csrf_of(page.text),
+            "name": "Aide sociale",
+            "purposes": "Instruction des demandes",
+            "legal_basis": "PUBLIC_TASK",
+            "retention": "5 ans",
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    with site.factory() as db:
+        activity = db.query(ProcessingActivity).filter_by(name="Aide sociale").one()
+        assert activity.legal_basis is not None and activity.legal_basis.value == "PUBLIC_TASK"
+        activity_id = activity.id
+    listed = html.unescape(site.client.get("/traitements").text)
+    assert "Aide sociale" in listed and ">PUBLIC_TASK<" not in listed
+    answer = site.client.post(
+        "/traitements/liens",
+        data={
+            "csrf": csrf_of(page.text),
+            "processing_activity_id": str(activity_id),
+            "ai_system_id": str(ids.ai["aid"]),
+            "dataset_id": str(ids.datasets["agents"]),
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    with site.factory() as db:
+        activity = db.get(ProcessingActivity, activity_id)
+        assert activity is not None
+        assert [s.id for s in activity.ai_systems] == [ids.ai["aid"]]
+        assert [d.id for d in activity.datasets] == [ids.datasets["agents"]]
+    # the same name twice: the catalog refuses, in French
+    again = site.client.post(
+        "/traitements", data={"csrf": csrf_of(page.text), "name": "Aide sociale"}
+    )
+    assert again.status_code == 400 and "existe déjà" in html.unescape(again.text)
+    nothing = site.client.post(
+        "/traitements/liens",
+        data={"csrf": csrf_of(page.text), "processing_activity_id": str(activity_id)},
+    )
+    assert nothing.status_code == 400
+    assert "indiquez datasetId ou aiSystemId" in html.unescape(nothing.text)
+    sign_in(site, Role.AUDITOR)
+    assert "Inscrire une activité" not in html.unescape(site.client.get("/traitements").text)
+    assert site.client.post("/traitements", data={"name": "X"}).status_code == 403

@@ -7,19 +7,23 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from registre.catalog.access.roles import Permission
 from registre.catalog.access.tokens import create_token, revoke_token
 from registre.catalog.compliance.config import Severity
 from registre.catalog.compliance.issues import IssueFilter, IssueStatus
 from registre.catalog.data.search import audit_events_statement
-from registre.catalog.enums import RiskClass, Role
+from registre.catalog.enums import LegalBasis, RiskClass, Role
 from registre.catalog.errors import DomainError, InvalidInput
 from registre.catalog.exports.common import ExportKind
 from registre.catalog.exports.registry import build_export
 from registre.catalog.exposure.details import exposure_page
 from registre.catalog.exposure.query import ExposureFilter, exposed_datasets
+from registre.catalog.governance.register import (
+    create_processing_activity,
+    link_processing_activity,
+)
 from registre.catalog.i18n import translate
 from registre.catalog.models import (
     AISystem,
@@ -27,6 +31,7 @@ from registre.catalog.models import (
     ApiToken,
     AuditEvent,
     Dataset,
+    Organisation,
     ProcessingActivity,
 )
 from registre.catalog.models.base import utcnow
@@ -187,7 +192,7 @@ def exposure_of_system(page: Page) -> Response:
     )
 
 
-def processing(page: Page) -> Response:
+def processing(page: Page, error: DomainError | None = None, values: Any = None) -> Response:
     activities = list(page.db.scalars(select(ProcessingActivity).order_by(ProcessingActivity.name)))
     # Annex VIII Section C registers high-risk systems only
     systems = list(
@@ -200,7 +205,65 @@ def processing(page: Page) -> Response:
         header = headers(t, N_("Name"), N_("Purposes"), N_("Legal basis"), N_("Retention"))
         rows = [[a.name, a.purposes, a.legal_basis, a.retention] for a in activities]
         return csv_response("traitements", header, rows)
-    return page.render("processing.html", activities=activities, systems=systems)
+    writable = page.can(Permission.REGISTER)
+    return page.render(
+        "processing.html",
+        status=400 if error else 200,
+        activities=activities,
+        systems=systems,
+        writable=writable,
+        error=error,
+        values=values or {},
+        organisations=list(page.db.scalars(select(Organisation).order_by(Organisation.name)))
+        if writable
+        else [],
+        legal_bases=[(b.value, label(page.t, b)) for b in LegalBasis],
+        all_systems=list(page.db.scalars(select(AISystem).order_by(AISystem.name)))
+        if writable
+        else [],
+        all_datasets=list(page.db.scalars(select(Dataset).order_by(Dataset.name).limit(2000)))
+        if writable
+        else [],
+    )
+
+
+def _id(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+def create_processing(page: Page) -> Response:
+    """A new entry of the Art. 30 record, through ``create_processing_activity``."""
+    page.actor.require(Permission.REGISTER)
+    values = {
+        name: page.field(name) for name in ("name", "controller_id", "purposes", "legal_basis")
+    }
+    values["retention"] = page.field("retention")
+    data: dict[str, Any] = {k: v for k, v in values.items() if v}
+    if "controller_id" in data:
+        data["controller_id"] = _id(data["controller_id"])
+    try:
+        create_processing_activity(page.db, page.actor, data)
+        page.db.commit()
+    except DomainError as exc:
+        page.db.rollback()
+        return processing(page, exc, values)
+    return RedirectResponse("/traitements", status_code=303)
+
+
+def link_processing(page: Page) -> Response:
+    """Attach an AI system and/or a dataset to an entry (``link_processing_activity``)."""
+    page.actor.require(Permission.REGISTER)
+    data: dict[str, Any] = {"processing_activity_id": _id(page.field("processing_activity_id"))}
+    for name in ("ai_system_id", "dataset_id"):
+        if page.field(name):
+            data[name] = _id(page.field(name))
+    try:
+        link_processing_activity(page.db, page.actor, data)
+        page.db.commit()
+    except DomainError as exc:
+        page.db.rollback()
+        return processing(page, exc)
+    return RedirectResponse("/traitements", status_code=303)
 
 
 EXPORT_KINDS = {
