@@ -11,20 +11,22 @@ from croniter import croniter
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from stdnum.fr import siren as stdnum_siren
 
+from registre.catalog.i18n import Text
+
 
 def check_country(value: str | None) -> str | None:
     if value is None:
         return None
     value = value.strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", value):
-        raise ValueError("must be a two-letter ISO 3166-1 country code, such as FR or DE")
+        raise ValueError(Text("must be a two-letter ISO 3166-1 country code, such as FR or DE"))
     return value
 
 
 def check_nonblank(value: str) -> str:
     value = value.strip()
     if not value:
-        raise ValueError("must not be blank")
+        raise ValueError(Text("must not be blank"))
     return value
 
 
@@ -33,7 +35,7 @@ def check_siren(value: str | None) -> str | None:
         return None
     compact = stdnum_siren.compact(value)
     if not stdnum_siren.is_valid(compact):
-        raise ValueError("is not a valid SIREN (9 digits with a Luhn check digit)")
+        raise ValueError(Text("is not a valid SIREN (9 digits with a Luhn check digit)"))
     return compact
 
 
@@ -44,8 +46,10 @@ def check_legal_category(value: str | None) -> str | None:
     # INSEE nomenclature of legal categories, level III: 4 digits, 1000 to 9970
     if not re.fullmatch(r"[1-9][0-9]{3}", value):
         raise ValueError(
-            "must be an INSEE legal category (catégorie juridique): 4 digits, such as 7210 "
-            "for a commune or 7120 for a ministry's central service"
+            Text(
+                "must be an INSEE legal category (catégorie juridique): 4 digits, such as 7210 "
+                "for a commune or 7120 for a ministry's central service"
+            )
         )
     return value
 
@@ -55,13 +59,13 @@ def _cron(value: str | None) -> str | None:
         return None
     value = value.strip()
     if not croniter.is_valid(value):
-        raise ValueError("is not a valid cron expression (e.g. '0 2 * * *' for 02:00 daily)")
+        raise ValueError(Text("is not a valid cron expression (e.g. '0 2 * * *' for 02:00 daily)"))
     return value
 
 
 def _secret_ref(value: str | None) -> str | None:
     if value is not None and not re.fullmatch(r"(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)", value):
-        raise ValueError("must be 'env:VARIABLE_NAME' or 'file:/path/to/secret'")
+        raise ValueError(Text("must be 'env:VARIABLE_NAME' or 'file:/path/to/secret'"))
     return value
 
 
@@ -69,7 +73,7 @@ def _web_url(value: str | None) -> str | None:
     if value is None:
         return None
     if not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", value):
-        raise ValueError("must be an http:// or https:// URL")
+        raise ValueError(Text("must be an http:// or https:// URL"))
     return value
 
 
@@ -78,7 +82,7 @@ def _contact(value: str | None) -> str | None:
         return None
     if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) or _web_url(value) == value:
         return value
-    raise ValueError("must be an e-mail address or an http(s) URL")
+    raise ValueError(Text("must be an e-mail address or an http(s) URL"))
 
 
 Country = Annotated[str | None, AfterValidator(check_country)]
@@ -126,11 +130,17 @@ _LINE_BREAK = re.compile(r"[\t\n\r]")
 def _plain_text(value: object, *, multiline: bool) -> None:
     if isinstance(value, str):
         if len(value) > MAX_TEXT_CHARS:
-            raise ValueError(f"is too long ({len(value):,} characters; at most {MAX_TEXT_CHARS:,})")
+            raise ValueError(
+                Text(
+                    "is too long ({value:,} characters; at most {MAX_TEXT_CHARS:,})",
+                    value=len(value),
+                    MAX_TEXT_CHARS=MAX_TEXT_CHARS,
+                )
+            )
         if _CONTROL.search(value):
-            raise ValueError("must not contain control characters")
+            raise ValueError(Text("must not contain control characters"))
         if not multiline and _LINE_BREAK.search(value):
-            raise ValueError("must be a single line (no tab or line break)")
+            raise ValueError(Text("must be a single line (no tab or line break)"))
     elif isinstance(value, list | tuple):
         for item in value:
             _plain_text(item, multiline=multiline)

@@ -43,6 +43,7 @@ from registre.catalog.enums import (
     UseArea,
     Wp248Criterion,
 )
+from registre.catalog.i18n import Text
 from registre.catalog.input_types import (
     Contact,
     Country,
@@ -141,7 +142,7 @@ class DistributionInput(Strict):
             return None
         value = value.upper()
         if not re.fullmatch(r"[A-Z0-9_]{1,50}", value):
-            raise ValueError("must be a file-type code such as CSV, JSON or PARQUET")
+            raise ValueError(Text("must be a file-type code such as CSV, JSON or PARQUET"))
         return value
 
 
@@ -355,7 +356,7 @@ class FindingReviewInput(Strict):
     @classmethod
     def _decided(cls, value: FindingStatus) -> FindingStatus:
         if value is FindingStatus.SUGGESTED:
-            raise ValueError("must be CONFIRMED or REJECTED")
+            raise ValueError(Text("must be CONFIRMED or REJECTED"))
         return value
 
 
@@ -384,7 +385,7 @@ class PublicationGroundInput(Strict):
     def _ground_is_explained(self) -> PublicationGroundInput:
         if self.ground is not None and not (self.detail and self.detail.strip()):
             what = "method" if self.ground is PublicationGround.ANONYMISED else "legal text"
-            raise ValueError(f"name the {what} that allows publication (detail)")
+            raise ValueError(Text("name the {what} that allows publication (detail)", what=what))
         if self.ground is PublicationGround.ANONYMISED and self.date is None:
-            raise ValueError("give the date the anonymisation was performed (date)")
+            raise ValueError(Text("give the date the anonymisation was performed (date)"))
         return self

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from registre.catalog.access.audit import record, snapshot
 from registre.catalog.access.roles import Actor
 from registre.catalog.errors import Conflict, InvalidInput, NotFound
+from registre.catalog.i18n import N_, Joined, Text
 from registre.catalog.models.base import Base
 
 M = TypeVar("M", bound=BaseModel)
@@ -25,22 +26,49 @@ def validate(model: type[M], data: dict[str, Any] | M) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        errors = exc.errors()
+        first = errors[0]
         field = ".".join(str(part) for part in first["loc"]) or None
-        message = first["msg"].removeprefix("Value error, ")
-        if len(exc.errors()) > 1:
-            others = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
-                for e in exc.errors()[1:]
-            )
-            message = f"{message} (also: {others})"
+        message: str = _message(first)
+        if len(errors) > 1:
+            others = [
+                Text(
+                    "{field}: {message}",
+                    field=".".join(str(p) for p in e["loc"]),
+                    message=_message(e),
+                )
+                for e in errors[1:]
+            ]
+            message = Text("{message} (also: {others})", message=message, others=Joined(others))
         raise InvalidInput(message, field=field) from None
+
+
+#: pydantic's own messages that a person may read, translated like ours
+PYDANTIC_MESSAGES = (
+    N_("Field required"),
+    N_("Extra inputs are not permitted"),
+    N_("Input should be a valid string"),
+    N_("Input should be a valid boolean"),
+    N_("Input should be a valid integer, unable to parse string as an integer"),
+    N_("Input should be a valid date or datetime, input is too short"),
+)
+
+
+def _message(error: Any) -> Text:
+    """One pydantic error as a translatable message: our validators raise ``ValueError``
+    with a :class:`Text`, kept as it is; pydantic's own messages are looked up as ids."""
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, ValueError) and cause.args and isinstance(cause.args[0], Text):
+        return cause.args[0]
+    return Text(str(error["msg"]).removeprefix("Value error, "))
 
 
 def get(session: Session, model: type[E], entity_id: int, *, field: str = "id") -> E:
     entity = session.get(model, entity_id)
     if entity is None:
-        raise NotFound(f"no {model.__name__} with id {entity_id}", field=field)
+        raise NotFound(
+            Text("no {model} with id {id}", model=model.__name__, id=entity_id), field=field
+        )
     return entity
 
 
@@ -50,7 +78,12 @@ def ensure_unique(
     exists = session.scalar(select(model.id).where(getattr(model, column) == value))  # type: ignore[attr-defined]
     if exists is not None:
         raise Conflict(
-            f"a {model.__name__} named '{value}' already exists (id {exists})",
+            Text(
+                "a {model} named '{value}' already exists (id {id})",
+                model=model.__name__,
+                value=value,
+                id=exists,
+            ),
             field=field or column,
         )
 
@@ -62,8 +95,11 @@ def create(session: Session, actor: Actor, entity: E, *, action: str) -> E:
     except IntegrityError:
         # The check before the insert passed, so another request won the race.
         raise Conflict(
-            f"this {type(entity).__name__} clashes with one registered at the same moment; "
-            "look it up and try again"
+            Text(
+                "this {value} clashes with one registered at the same moment; look it up and try "
+                "again",
+                value=type(entity).__name__,
+            )
         ) from None
     record(session, actor, action, entity)
     return entity

@@ -18,6 +18,7 @@ from registre.catalog import migrate
 from registre.catalog.access.audit import record_refusal
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.errors import DomainError, Refused
+from registre.catalog.i18n import Text, from_environment, language, translate
 from registre.config.settings import Settings, SettingsError, load_settings
 
 console = Console(soft_wrap=True)
@@ -38,8 +39,27 @@ def shown(text: object) -> str:
     return escape(_CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(text)))
 
 
+def say(message: str) -> str:
+    """``message`` in the CLI's language (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``,
+    ``LANG``: French for ``fr_FR.UTF-8``, English otherwise; see :func:`use_language`)."""
+    return translate(message)
+
+
+def use_language(ctx: typer.Context) -> None:
+    """Speak the language of the environment for this command (reset when it ends)."""
+    token = language.set(from_environment())
+    ctx.call_on_close(lambda: language.reset(token))
+
+
+def error_text(exc: DomainError) -> str:
+    """A refusal of the catalog in the CLI's language, naming its field."""
+    message = say(exc.message)
+    return f"{exc.field}: {message}" if exc.field else message
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]error:[/] {shown(message)}", highlight=False)
+    prefix = say(Text("error:"))
+    err.print(f"[bold red]{prefix}[/] {shown(say(message))}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -56,7 +76,11 @@ def catalog_engine(upgrade: bool = False) -> Engine:
     if upgrade:
         migrate.upgrade(engine)
     elif not migrate.is_up_to_date(engine):
-        fail("the catalog database is not at the latest schema; run 'registre db upgrade' first")
+        fail(
+            Text(
+                "the catalog database is not at the latest schema; run 'registre db upgrade' first"
+            )
+        )
     return engine
 
 
@@ -71,7 +95,7 @@ def unit_of_work(upgrade: bool = False) -> Iterator[Session]:
         if isinstance(exc, Refused):
             with transaction(session_factory(engine)) as session:
                 record_refusal(session, exc)
-        fail(str(exc))
+        fail(error_text(exc))
     finally:
         engine.dispose()
 

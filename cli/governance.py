@@ -31,12 +31,12 @@ def policies_list() -> None:
 
     from registre.catalog.errors import DomainError
     from registre.catalog.governance.policy_packs import list_packs
-    from registre.cli.common import console, fail
+    from registre.cli.common import console, error_text, fail
 
     try:
         packs = list_packs()
     except DomainError as exc:
-        fail(str(exc))
+        fail(error_text(exc))
     table = Table("pack", "framework", "version", "controls", "title")
     for pack in packs:
         table.add_row(pack.name, pack.framework.value, pack.version, str(pack.policies), pack.title)

@@ -21,14 +21,18 @@ from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.db import make_engine
 from registre.catalog.enums import Role
 from registre.catalog.errors import DomainError
+from registre.catalog.i18n import Text
 from registre.catalog.models import ApiToken
 from registre.cli.common import (
     console,
+    error_text,
     fail,
     progress_bar,
+    say,
     settings,
     shown,
     unit_of_work,
+    use_language,
 )
 from registre.cli.compliance import compliance_app
 from registre.cli.governance import export, policies_app
@@ -40,7 +44,9 @@ app = typer.Typer(
     help="Registre: the data governance catalog of a public administration. It keeps where "
     "personal data lives, which AI systems use it, and under which policies.\n\n"
     "The catalog is the database at REGISTRE_DATABASE_URL (default: sqlite:///registre.db "
-    "in the working directory).",
+    "in the working directory).\n\n"
+    "Messages follow the environment's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG): "
+    "French with LANG=fr_FR.UTF-8, English otherwise.",
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -70,10 +76,13 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
+    # the messages follow the environment's language (see the app's help)
+    use_language(ctx)
     logging.basicConfig(
         level=settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -96,12 +105,12 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
     config = settings()
     engine = make_engine(config.database_url)
     migrate.upgrade(engine, revision)
-    console.print(f"catalog at revision {migrate.current(engine)}")
+    console.print(say(Text("catalog at revision {revision}", revision=migrate.current(engine))))
     if engine.dialect.name == "postgresql" and revision == "head":
         from registre.scanners.runs.queue import ensure_queue_schema_if_installed
 
         if ensure_queue_schema_if_installed(config.database_url):
-            console.print("created the scan queue's tables")
+            console.print(say(Text("created the scan queue's tables")))
 
 
 @db_app.command("downgrade")
@@ -111,7 +120,8 @@ def db_downgrade(
     """Migrate the catalog schema back to REVISION ('base' drops every table)."""
     engine = make_engine(settings().database_url)
     migrate.downgrade(engine, revision)
-    console.print(f"catalog at revision {migrate.current(engine) or 'base (empty)'}")
+    revision = migrate.current(engine) or say(Text("base (empty)"))
+    console.print(say(Text("catalog at revision {revision}", revision=revision)))
 
 
 @db_app.command("current")
@@ -119,8 +129,12 @@ def db_current() -> None:
     """Print the catalog's schema revision and whether it is the latest."""
     engine = make_engine(settings().database_url)
     current, head = migrate.current(engine), migrate.head()
-    state = "latest" if current == head else f"behind {head}: run 'registre db upgrade'"
-    console.print(f"{current or 'base (empty)'} ({state})")
+    state = (
+        Text("latest")
+        if current == head
+        else Text("behind {head}: run 'registre db upgrade'", head=head)
+    )
+    console.print(f"{current or say(Text('base (empty)'))} ({say(state)})")
 
 
 # --- tokens -----------------------------------------------------------------------------
@@ -137,7 +151,13 @@ def token_create(
     with unit_of_work() as session:
         token, clear = _create_token(session, name, role)
     console.print(
-        f"token '{shown(token.name)}' created with role {token.role.value}; it is shown only once:"
+        say(
+            Text(
+                "token '{name}' created with role {role}; it is shown only once:",
+                name=shown(token.name),
+                role=token.role.value,
+            )
+        )
     )
     print(clear)
 
@@ -155,7 +175,7 @@ def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")])
 
     with unit_of_work() as session:
         revoke_token(session, CLI_ACTOR, name)
-    console.print(f"token '{shown(name)}' revoked")
+    console.print(say(Text("token '{name}' revoked", name=shown(name))))
 
 
 @token_app.command("list")
@@ -203,13 +223,22 @@ def import_ai_systems(
     try:
         count = len(read_records(file))
     except DomainError as exc:
-        fail(str(exc))
+        fail(error_text(exc))
     with unit_of_work() as session, progress_bar() as bar:
-        task = bar.add_task(f"importing {shown(file.name)}", total=count)
+        task = bar.add_task(say(Text("importing {file}", file=shown(file.name))), total=count)
         report = run_import(session, CLI_ACTOR, file, progress=lambda n: bar.advance(task, n))
     console.print(
-        f"{report.total} AI systems: {report.created} created, {report.updated} updated, "
-        f"{report.unchanged} unchanged; {report.organisations_created} organisations created"
+        say(
+            Text(
+                "{total} AI systems: {created} created, {updated} updated, {unchanged} "
+                "unchanged; {organisations} organisations created",
+                total=report.total,
+                created=report.created,
+                updated=report.updated,
+                unchanged=report.unchanged,
+                organisations=report.organisations_created,
+            )
+        )
     )
 
 
@@ -244,8 +273,17 @@ def import_dcat(
     with unit_of_work() as session:
         report = run_import(session, CLI_ACTOR, file, store_name=store)
     console.print(
-        f"{report.total} datasets into '{shown(report.store)}': {len(report.created)} created, "
-        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged",
+        say(
+            Text(
+                "{total} datasets into '{store}': {created} created, {updated} updated, "
+                "{unchanged} unchanged",
+                total=report.total,
+                store=shown(report.store),
+                created=len(report.created),
+                updated=len(report.updated),
+                unchanged=len(report.unchanged),
+            )
+        ),
         highlight=False,
     )
 
@@ -321,21 +359,33 @@ def demo(
     city_db = directory / "valbourg.sqlite"
     if not city_db.exists():
         stats = build_city_database(city_db)
-        console.print(f"demo city database: {city_db} ({stats.total_rows} rows)")
+        console.print(
+            say(
+                Text(
+                    "demo city database: {path} ({rows} rows)", path=city_db, rows=stats.total_rows
+                )
+            )
+        )
     with unit_of_work(upgrade=True) as session:
         store = seed_catalog(session, CLI_ACTOR, city_db)
         store_name = store.name
         token = demo_token(session, CLI_ACTOR)
     scan_store(store_name)
     console.print(
-        f"\nWeb interface: http://{host}:{port}/ (sign in with the admin token below)",
+        "\n"
+        + say(
+            Text(
+                "Web interface: {url} (sign in with the admin token below)",
+                url=f"http://{host}:{port}/",
+            )
+        ),
         highlight=False,
     )
     _print_publication(host, port)
     url = f"http://{host}:{port}/graphql"
-    console.print(f"\nGraphQL API and GraphiQL: {url}#token={token}")
-    console.print(f"Bearer token (admin): {token}")
-    console.print("Example query (paste it in GraphiQL, or use curl):")
+    console.print("\n" + say(Text("GraphQL API and GraphiQL: {url}", url=f"{url}#token={token}")))
+    console.print(say(Text("Bearer token (admin): {token}", token=token)))
+    console.print(say(Text("Example query (paste it in GraphiQL, or use curl):")))
     console.print(EXAMPLE_QUERY, highlight=False, markup=False)
     flat = " ".join(EXAMPLE_QUERY.split()).replace('"', '\\"')
     console.print(

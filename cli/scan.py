@@ -14,12 +14,15 @@ from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.data.findings import is_possible
 from registre.catalog.db import session_factory, transaction
 from registre.catalog.errors import DomainError, NotFound
+from registre.catalog.i18n import Text
 from registre.cli.common import (
     catalog_engine,
     console,
     err,
+    error_text,
     fail,
     progress_bar,
+    say,
     settings,
     shown,
     unit_of_work,
@@ -65,8 +68,13 @@ def datastore_add(
         store = register_data_store(session, CLI_ACTOR, data)
         kind = store.kind.value
     console.print(
-        f"data store '{shown(name)}' registered ({kind}); "
-        f"scan it with: registre scan {shown(name)}",
+        say(
+            Text(
+                "data store '{name}' registered ({kind}); scan it with: registre scan {name}",
+                name=shown(name),
+                kind=kind,
+            )
+        ),
         highlight=False,
     )
 
@@ -98,11 +106,15 @@ class _BarProgress:
         self.task: TaskID | None = None
 
     def started(self, tables: int) -> None:
-        self.task = self.bar.add_task(f"scanning {shown(self.store)}", total=tables)
+        self.task = self.bar.add_task(
+            say(Text("scanning {store}", store=shown(self.store))), total=tables
+        )
 
     def table_done(self, name: str, ok: bool) -> None:
         if not ok:
-            self.bar.console.print(f"[yellow]table {shown(name)} failed[/] (recorded on the run)")
+            failed = say(Text("table {name} failed", name=shown(name)))
+            recorded = say(Text("recorded on the run"))
+            self.bar.console.print(f"[yellow]{failed}[/] ({recorded})")
         if self.task is not None:
             self.bar.advance(self.task)
 
@@ -128,9 +140,17 @@ def scan_store(store_name: str, sample_size: int | None = None) -> int:
                     store_id = _store_id(session, store_name)
                     run_id = start_scan(session, CLI_ACTOR, store_id, liveness=options.liveness).id
             except DomainError as exc:
-                fail(str(exc))
+                fail(error_text(exc))
             try:
-                err.print(f"scan {run_id} of {shown(store_name)}: loading the detectors...")
+                err.print(
+                    say(
+                        Text(
+                            "scan {run} of {store}: loading the detectors...",
+                            run=run_id,
+                            store=shown(store_name),
+                        )
+                    )
+                )
                 with progress_bar() as bar:
                     run = execute_scan(
                         factory, run_id, options=options, progress=_BarProgress(bar, store_name)
@@ -138,7 +158,9 @@ def scan_store(store_name: str, sample_size: int | None = None) -> int:
             except KeyboardInterrupt as exc:
                 # execute_scan closed it; stopped before it began, it is closed here
                 abandon_run(factory, run_id, interruption_message(exc))
-                err.print(f"[red]scan {run_id} interrupted[/]: the run is closed as interrupted")
+                stopped = say(Text("scan {run} interrupted", run=run_id))
+                closed = say(Text("the run is closed as interrupted"))
+                err.print(f"[red]{stopped}[/]: {closed}")
                 raise typer.Exit(exit_status(exc)) from None
     finally:
         engine.dispose()
@@ -151,7 +173,9 @@ def _store_id(session: Session, store_name: str) -> int:
 
     store_id: int | None = session.scalar(select(DataStore.id).where(DataStore.name == store_name))
     if store_id is None:  # the callers turn a DomainError into a clean message
-        raise NotFound(f"no data store named '{store_name}'; see 'registre datastore list'")
+        raise NotFound(
+            Text("no data store named '{name}'; see 'registre datastore list'", name=store_name)
+        )
     return store_id
 
 
@@ -163,9 +187,20 @@ def abandon_store_scans(store_name: str, reason: str | None) -> int:
         runs = abandon_scans(session, CLI_ACTOR, _store_id(session, store_name), reason)
         closed = [(run.id, run.errors[-1]["message"]) for run in runs]
     if not closed:
-        console.print(f"no open scan of '{shown(store_name)}': nothing to abandon")
+        console.print(
+            say(Text("no open scan of '{store}': nothing to abandon", store=shown(store_name)))
+        )
     for run_id, message in closed:
-        console.print(f"scan {run_id} of '{shown(store_name)}' closed: {shown(message)}")
+        console.print(
+            say(
+                Text(
+                    "scan {run} of '{store}' closed: {message}",
+                    run=run_id,
+                    store=shown(store_name),
+                    message=shown(message),
+                )
+            )
+        )
     return 0
 
 
@@ -317,7 +352,7 @@ def scan(
     if abandon:
         raise typer.Exit(abandon_store_scans(name, reason))
     if reason is not None:
-        fail("--reason goes with --abandon")
+        fail(Text("--reason goes with --abandon"))
     raise typer.Exit(scan_store(name, sample_size))
 
 
@@ -356,7 +391,7 @@ def scheduler(
                     return
                 time.sleep(interval)
     except KeyboardInterrupt as exc:
-        err.print("scheduler stopped; a scan in progress was closed as interrupted")
+        err.print(say(Text("scheduler stopped; a scan in progress was closed as interrupted")))
         raise typer.Exit(exit_status(exc)) from None
     finally:
         engine.dispose()

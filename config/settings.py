@@ -178,6 +178,13 @@ class Settings(BaseModel):
         description="Folder that data-store secrets given as `file:/path` must sit in; "
         "file secrets are refused while unset.",
     )
+    web_session_idle_seconds: int = Field(
+        1800,
+        gt=0,
+        description="Seconds a web interface session may stay unused before it ends (its "
+        "browser is sent to the sign-in page). Sessions are kept in the catalog database: "
+        "they survive a restart and are shared by every API process.",
+    )
     schedule_timezone: Annotated[str, AfterValidator(_time_zone)] = Field(
         "Europe/Paris", description="Time zone in which scan schedules (cron) are read."
     )

@@ -36,6 +36,7 @@ from registre.catalog import migrate
 from registre.catalog.access.roles import Actor
 from registre.catalog.access.tokens import authenticate
 from registre.catalog.db import make_engine, session_factory
+from registre.catalog.i18n import ENGLISH, language, negotiate
 from registre.config.settings import Settings, host_names, load_settings
 from registre.graphql.body import parse_json, read_body
 from registre.graphql.collector import IdleCollector, settle
@@ -61,6 +62,12 @@ from registre.web.headers import SecurityHeaders
 
 log = logging.getLogger("registre.api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+#: The API's language when a request names none it speaks (``Accept-Language``): English,
+#: the language of the message ids, so that a script that sends no header reads what it
+#: always read. A person asks through a browser (GraphiQL, the web pages), which always
+#: sends its language: French for a French browser. Error codes and rule ids never change.
+API_LANGUAGE = ENGLISH
 
 
 def _error(
@@ -112,15 +119,21 @@ class GraphQLEndpoint:
             params = await self._params(request)
             budget = Budget(self.settings.api_request_timeout_s)
             watcher = asyncio.create_task(_watch_disconnect(request, budget))
+            lang = negotiate(request.headers.get("accept-language"), default=API_LANGUAGE)
             try:
                 outcome = await to_thread.run_sync(
-                    self._run, params, request.method, media, actor, budget
+                    self._run, params, request.method, media, actor, budget, lang
                 )
             finally:
                 watcher.cancel()
         except RequestError as exc:
             return _error(exc.status, exc.message, exc.headers, media)
-        return JSONResponse(outcome.body, status_code=outcome.status, media_type=media)
+        return JSONResponse(
+            outcome.body,
+            status_code=outcome.status,
+            media_type=media,
+            headers={"Content-Language": lang, "Vary": "Accept-Language"},
+        )
 
     @staticmethod
     def _bearer(request: Request) -> str:
@@ -158,8 +171,15 @@ class GraphQLEndpoint:
         return params_from_mapping(parse_json(body, settings.api_max_json_depth))
 
     def _run(
-        self, params: GraphQLParams, method: str, media: str, actor: Actor, budget: Budget
+        self,
+        params: GraphQLParams,
+        method: str,
+        media: str,
+        actor: Actor,
+        budget: Budget,
+        lang: str = API_LANGUAGE,
     ) -> Outcome:
+        language.set(lang)  # this worker thread's context: messages render in it
         with self.factory() as session, _interruptible(session, budget):
             context = RequestContext(
                 session=session,

@@ -26,6 +26,7 @@ from registre.catalog.governance.classification import (
     stored_facts,
 )
 from registre.catalog.governance.register import update_ai_system
+from registre.catalog.i18n import translate
 from registre.catalog.models import AISystem as AISystemModel
 from registre.catalog.service import get, validate
 from registre.graphql import conversions as s
@@ -203,8 +204,8 @@ class ClassifyAISystemPayload(graphene.Mutation):
         return ClassifyAISystemPayload(
             risk_class=result.risk_class,
             annex_iii_point=result.annex_iii_point,
-            reasons=result.reasons,
-            obligations=result.obligations,
+            reasons=[translate(r) for r in result.reasons],
+            obligations=[translate(o) for o in result.obligations],
             art_6_3_exemption=result.art_6_3_exemption,
             stored=stored,
             ai_system=system,

@@ -46,6 +46,7 @@ from graphql import (
     validate,
 )
 from registre.catalog.errors import DomainError
+from registre.catalog.i18n import translate
 from registre.graphql.conversions import gql_path
 from registre.graphql.cost import cost_limit_rule
 from registre.graphql.middleware import guard
@@ -103,7 +104,8 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
         field = original.field
         if field and not field.startswith("input."):
             field = "input." + gql_path(field)
-        formatted["message"] = f"{field}: {original.message}" if field else original.message
+        message = translate(original.message)
+        formatted["message"] = f"{field}: {message}" if field else message
         formatted["extensions"] = {"code": original.code} | ({"field": field} if field else {})
         return formatted
     reference = uuid.uuid4().hex[:12]

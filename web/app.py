@@ -22,7 +22,7 @@ from registre.web.core import Web, error_page, page
 from registre.web.headers import SecurityHeaders
 from registre.web.limits import BodyLimit
 from registre.web.pages import ai, auth, catalog, classify, dashboard, governance, review
-from registre.web.session import DEFAULT_IDLE_SECONDS, SessionStore
+from registre.web.session import SessionStore
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -43,10 +43,14 @@ def web_routes(web: Web) -> list[BaseRoute]:
         get("/revue", review.review_queue),
         post("/revue/decider", review.decide),
         get("/entrepots", catalog.stores),
+        get("/entrepots/nouveau", catalog.new_store),
+        post("/entrepots/nouveau", catalog.create_store),
         get("/entrepots/{id:int}", catalog.store),
         post("/entrepots/{id:int}/scanner", catalog.scan_now),
         get("/jeux-de-donnees", catalog.datasets),
         get("/jeux-de-donnees/{id:int}", catalog.dataset),
+        get("/jeux-de-donnees/{id:int}/modifier", catalog.edit_dataset),
+        post("/jeux-de-donnees/{id:int}/modifier", catalog.save_dataset),
         get("/systemes-ia", ai.systems),
         get("/systemes-ia/nouveau", ai.new_system),
         post("/systemes-ia/nouveau", ai.create_system),
@@ -62,6 +66,8 @@ def web_routes(web: Web) -> list[BaseRoute]:
         get("/exposition", governance.exposure),
         get("/exposition/{id:int}", governance.exposure_of_system),
         get("/traitements", governance.processing),
+        post("/traitements", governance.create_processing),
+        post("/traitements/liens", governance.link_processing),
         get("/traitements/export/{kind}", governance.export),
         get("/journal", governance.audit_trail),
         get("/jetons", governance.tokens),
@@ -75,9 +81,10 @@ def create_web_app(
     settings: Settings,
     services: dict[str, Any],
     *,
-    idle_seconds: float = DEFAULT_IDLE_SECONDS,
+    idle_seconds: float | None = None,
 ) -> Starlette:
-    web = Web(factory, settings, services, SessionStore(idle_seconds))
+    idle = settings.web_session_idle_seconds if idle_seconds is None else idle_seconds
+    web = Web(factory, settings, services, SessionStore(factory, idle))
 
     async def not_found(request: Request, exc: Exception) -> Response:
         t = web.translator(request)

@@ -24,10 +24,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from registre.catalog.access.roles import Actor, Permission
-from registre.catalog.access.tokens import authenticate
 from registre.catalog.compliance.config import Severity
 from registre.catalog.data.scan_errors import visible_scan_errors
 from registre.catalog.errors import DomainError, NotFound, PermissionDenied
+from registre.catalog.i18n import language, translate
 from registre.config.settings import Settings
 from registre.web.i18n import LANG_COOKIE, Translator, negotiate
 from registre.web.labels import Vocabulary, label
@@ -92,7 +92,8 @@ class Web:
             "with_query": lambda **changes: with_query(request, **changes),
             "severity_label": lambda value: label(t, _severity(value)),
             "rule_title": lambda issue: rule_title(t, issue.rule, issue.title),
-            "legal_links": legal_links,
+            "legal_links": lambda basis: legal_links(basis, t.language),
+            "tr": lambda message: translate(message, t.language),
             "scan_errors": lambda errors: (
                 visible_scan_errors(actor, errors) if actor is not None else []
             ),
@@ -171,6 +172,11 @@ class Page:
             return []
         return [v for v in self.form.getlist(name) if isinstance(v, str)]
 
+    def error_text(self, exc: DomainError) -> str:
+        """A refusal in the page's language, naming its field as the API does."""
+        message = translate(exc.message, self.t.language)
+        return f"{exc.field}: {message}" if exc.field else message
+
     def back(self, default: str) -> RedirectResponse:
         return RedirectResponse(safe_next(self.field("next"), default), status_code=303)
 
@@ -208,7 +214,7 @@ def page(web: Web, handler: Handler) -> Callable[[Request], Any]:
 
     async def endpoint(request: Request) -> Response:
         t = web.translator(request)
-        web_session = web.sessions.get(request.cookies.get(COOKIE))
+        web_session = await to_thread.run_sync(web.sessions.get, request.cookies.get(COOKIE))
         if web_session is None:
             if request.method != "GET":
                 return error_page(web, request, t, 403, t.gettext("Your session has ended."))
@@ -237,9 +243,11 @@ def _run(
     t: Translator,
     form: FormData | None,
 ) -> Response:
+    language.set(t.language)  # this worker thread's context: catalog messages render in it
     with web.factory() as db:
-        actor = authenticate(db, web_session.token)
+        actor = web.sessions.actor(db, web_session)
         if actor is None:  # revoked since sign-in: the session ends with it
+            db.rollback()
             web.sessions.close(web_session.id)
             return sign_in_redirect(request)
         db.commit()
@@ -256,7 +264,7 @@ def _run(
             return error_page(web, request, t, 404, message, actor, web_session)
         except DomainError as exc:
             db.rollback()
-            return error_page(web, request, t, 400, exc.message, actor, web_session)
+            return error_page(web, request, t, 400, translate(exc.message), actor, web_session)
         finally:
             db.rollback()
 

@@ -1,6 +1,8 @@
 """Languages of the web interface: gettext catalogs compiled by Babel, French first.
 
-Message ids are English; ``locale/fr`` translates them. English is the ids themselves.
+The catalogs are the catalog's (:mod:`registre.catalog.i18n`, ``catalog/locale``): one set
+for the pages, the compliance messages, the errors and the CLI. Message ids are English;
+``locale/fr`` translates them. English is the ids themselves.
 The language comes from the switch (a cookie), else the browser's ``Accept-Language``,
 else French. Dates are shown in the language's own format, in Paris time.
 """
@@ -10,51 +12,24 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel import Locale, dates, numbers
+from babel import dates, numbers
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-DOMAIN = "messages"
-LANGUAGES = ("fr", "en")
+from registre.catalog import i18n as catalog_i18n
+from registre.catalog.i18n import LANGUAGES, N_, translations
+
+__all__ = ["LANGUAGES", "N_", "Translator", "negotiate", "translations"]
+
 DEFAULT = "fr"
 LANG_COOKIE = "registre_lang"
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
-
-
-@cache
-def translations(language: str) -> gettext.NullTranslations:
-    if language == "en":
-        return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
-
-
 def negotiate(cookie: str | None, accept_language: str | None) -> str:
     """The language of a request: the switch's choice, then the browser's, then French."""
-    if cookie in LANGUAGES:
-        return str(cookie)
-    wanted = []
-    for part in (accept_language or "").split(","):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        if tag:
-            wanted.append((quality, tag.replace("_", "-")))
-    preferred = [tag for _, tag in sorted(wanted, key=lambda item: -item[0])]
-    found = Locale.negotiate(preferred, list(LANGUAGES), sep="-") if preferred else None
-    return str(found) if found else DEFAULT
+    return catalog_i18n.negotiate(accept_language, default=DEFAULT, choice=cookie)
 
 
 @dataclass(frozen=True)

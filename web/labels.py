@@ -21,6 +21,7 @@ from registre.catalog.enums import (
     DatasetUsage,
     DataStoreKind,
     FindingStatus,
+    LegalBasis,
     OpenDataAccess,
     PolicyFramework,
     PolicyKind,
@@ -36,6 +37,14 @@ from registre.catalog.enums import (
 from registre.web.i18n import N_, Translator
 
 LABELS: dict[type[enum.Enum], dict[str, str]] = {
+    LegalBasis: {
+        "CONSENT": N_("Consent (GDPR Art. 6(1)(a))"),
+        "CONTRACT": N_("Contract (GDPR Art. 6(1)(b))"),
+        "LEGAL_OBLIGATION": N_("Legal obligation (GDPR Art. 6(1)(c))"),
+        "VITAL_INTERESTS": N_("Vital interests (GDPR Art. 6(1)(d))"),
+        "PUBLIC_TASK": N_("Public task (GDPR Art. 6(1)(e))"),
+        "LEGITIMATE_INTERESTS": N_("Legitimate interests (GDPR Art. 6(1)(f))"),
+    },
     Sensitivity: {
         "PUBLIC": N_("Public"),
         "INTERNAL": N_("Internal"),

@@ -3,29 +3,41 @@
 A compliance issue's ``legal_basis`` is a text such as ``GDPR Art. 44-46`` or
 ``AI Act Art. 49(3), 26(8)``; each part separated by ``;`` becomes a link to the text it
 names on EUR-Lex or Légifrance (the text as a whole: article anchors change between
-consolidations); a reference without a known official address is shown as text. The rule
-messages themselves are the catalog's; only the titles are
-translated here, keyed by rule id.
+consolidations); a reference without a known official address is shown as text. The legal
+bases and the rule messages are translated by the catalog's messages (``catalog/locale``);
+the pages' own short titles of the rules are here, keyed by rule id.
 """
 
 from __future__ import annotations
 
+from registre.catalog.i18n import translate
 from registre.web.i18n import N_, Translator
 
+AI_ACT = "https://eur-lex.europa.eu/eli/reg/2024/1689/oj"
+GDPR = "https://eur-lex.europa.eu/eli/reg/2016/679/oj"
+#: each text by the start of a reference to it, in English and in its official French name
 OFFICIAL_TEXTS = (
-    ("AI Act", "https://eur-lex.europa.eu/eli/reg/2024/1689/oj"),
-    ("GDPR", "https://eur-lex.europa.eu/eli/reg/2016/679/oj"),
+    ("AI Act", AI_ACT),
+    ("Règlement (UE) 2024/1689", AI_ACT),
+    ("GDPR", GDPR),
+    ("RGPD", GDPR),
     ("EDPB WP248", "https://ec.europa.eu/newsroom/article29/items/611236"),
+    ("CEPD, lignes directrices WP248", "https://ec.europa.eu/newsroom/article29/items/611236"),
     ("CRPA", "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000031366350"),
+    (
+        "Code des relations entre le public et l’administration",
+        "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000031366350",
+    ),
     ("Loi SREN", "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000049563368"),
     ("RGS", "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000000636232"),
 )
 
 
-def legal_links(basis: str | None) -> list[tuple[str, str | None]]:
-    """Each part of ``basis`` with the address of its official text (None if unknown)."""
+def legal_links(basis: str | None, language: str = "en") -> list[tuple[str, str | None]]:
+    """Each part of ``basis``, in ``language`` (official French wording in French), with
+    the address of its official text (None if unknown)."""
     links: list[tuple[str, str | None]] = []
-    for part in (basis or "").split(";"):
+    for part in translate(basis or "", language).split(";"):
         text = part.strip()
         if not text:
             continue

@@ -13,6 +13,7 @@ from registre.catalog.access.audit import record
 from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.enums import Role
 from registre.catalog.errors import Conflict, InvalidInput, NotFound
+from registre.catalog.i18n import Text
 from registre.catalog.models.access import ApiToken
 from registre.catalog.models.base import utcnow
 
@@ -33,15 +34,20 @@ def create_token(
     actor.require(Permission.ADMIN)
     name = name.strip()
     if not name:
-        raise InvalidInput("must not be blank", field="name")
+        raise InvalidInput(Text("must not be blank"), field="name")
     try:
         role = Role(role)
     except ValueError:
         raise InvalidInput(
-            f"unknown role '{role}'; one of {', '.join(r.value for r in Role)}", field="role"
+            Text(
+                "unknown role '{role}'; one of {items}",
+                role=role,
+                items=", ".join(r.value for r in Role),
+            ),
+            field="role",
         ) from None
     if session.scalar(select(ApiToken.id).where(ApiToken.name == name)) is not None:
-        raise Conflict(f"a token named '{name}' already exists", field="name")
+        raise Conflict(Text("a token named '{name}' already exists", name=name), field="name")
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(name=name, role=role, token_hash=hash_token(clear))
     session.add(token)
@@ -53,7 +59,7 @@ def revoke_token(session: Session, actor: Actor, name: str) -> ApiToken:
     actor.require(Permission.ADMIN)
     token = session.scalar(select(ApiToken).where(ApiToken.name == name))
     if token is None:
-        raise NotFound(f"no token named '{name}'", field="name")
+        raise NotFound(Text("no token named '{name}'", name=name), field="name")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         record(session, actor, "revoke_token", token)

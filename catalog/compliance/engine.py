@@ -36,6 +36,7 @@ from registre.catalog.compliance.rule import Hit, Rule
 from registre.catalog.compliance.rules import RULES, RULES_BY_ID
 from registre.catalog.compliance.scope import everyone, judge
 from registre.catalog.errors import InvalidInput
+from registre.catalog.i18n import Text
 from registre.catalog.models.ai import AISystem
 from registre.catalog.models.data import Organisation
 
@@ -49,8 +50,6 @@ __all__ = [
     "evaluate_subjects",
     "select_rules",
 ]
-
-SUGGESTED_NOTE = "suggested by scanner, not yet reviewed"
 
 
 @dataclass(frozen=True)
@@ -159,15 +158,29 @@ def in_scope(rule: Rule, hit: Hit, facts: Facts) -> Hit | None:
     }
     if verdict.applies:
         return replace(hit, facts={**scope_facts, "scopes": verdict.scopes})
-    names = ", ".join(config.rules[rule.id])
-    message = hit.message.removeprefix("unknown: ")
     return replace(
         hit,
-        message=f"unknown: {', '.join(verdict.missing)} not recorded, so whether {rule.id} "
-        f"applies ({names}) is open; {message}",
+        message=Text(
+            "unknown: {missing} not recorded, so whether {rule} applies ({scopes}) is open; "
+            "{message}",
+            missing=list(verdict.missing),
+            rule=rule.id,
+            scopes=list(config.rules[rule.id]),
+            message=_known_part(hit.message),
+        ),
         facts={**scope_facts, "missing": verdict.missing},
         unknown=True,
     )
+
+
+def _known_part(message: str) -> str:
+    """An unknown hit's message without its "unknown: " (a :class:`Text` stays one)."""
+    if isinstance(message, Text) and message.template.startswith(UNKNOWN):
+        return Text(message.template.removeprefix(UNKNOWN), **message.params)
+    return message.removeprefix(UNKNOWN)
+
+
+UNKNOWN = "unknown: "
 
 
 def _issue(rule: Rule, hit: Hit, config: ComplianceConfig, today: dt.date) -> ComplianceIssue:
@@ -176,7 +189,7 @@ def _issue(rule: Rule, hit: Hit, config: ComplianceConfig, today: dt.date) -> Co
     facts = dict(hit.facts)
     if hit.suggested:
         severity = severity.lower()
-        message = f"{message} ({SUGGESTED_NOTE})"
+        message = Text("{message} (suggested by scanner, not yet reviewed)", message=message)
         facts["suggested"] = True
     if hit.unknown:
         severity = severity.lower()
@@ -184,7 +197,11 @@ def _issue(rule: Rule, hit: Hit, config: ComplianceConfig, today: dt.date) -> Co
     applies = None if date_key is None else config.applies_from(date_key)
     if applies is not None and today < applies:
         severity = Severity.INFO  # coming: shown so that it is prepared, not yet due
-        message = f"{message} (obligation applies from {applies.isoformat()}: not yet applicable)"
+        message = Text(
+            "{message} (obligation applies from {date}: not yet applicable)",
+            message=message,
+            date=applies.isoformat(),
+        )
         facts["applies_from"] = applies.isoformat()
     return ComplianceIssue(
         rule=rule.id,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from registre.catalog.compliance.config import Severity
 from registre.catalog.compliance.engine import ComplianceIssue, select_rules
+from registre.catalog.i18n import Text
 from registre.catalog.models.compliance import IssueMention, StoredIssue
 
 __all__ = [
@@ -132,13 +133,25 @@ def after_key(key: SortKey) -> ColumnElement[bool]:
     return tuple_(*ORDER) > tuple_(*key)
 
 
+def _message(record: StoredIssue) -> str:
+    """The stored message as a :class:`Text` (renders in any language) when its template
+    renders the stored English exactly; the English text otherwise."""
+    if not record.message_text:
+        return record.message
+    try:
+        text = Text.from_json(record.message_text)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return record.message
+    return text if text == record.message else record.message
+
+
 def as_issue(record: StoredIssue) -> ComplianceIssue:
     return ComplianceIssue(
         rule=record.rule,
         severity=record.severity,
         legal_basis=record.legal_basis,
         title=record.title,
-        message=record.message,
+        message=_message(record),
         subject_type=record.subject_type,
         subject_id=record.subject_id,
         subject_name=record.subject_name,

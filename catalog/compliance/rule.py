@@ -16,8 +16,9 @@ from typing import Any
 from registre.catalog.compliance.config import Severity
 from registre.catalog.compliance.facts import Facts
 from registre.catalog.enums import AISystemStatus
+from registre.catalog.i18n import Text
 
-__all__ = ["Hit", "Rule", "Severity", "Subject", "in_use", "active", "subject_of"]
+__all__ = ["Hit", "Rule", "Severity", "Subject", "active", "code", "in_use", "subject_of"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Hit:
     """
 
     subject: Subject
+    #: what is missing, for a person: a :class:`~registre.catalog.i18n.Text` renders in any
+    #: language (its English is the message as always); a plain ``str`` stays English
     message: str
     facts: dict[str, object] = field(default_factory=dict)
     unknown: bool = False
@@ -89,6 +92,13 @@ def in_use(system: Any) -> bool:
 def active(system: Any) -> bool:
     """Not retired (planned systems count: obligations are prepared before go-live)."""
     return system.status is not AISystemStatus.RETIRED
+
+
+def code(value: Any) -> Text:
+    """A code of the register shown in a message (a status, a category, an article): the
+    code itself in English, as always; its word in another language (the code is the
+    message id, listed in :mod:`.words`)."""
+    return Text(str(getattr(value, "value", value)))
 
 
 def iso(value: dt.date | None) -> str | None:

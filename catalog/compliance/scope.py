@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from registre.catalog.compliance.config import EU_EEA, ComplianceConfig, Scope
+from registre.catalog.i18n import Text
 from registre.catalog.models.ai import AISystem
 from registre.catalog.models.data import Organisation
 
@@ -68,7 +69,7 @@ def _org_answers(
     if scope.countries is not None:
         if org.country is None:
             answers.append(None)
-            missing.append(f"country of '{org.name}'")
+            missing.append(Text("country of '{name}'", name=org.name))
         else:
             country = org.country.upper()
             answers.append(
@@ -80,7 +81,7 @@ def _org_answers(
             answers.append(org.legal_category.startswith(tuple(scope.legal_categories)))
         elif org.is_public_body or org.provides_public_service:
             answers.append(None)  # which public body? the legal category tells
-            missing.append(f"legal category (INSEE) of '{org.name}'")
+            missing.append(Text("legal category (INSEE) of '{name}'", name=org.name))
         else:
             answers.append(False)  # recorded as neither public body nor public service
     if scope.public_law_or_service:
@@ -117,13 +118,15 @@ def _scope_answer(
             answers.append(False)
         elif not system.annex_iii_point:
             answers.append(None)
-            missing.append(f"Annex III point of '{system.name}'")
+            missing.append(Text("Annex III point of '{name}'", name=system.name))
         else:
             answers.append(system.annex_iii_point in scope.annex_iii_points)
     if _deployer_conditions(scope):
         if not orgs:
             answers.append(None)
-            missing.append("deployer (deployerId, or the controller of a processing activity)")
+            missing.append(
+                Text("deployer (deployerId, or the controller of a processing activity)")
+            )
         else:
             per_org = []
             for org in orgs:

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from registre.catalog.compliance.config import ComplianceConfig, default_compliance_config
 from registre.catalog.compliance.engine import ComplianceIssue, Subjects, evaluate_subjects
+from registre.catalog.i18n import Text
 from registre.catalog.models.ai import (
     AISystem,
     AISystemDataset,
@@ -267,6 +268,7 @@ def _values(issue: ComplianceIssue) -> dict[str, Any]:
         "legal_basis": issue.legal_basis,
         "title": issue.title,
         "message": issue.message,
+        "message_text": issue.message.as_json() if isinstance(issue.message, Text) else None,
         "sort_message": issue.message[:200],
         "facts": issue.facts,
         "unknown": issue.unknown,

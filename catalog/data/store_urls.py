@@ -13,6 +13,7 @@ from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from registre.catalog.enums import DataStoreKind
 from registre.catalog.errors import InvalidInput
+from registre.catalog.i18n import Text
 
 _SCHEMES = {
     "postgresql": DataStoreKind.POSTGRESQL,
@@ -46,19 +47,28 @@ def store_kind(url: str) -> DataStoreKind:
         parts = urlsplit(url)
         scheme = parts.scheme.split("+", 1)[0].lower()
     except ValueError as exc:
-        raise InvalidInput(f"not a valid URL ({exc})", field="url") from None
+        raise InvalidInput(Text("not a valid URL ({exc})", exc=exc), field="url") from None
     if scheme not in _SCHEMES:
         known = ", ".join(f"{s}://" for s in sorted(_SCHEMES))
         raise InvalidInput(
-            f"unsupported URL scheme '{scheme or '(none)'}'; use one of {known}", field="url"
+            Text(
+                "unsupported URL scheme '{value}'; use one of {known}",
+                value=scheme or "(none)",
+                known=known,
+            ),
+            field="url",
         )
     kind = _SCHEMES[scheme]
     if kind is DataStoreKind.FILES:
         _check_file_url(parts)
     elif not url[len(parts.scheme) + 1 :].startswith("//"):
         raise InvalidInput(
-            f"a {ENGINE_NAMES[kind]} URL has '//' after the scheme ({parts.scheme}://...); "
-            f"'{parts.scheme}:' followed by a path is not a database URL",
+            Text(
+                "a {value} URL has '//' after the scheme ({scheme}://...); '{scheme}:' followed "
+                "by a path is not a database URL",
+                value=ENGINE_NAMES[kind],
+                scheme=parts.scheme,
+            ),
             field="url",
         )
     return kind
@@ -67,13 +77,18 @@ def store_kind(url: str) -> DataStoreKind:
 def _check_file_url(parts: SplitResult) -> None:
     if parts.netloc not in ("", "localhost"):
         raise InvalidInput(
-            f"a file URL names a folder of this server (file:///folder), not host {parts.netloc}",
+            Text(
+                "a file URL names a folder of this server (file:///folder), not host {netloc}",
+                netloc=parts.netloc,
+            ),
             field="url",
         )
     if not unquote(parts.path).startswith("/"):
         raise InvalidInput(
-            "a file URL names an absolute path (file:///srv/data): a relative one would "
-            "depend on the server's working directory",
+            Text(
+                "a file URL names an absolute path (file:///srv/data): a relative one would "
+                "depend on the server's working directory"
+            ),
             field="url",
         )
 
@@ -127,17 +142,17 @@ def check_url_params(url: str, kind: DataStoreKind) -> None:
         host = parts.hostname
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError as exc:
-        raise InvalidInput(f"not a valid URL ({exc})", field="url") from None
+        raise InvalidInput(Text("not a valid URL ({exc})", exc=exc), field="url") from None
     if host is not None and not _HOST.fullmatch(host):
         raise InvalidInput(
-            "the host must be a host name or an IP address (no socket path, no host list)",
+            Text("the host must be a host name or an IP address (no socket path, no host list)"),
             field="url",
         )
     if kind is DataStoreKind.MYSQL:
         database = unquote(parts.path.lstrip("/"))
         if not database or "/" in database:
             raise InvalidInput(
-                "a MySQL/MariaDB URL names one database: mysql://user@host/db", field="url"
+                Text("a MySQL/MariaDB URL names one database: mysql://user@host/db"), field="url"
             )
 
     allowed = _ALLOWED_PARAMS[kind]
@@ -145,8 +160,12 @@ def check_url_params(url: str, kind: DataStoreKind) -> None:
     refused = sorted({key for key, _ in params} - allowed)
     if refused:
         raise InvalidInput(
-            f"parameter(s) {', '.join(refused)} not allowed in a {engine} store URL; "
-            f"allowed: {', '.join(sorted(allowed))}",
+            Text(
+                "parameter(s) {items} not allowed in a {engine} store URL; allowed: {items2}",
+                items=", ".join(refused),
+                engine=engine,
+                items2=", ".join(sorted(allowed)),
+            ),
             field="url",
         )
     choices_of = (
@@ -161,12 +180,20 @@ def check_url_params(url: str, kind: DataStoreKind) -> None:
 def _check_param_value(key: str, value: str, choices: tuple[str, ...] | None) -> None:
     if choices is not None and value not in choices:
         raise InvalidInput(
-            f"{key}={value!r} is not supported; use one of {', '.join(choices)}", field="url"
+            Text(
+                "{key}={value!r} is not supported; use one of {items}",
+                key=key,
+                value=value,
+                items=", ".join(choices),
+            ),
+            field="url",
         )
     if key == "connect_timeout" and not (value.isascii() and value.isdigit() and int(value) > 0):
         raise InvalidInput(
-            "connect_timeout is a whole number of seconds above 0 (the scan never waits "
-            "longer than the server's configured timeout, whatever the URL says)",
+            Text(
+                "connect_timeout is a whole number of seconds above 0 (the scan never waits "
+                "longer than the server's configured timeout, whatever the URL says)"
+            ),
             field="url",
         )
 
@@ -189,11 +216,13 @@ def check_no_password(url: str) -> None:
         parts = urlsplit(url)
         parts.password  # noqa: B018 - parsing the netloc raises on a malformed URL
     except ValueError as exc:
-        raise InvalidInput(f"not a valid URL ({exc})", field="url") from None
+        raise InvalidInput(Text("not a valid URL ({exc})", exc=exc), field="url") from None
     in_query = {key.lower() for key, _ in parse_qsl(parts.query, keep_blank_values=True)}
     if parts.password or in_query & _PASSWORD_PARAMS:
         raise InvalidInput(
-            "contains a password; the catalog never stores secrets. Remove it from the URL "
-            "and give secretRef 'env:VARIABLE' or 'file:/path' instead",
+            Text(
+                "contains a password; the catalog never stores secrets. Remove it from the URL "
+                "and give secretRef 'env:VARIABLE' or 'file:/path' instead"
+            ),
             field="url",
         )

@@ -20,6 +20,7 @@ from registre.catalog.data.store_urls import (
 )
 from registre.catalog.enums import CommunicationException, DataStoreKind, Licence, OpenDataAccess
 from registre.catalog.errors import Conflict, InvalidInput, PermissionDenied
+from registre.catalog.i18n import Text
 from registre.catalog.inputs import (
     DatasetInput,
     DatasetUpdate,
@@ -46,7 +47,7 @@ def connection_url(store: DataStore, policy: SecretPolicy) -> str:
         return make_url(store.url).set(password=secret).render_as_string(hide_password=False)
     except ArgumentError:
         raise InvalidInput(
-            "a secret is only supported with database URLs", field="secretRef"
+            Text("a secret is only supported with database URLs"), field="secretRef"
         ) from None
 
 
@@ -56,12 +57,14 @@ def _check_admin_only(actor: Actor, values: dict[str, Any], kind: DataStoreKind 
         return
     if "secret_ref" in values and (values["secret_ref"] or kind is None):
         raise PermissionDenied(
-            "only an admin may set secretRef: resolving it reads a secret on the server"
+            Text("only an admin may set secretRef: resolving it reads a secret on the server")
         )
     if kind in (DataStoreKind.SQLITE, DataStoreKind.FILES):
         raise PermissionDenied(
-            "only an admin may register SQLite or file stores: they are read from the "
-            "server's own disk"
+            Text(
+                "only an admin may register SQLite or file stores: they are read from the "
+                "server's own disk"
+            )
         )
     if kind in SERVER_KINDS:
         # The same rules for every engine reached through a server: without a host the
@@ -76,16 +79,23 @@ def _check_admin_only(actor: Actor, values: dict[str, Any], kind: DataStoreKind 
                 else "the MySQL/MariaDB server of the Registre machine"
             )
             raise PermissionDenied(
-                f"name the host of the {engine} store (a host name or an address); only an "
-                f"admin may register one without: it would connect to {local}, as the "
-                "server's user"
+                Text(
+                    "name the host of the {engine} store (a host name or an address); only an "
+                    "admin may register one without: it would connect to {local}, as the "
+                    "server's user",
+                    engine=engine,
+                    local=local,
+                )
             )
         if not parts.username:
             # libpq / PyMySQL would connect as the server's own user (PGUSER or the OS user)
             scheme = parts.scheme.split("+", 1)[0]
             raise PermissionDenied(
-                f"name the user to connect as ({scheme}://user@host/db); only an admin may "
-                "leave it to the server's defaults"
+                Text(
+                    "name the user to connect as ({scheme}://user@host/db); only an admin may "
+                    "leave it to the server's defaults",
+                    scheme=scheme,
+                )
             )
 
 
@@ -110,7 +120,7 @@ def update_organisation(
     changes = set_fields(validate(OrganisationUpdate, data))
     for flag in _ORG_FLAGS:
         if flag in changes and changes[flag] is None:
-            raise InvalidInput("cannot be null", field=flag)
+            raise InvalidInput(Text("cannot be null"), field=flag)
     if "qualifications" in changes and changes["qualifications"] is None:
         changes["qualifications"] = []
     return update(session, actor, org, changes, action="update_organisation")
@@ -176,7 +186,12 @@ def register_dataset(
     if duplicate is not None:
         qualified = f"{ds.schema_name}.{ds.name}" if ds.schema_name else ds.name
         raise Conflict(
-            f"dataset '{qualified}' already exists in this store (id {duplicate})", field="name"
+            Text(
+                "dataset '{qualified}' already exists in this store (id {duplicate})",
+                qualified=qualified,
+                duplicate=duplicate,
+            ),
+            field="name",
         )
     values = _publication_values(ds.model_dump())
     _check_coherent(
@@ -219,18 +234,20 @@ def _check_coherent(
     """The access and publication fields, once applied, say one consistent thing."""
     if access is OpenDataAccess.NOT_COMMUNICABLE and exception is None:
         raise InvalidInput(
-            "a NOT_COMMUNICABLE dataset names the CRPA L311-5 or L311-6 exception it relies on",
+            Text(
+                "a NOT_COMMUNICABLE dataset names the CRPA L311-5 or L311-6 exception it relies on"
+            ),
             field="communicationException",
         )
     if access is not OpenDataAccess.NOT_COMMUNICABLE and exception is not None:
         raise InvalidInput(
-            "only a NOT_COMMUNICABLE dataset has a communication exception",
+            Text("only a NOT_COMMUNICABLE dataset has a communication exception"),
             field="communicationException",
         )
     if licence is Licence.OTHER and not licence_url:
-        raise InvalidInput("licence OTHER needs its licenceUrl", field="licenceUrl")
+        raise InvalidInput(Text("licence OTHER needs its licenceUrl"), field="licenceUrl")
     if start is not None and end is not None and end < start:
-        raise InvalidInput("temporalEnd is before temporalStart", field="temporalEnd")
+        raise InvalidInput(Text("temporalEnd is before temporalStart"), field="temporalEnd")
 
 
 def update_dataset(
@@ -242,7 +259,7 @@ def update_dataset(
     if "tags" in changes and changes["tags"] is None:
         changes["tags"] = []
     if "open_data_access" in changes and changes["open_data_access"] is None:
-        raise InvalidInput("cannot be null", field="openDataAccess")
+        raise InvalidInput(Text("cannot be null"), field="openDataAccess")
     changes = _publication_values(changes)
 
     def after(key: str) -> Any:

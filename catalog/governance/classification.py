@@ -24,48 +24,55 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from registre.catalog.enums import Art50Trigger, RiskClass
+from registre.catalog.i18n import N_, Text
 from registre.catalog.input_types import Strict
 
 #: Annex III high-risk uses, by point (Art. 6(2))
 ANNEX_III: dict[str, str] = {
-    "1(a)": "remote biometric identification",
-    "1(b)": "biometric categorisation according to sensitive or protected attributes",
-    "1(c)": "emotion recognition",
-    "2": "safety component in critical infrastructure (digital, road traffic, water, gas, "
-    "heating, electricity)",
-    "3(a)": "education: access, admission or assignment to institutions",
-    "3(b)": "education: evaluating learning outcomes",
-    "3(c)": "education: assessing the appropriate level of education",
-    "3(d)": "education: monitoring prohibited behaviour during tests",
-    "4(a)": "employment: recruitment or selection",
-    "4(b)": "employment: decisions on work relationships, promotion, termination, task "
-    "allocation, monitoring of performance",
-    "5(a)": "eligibility for essential public assistance benefits and services",
-    "5(b)": "creditworthiness or credit score",
-    "5(c)": "risk assessment and pricing in life and health insurance",
-    "5(d)": "evaluating and classifying emergency calls, dispatching emergency services, triage",
-    "6(a)": "law enforcement: risk of a person becoming a victim of crime",
-    "6(b)": "law enforcement: polygraphs and similar tools",
-    "6(c)": "law enforcement: reliability of evidence",
-    "6(d)": "law enforcement: risk of offending or re-offending",
-    "6(e)": "law enforcement: profiling in detection, investigation or prosecution",
-    "7(a)": "migration: polygraphs and similar tools",
-    "7(b)": "migration: security, irregular migration or health risk of a person",
-    "7(c)": "migration: examining applications for asylum, visa, residence permits",
-    "7(d)": "migration: detecting, recognising or identifying persons",
-    "8(a)": "justice: researching and interpreting facts and law, applying the law",
-    "8(b)": "democratic processes: influencing elections or referendums",
+    "1(a)": N_("remote biometric identification"),
+    "1(b)": N_("biometric categorisation according to sensitive or protected attributes"),
+    "1(c)": N_("emotion recognition"),
+    "2": N_(
+        "safety component in critical infrastructure (digital, road traffic, water, gas, "
+        "heating, electricity)"
+    ),
+    "3(a)": N_("education: access, admission or assignment to institutions"),
+    "3(b)": N_("education: evaluating learning outcomes"),
+    "3(c)": N_("education: assessing the appropriate level of education"),
+    "3(d)": N_("education: monitoring prohibited behaviour during tests"),
+    "4(a)": N_("employment: recruitment or selection"),
+    "4(b)": N_(
+        "employment: decisions on work relationships, promotion, termination, task "
+        "allocation, monitoring of performance"
+    ),
+    "5(a)": N_("eligibility for essential public assistance benefits and services"),
+    "5(b)": N_("creditworthiness or credit score"),
+    "5(c)": N_("risk assessment and pricing in life and health insurance"),
+    "5(d)": N_(
+        "evaluating and classifying emergency calls, dispatching emergency services, triage"
+    ),
+    "6(a)": N_("law enforcement: risk of a person becoming a victim of crime"),
+    "6(b)": N_("law enforcement: polygraphs and similar tools"),
+    "6(c)": N_("law enforcement: reliability of evidence"),
+    "6(d)": N_("law enforcement: risk of offending or re-offending"),
+    "6(e)": N_("law enforcement: profiling in detection, investigation or prosecution"),
+    "7(a)": N_("migration: polygraphs and similar tools"),
+    "7(b)": N_("migration: security, irregular migration or health risk of a person"),
+    "7(c)": N_("migration: examining applications for asylum, visa, residence permits"),
+    "7(d)": N_("migration: detecting, recognising or identifying persons"),
+    "8(a)": N_("justice: researching and interpreting facts and law, applying the law"),
+    "8(b)": N_("democratic processes: influencing elections or referendums"),
 }
 
 ANNEX_III_AREAS = {
-    "1": "Biometrics",
-    "2": "Critical infrastructure",
-    "3": "Education and vocational training",
-    "4": "Employment, workers management and access to self-employment",
-    "5": "Access to essential private and public services and benefits",
-    "6": "Law enforcement",
-    "7": "Migration, asylum and border control management",
-    "8": "Administration of justice and democratic processes",
+    "1": N_("Biometrics"),
+    "2": N_("Critical infrastructure"),
+    "3": N_("Education and vocational training"),
+    "4": N_("Employment, workers management and access to self-employment"),
+    "5": N_("Access to essential private and public services and benefits"),
+    "6": N_("Law enforcement"),
+    "7": N_("Migration, asylum and border control management"),
+    "8": N_("Administration of justice and democratic processes"),
 }
 
 
@@ -79,57 +86,62 @@ class Art63Ground(enum.StrEnum):
 
 
 _GROUND_TEXT = {
-    Art63Ground.NARROW_PROCEDURAL_TASK: ("(a)", "performs a narrow procedural task"),
+    Art63Ground.NARROW_PROCEDURAL_TASK: ("(a)", N_("performs a narrow procedural task")),
     Art63Ground.IMPROVES_COMPLETED_HUMAN_ACTIVITY: (
         "(b)",
-        "improves the result of a previously completed human activity",
+        N_("improves the result of a previously completed human activity"),
     ),
     Art63Ground.DETECTS_DECISION_PATTERNS: (
         "(c)",
-        "detects decision-making patterns without replacing or influencing the human "
-        "assessment without proper human review",
+        N_(
+            "detects decision-making patterns without replacing or influencing the human "
+            "assessment without proper human review"
+        ),
     ),
-    Art63Ground.PREPARATORY_TASK: ("(d)", "performs a preparatory task to an Annex III assessment"),
+    Art63Ground.PREPARATORY_TASK: (
+        "(d)",
+        N_("performs a preparatory task to an Annex III assessment"),
+    ),
 }
 
 #: Art. 5(1) letter and what the practice is, per answer field
 PROHIBITED_PRACTICES: dict[str, tuple[str, str]] = {
-    "manipulative_techniques": ("a", "subliminal, manipulative or deceptive techniques"),
-    "exploits_vulnerabilities": ("b", "exploiting vulnerabilities of age, disability or "
-                                 "social or economic situation"),
-    "social_scoring": ("c", "social scoring leading to detrimental treatment"),
-    "crime_prediction_by_profiling": ("d", "predicting criminal offences solely from profiling "
-                                      "or personality traits"),
-    "untargeted_facial_scraping": ("e", "untargeted scraping of facial images for recognition "
-                                   "databases"),
-    "emotion_recognition_work_education": ("f", "emotion recognition at work or in education"),
-    "biometric_categorisation_sensitive": ("g", "biometric categorisation inferring race, "
-                                           "opinions, beliefs, union membership or sex life"),
-    "realtime_remote_biometric_identification": ("h", "real-time remote biometric "
+    "manipulative_techniques": ("a", N_("subliminal, manipulative or deceptive techniques")),
+    "exploits_vulnerabilities": ("b", N_("exploiting vulnerabilities of age, disability or "
+                                 "social or economic situation")),
+    "social_scoring": ("c", N_("social scoring leading to detrimental treatment")),
+    "crime_prediction_by_profiling": ("d", N_("predicting criminal offences solely from profiling "
+                                      "or personality traits")),
+    "untargeted_facial_scraping": ("e", N_("untargeted scraping of facial images for recognition "
+                                   "databases")),
+    "emotion_recognition_work_education": ("f", N_("emotion recognition at work or in education")),
+    "biometric_categorisation_sensitive": ("g", N_("biometric categorisation inferring race, "
+                                           "opinions, beliefs, union membership or sex life")),
+    "realtime_remote_biometric_identification": ("h", N_("real-time remote biometric "
                                                  "identification in public spaces for law "
-                                                 "enforcement"),
+                                                 "enforcement")),
 }  # fmt: skip
 
 _ART_50 = {
     Art50Trigger.INTERACTS_WITH_PERSONS: (
-        "50(1)",
-        "interacts directly with people",
-        "Art. 50(1): tell people they are interacting with an AI system",
+        N_("50(1)"),
+        N_("interacts directly with people"),
+        N_("Art. 50(1): tell people they are interacting with an AI system"),
     ),
     Art50Trigger.GENERATES_CONTENT: (
-        "50(2)",
-        "generates synthetic audio, image, video or text",
-        "Art. 50(2): mark generated content as artificially generated (machine-readable)",
+        N_("50(2)"),
+        N_("generates synthetic audio, image, video or text"),
+        N_("Art. 50(2): mark generated content as artificially generated (machine-readable)"),
     ),
     Art50Trigger.EMOTION_OR_BIOMETRIC_CATEGORISATION: (
-        "50(3)",
-        "recognises emotions or categorises people from biometric data",
-        "Art. 50(3): inform the people exposed to it",
+        N_("50(3)"),
+        N_("recognises emotions or categorises people from biometric data"),
+        N_("Art. 50(3): inform the people exposed to it"),
     ),
     Art50Trigger.DEEP_FAKE_OR_PUBLIC_TEXT: (
-        "50(4)",
-        "produces deep fakes or text published to inform the public",
-        "Art. 50(4): disclose that the content is artificially generated or manipulated",
+        N_("50(4)"),
+        N_("produces deep fakes or text published to inform the public"),
+        N_("Art. 50(4): disclose that the content is artificially generated or manipulated"),
     ),
 }
 
@@ -182,7 +194,9 @@ class ClassificationAnswers(Strict):
         if not value:
             return None
         if value not in ANNEX_III:
-            raise ValueError(f"is not an Annex III point; one of {', '.join(ANNEX_III)}")
+            raise ValueError(
+                Text("is not an Annex III point; one of {points}", points=list(ANNEX_III))
+            )
         return value
 
 
@@ -208,34 +222,41 @@ def stored_facts(answers: ClassificationAnswers, result: ClassificationResult) -
     }
 
 
+LITERACY = N_("Art. 4: AI literacy of the staff who operate it")
+
+
 def _high_risk_obligations(answers: ClassificationAnswers, point: str | None) -> list[str]:
     annex_iii = point is not None
-    obligations = [
-        "Art. 26(1): use it following the provider's instructions for use",
-        "Art. 26(2): assign human oversight to named, competent and trained people",
-        "Art. 26(4): make sure input data is relevant and representative",
-        "Art. 26(5): monitor its operation and report serious incidents",
-        "Art. 26(6): keep the logs it generates for at least six months",
-        "Art. 26(7): inform workers' representatives and affected workers before use at work",
-        "Art. 26(9) and GDPR Art. 35: carry out a DPIA using the provider's information",
+    obligations: list[str] = [
+        Text("Art. 26(1): use it following the provider's instructions for use"),
+        Text("Art. 26(2): assign human oversight to named, competent and trained people"),
+        Text("Art. 26(4): make sure input data is relevant and representative"),
+        Text("Art. 26(5): monitor its operation and report serious incidents"),
+        Text("Art. 26(6): keep the logs it generates for at least six months"),
+        Text("Art. 26(7): inform workers' representatives and affected workers before use at work"),
+        Text("Art. 26(9) and GDPR Art. 35: carry out a DPIA using the provider's information"),
     ]
     if annex_iii:
-        obligations.append("Art. 26(11): inform the people subject to its decisions")
-        obligations.append("Art. 86: explain individual decisions on request")
+        obligations.append(Text("Art. 26(11): inform the people subject to its decisions"))
+        obligations.append(Text("Art. 86: explain individual decisions on request"))
     fria = point is not None and (
         point in ("5(b)", "5(c)") or (answers.public_body_deployer and not point.startswith("2"))
     )
     if fria:
         obligations.append(
-            "Art. 27: carry out a fundamental rights impact assessment (FRIA) "
-            "before first use and notify the market surveillance authority"
+            Text(
+                "Art. 27: carry out a fundamental rights impact assessment (FRIA) "
+                "before first use and notify the market surveillance authority"
+            )
         )
     if answers.public_body_deployer and point is not None and not point.startswith("2"):
         obligations.append(
-            "Art. 26(8), 49(3): register the use in the EU database before use (deployers that "
-            "are public authorities)"
+            Text(
+                "Art. 26(8), 49(3): register the use in the EU database before use (deployers "
+                "that are public authorities)"
+            )
         )
-    obligations.append("Art. 4: AI literacy of the staff who operate it")
+    obligations.append(Text(LITERACY))
     return obligations
 
 
@@ -249,18 +270,18 @@ def classify(answers: ClassificationAnswers) -> ClassificationResult:
 
     for trigger in answers.art_50_triggers:
         article, text, obligation = _ART_50[trigger]
-        reasons.append(f"Art. {article}: {text}")
-        obligations.append(obligation)
+        reasons.append(Text("Art. {article}: {text}", article=Text(article), text=Text(text)))
+        obligations.append(Text(obligation))
     if high:
         risk = RiskClass.HIGH
     elif answers.art_50_triggers:
         risk = RiskClass.LIMITED
-        obligations.append("Art. 4: AI literacy of the staff who operate it")
+        obligations.append(Text(LITERACY))
     else:
         risk = RiskClass.MINIMAL
-        reasons.append("no Art. 5 practice, not high-risk under Art. 6, no Art. 50 trigger")
-        obligations.append("Art. 4: AI literacy of the staff who operate it")
-        obligations.append("Art. 95: voluntary codes of conduct (optional)")
+        reasons.append(Text("no Art. 5 practice, not high-risk under Art. 6, no Art. 50 trigger"))
+        obligations.append(Text(LITERACY))
+        obligations.append(Text("Art. 95: voluntary codes of conduct (optional)"))
     return ClassificationResult(risk, point, reasons, obligations, art_6_3_exemption=exempt)
 
 
@@ -270,21 +291,21 @@ def _excluded(answers: ClassificationAnswers) -> ClassificationResult | None:
         return ClassificationResult(
             RiskClass.OUT_OF_SCOPE,
             None,
-            ["Art. 3(1): not an AI system (it does not infer its outputs from its input)"],
-            ["none under the AI Act; GDPR and CRPA duties still apply to the processing"],
+            [Text("Art. 3(1): not an AI system (it does not infer its outputs from its input)")],
+            [Text("none under the AI Act; GDPR and CRPA duties still apply to the processing")],
         )
     if answers.military_or_national_security or answers.scientific_research_only:
         reason = (
-            "Art. 2(3): used exclusively for military, defence or national security purposes"
+            Text("Art. 2(3): used exclusively for military, defence or national security purposes")
             if answers.military_or_national_security
-            else "Art. 2(6): developed and put into service solely for scientific research"
+            else Text("Art. 2(6): developed and put into service solely for scientific research")
         )
         return ClassificationResult(
-            RiskClass.OUT_OF_SCOPE, None, [reason], ["none under the AI Act"]
+            RiskClass.OUT_OF_SCOPE, None, [reason], [Text("none under the AI Act")]
         )
 
-    prohibited = [
-        f"Art. 5(1)({letter}): {text}"
+    prohibited: list[str] = [
+        Text("Art. 5(1)({letter}): {text}", letter=letter, text=Text(text))
         for name, (letter, text) in PROHIBITED_PRACTICES.items()
         if getattr(answers, name)
     ]
@@ -293,8 +314,8 @@ def _excluded(answers: ClassificationAnswers) -> ClassificationResult | None:
             RiskClass.PROHIBITED,
             answers.annex_iii_point,
             prohibited,
-            ["Art. 5: must not be placed on the market, put into service or used; stop and "
-             "withdraw it (applicable since 2025-02-02)"],
+            [Text("Art. 5: must not be placed on the market, put into service or used; stop "
+                  "and withdraw it (applicable since 2025-02-02)")],
         )  # fmt: skip
     return None
 
@@ -310,29 +331,36 @@ def _annex_classification(
     point = answers.annex_iii_point
     if answers.annex_i_safety_component:
         high = True
-        reasons.append("Art. 6(1): safety component of an Annex I product subject to a "
-                       "third-party conformity assessment")  # fmt: skip
+        reasons.append(Text("Art. 6(1): safety component of an Annex I product subject to a "
+                            "third-party conformity assessment"))  # fmt: skip
     if point is not None:
         area = ANNEX_III_AREAS[point[0]]
-        use = f"Annex III point {point} ({area}: {ANNEX_III[point]})"
+        use = Text(
+            "Annex III point {point} ({area}: {use})",
+            point=point,
+            area=Text(area),
+            use=Text(ANNEX_III[point]),
+        )
         if answers.profiling:
             high = True
-            reasons.append(f"Art. 6(2) and {use}")
+            reasons.append(Text("Art. 6(2) and {use}", use=use))
             if answers.art_6_3_grounds:
-                reasons.append("Art. 6(3), last subparagraph: no exemption, the system "
-                               "profiles natural persons")  # fmt: skip
+                reasons.append(Text("Art. 6(3), last subparagraph: no exemption, the system "
+                                    "profiles natural persons"))  # fmt: skip
         elif answers.art_6_3_grounds:
             exempt = True
-            reasons.append(f"{use}: not high-risk under Art. 6(3), it does not profile")
+            reasons.append(
+                Text("{use}: not high-risk under Art. 6(3), it does not profile", use=use)
+            )
             for ground in sorted(set(answers.art_6_3_grounds)):
                 letter, text = _GROUND_TEXT[ground]
-                reasons.append(f"Art. 6(3){letter}: {text}")
-            obligations.append("Art. 6(4): document the assessment before placing on the "
-                               "market or putting into service")  # fmt: skip
-            obligations.append("Art. 49(2): register the system in the EU database")
+                reasons.append(Text("Art. 6(3){letter}: {text}", letter=letter, text=Text(text)))
+            obligations.append(Text("Art. 6(4): document the assessment before placing on the "
+                                    "market or putting into service"))  # fmt: skip
+            obligations.append(Text("Art. 49(2): register the system in the EU database"))
         else:
             high = True
-            reasons.append(f"Art. 6(2) and {use}")
+            reasons.append(Text("Art. 6(2) and {use}", use=use))
     if high:
         obligations = _high_risk_obligations(answers, point)
     return high, exempt, reasons, obligations

@@ -11,6 +11,7 @@ from registre.catalog.access.audit import record, snapshot
 from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.enums import AISystemStatus
 from registre.catalog.errors import Conflict, InvalidInput, NotFound
+from registre.catalog.i18n import Text
 from registre.catalog.inputs import (
     AISystemDatasetInput,
     AISystemInput,
@@ -78,7 +79,7 @@ def update_ai_system(
         "legal_effect",
     ):
         if flag in changes and changes[flag] is None:
-            raise InvalidInput("cannot be null", field=flag)
+            raise InvalidInput(Text("cannot be null"), field=flag)
     if changes.get("name") and changes["name"] != system.name:
         ensure_unique(session, AISystem, "name", changes["name"], field="name")
     if "art_50_triggers" in changes and changes["art_50_triggers"] is None:
@@ -112,7 +113,7 @@ def unlink_ai_system_dataset(
     link = validate(AISystemDatasetInput, data)
     existing = session.scalar(select(AISystemDataset).filter_by(**link.model_dump()))
     if existing is None:
-        raise NotFound("this AI system does not use this dataset that way", field="usage")
+        raise NotFound(Text("this AI system does not use this dataset that way"), field="usage")
     before = snapshot(existing)
     # Delete by id and count: two identical unlinks at once both found the row, but only
     # the one whose DELETE removed it records it (the other waited on the row lock).
@@ -123,7 +124,7 @@ def unlink_ai_system_dataset(
     )
     session.expunge(existing)
     if getattr(deleted, "rowcount", 0) != 1:
-        raise NotFound("this AI system does not use this dataset that way", field="usage")
+        raise NotFound(Text("this AI system does not use this dataset that way"), field="usage")
     record(
         session,
         actor,
@@ -144,8 +145,13 @@ def create_policy(session: Session, actor: Actor, data: dict[str, Any] | PolicyI
     )
     if duplicate is not None:
         raise Conflict(
-            f"policy {policy.framework.value} {policy.control_ref} version {policy.version} "
-            f"already exists (id {duplicate})",
+            Text(
+                "policy {value} {control_ref} version {version} already exists (id {duplicate})",
+                value=policy.framework.value,
+                control_ref=policy.control_ref,
+                version=policy.version,
+                duplicate=duplicate,
+            ),
             field="controlRef",
         )
     return create(session, actor, Policy(**policy.model_dump()), action="create_policy")
@@ -193,7 +199,7 @@ def link_processing_activity(
     actor.require(Permission.REGISTER)
     link = validate(ProcessingActivityLinkInput, data)
     if link.dataset_id is None and link.ai_system_id is None:
-        raise InvalidInput("give datasetId or aiSystemId (or both)", field="datasetId")
+        raise InvalidInput(Text("give datasetId or aiSystemId (or both)"), field="datasetId")
     activity = get(
         session, ProcessingActivity, link.processing_activity_id, field="processingActivityId"
     )
@@ -224,8 +230,10 @@ def record_assessment(
     assessment = validate(AssessmentInput, data)
     if assessment.ai_system_id is None and assessment.processing_activity_id is None:
         raise InvalidInput(
-            "an assessment is about an AI system or a processing activity: give aiSystemId "
-            "or processingActivityId",
+            Text(
+                "an assessment is about an AI system or a processing activity: give aiSystemId "
+                "or processingActivityId"
+            ),
             field="aiSystemId",
         )
     if assessment.ai_system_id is not None:

@@ -1,6 +1,6 @@
 """Every model of the register, importable from one place."""
 
-from registre.catalog.models.access import ApiToken, AuditEvent
+from registre.catalog.models.access import ApiToken, AuditEvent, WebSession
 from registre.catalog.models.ai import (
     AISystem,
     AISystemDataset,
@@ -29,6 +29,7 @@ from registre.catalog.models.exposure import (
 )
 
 __all__ = [
+    "WebSession",
     "AISystem",
     "AISystemDataset",
     "AISystemPolicy",

@@ -1,4 +1,5 @@
-"""Who may do what, and what they did: API tokens and the audit trail."""
+"""Who may do what, and what they did: API tokens, the web interface's sessions and the
+audit trail."""
 
 from __future__ import annotations
 
@@ -25,6 +26,23 @@ class ApiToken(Base):
     created_at: Mapped[created_at]
     last_used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
+
+
+class WebSession(Base):
+    """A browser signed in to the web interface with an API token. Only the SHA-256 of the
+    session id (the browser's cookie) is stored, and the token by its id, never in clear:
+    the database can be read without letting anybody sign in. Kept in the catalog so that a
+    restart signs nobody out and several API processes serve the same sessions."""
+
+    __tablename__ = "web_session"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    api_token_id: Mapped[int] = mapped_column(
+        ForeignKey("api_token.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[created_at]
+    #: the idle timeout counts from here (written at most once a minute)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
 
 class AuditEvent(Base):

@@ -71,6 +71,9 @@ class StoredIssue(Base):
     legal_basis: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
     message: Mapped[str] = mapped_column(Text)
+    #: the message as a template and its parameters (:class:`registre.catalog.i18n.Text`),
+    #: rendered in each reader's language; None for a message that has no template
+    message_text: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: the message's start, for a keyset order an index can hold (messages can be long)
     sort_message: Mapped[str] = mapped_column(String(200))
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -27,6 +27,7 @@ from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.data.search import holds_personal_data, personal_finding
 from registre.catalog.enums import OPEN_DATA, FindingStatus
 from registre.catalog.errors import Refused
+from registre.catalog.i18n import Text
 from registre.catalog.inputs import PublicationGroundInput
 from registre.catalog.models.base import utcnow
 from registre.catalog.models.data import Dataset, Field, Finding
@@ -54,10 +55,18 @@ class Blocker:
         return self.entity_type == REIDENTIFICATION_RISK
 
     def describe(self) -> str:
-        state = "confirmed" if self.status is FindingStatus.CONFIRMED else "suggested, not reviewed"
+        state = (
+            Text("confirmed")
+            if self.status is FindingStatus.CONFIRMED
+            else Text("suggested, not reviewed")
+        )
         if self.reidentification:
-            return f"re-identification risk on '{self.field}' ({state})"
-        return f"'{self.field}' ({self.entity_type}, {state})"
+            return Text(
+                "re-identification risk on '{field}' ({state})", field=self.field, state=state
+            )
+        return Text(
+            "'{field}' ({entity}, {state})", field=self.field, entity=self.entity_type, state=state
+        )
 
     def as_fact(self) -> dict[str, Any]:
         return {

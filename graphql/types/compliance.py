@@ -9,6 +9,7 @@ import graphene
 from registre.catalog.compliance import engine
 from registre.catalog.compliance.config import Severity as CatalogSeverity
 from registre.catalog.compliance.issues import IssueStatus as CatalogIssueStatus
+from registre.catalog.i18n import translate
 from registre.graphql import conversions as s
 from registre.graphql.ids import to_global_id
 from registre.graphql.pagination import connection_type
@@ -38,11 +39,31 @@ class ComplianceSubject(graphene.Union):
 class ComplianceIssue(graphene.ObjectType):
     """A broken (or unverifiable) obligation, citing its legal basis and the facts behind it."""
 
+    @staticmethod
+    def resolve_message(root: engine.ComplianceIssue, info: Info) -> str:
+        return translate(root.message)
+
+    @staticmethod
+    def resolve_title(root: engine.ComplianceIssue, info: Info) -> str:
+        return translate(root.title)
+
+    @staticmethod
+    def resolve_legal_basis(root: engine.ComplianceIssue, info: Info) -> str:
+        return translate(root.legal_basis)
+
     rule = graphene.String(required=True, description="Rule id, e.g. AIACT-27-FRIA.")
     severity = graphene.Field(Severity, required=True)
-    legal_basis = graphene.String(required=True, description="Article(s), e.g. 'AI Act Art. 27'.")
-    title = graphene.String(required=True)
-    message = graphene.String(required=True)
+    legal_basis = graphene.String(
+        required=True,
+        description="Article(s), e.g. 'AI Act Art. 27', in the request's language "
+        "(Accept-Language; official French wording in French).",
+    )
+    title = graphene.String(required=True, description="In the request's language.")
+    message = graphene.String(
+        required=True,
+        description="What is missing, in the request's language (Accept-Language; English "
+        "without one). Match on rule and facts, not on this text.",
+    )
     subject = graphene.Field(ComplianceSubject)
     subject_type = graphene.String(required=True)
     subject_id = graphene.ID(required=True, description="Global id, usable with node(id).")

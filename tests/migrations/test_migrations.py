@@ -3,6 +3,7 @@ build is exactly what the models declare (no autogenerate difference)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -113,3 +114,35 @@ def test_data_survives_a_no_op_upgrade(backend: str, empty_engine: Callable[[str
     migrate.upgrade(engine)  # already at head: must leave the data alone
     with engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM organisation")).scalars().all() == ["Ville"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_0014_backfills_message_templates(
+    backend: str, empty_engine: Callable[[str], Engine]
+) -> None:
+    """Issues stored before 0014 have no template; the refresh at upgrade gives them one,
+    keeping the record (and its first-seen date)."""
+    engine = empty_engine(backend)
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO organisation (name, is_public_body, non_eu_control, qualifications, "
+                "created_at) VALUES ('Ville', true, false, '[]', CURRENT_TIMESTAMP)"
+            )
+        )
+    migrate.upgrade(engine)  # the refresh at head records the issue
+    with engine.begin() as conn:
+        # as 0014 leaves an issue stored before it: the new column empty
+        conn.execute(text("UPDATE compliance_issue SET message_text = NULL"))
+        (before,) = conn.execute(text("SELECT id, message FROM compliance_issue")).all()
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, message, message_text FROM compliance_issue")).all()
+    assert [(r[0], r[1]) for r in rows] == [tuple(before)]
+    assert before[1] == "public body 'Ville' records no DPO contact"
+    template = rows[0][2] if isinstance(rows[0][2], dict) else json.loads(rows[0][2])
+    assert template == {
+        "template": "public body '{name}' records no DPO contact",
+        "params": {"name": "Ville"},
+    }

@@ -33,5 +33,10 @@ def detail_pages(ids: Seeded) -> list[str]:
 
 
 def all_pages(ids: Seeded, admin: bool = True) -> list[str]:
-    writer = ["/systemes-ia/nouveau", f"/systemes-ia/{ids.ai['chatbot']}/modifier"]
+    writer = [
+        "/systemes-ia/nouveau",
+        "/entrepots/nouveau",
+        f"/jeux-de-donnees/{ids.datasets['agents']}/modifier",
+        f"/systemes-ia/{ids.ai['chatbot']}/modifier",
+    ]
     return LISTS + detail_pages(ids) + (writer + ["/jetons"] if admin else [])

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+import hashlib
 
-from registre.catalog.access.roles import CLI_ACTOR
-from registre.catalog.access.tokens import revoke_token
+import pytest
+from starlette.testclient import TestClient
+
+from registre.catalog.access.roles import CLI_ACTOR, Actor
+from registre.catalog.access.tokens import authenticate, revoke_token
 from registre.catalog.db import transaction
 from registre.catalog.enums import Role
+from registre.catalog.models.access import WebSession as SessionRecord
+from registre.config.settings import Settings
+from registre.graphql.app import create_app
 from registre.web import session as sessions
 from registre.web.core import safe_next
 from registre.web.session import SessionStore
@@ -113,23 +120,67 @@ def test_a_revoked_token_ends_its_sessions(site: Api) -> None:
     assert answer.status_code == 303 and answer.headers["location"].startswith("/connexion")
 
 
-def test_an_idle_session_expires(monkeypatch: pytest.MonkeyPatch) -> None:
-    now = [1000.0]
-    monkeypatch.setattr(sessions.time, "monotonic", lambda: now[0])
-    store = SessionStore(idle_seconds=600)
-    opened = store.open("rgt_x")
-    now[0] += 599
-    assert store.get(opened.id) is opened  # used: the idle time starts again
-    now[0] += 599
-    assert store.get(opened.id) is opened
-    now[0] += 601
-    assert store.get(opened.id) is None
-    assert store.get(opened.id) is None
+def _actor(site: Api, role: Role = Role.STEWARD) -> Actor:
+    with site.factory() as db:
+        actor = authenticate(db, site.tokens[role])
+        db.commit()
+    assert actor is not None
+    return actor
 
 
-def test_csrf_tokens_are_compared_whole() -> None:
-    opened = SessionStore().open("rgt_x")
+def test_an_idle_session_expires(site: Api) -> None:
+    store = SessionStore(site.factory, idle_seconds=600)
+    start = dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.UTC)
+    opened = store.open(_actor(site), now=start)
+    at = start + dt.timedelta(seconds=599)
+    assert store.get(opened.id, now=at) == opened  # used: the idle time starts again
+    at += dt.timedelta(seconds=599)
+    assert store.get(opened.id, now=at) == opened
+    at += dt.timedelta(seconds=601)
+    assert store.get(opened.id, now=at) is None
+    assert store.get(opened.id, now=start) is None  # removed, not only refused
+    with site.factory() as db:
+        assert db.query(SessionRecord).count() == 0
+
+
+def test_csrf_tokens_are_compared_whole(site: Api) -> None:
+    opened = SessionStore(site.factory).open(_actor(site))
     assert opened.csrf_ok(opened.csrf)
     assert not opened.csrf_ok(opened.csrf[:-1])
     assert not opened.csrf_ok("")
     assert not opened.csrf_ok(None)
+    other = SessionStore(site.factory).open(_actor(site))
+    assert other.csrf != opened.csrf
+
+
+def test_sessions_are_stored_hashed_and_survive_a_restart(site: Api) -> None:
+    """The catalog holds the session (by the SHA-256 of its id): another app over the same
+    database (a restart, or a second API process) knows it, and its pages work."""
+    sign_in(site, Role.STEWARD)
+    cookie = site.client.cookies.get(sessions.COOKIE)
+    assert cookie
+    with site.factory() as db:
+        (record,) = db.query(SessionRecord).all()
+        assert record.id_hash == hashlib.sha256(cookie.encode()).hexdigest()
+        assert cookie not in str([getattr(record, c.key) for c in SessionRecord.__table__.c])
+        assert site.tokens[Role.STEWARD] not in str(
+            [getattr(record, c.key) for c in SessionRecord.__table__.c]
+        )
+    restarted = create_app(site.settings, engine=site.engine)
+    with TestClient(restarted) as other:
+        other.cookies.set(sessions.COOKIE, cookie)
+        page = other.get("/revue", follow_redirects=False)
+        assert page.status_code == 200 and "csrf" in page.text
+        # the CSRF token of the session is the same in every process
+        assert csrf_of(page.text) == csrf_of(site.client.get("/revue").text)
+        answer = other.post(
+            "/deconnexion", data={"csrf": csrf_of(page.text)}, follow_redirects=False
+        )
+        assert answer.status_code == 303
+    # signed out in one process: signed out everywhere
+    assert site.client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_the_idle_timeout_is_a_setting() -> None:
+    assert Settings().web_session_idle_seconds == 1800
+    assert Settings(web_session_idle_seconds=60).web_session_idle_seconds == 60

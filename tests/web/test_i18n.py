@@ -12,6 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from registre.catalog import i18n as catalog_i18n
 from registre.catalog.enums import Role
 from registre.web import i18n
 from registre.web.i18n import Translator, negotiate
@@ -20,18 +21,23 @@ from tests.support.api import Api
 from tests.web.conftest import sign_in
 
 WEB = Path(i18n.__file__).resolve().parent
-PO = WEB / "locale" / "fr" / "LC_MESSAGES" / "messages.po"
+ROOT = WEB.parent
+PO = Path(catalog_i18n.LOCALE_DIR) / "fr" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "Text": None}
 
 
 def _used_messages() -> set[str]:
-    """Every message the code and the templates mark for translation (as Babel extracts)."""
+    """Every message the code and the templates mark for translation (as Babel extracts,
+    with ``babel.cfg``): the pages, the catalog (errors, compliance messages, the
+    classification), the API and the CLI."""
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(WEB), method_map, keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-    ):
-        found.add(message if isinstance(message, str) else message[0])
+    for part in ("catalog", "web", "cli", "graphql"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT / part), method_map, keywords=KEYWORDS
+        ):
+            found.add(message if isinstance(message, str) else message[0])
     return found
 
 
@@ -49,7 +55,7 @@ def test_every_message_has_its_french_translation() -> None:
 
 
 def test_the_compiled_catalog_is_current() -> None:
-    """``pybabel compile -d web/locale`` after each change of the .po (the .mo is shipped)."""
+    """``pybabel compile -d catalog/locale`` after each change of the .po (the .mo is shipped)."""
     compiled = io.BytesIO()
     with PO.open("rb") as po:
         write_mo(compiled, read_po(po, locale="fr"))

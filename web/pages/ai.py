@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 from starlette.responses import RedirectResponse, Response
 
 from registre.catalog.access.roles import Permission
-from registre.catalog.compliance.engine import evaluate
 from registre.catalog.data.search import ai_systems_statement, datasets_statement
 from registre.catalog.enums import (
     AISystemStatus,
@@ -44,6 +43,7 @@ from registre.catalog.service import get
 from registre.web import queries
 from registre.web.core import Page, csv_response, headers
 from registre.web.i18n import N_
+from registre.web.issues import about
 from registre.web.labels import label
 
 
@@ -122,7 +122,7 @@ def _system_page(page: Page, error: str | None) -> Response:
         links=links,
         policies=policies,
         assessments=assessments,
-        issues=evaluate(page.db, ai_system_ids=[item.id]),
+        issues=about(page.db, "AISystem", item.id),
         writable=writable,
         all_datasets=(
             list(page.db.scalars(datasets_statement().order_by(Dataset.name).limit(2000)))
@@ -246,7 +246,7 @@ def _after_change(page: Page, system_id: int, action: Any) -> Response:
         page.db.commit()
     except DomainError as exc:
         page.db.rollback()
-        return _system_page(page, str(exc))
+        return _system_page(page, page.error_text(exc))
     return RedirectResponse(f"/systemes-ia/{system_id}", status_code=303)
 
 

@@ -51,8 +51,7 @@ def sign_in(web: Web) -> Endpoint:
             return _form(
                 web, request, t, next_url, t.gettext("This token is unknown or revoked."), 401
             )
-        assert isinstance(token, str)
-        session = web.sessions.open(token.strip())
+        session = await to_thread.run_sync(web.sessions.open, actor)
         response = RedirectResponse(next_url, status_code=303)
         response.set_cookie(
             COOKIE,
@@ -97,13 +96,13 @@ def _check(web: Web, token: str) -> Actor | None:
 def sign_out(web: Web) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         t = web.translator(request)
-        session = web.sessions.get(request.cookies.get(COOKIE))
+        session = await to_thread.run_sync(web.sessions.get, request.cookies.get(COOKIE))
         if session is not None:
             form = await request.form(max_files=0, max_fields=10)
             csrf = form.get("csrf")
             if not session.csrf_ok(csrf if isinstance(csrf, str) else None):
                 return error_page(web, request, t, 403, t.gettext("This form has expired."))
-            web.sessions.close(session.id)
+            await to_thread.run_sync(web.sessions.close, session.id)
         response = RedirectResponse("/connexion", status_code=303)
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
         return response

@@ -3,24 +3,123 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from starlette.responses import RedirectResponse, Response
 
 from registre.catalog.access.roles import Permission
-from registre.catalog.compliance.engine import evaluate
 from registre.catalog.data.search import datasets_statement, scan_runs_statement, text_search
+from registre.catalog.data.stores import register_data_store, update_dataset
 from registre.catalog.enums import Role, Sensitivity
+from registre.catalog.errors import DomainError
 from registre.catalog.models import AISystemDataset, Dataset, DataStore, Field, ScanRun
 from registre.catalog.service import get
 from registre.scanners.runs.lifecycle import Liveness, abandon_run, start_scan
 from registre.web import queries
 from registre.web.core import Page, csv_response, headers
 from registre.web.i18n import N_
+from registre.web.issues import about
 from registre.web.labels import label
 
 log = logging.getLogger("registre.web")
+
+
+STORE_FIELDS = (
+    "name",
+    "url",
+    "secret_ref",
+    "description",
+    "owner",
+    "sensitivity",
+    "hosting_country",
+    "scan_schedule",
+)
+
+
+def _store_form(page: Page, values: dict[str, Any], error: DomainError | None) -> Response:
+    return page.render(
+        "store_form.html",
+        status=400 if error else 200,
+        values=values,
+        error=error,
+        sensitivities=[(s.value, label(page.t, s)) for s in Sensitivity],
+    )
+
+
+def new_store(page: Page) -> Response:
+    page.actor.require(Permission.REGISTER)
+    return _store_form(page, {}, None)
+
+
+def create_store(page: Page) -> Response:
+    """Register a data store through the catalog's service, with the API's checks (no
+    password in the URL, allowed parameters, admin-only secrets and local stores)."""
+    page.actor.require(Permission.REGISTER)
+    values = {name: page.field(name) for name in STORE_FIELDS}
+    data: dict[str, Any] = {k: v for k, v in values.items() if v}
+    if "hosting_country" in data:
+        data["hosting_country"] = data["hosting_country"].upper()
+    try:
+        store = register_data_store(page.db, page.actor, data)
+        page.db.commit()
+    except DomainError as exc:
+        page.db.rollback()
+        if _has_password(values["url"]):
+            values["url"] = ""  # never sent back to the browser
+        return _store_form(page, values, exc)
+    return RedirectResponse(f"/entrepots/{store.id}", status_code=303)
+
+
+def _has_password(url: str) -> bool:
+    try:
+        return bool(urlsplit(url).password)
+    except ValueError:
+        return ":" in url.partition("@")[0].partition("//")[2]
+
+
+DATASET_FIELDS = ("description", "steward", "sensitivity")
+
+
+def _dataset_form(
+    page: Page, item: Dataset, values: dict[str, Any], error: DomainError | None
+) -> Response:
+    return page.render(
+        "dataset_form.html",
+        status=400 if error else 200,
+        dataset=item,
+        values=values,
+        error=error,
+        sensitivities=[(s.value, label(page.t, s)) for s in Sensitivity],
+    )
+
+
+def edit_dataset(page: Page) -> Response:
+    page.actor.require(Permission.REGISTER)
+    item = get(page.db, Dataset, page.request.path_params["id"])
+    values = {
+        "description": item.description,
+        "steward": item.steward,
+        "sensitivity": item.sensitivity.value if item.sensitivity else None,
+    }
+    return _dataset_form(page, item, values, None)
+
+
+def save_dataset(page: Page) -> Response:
+    """The description, steward and sensitivity, through the catalog's ``update_dataset``
+    (as ``updateDataset``): audited, an empty field clears it."""
+    page.actor.require(Permission.REGISTER)
+    item = get(page.db, Dataset, page.request.path_params["id"])
+    values = {name: page.field(name) or None for name in DATASET_FIELDS}
+    try:
+        update_dataset(page.db, page.actor, item.id, values)
+        page.db.commit()
+    except DomainError as exc:
+        page.db.rollback()
+        return _dataset_form(page, item, values, exc)
+    return RedirectResponse(f"/jeux-de-donnees/{item.id}", status_code=303)
 
 
 def stores(page: Page) -> Response:
@@ -173,6 +272,6 @@ def dataset(page: Page) -> Response:
         dataset=item,
         fields=fields,
         uses=uses,
-        issues=evaluate(page.db, dataset_ids=[item.id]),
+        issues=about(page.db, "Dataset", item.id),
         evidence=page.can(Permission.READ_EVIDENCE),
     )

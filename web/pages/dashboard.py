@@ -3,18 +3,16 @@ and when the stores were and will be scanned."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 from starlette.responses import Response
 
 from registre.catalog.compliance.config import Severity
-from registre.catalog.compliance.engine import evaluate
 from registre.catalog.exposure.query import ExposureFilter
 from registre.catalog.exposure.summary import ExposureSummary
 from registre.catalog.models.base import utcnow
 from registre.web import queries
 from registre.web.charts import bar_chart
 from registre.web.core import Page
+from registre.web.issues import catch_up, open_by_severity
 from registre.web.labels import Vocabulary, label
 
 
@@ -23,8 +21,8 @@ def dashboard(page: Page) -> Response:
     summary = ExposureSummary(page.db, ExposureFilter())
     by_category = summary.by_category
     stores = summary.by_data_store
-    issues = evaluate(page.db)
-    severities = Counter(issue.severity for issue in issues)
+    catch_up(page.db)
+    severities = open_by_severity(page.db)
     by_severity = [(severity, severities.get(severity.value, 0)) for severity in Severity]
     awaiting_total, awaiting = queries.awaiting_review(page.db)
     now = utcnow()
@@ -43,7 +41,7 @@ def dashboard(page: Page) -> Response:
             [(label(t, s), n) for s, n in by_severity],
             tones=[f"sev-{s.value.lower()}" for s, _ in by_severity],
         ),
-        issues_total=len(issues),
+        issues_total=sum(severities.values()),
         awaiting_total=awaiting_total,
         awaiting=awaiting,
         last_runs=queries.last_runs(page.db),

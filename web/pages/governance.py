@@ -7,55 +7,72 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from registre.catalog.access.roles import Permission
 from registre.catalog.access.tokens import create_token, revoke_token
 from registre.catalog.compliance.config import Severity
-from registre.catalog.compliance.engine import ComplianceIssue, evaluate
+from registre.catalog.compliance.issues import IssueFilter, IssueStatus
 from registre.catalog.data.search import audit_events_statement
-from registre.catalog.enums import RiskClass, Role
+from registre.catalog.enums import LegalBasis, RiskClass, Role
 from registre.catalog.errors import DomainError, InvalidInput
 from registre.catalog.exports.common import ExportKind
 from registre.catalog.exports.registry import build_export
 from registre.catalog.exposure.details import exposure_page
 from registre.catalog.exposure.query import ExposureFilter, exposed_datasets
+from registre.catalog.governance.register import (
+    create_processing_activity,
+    link_processing_activity,
+)
+from registre.catalog.i18n import translate
 from registre.catalog.models import (
     AISystem,
     AISystemDataset,
     ApiToken,
     AuditEvent,
     Dataset,
+    Organisation,
     ProcessingActivity,
 )
+from registre.catalog.models.base import utcnow
 from registre.catalog.service import get
 from registre.web import queries
 from registre.web.core import Page, csv_response, headers
 from registre.web.flow import flow_picture
 from registre.web.i18n import N_
+from registre.web.issues import about, catch_up, every_issue, issue_page, month_start
+from registre.web.issues import statement as issue_statement
 from registre.web.labels import OPEN_LABELS, Vocabulary, label
-from registre.web.legal import rule_title
+from registre.web.legal import RULE_TITLES, rule_title
+
+SUBJECT_TYPES = ("AISystem", "Dataset", "ProcessingActivity", "Organisation")
+#: the page's "état" filter: open issues, those fixed this month, those ever fixed, all
+STATES = {
+    "ouverts": IssueStatus.OPEN,
+    "fermes-ce-mois": IssueStatus.CLOSED,
+    "fermes": IssueStatus.CLOSED,
+    "tous": IssueStatus.ALL,
+}
 
 
-def _matches(issue: ComplianceIssue, search: str) -> bool:
-    text = search.casefold()
-    return any(
-        text in part.casefold()
-        for part in (issue.rule, issue.subject_name, issue.message, issue.legal_basis)
+def _issue_filter(page: Page) -> IssueFilter:
+    severity = page.arg("gravite")
+    subject = page.arg("sujet")
+    rule = page.arg("regle")
+    state = page.arg("etat") or "ouverts"
+    return IssueFilter(
+        severity=Severity(severity) if severity in Severity.__members__ else None,
+        subject_type=subject if subject in SUBJECT_TYPES else None,
+        rule=rule if rule in RULE_TITLES else None,
+        status=STATES.get(state, IssueStatus.OPEN),
+        closed_from=month_start(utcnow()) if state == "fermes-ce-mois" else None,
     )
 
 
 def compliance(page: Page) -> Response:
     t = page.t
-    issues = evaluate(page.db)
-    severity = page.arg("gravite")
-    if severity in Severity.__members__:
-        issues = [i for i in issues if i.severity == severity]
-    subject = page.arg("sujet")
-    if subject in {"AISystem", "Dataset", "ProcessingActivity", "Organisation"}:
-        issues = [i for i in issues if i.subject_type == subject]
-    if page.arg("q"):
-        issues = [i for i in issues if _matches(i, page.arg("q"))]
+    catch_up(page.db)
+    stmt = issue_statement(_issue_filter(page), page.arg("q"))
     if page.arg("format") == "csv":
         header = headers(
             t,
@@ -65,24 +82,24 @@ def compliance(page: Page) -> Response:
             N_("Legal basis"),
             N_("Subject"),
             N_("What is missing"),
+            N_("First seen"),
+            N_("Closed"),
         )
         rows = [
             [
                 label(t, Severity(i.severity)),
                 i.rule,
                 rule_title(t, i.rule, i.title),
-                i.legal_basis,
+                translate(i.legal_basis, t.language),
                 i.subject_name,
-                i.message,
+                translate(i.message, t.language),
+                t.date(i.first_seen_at),
+                t.date(i.closed_at) if i.closed_at else "",
             ]
-            for i in issues
+            for i in every_issue(page.db, stmt)
         ]
         return csv_response("conformite", header, rows)
-    number = queries.page_number(page.arg("page"))
-    size = queries.PAGE_SIZE
-    total = len(issues)
-    number = min(number, max(1, -(-total // size)))
-    paged = queries.Paged(issues[(number - 1) * size : number * size], total, number, size)
+    paged = issue_page(page.db, stmt, page.arg("apres"), start=page.arg("rang"))
     return page.render(
         "compliance.html",
         paged=paged,
@@ -94,6 +111,16 @@ def compliance(page: Page) -> Response:
             ("ProcessingActivity", t.gettext("Processing activities")),
             ("Organisation", t.gettext("Organisations")),
         ],
+        rules=sorted(
+            ((rule, t.gettext(title)) for rule, title in RULE_TITLES.items()),
+            key=lambda pair: pair[1].casefold(),
+        ),
+        states=[
+            ("fermes-ce-mois", t.gettext("Fixed this month")),
+            ("fermes", t.gettext("Fixed")),
+            ("tous", t.gettext("Open and fixed")),
+        ],
+        showing_closed=page.arg("etat") in {"fermes-ce-mois", "fermes", "tous"},
     )
 
 
@@ -155,7 +182,8 @@ def exposure_of_system(page: Page) -> Response:
     )
     datasets = [link.dataset for link in links]
     rows = exposure_page(page.db, datasets, ExposureFilter())
-    issues = evaluate(page.db, ai_system_ids=[system.id])
+    catch_up(page.db)
+    issues = about(page.db, "AISystem", system.id)
     return page.render(
         "flow.html",
         system=system,
@@ -164,7 +192,7 @@ def exposure_of_system(page: Page) -> Response:
     )
 
 
-def processing(page: Page) -> Response:
+def processing(page: Page, error: DomainError | None = None, values: Any = None) -> Response:
     activities = list(page.db.scalars(select(ProcessingActivity).order_by(ProcessingActivity.name)))
     # Annex VIII Section C registers high-risk systems only
     systems = list(
@@ -177,7 +205,65 @@ def processing(page: Page) -> Response:
         header = headers(t, N_("Name"), N_("Purposes"), N_("Legal basis"), N_("Retention"))
         rows = [[a.name, a.purposes, a.legal_basis, a.retention] for a in activities]
         return csv_response("traitements", header, rows)
-    return page.render("processing.html", activities=activities, systems=systems)
+    writable = page.can(Permission.REGISTER)
+    return page.render(
+        "processing.html",
+        status=400 if error else 200,
+        activities=activities,
+        systems=systems,
+        writable=writable,
+        error=error,
+        values=values or {},
+        organisations=list(page.db.scalars(select(Organisation).order_by(Organisation.name)))
+        if writable
+        else [],
+        legal_bases=[(b.value, label(page.t, b)) for b in LegalBasis],
+        all_systems=list(page.db.scalars(select(AISystem).order_by(AISystem.name)))
+        if writable
+        else [],
+        all_datasets=list(page.db.scalars(select(Dataset).order_by(Dataset.name).limit(2000)))
+        if writable
+        else [],
+    )
+
+
+def _id(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+def create_processing(page: Page) -> Response:
+    """A new entry of the Art. 30 record, through ``create_processing_activity``."""
+    page.actor.require(Permission.REGISTER)
+    values = {
+        name: page.field(name) for name in ("name", "controller_id", "purposes", "legal_basis")
+    }
+    values["retention"] = page.field("retention")
+    data: dict[str, Any] = {k: v for k, v in values.items() if v}
+    if "controller_id" in data:
+        data["controller_id"] = _id(data["controller_id"])
+    try:
+        create_processing_activity(page.db, page.actor, data)
+        page.db.commit()
+    except DomainError as exc:
+        page.db.rollback()
+        return processing(page, exc, values)
+    return RedirectResponse("/traitements", status_code=303)
+
+
+def link_processing(page: Page) -> Response:
+    """Attach an AI system and/or a dataset to an entry (``link_processing_activity``)."""
+    page.actor.require(Permission.REGISTER)
+    data: dict[str, Any] = {"processing_activity_id": _id(page.field("processing_activity_id"))}
+    for name in ("ai_system_id", "dataset_id"):
+        if page.field(name):
+            data[name] = _id(page.field(name))
+    try:
+        link_processing_activity(page.db, page.actor, data)
+        page.db.commit()
+    except DomainError as exc:
+        page.db.rollback()
+        return processing(page, exc)
+    return RedirectResponse("/traitements", status_code=303)
 
 
 EXPORT_KINDS = {

@@ -7,8 +7,18 @@ from typing import Any
 
 from registre.catalog.compliance.config import Severity
 from registre.catalog.compliance.facts import Facts
-from registre.catalog.compliance.rule import Hit, Rule, active, blank, in_use, iso, subject_of
+from registre.catalog.compliance.rule import (
+    Hit,
+    Rule,
+    active,
+    blank,
+    code,
+    in_use,
+    iso,
+    subject_of,
+)
 from registre.catalog.enums import AssessmentKind, RiskClass
+from registre.catalog.i18n import N_, Text
 from registre.catalog.models.ai import AISystem
 
 HIGH_RISK_ANNEX_III = "ai_act_high_risk_annex_iii"
@@ -44,8 +54,12 @@ def _annex_iii_scope(system: AISystem, article: str) -> tuple[Hit | None, bool]:
     if not point:
         return Hit(
             subject_of(system),
-            f"unknown: Annex III point not recorded for high-risk '{system.name}'; "
-            f"{article} applies to Annex III systems (except point 2)",
+            Text(
+                "unknown: Annex III point not recorded for high-risk '{name}'; "
+                "{article} applies to Annex III systems (except point 2)",
+                name=system.name,
+                article=code(article),
+            ),
             _base(system),
             unknown=True,
             applies_from=HIGH_RISK_ANNEX_III,
@@ -59,8 +73,12 @@ def prohibited_in_use(facts: Facts) -> Iterator[Hit]:
         if s.risk_class is RiskClass.PROHIBITED and in_use(s):
             yield Hit(
                 subject_of(s),
-                f"'{s.name}' is classified as a prohibited AI practice and registered as "
-                f"{s.status.value}: it must not be used",
+                Text(
+                    "'{name}' is classified as a prohibited AI practice and registered as "
+                    "{status}: it must not be used",
+                    name=s.name,
+                    status=code(s.status),
+                ),
                 _base(s),
             )
 
@@ -71,8 +89,11 @@ def exemption_with_profiling(facts: Facts) -> Iterator[Hit]:
         if active(s) and s.art_6_3_claim and s.profiling:
             yield Hit(
                 subject_of(s),
-                f"'{s.name}' claims the Art. 6(3) exemption but profiles natural persons: an "
-                "Annex III system that profiles is always high-risk",
+                Text(
+                    "'{name}' claims the Art. 6(3) exemption but profiles natural persons: an "
+                    "Annex III system that profiles is always high-risk",
+                    name=s.name,
+                ),
                 _base(s, art_6_3_claim=True, profiling=True),
                 applies_from=HIGH_RISK_ANNEX_III,
             )
@@ -84,8 +105,11 @@ def unclassified(facts: Facts) -> Iterator[Hit]:
         if active(s) and s.risk_class is None:
             yield Hit(
                 subject_of(s),
-                f"unknown: AI Act risk class not recorded for '{s.name}'; classify it "
-                "(classifyAISystem) so the high-risk and transparency rules can apply",
+                Text(
+                    "unknown: AI Act risk class not recorded for '{name}'; classify it "
+                    "(classifyAISystem) so the high-risk and transparency rules can apply",
+                    name=s.name,
+                ),
                 _base(s),
                 unknown=True,
             )
@@ -102,8 +126,13 @@ def fria_missing(facts: Facts) -> Iterator[Hit]:
             if first and s.go_live_date and first > s.go_live_date:
                 yield Hit(
                     subject_of(s),
-                    f"the FRIA of '{s.name}' was completed on {first} after its first use on "
-                    f"{s.go_live_date}; Art. 27(1) requires it before deployment",
+                    Text(
+                        "the FRIA of '{name}' was completed on {completed} after its first use "
+                        "on {go_live}; Art. 27(1) requires it before deployment",
+                        name=s.name,
+                        completed=str(first),
+                        go_live=str(s.go_live_date),
+                    ),
                     _base(
                         s,
                         fria_ids=[a.id for a in frias],
@@ -120,8 +149,12 @@ def fria_missing(facts: Facts) -> Iterator[Hit]:
             others = facts.assessments(AssessmentKind.FRIA, system_ids=[s.id])
             yield Hit(
                 subject_of(s),
-                f"high-risk '{s.name}' is {s.status.value} without a completed fundamental "
-                "rights impact assessment (FRIA)",
+                Text(
+                    "high-risk '{name}' is {status} without a completed fundamental "
+                    "rights impact assessment (FRIA)",
+                    name=s.name,
+                    status=code(s.status),
+                ),
                 _base(s, fria_statuses=[a.status.value for a in others]),
                 applies_from=HIGH_RISK_ANNEX_III,
             )
@@ -139,8 +172,12 @@ def eu_registration_missing(facts: Facts) -> Iterator[Hit]:
         elif applies:
             yield Hit(
                 subject_of(s),
-                f"high-risk '{s.name}' is {s.status.value} but its use is not registered in "
-                "the EU database by its deployer (no registration reference)",
+                Text(
+                    "high-risk '{name}' is {status} but its use is not registered in "
+                    "the EU database by its deployer (no registration reference)",
+                    name=s.name,
+                    status=code(s.status),
+                ),
                 _base(s),
                 applies_from=HIGH_RISK_ANNEX_III,
             )
@@ -152,8 +189,12 @@ def oversight_missing(facts: Facts) -> Iterator[Hit]:
         if blank(s.human_oversight_owner):
             yield Hit(
                 subject_of(s),
-                f"high-risk '{s.name}' is {s.status.value} with no named person in charge of "
-                "human oversight",
+                Text(
+                    "high-risk '{name}' is {status} with no named person in charge of "
+                    "human oversight",
+                    name=s.name,
+                    status=code(s.status),
+                ),
                 _base(s),
                 applies_from=high_risk_date(s),
             )
@@ -166,8 +207,12 @@ def logs_too_short(facts: Facts) -> Iterator[Hit]:
         if s.log_retention_days is None:
             yield Hit(
                 subject_of(s),
-                f"unknown: log retention not recorded for high-risk '{s.name}' "
-                f"(at least {minimum} days required)",
+                Text(
+                    "unknown: log retention not recorded for high-risk '{name}' "
+                    "(at least {minimum} days required)",
+                    name=s.name,
+                    minimum=minimum,
+                ),
                 _base(s, minimum_days=minimum),
                 unknown=True,
                 applies_from=high_risk_date(s),
@@ -175,8 +220,13 @@ def logs_too_short(facts: Facts) -> Iterator[Hit]:
         elif s.log_retention_days < minimum:
             yield Hit(
                 subject_of(s),
-                f"high-risk '{s.name}' keeps its logs {s.log_retention_days} days; at least "
-                f"{minimum} days (six months) are required",
+                Text(
+                    "high-risk '{name}' keeps its logs {days} days; at least "
+                    "{minimum} days (six months) are required",
+                    name=s.name,
+                    days=s.log_retention_days,
+                    minimum=minimum,
+                ),
                 _base(s, log_retention_days=s.log_retention_days, minimum_days=minimum),
                 applies_from=high_risk_date(s),
             )
@@ -188,8 +238,12 @@ def disclosure_missing(facts: Facts) -> Iterator[Hit]:
         if in_use(s) and s.art_50_triggers and blank(s.transparency_notice):
             yield Hit(
                 subject_of(s),
-                f"'{s.name}' ({', '.join(s.art_50_triggers)}) has no transparency notice "
-                "telling people they deal with an AI system or AI-generated content",
+                Text(
+                    "'{name}' ({triggers}) has no transparency notice "
+                    "telling people they deal with an AI system or AI-generated content",
+                    name=s.name,
+                    triggers=[code(t) for t in s.art_50_triggers],
+                ),
                 _base(s, art_50_triggers=list(s.art_50_triggers)),
             )
 
@@ -198,73 +252,75 @@ def owner_missing(facts: Facts) -> Iterator[Hit]:
     """An active AI system has no accountable owner in the inventory."""
     for s in facts.systems:
         if active(s) and blank(s.owner):
-            yield Hit(subject_of(s), f"'{s.name}' has no accountable owner", _base(s))
+            yield Hit(
+                subject_of(s), Text("'{name}' has no accountable owner", name=s.name), _base(s)
+            )
 
 
 RULES: tuple[Rule, ...] = (
     Rule(
         "AIACT-5-PROHIBITED",
-        "Prohibited AI practice in use",
+        N_("Prohibited AI practice in use"),
         Severity.CRITICAL,
-        "AI Act Art. 5",
+        N_("AI Act Art. 5"),
         prohibited_in_use,
         applies_from="ai_act_prohibitions",
     ),
     Rule(
         "AIACT-6.3-PROFILING",
-        "Art. 6(3) exemption claimed for a profiling system",
+        N_("Art. 6(3) exemption claimed for a profiling system"),
         Severity.HIGH,
-        "AI Act Art. 6(3), 49(2)",
+        N_("AI Act Art. 6(3), 49(2)"),
         exemption_with_profiling,
     ),
     Rule(
         "AIACT-6-CLASSIFICATION",
-        "AI system without a risk class",
+        N_("AI system without a risk class"),
         Severity.MEDIUM,
-        "AI Act Art. 6, Annex III",
+        N_("AI Act Art. 6, Annex III"),
         unclassified,
     ),
     Rule(
         "AIACT-27-FRIA",
-        "High-risk AI without FRIA before use",
+        N_("High-risk AI without FRIA before use"),
         Severity.HIGH,
-        "AI Act Art. 27",
+        N_("AI Act Art. 27"),
         fria_missing,
     ),
     Rule(
         "AIACT-49-REGISTRATION",
-        "High-risk AI of a public body not registered in the EU database",
+        N_("High-risk AI of a public body not registered in the EU database"),
         Severity.HIGH,
-        "AI Act Art. 49(3), 26(8)",
+        N_("AI Act Art. 49(3), 26(8)"),
         eu_registration_missing,
     ),
     Rule(
         "AIACT-26.2-OVERSIGHT",
-        "High-risk AI without named human oversight",
+        N_("High-risk AI without named human oversight"),
         Severity.HIGH,
-        "AI Act Art. 26(2), 14(4)",
+        N_("AI Act Art. 26(2), 14(4)"),
         oversight_missing,
     ),
     Rule(
         "AIACT-26.6-LOGS",
-        "High-risk AI logs kept under six months",
+        N_("High-risk AI logs kept under six months"),
         Severity.MEDIUM,
-        "AI Act Art. 26(6)",
+        N_("AI Act Art. 26(6)"),
         logs_too_short,
     ),
     Rule(
         "AIACT-50-TRANSPARENCY",
-        "Chatbot or generated content without disclosure",
+        N_("Chatbot or generated content without disclosure"),
         Severity.MEDIUM,
-        "AI Act Art. 50",
+        N_("AI Act Art. 50"),
         disclosure_missing,
         applies_from="ai_act_transparency",
     ),
     Rule(
         "GOV-OWNER",
-        "AI system without owner",
+        N_("AI system without owner"),
         Severity.MEDIUM,
-        "ISO/IEC 42001 A.3.2; NIST AI RMF GOVERN 1.6",
+        N_("ISO/IEC 42001 A.3.2; NIST AI RMF GOVERN 1.6"),
         owner_missing,
     ),
 )

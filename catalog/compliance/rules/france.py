@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from registre.catalog.compliance.config import Severity
 from registre.catalog.compliance.facts import SENSITIVE, Facts
-from registre.catalog.compliance.rule import Hit, Rule, active, blank, in_use, subject_of
+from registre.catalog.compliance.rule import Hit, Rule, active, blank, code, in_use, subject_of
 from registre.catalog.enums import (
     AISystemStatus,
     AssessmentKind,
@@ -16,23 +16,29 @@ from registre.catalog.enums import (
     PolicyLinkStatus,
     Sensitivity,
 )
+from registre.catalog.i18n import N_, Joined, Text
 from registre.catalog.models.data import Dataset, Organisation
 from registre.catalog.publication.gate import RULE_ID as PUBLICATION_RULE_ID
 
 
-def _host_problems(facts: Facts, org: Organisation | None, country: str | None) -> list[str]:
+def _host_problems(facts: Facts, org: Organisation | None, country: str | None) -> list[Text]:
     """Why a host is not acceptable for sensitive State data (empty list: it is)."""
-    problems = []
+    problems: list[Text] = []
     if country is not None and country != "FR":
-        problems.append(f"hosted in {country}, outside France")
+        problems.append(Text("hosted in {country}, outside France", country=country))
     if org is not None:
         qualified = facts.config.secnumcloud_qualification in {
             q.upper() for q in org.qualifications
         }
         if not org.is_public_body and not qualified:
-            problems.append(f"'{org.name}' is a cloud provider without SecNumCloud qualification")
+            problems.append(
+                Text(
+                    "'{name}' is a cloud provider without SecNumCloud qualification",
+                    name=org.name,
+                )
+            )
         if org.non_eu_control:
-            problems.append(f"'{org.name}' is under non-EU control")
+            problems.append(Text("'{name}' is under non-EU control", name=org.name))
     return problems
 
 
@@ -43,14 +49,14 @@ def _hosts(
     store = facts.stores[dataset.data_store_id]
     org = facts.org(store.hosting_organisation_id)
     country = store.hosting_country or (org.country if org else None)
-    yield f"data store '{store.name}'", {"data_store": store.name}, org, country
+    yield Text("data store '{name}'", name=store.name), {"data_store": store.name}, org, country
     for system in facts.systems_using(dataset):
         if not active(system):
             continue
         org = facts.org(system.hosting_organisation_id)
         country = system.hosting_country or (org.country if org else None)
         yield (
-            f"AI system '{system.name}'",
+            Text("AI system '{name}'", name=system.name),
             {"ai_system_id": system.id, "ai_system": system.name},
             org,
             country,
@@ -69,11 +75,21 @@ def sensitive_data_hosting(facts: Facts) -> Iterator[Hit]:
         }
         for where, where_facts, org, country in _hosts(facts, ds):
             if org is None:
-                missing = "hosting organisation" if country else "hosting organisation and country"
+                missing = (
+                    Text("hosting organisation")
+                    if country
+                    else Text("hosting organisation and country")
+                )
                 yield Hit(
                     subject_of(ds),
-                    f"unknown: {missing} not recorded for {where}, which "
-                    f"holds {ds.sensitivity} data '{ds.qualified_name}'",
+                    Text(
+                        "unknown: {missing} not recorded for {where}, which "
+                        "holds {sensitivity} data '{dataset}'",
+                        missing=missing,
+                        where=where,
+                        sensitivity=code(ds.sensitivity),
+                        dataset=ds.qualified_name,
+                    ),
                     {**base, **where_facts},
                     unknown=True,
                 )
@@ -82,8 +98,13 @@ def sensitive_data_hosting(facts: Facts) -> Iterator[Hit]:
             if problems:
                 yield Hit(
                     subject_of(ds),
-                    f"{ds.sensitivity} data '{ds.qualified_name}' on {where}: "
-                    + "; ".join(problems),
+                    Text(
+                        "{sensitivity} data '{dataset}' on {where}: {problems}",
+                        sensitivity=code(ds.sensitivity),
+                        dataset=ds.qualified_name,
+                        where=where,
+                        problems=Joined(problems),
+                    ),
                     {
                         **base,
                         **where_facts,
@@ -114,9 +135,12 @@ def restricted_without_ii901(facts: Facts) -> Iterator[Hit]:
             continue
         yield Hit(
             subject_of(s),
-            f"'{s.name}' uses Diffusion Restreinte data "
-            f"({', '.join(ds.qualified_name for ds in restricted)}) and is not recorded as "
-            "compliant with II 901",
+            Text(
+                "'{name}' uses Diffusion Restreinte data ({datasets}) and is not recorded as "
+                "compliant with II 901",
+                name=s.name,
+                datasets=[ds.qualified_name for ds in restricted],
+            ),
             {
                 "ai_system_id": s.id,
                 "dataset_ids": [ds.id for ds in restricted],
@@ -137,13 +161,20 @@ def no_homologation(facts: Facts) -> Iterator[Hit]:
             continue
         others = facts.assessments(AssessmentKind.SECURITY_HOMOLOGATION, system_ids=[s.id])
         state = (
-            f" (homologation {', '.join(sorted({a.status.value for a in others}))})"
+            Text(
+                " (homologation {statuses})",
+                statuses=[code(v) for v in sorted({a.status.value for a in others})],
+            )
             if others
             else ""
         )
         yield Hit(
             subject_of(s),
-            f"'{s.name}' is in production without a completed security homologation{state}",
+            Text(
+                "'{name}' is in production without a completed security homologation{state}",
+                name=s.name,
+                state=state,
+            ),
             {
                 "ai_system_id": s.id,
                 "status": s.status.value,
@@ -166,18 +197,30 @@ def not_in_public_inventory(facts: Facts) -> Iterator[Hit]:
             # no deployer: the engine reports the scope as open ("unknown: the deployer...")
             yield Hit(
                 subject_of(s),
-                f"'{s.name}' grounds individual decisions"
-                + (f" of {', '.join(o.name for o in over)} ({threshold} agents or more)" if over
-                   else "")
-                + " and is not in the public algorithm inventory",
+                Text(
+                    "'{name}' grounds individual decisions{of} and is not in the public "
+                    "algorithm inventory",
+                    name=s.name,
+                    of=Text(
+                        " of {deployers} ({threshold} agents or more)",
+                        deployers=[o.name for o in over],
+                        threshold=threshold,
+                    )
+                    if over
+                    else "",
+                ),
                 {**base, "headcount": [o.headcount for o in over], "threshold": threshold},
             )  # fmt: skip
         elif any(o.headcount is None for o in orgs):
             names = [o.name for o in orgs if o.headcount is None]
             yield Hit(
                 subject_of(s),
-                f"unknown: headcount not recorded for {', '.join(names)}; "
-                f"CRPA L312-1-3 applies from {threshold} agents",
+                Text(
+                    "unknown: headcount not recorded for {names}; "
+                    "CRPA L312-1-3 applies from {threshold} agents",
+                    names=names,
+                    threshold=threshold,
+                ),
                 {**base, "threshold": threshold},
                 unknown=True,
             )
@@ -197,16 +240,23 @@ def decision_without_notice(facts: Facts) -> Iterator[Hit]:
         if s.individual_decision_notice is None:
             yield Hit(
                 subject_of(s),
-                f"unknown: whether the individual decisions grounded on '{s.name}' carry the "
-                "explicit mention of the algorithm is not recorded (individualDecisionNotice)",
+                Text(
+                    "unknown: whether the individual decisions grounded on '{name}' carry the "
+                    "explicit mention of the algorithm is not recorded "
+                    "(individualDecisionNotice)",
+                    name=s.name,
+                ),
                 base,
                 unknown=True,
             )
         else:
             yield Hit(
                 subject_of(s),
-                f"the individual decisions grounded on '{s.name}' do not carry the explicit "
-                "mention that an algorithm was used and that its rules may be obtained",
+                Text(
+                    "the individual decisions grounded on '{name}' do not carry the explicit "
+                    "mention that an algorithm was used and that its rules may be obtained",
+                    name=s.name,
+                ),
                 base,
             )
 
@@ -219,14 +269,19 @@ def open_data_with_personal_data(facts: Facts) -> Iterator[Hit]:
         if ds is None:
             continue
         suggested = all(b.status is FindingStatus.SUGGESTED for b in found)
-        since = " since its publication ground was recorded" if ds.publication_ground else ""
-        what = "; ".join(b.describe() for b in found)
+        since = Text(" since its publication ground was recorded") if ds.publication_ground else ""
+        what = Joined(b.describe() for b in found)
         yield Hit(
             subject_of(ds),
-            f"dataset '{ds.qualified_name}' is marked open data "
-            f"({ds.open_data_access.value}) and holds personal data{since}: {what}; it is "
-            "withheld from the DCAT catalogue until the findings are reviewed or a ground "
-            "is recorded",
+            Text(
+                "dataset '{dataset}' is marked open data ({access}) and holds personal "
+                "data{since}: {what}; it is withheld from the DCAT catalogue until the "
+                "findings are reviewed or a ground is recorded",
+                dataset=ds.qualified_name,
+                access=code(ds.open_data_access),
+                since=since,
+                what=what,
+            ),
             {
                 "dataset_id": ds.id,
                 "dataset": ds.qualified_name,
@@ -244,44 +299,44 @@ def open_data_with_personal_data(facts: Facts) -> Iterator[Hit]:
 RULES: tuple[Rule, ...] = (
     Rule(
         "SREN-31-HOSTING",
-        "Sensitive State data on a non-SecNumCloud cloud or outside France",
+        N_("Sensitive State data on a non-SecNumCloud cloud or outside France"),
         Severity.HIGH,
-        "Loi SREN art. 31; PSSIE INT-REX-HB",
+        N_("Loi SREN art. 31; PSSIE INT-REX-HB"),
         sensitive_data_hosting,
     ),
     Rule(
         "II901-DR",
-        "Diffusion Restreinte data on a system not compliant with II 901",
+        N_("Diffusion Restreinte data on a system not compliant with II 901"),
         Severity.HIGH,
-        "II 901/SGDSN/ANSSI",
+        N_("II 901/SGDSN/ANSSI"),
         restricted_without_ii901,
     ),
     Rule(
         "PSSIE-HOMOLOGATION",
-        "System in production without security homologation",
+        N_("System in production without security homologation"),
         Severity.HIGH,
-        "PSSIE INT-HOMOLOG-SSI; RGS art. 5",
+        N_("PSSIE INT-HOMOLOG-SSI; RGS art. 5"),
         no_homologation,
     ),
     Rule(
         "CRPA-L312-INVENTORY",
-        "Individual decisions missing from the public algorithm inventory",
+        N_("Individual decisions missing from the public algorithm inventory"),
         Severity.MEDIUM,
-        "CRPA L312-1-3",
+        N_("CRPA L312-1-3"),
         not_in_public_inventory,
     ),
     Rule(
         "CRPA-L311-NOTICE",
-        "Individual decision without the explicit mention of the algorithm",
+        N_("Individual decision without the explicit mention of the algorithm"),
         Severity.MEDIUM,
-        "CRPA L311-3-1, R311-3-1-1",
+        N_("CRPA L311-3-1, R311-3-1-1"),
         decision_without_notice,
     ),
     Rule(
         PUBLICATION_RULE_ID,
-        "Open data holding personal data without a ground that allows publishing it",
+        N_("Open data holding personal data without a ground that allows publishing it"),
         Severity.HIGH,
-        "CRPA L312-1-2; GDPR Art. 5(1)(b), 6(4)",
+        N_("CRPA L312-1-2; GDPR Art. 5(1)(b), 6(4)"),
         open_data_with_personal_data,
     ),
 )

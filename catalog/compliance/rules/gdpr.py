@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 from registre.catalog.compliance.config import AdequacyCondition, Severity
 from registre.catalog.compliance.facts import Facts, PersonalData
-from registre.catalog.compliance.rule import Hit, Rule, active, blank, subject_of
+from registre.catalog.compliance.rule import Hit, Rule, active, blank, code, subject_of
 from registre.catalog.enums import AssessmentKind, AutomationLevel, FindingStatus
+from registre.catalog.i18n import N_, Text
 from registre.catalog.models.ai import ProcessingActivity
 from registre.catalog.models.data import Dataset, Organisation
 
@@ -52,9 +53,14 @@ def special_data_without_dpia(facts: Facts) -> Iterator[Hit]:
                 continue
             yield Hit(
                 subject_of(s),
-                f"'{s.name}' uses '{ds.qualified_name}', which holds "
-                f"{', '.join(personal.categories(special))} data "
-                f"({', '.join(personal.fields(special))}), and no DPIA is completed",
+                Text(
+                    "'{name}' uses '{dataset}', which holds {categories} data ({fields}), "
+                    "and no DPIA is completed",
+                    name=s.name,
+                    dataset=ds.qualified_name,
+                    categories=[code(c) for c in personal.categories(special)],
+                    fields=personal.fields(special),
+                ),
                 {
                     "ai_system_id": s.id,
                     **_personal_facts(ds, personal, special),
@@ -80,8 +86,13 @@ def wp248_without_dpia(facts: Facts) -> Iterator[Hit]:
             continue
         yield Hit(
             subject_of(pa),
-            f"processing '{pa.name}' meets {len(criteria)} WP248 criteria "
-            f"({', '.join(criteria)}) and has no completed DPIA",
+            Text(
+                "processing '{name}' meets {count} WP248 criteria ({criteria}) and has no "
+                "completed DPIA",
+                name=pa.name,
+                count=len(criteria),
+                criteria=[code(c) for c in criteria],
+            ),
             {
                 "processing_activity_id": pa.id,
                 "wp248_criteria": criteria,
@@ -101,8 +112,12 @@ def no_record(facts: Facts) -> Iterator[Hit]:
                 continue
             yield Hit(
                 subject_of(ds),
-                f"'{ds.qualified_name}' holds personal data and is used by '{s.name}', but no "
-                "processing activity of the Art. 30 record links the dataset or the system",
+                Text(
+                    "'{dataset}' holds personal data and is used by '{name}', but no "
+                    "processing activity of the Art. 30 record links the dataset or the system",
+                    dataset=ds.qualified_name,
+                    name=s.name,
+                ),
                 {"ai_system_id": s.id, "ai_system": s.name, **_personal_facts(ds, personal)},
                 suggested=_suggested(personal),
             )
@@ -167,11 +182,16 @@ def _transfers_by_ai_systems(facts: Facts) -> Iterator[Hit]:
         hosting_org = facts.org(s.hosting_organisation_id)
         provider = facts.org(s.provider_id)
         places = [
-            ("hosting", _country(s.hosting_country, hosting_org), "hosting country", hosting_org)
+            (
+                "hosting",
+                _country(s.hosting_country, hosting_org),
+                Text("hosting country"),
+                hosting_org,
+            )
         ]
         # a provider that neither hosts nor processes the data receives none of it
         if provider is not None and s.provider_processes_data is not False:
-            label = f"country of provider '{provider.name}'"
+            label = Text("country of provider '{provider}'", provider=provider.name)
             places.append(("provider", _country(None, provider), label, provider))
         dataset_ids = [ds.id for ds, _ in personal]
         activities = facts.activities_of(system_ids=[s.id], dataset_ids=dataset_ids)
@@ -185,16 +205,25 @@ def _transfers_by_ai_systems(facts: Facts) -> Iterator[Hit]:
             if country is None:
                 yield Hit(
                     subject_of(s),
-                    f"unknown: {label} not recorded for '{s.name}', which uses personal data",
+                    Text(
+                        "unknown: {what} not recorded for '{name}', which uses personal data",
+                        what=label,
+                        name=s.name,
+                    ),
                     base,
                     unknown=True,
                 )
             elif _transfer_gap(facts, country, recipient, activities):
                 yield Hit(
                     subject_of(s),
-                    f"'{s.name}' processes personal data with its {role} in {country}, outside "
-                    "the EU/EEA, without an adequacy decision covering it, and no processing "
-                    f"activity records a transfer mechanism for {country}",
+                    Text(
+                        "'{name}' processes personal data with its {role} in {country}, "
+                        "outside the EU/EEA, without an adequacy decision covering it, and no "
+                        "processing activity records a transfer mechanism for {country}",
+                        name=s.name,
+                        role=code(role),
+                        country=country,
+                    ),
                     {
                         **base,
                         "role": role,
@@ -225,9 +254,12 @@ def _transfers_by_hosting(facts: Facts) -> Iterator[Hit]:
             if users:
                 yield Hit(
                     subject_of(ds),
-                    f"unknown: hosting country not recorded for data "
-                    f"store '{store.name}' of '{ds.qualified_name}', which holds personal "
-                    "data",
+                    Text(
+                        "unknown: hosting country not recorded for data store '{store}' of "
+                        "'{dataset}', which holds personal data",
+                        store=store.name,
+                        dataset=ds.qualified_name,
+                    ),
                     base,
                     unknown=True,
                 )
@@ -236,9 +268,14 @@ def _transfers_by_hosting(facts: Facts) -> Iterator[Hit]:
         if _transfer_gap(facts, country, host, activities):
             yield Hit(
                 subject_of(ds),
-                f"'{ds.qualified_name}' holds personal data hosted in {country} (data store "
-                f"'{store.name}'), outside the EU/EEA, without an adequacy decision covering "
-                "it, with no transfer mechanism recorded",
+                Text(
+                    "'{dataset}' holds personal data hosted in {country} (data store "
+                    "'{store}'), outside the EU/EEA, without an adequacy decision covering "
+                    "it, with no transfer mechanism recorded",
+                    dataset=ds.qualified_name,
+                    country=country,
+                    store=store.name,
+                ),
                 {**base, "country": country},
                 suggested=_suggested(personal_data),
             )
@@ -262,9 +299,13 @@ def processor_without_contract(facts: Facts) -> Iterator[Hit]:
         if not external and provider is not None:
             yield Hit(
                 subject_of(s),
-                f"unknown: whether provider '{provider.name}' hosts or processes the personal "
-                f"data of '{s.name}' is not recorded (providerProcessesData); if it does, an "
-                "Art. 28 processor contract is required",
+                Text(
+                    "unknown: whether provider '{provider}' hosts or processes the personal "
+                    "data of '{name}' is not recorded (providerProcessesData); if it does, an "
+                    "Art. 28 processor contract is required",
+                    provider=provider.name,
+                    name=s.name,
+                ),
                 {
                     "ai_system_id": s.id,
                     "processors": [provider.name],
@@ -280,8 +321,12 @@ def processor_without_contract(facts: Facts) -> Iterator[Hit]:
         names = sorted({org.name for _, org in external})
         yield Hit(
             subject_of(s),
-            f"'{s.name}' lets {', '.join(names)} handle personal data with no Art. 28 "
-            "processor contract recorded",
+            Text(
+                "'{name}' lets {processors} handle personal data with no Art. 28 "
+                "processor contract recorded",
+                name=s.name,
+                processors=names,
+            ),
             {
                 "ai_system_id": s.id,
                 "processors": names,
@@ -317,8 +362,11 @@ def automated_decision(facts: Facts) -> Iterator[Hit]:
         if s.automation_level is None:
             yield Hit(
                 subject_of(s),
-                f"unknown: automation level not recorded for '{s.name}', "
-                "which takes individual decisions with legal effect",
+                Text(
+                    "unknown: automation level not recorded for '{name}', "
+                    "which takes individual decisions with legal effect",
+                    name=s.name,
+                ),
                 base,
                 unknown=True,
             )
@@ -329,8 +377,11 @@ def automated_decision(facts: Facts) -> Iterator[Hit]:
         if blank(s.human_review_path):
             yield Hit(
                 subject_of(s),
-                f"'{s.name}' takes fully automated decisions with legal "
-                "effect and records no way to obtain human intervention (Art. 22(3))",
+                Text(
+                    "'{name}' takes fully automated decisions with legal "
+                    "effect and records no way to obtain human intervention (Art. 22(3))",
+                    name=s.name,
+                ),
                 base,
             )
         sensitive = [(ds, p) for ds, p in facts.personal_datasets_of(s) if p.status(special)]
@@ -338,9 +389,12 @@ def automated_decision(facts: Facts) -> Iterator[Hit]:
         if sensitive and not _special_condition(activities):
             yield Hit(
                 subject_of(s),
-                f"'{s.name}' takes fully automated decisions with legal effect based on special "
-                "category data and no processing activity records an Art. 9(2)(a) or (g) "
-                "condition (Art. 22(4))",
+                Text(
+                    "'{name}' takes fully automated decisions with legal effect based on "
+                    "special category data and no processing activity records an Art. 9(2)(a) "
+                    "or (g) condition (Art. 22(4))",
+                    name=s.name,
+                ),
                 {**base, "dataset_ids": [ds.id for ds, _ in sensitive]},
                 suggested=all(_suggested(p, special) for _, p in sensitive),
             )
@@ -352,7 +406,7 @@ def public_body_without_dpo(facts: Facts) -> Iterator[Hit]:
         if org.is_public_body and blank(org.dpo_contact):
             yield Hit(
                 subject_of(org),
-                f"public body '{org.name}' records no DPO contact",
+                Text("public body '{name}' records no DPO contact", name=org.name),
                 {"organisation_id": org.id},
             )
 
@@ -360,51 +414,51 @@ def public_body_without_dpo(facts: Facts) -> Iterator[Hit]:
 RULES: tuple[Rule, ...] = (
     Rule(
         "GDPR-9-DPIA",
-        "AI using Art. 9/10 data without DPIA",
+        N_("AI using Art. 9/10 data without DPIA"),
         Severity.HIGH,
-        "GDPR Art. 9, 10, 35(3)(b)",
+        N_("GDPR Art. 9, 10, 35(3)(b)"),
         special_data_without_dpia,
     ),
     Rule(
         "GDPR-35-WP248",
-        "Two or more WP248 criteria without DPIA",
+        N_("Two or more WP248 criteria without DPIA"),
         Severity.HIGH,
-        "GDPR Art. 35(1); EDPB WP248 rev.01; CNIL",
+        N_("GDPR Art. 35(1); EDPB WP248 rev.01; CNIL"),
         wp248_without_dpia,
     ),
     Rule(
         "GDPR-30-RECORD",
-        "Personal data used by AI without Art. 30 record",
+        N_("Personal data used by AI without Art. 30 record"),
         Severity.HIGH,
-        "GDPR Art. 30(1)",
+        N_("GDPR Art. 30(1)"),
         no_record,
     ),
     Rule(
         "GDPR-44-TRANSFER",
-        "Personal data outside the EU/EEA without transfer mechanism",
+        N_("Personal data outside the EU/EEA without transfer mechanism"),
         Severity.HIGH,
-        "GDPR Art. 44-46",
+        N_("GDPR Art. 44-46"),
         transfer_without_mechanism,
     ),
     Rule(
         "GDPR-28-PROCESSOR",
-        "External processor without Art. 28 contract",
+        N_("External processor without Art. 28 contract"),
         Severity.HIGH,
-        "GDPR Art. 28",
+        N_("GDPR Art. 28"),
         processor_without_contract,
     ),
     Rule(
         "GDPR-22-AUTOMATED",
-        "Automated decision with legal effect without human path",
+        N_("Automated decision with legal effect without human path"),
         Severity.HIGH,
-        "GDPR Art. 22",
+        N_("GDPR Art. 22"),
         automated_decision,
     ),
     Rule(
         "GDPR-37-DPO",
-        "Public body without DPO",
+        N_("Public body without DPO"),
         Severity.MEDIUM,
-        "GDPR Art. 37(1)(a)",
+        N_("GDPR Art. 37(1)(a)"),
         public_body_without_dpo,
     ),
 )

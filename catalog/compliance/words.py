@@ -1,0 +1,66 @@
+"""The codes a compliance message quotes (statuses, categories, articles), as message ids.
+
+A message shows a code of the register as the code itself in English, as it always did
+(``IN_PRODUCTION``), and as a word in French (« en production »): :func:`rule.code` makes
+the code a :class:`~registre.catalog.i18n.Text` whose message id is the code, and this list
+marks every such id for extraction (``pybabel extract``), so that the catalogs translate
+each of them and a test checks none is missing.
+"""
+
+from __future__ import annotations
+
+from registre.catalog.i18n import N_
+
+CODES = (
+    # AISystemStatus
+    N_("PLANNED"),
+    N_("PILOT"),
+    N_("IN_PRODUCTION"),
+    N_("RETIRED"),
+    # AssessmentStatus
+    N_("IN_PROGRESS"),
+    N_("COMPLETED"),
+    N_("OUTDATED"),
+    # Sensitivity
+    N_("PUBLIC"),
+    N_("INTERNAL"),
+    N_("CONFIDENTIAL"),
+    N_("RESTRICTED"),
+    # OpenDataAccess (RESTRICTED above)
+    N_("OPEN"),
+    N_("OPEN_WITH_ACCOUNT"),
+    N_("ON_REQUEST"),
+    N_("NOT_COMMUNICABLE"),
+    N_("NOT_PUBLISHED"),
+    # Art50Trigger
+    N_("INTERACTS_WITH_PERSONS"),
+    N_("GENERATES_CONTENT"),
+    N_("EMOTION_OR_BIOMETRIC_CATEGORISATION"),
+    N_("DEEP_FAKE_OR_PUBLIC_TEXT"),
+    # Wp248Criterion
+    N_("EVALUATION_OR_SCORING"),
+    N_("AUTOMATED_DECISION_WITH_EFFECT"),
+    N_("SYSTEMATIC_MONITORING"),
+    N_("SENSITIVE_DATA"),
+    N_("LARGE_SCALE"),
+    N_("MATCHING_OR_COMBINING"),
+    N_("VULNERABLE_SUBJECTS"),
+    N_("INNOVATIVE_TECHNOLOGY"),
+    N_("PREVENTS_EXERCISE_OF_RIGHTS"),
+    # personal-data categories (config/classification)
+    N_("IDENTITY"),
+    N_("CONTACT"),
+    N_("NATIONAL_IDENTIFIER"),
+    N_("BUSINESS_IDENTIFIER"),
+    N_("FINANCIAL"),
+    N_("ONLINE_IDENTIFIER"),
+    N_("LOCATION"),
+    N_("SPECIAL_CATEGORY"),
+    N_("CRIMINAL_OFFENCE"),
+    # who receives personal data outside the EU
+    N_("hosting"),
+    N_("provider"),
+    # articles an unknown Annex III point leaves open
+    N_("Art. 27"),
+    N_("Art. 49(3)"),
+)

@@ -1,0 +1,191 @@
+"""Languages: the gettext catalogs (Babel) every part of Registre speaks through, French
+first, English available.
+
+Message ids are English and ``locale/fr`` translates them; English is the ids themselves,
+so a message rendered in English is byte-identical to the text the code wrote.
+
+A message meant for a person is written as a :class:`Text`: a ``str`` (its English
+rendering, so code that only reads it keeps working) that also carries its template and
+parameters, so that :func:`translate` can render it again in another language::
+
+    raise NotFound(Text("no {kind} with id {id}", kind="AISystem", id=7))
+    translate(exc.message, "fr")    # "aucun AISystem d’identifiant 7"
+
+A parameter may itself be a :class:`Text` (translated too) or a list of them. Which
+language a request is in is :data:`language` (a context variable), set by whoever serves
+the request: the web pages, the API (``Accept-Language``), the CLI (``LC_ALL`` /
+``LC_MESSAGES`` / ``LANG``).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import gettext
+import os
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"
+LANGUAGES = ("fr", "en")
+FRENCH = "fr"
+ENGLISH = "en"
+
+#: the language of what is being served (English unless someone chose)
+language: contextvars.ContextVar[str] = contextvars.ContextVar("registre_language", default="en")
+
+__all__ = [
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "N_",
+    "Joined",
+    "Text",
+    "from_environment",
+    "gettext_in",
+    "language",
+    "negotiate",
+    "translate",
+    "translations",
+]
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    if lang not in LANGUAGES or lang == ENGLISH:
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang])
+
+
+def gettext_in(lang: str, message: str) -> str:
+    return translations(lang).gettext(message)
+
+
+class Text(str):
+    """A message for a person: its English rendering, plus what renders it in any language.
+
+    The template uses ``str.format`` fields (``{name}``); the parameters are plain values,
+    :class:`Text` or lists of them.
+    """
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, /, **params: Any) -> Text:
+        self = super().__new__(cls, _render(template, params, ENGLISH))
+        self.template = template
+        self.params = params
+        return self
+
+    def render(self, lang: str) -> str:
+        try:
+            return _render(gettext_in(lang, self.template), self.params, lang)
+        except (KeyError, IndexError, ValueError):  # a translation naming a wrong field
+            return str(self)
+
+    def as_json(self) -> dict[str, Any]:
+        """The template and parameters, to store and render again later."""
+        return {"template": self.template, "params": {k: _dump(v) for k, v in self.params.items()}}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Text:
+        params = {k: _load(v) for k, v in dict(data.get("params") or {}).items()}
+        return cls(str(data["template"]), **params)
+
+
+class Joined(list[Any]):
+    """A :class:`Text` parameter rendered as its items joined with "; " (a plain list
+    joins with ", ")."""
+
+    sep = "; "
+
+
+def _value(value: Any, lang: str) -> Any:
+    if isinstance(value, Text):
+        return value.render(lang)
+    if isinstance(value, list | tuple):
+        sep = getattr(value, "sep", ", ")
+        return sep.join(str(_value(v, lang)) for v in value)
+    return value
+
+
+def _render(template: str, params: Mapping[str, Any], lang: str) -> str:
+    if not params:
+        return template
+    return template.format(**{k: _value(v, lang) for k, v in params.items()})
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, Text):
+        return {"text": value.as_json()}
+    if isinstance(value, Joined):
+        return {"list": [_dump(v) for v in value], "sep": value.sep}
+    if isinstance(value, list | tuple):
+        return {"list": [_dump(v) for v in value]}
+    return value
+
+
+def _load(value: Any) -> Any:
+    if isinstance(value, dict) and "text" in value:
+        return Text.from_json(value["text"])
+    if isinstance(value, dict) and "list" in value:
+        items = [_load(v) for v in value["list"]]
+        return Joined(items) if value.get("sep") == Joined.sep else items
+    return value
+
+
+def translate(message: str, lang: str | None = None) -> str:
+    """``message`` in ``lang`` (default: the current :data:`language`): a :class:`Text` is
+    rendered again; a plain string is looked up as a message id (itself when unknown)."""
+    lang = lang or language.get()
+    if lang == ENGLISH:
+        return str(message)
+    if isinstance(message, Text):
+        return message.render(lang)
+    return gettext_in(lang, message)
+
+
+def negotiate(accept_language: str | None, default: str = FRENCH, choice: str | None = None) -> str:
+    """The language of a request: an explicit choice, then ``Accept-Language``, then
+    ``default``."""
+    if choice in LANGUAGES:
+        return str(choice)
+    wanted = []
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and quality > 0:
+            wanted.append((quality, tag.replace("_", "-")))
+    preferred = [tag for _, tag in sorted(wanted, key=lambda item: -item[0])]
+    found = Locale.negotiate(preferred, list(LANGUAGES), sep="-") if preferred else None
+    return str(found) if found else default
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """The CLI's language, as gettext picks it: the first of ``LANGUAGE``, ``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG`` that is set (``fr_FR.UTF-8`` → French); English when none
+    names a language Registre speaks (``C``, ``POSIX``, unset)."""
+    env = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if not value:
+            continue
+        for choice in value.split(":"):  # LANGUAGE is a list
+            tag = choice.split(".")[0].split("@")[0].split("_")[0].lower()
+            if tag in LANGUAGES:
+                return tag
+        return ENGLISH
+    return ENGLISH

@@ -1,0 +1,96 @@
+"""Messages for people: a :class:`Text` is its English text (byte for byte), keeps its
+template and parameters through storage, renders in French through the catalogs, and falls
+back to English rather than fail; the CLI's language comes from the environment."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from registre.catalog.compliance import words
+from registre.catalog.enums import (
+    AISystemStatus,
+    Art50Trigger,
+    AssessmentStatus,
+    OpenDataAccess,
+    Sensitivity,
+    Wp248Criterion,
+)
+from registre.catalog.i18n import Joined, Text, from_environment, gettext_in, negotiate, translate
+
+
+def test_a_text_is_its_english_rendering() -> None:
+    inner = Text("hosted in {country}, outside France", country="US")
+    text = Text(
+        "{sensitivity} data '{dataset}' on {where}: {problems}",
+        sensitivity=Text("CONFIDENTIAL"),
+        dataset="rh.agents",
+        where=Text("data store '{name}'", name="<script>"),
+        problems=Joined([inner, Text("'{name}' is under non-EU control", name="Cloud")]),
+    )
+    assert text == (
+        "CONFIDENTIAL data 'rh.agents' on data store '<script>': hosted in US, outside "
+        "France; 'Cloud' is under non-EU control"
+    )
+    assert translate(text, "en") == text
+    assert translate(text, "fr") == (
+        "données confidentielles « rh.agents » sur l’entrepôt « <script> » : hébergé en US, "
+        "hors de France; « Cloud » est sous contrôle extra-européen"
+    )
+
+
+def test_a_text_survives_storage() -> None:
+    text = Text(
+        "'{name}' lets {processors} handle personal data with no Art. 28 processor contract "
+        "recorded",
+        name="Agent",
+        processors=["A", "B"],
+    )
+    stored = json.loads(json.dumps(text.as_json()))
+    again = Text.from_json(stored)
+    assert again == text and again.render("fr") == text.render("fr")
+    assert again.render("fr").startswith("« Agent » confie des données personnelles à A, B")
+    joined = Text("{x}", x=Joined(["a", "b"]))
+    assert Text.from_json(json.loads(json.dumps(joined.as_json()))) == "a; b"
+
+
+def test_unknown_messages_and_broken_translations_fall_back() -> None:
+    assert translate("no such message id", "fr") == "no such message id"
+    assert translate(Text("a new {thing}", thing="rule"), "fr") == "a new rule"
+    assert Text("plain {braces} kept") == "plain {braces} kept"  # no parameter: as written
+
+
+@pytest.mark.parametrize(
+    "enum",
+    [AISystemStatus, AssessmentStatus, Sensitivity, OpenDataAccess, Art50Trigger, Wp248Criterion],
+)
+def test_every_code_a_message_quotes_has_its_french_word(enum: type) -> None:
+    for member in enum:
+        assert member.value in words.CODES
+        french = gettext_in("fr", member.value)
+        assert french != member.value and french.lower() == french or "Diffusion" in french
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"LC_ALL": "fr_BE.UTF-8", "LANG": "en_US.UTF-8"}, "fr"),
+        ({"LC_MESSAGES": "fr_FR", "LANG": "C"}, "fr"),
+        ({"LANGUAGE": "de:fr", "LANG": "en_US.UTF-8"}, "fr"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_cli_language_follows_the_environment(environ: dict[str, str], expected: str) -> None:
+    assert from_environment(environ) == expected
+
+
+def test_negotiation() -> None:
+    assert negotiate("fr-CA,en;q=0.5", default="en") == "fr"
+    assert negotiate("de, en;q=0.1", default="fr") == "en"
+    assert negotiate(None, default="en") == "en"
+    assert negotiate("en", choice="fr") == "fr"

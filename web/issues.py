@@ -1,0 +1,142 @@
+"""The stored compliance issues as the pages read them, like the API does
+(``graphql/compliance.py``): :func:`catalog.compliance.issues.issues_query` with its
+filters, keyset pages in the engine's order, never the rules evaluated on a request.
+
+A page of issues is addressed by the sort key of the last issue of the page before it
+(``apres=`` in the address, base64url JSON), so that every page costs the same at any
+depth; the pager offers the next page and a way back to the first.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from registre.catalog.compliance import issues as stored
+from registre.catalog.compliance.engine import ComplianceIssue
+from registre.catalog.compliance.store import refresh_due
+from registre.catalog.data.search import text_search
+from registre.catalog.models.compliance import StoredIssue
+from registre.web.queries import CSV_MAX_ROWS, PAGE_SIZE
+
+
+def catch_up(db: Session) -> None:
+    """Obligations whose AI Act date came since they were stored change severity today."""
+    if refresh_due(db) is not None:
+        db.commit()
+
+
+def encode_cursor(key: stored.SortKey) -> str:
+    raw = json.dumps(list(key), separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(text: str) -> stored.SortKey | None:
+    """The sort key in ``text``, or None when it is not one (the first page then)."""
+    if not text:
+        return None
+    try:
+        parts = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (ValueError, binascii.Error):
+        return None
+    if not isinstance(parts, list) or len(parts) != 6:
+        return None
+    rank, rule, kind, subject_id, message, row_id = parts
+    if not (
+        all(isinstance(n, int) and not isinstance(n, bool) for n in (rank, subject_id, row_id))
+        and all(isinstance(s, str) for s in (rule, kind, message))
+    ):
+        return None
+    return (rank, rule, kind, subject_id, message, row_id)
+
+
+@dataclass
+class IssuePage:
+    """One keyset page of stored issues, and how many the filters keep in all."""
+
+    items: list[ComplianceIssue]
+    total: int
+    first_index: int
+    next_cursor: str | None
+    is_first: bool
+
+    @property
+    def last_index(self) -> int:
+        return self.first_index + len(self.items) - 1 if self.items else 0
+
+
+def statement(flt: stored.IssueFilter, search: str = "") -> Select[tuple[StoredIssue]]:
+    """The stored issues ``flt`` keeps whose rule, subject, message or legal basis contains
+    ``search`` (any case)."""
+    return text_search(
+        stored.issues_query(flt),
+        search,
+        StoredIssue.rule,
+        StoredIssue.subject_name,
+        StoredIssue.message,
+        StoredIssue.legal_basis,
+    )
+
+
+def issue_page(
+    db: Session,
+    stmt: Select[tuple[StoredIssue]],
+    after: str = "",
+    size: int | None = None,
+    start: str = "",
+) -> IssuePage:
+    """The page after the cursor ``after`` (the first page without one). ``start`` is the
+    rank of its first issue as the previous page said it (``rang=``), only shown: counting
+    the issues before the cursor would cost more at every page."""
+    size = size or PAGE_SIZE
+    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    key = decode_cursor(after)
+    if key is not None:
+        stmt = stmt.where(stored.after_key(key))
+    rows = list(db.scalars(stmt.limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    rank = int(start) if key is not None and start.isdigit() and 0 < int(start) <= total else 1
+    return IssuePage(
+        items=[stored.as_issue(r) for r in rows],
+        total=total,
+        first_index=rank if rows else 0,
+        next_cursor=encode_cursor(stored.sort_key(rows[-1])) if more else None,
+        is_first=key is None,
+    )
+
+
+def every_issue(db: Session, stmt: Select[tuple[StoredIssue]]) -> list[ComplianceIssue]:
+    return [stored.as_issue(r) for r in db.scalars(stmt.limit(CSV_MAX_ROWS))]
+
+
+def open_by_severity(db: Session) -> dict[str, int]:
+    """How many issues are open, by severity."""
+    rows: Sequence[Any] = db.execute(
+        select(StoredIssue.severity, func.count())
+        .where(StoredIssue.closed_at.is_(None))
+        .group_by(StoredIssue.severity)
+    ).all()
+    return {str(severity): int(n) for severity, n in rows}
+
+
+def about(db: Session, kind: str, subject_id: int) -> list[ComplianceIssue]:
+    """Open issues about or naming one AI system or dataset, in the engine's order."""
+    if kind == "AISystem":
+        found = stored.issues_mentioning(db, ai_system_ids=[subject_id])
+    else:
+        found = stored.issues_mentioning(db, dataset_ids=[subject_id])
+    return found.get((kind, subject_id), [])
+
+
+def month_start(now: dt.datetime) -> dt.datetime:
+    """The first instant of ``now``'s month (UTC, as the records are stored)."""
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
