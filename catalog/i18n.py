@@ -41,6 +41,7 @@ language: contextvars.ContextVar[str] = contextvars.ContextVar("registre_languag
 __all__ = [
     "LANGUAGES",
     "LOCALE_DIR",
+    "NC_",
     "N_",
     "Joined",
     "Text",
@@ -55,6 +56,12 @@ __all__ = [
 
 def N_(message: str) -> str:
     """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+def NC_(context: str, message: str) -> str:
+    """Mark a message of a gettext ``context`` for extraction: the same English word that
+    means two things (``RESTRICTED``: a sensitivity and an open-data access level)."""
     return message
 
 
@@ -78,6 +85,8 @@ class Text(str):
 
     template: str
     params: dict[str, Any]
+    #: the gettext context of the template (see :func:`NC_`), if any
+    context: str | None = None
 
     def __new__(cls, template: str, /, **params: Any) -> Text:
         self = super().__new__(cls, _render(template, params, ENGLISH))
@@ -85,19 +94,40 @@ class Text(str):
         self.params = params
         return self
 
+    @classmethod
+    def in_context(cls, context: str, template: str, /, **params: Any) -> Text:
+        """A message whose template is translated in a gettext ``context``."""
+        self = cls(template, **params)
+        self.context = context
+        return self
+
     def render(self, lang: str) -> str:
+        template = (
+            translations(lang).pgettext(self.context, self.template)
+            if self.context is not None
+            else gettext_in(lang, self.template)
+        )
         try:
-            return _render(gettext_in(lang, self.template), self.params, lang)
+            return _render(template, self.params, lang)
         except (KeyError, IndexError, ValueError):  # a translation naming a wrong field
             return str(self)
 
     def as_json(self) -> dict[str, Any]:
-        """The template and parameters, to store and render again later."""
-        return {"template": self.template, "params": {k: _dump(v) for k, v in self.params.items()}}
+        """The template, its context and parameters, to store and render again later."""
+        data: dict[str, Any] = {
+            "template": self.template,
+            "params": {k: _dump(v) for k, v in self.params.items()},
+        }
+        if self.context is not None:
+            data["context"] = self.context
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Text:
         params = {k: _load(v) for k, v in dict(data.get("params") or {}).items()}
+        context = data.get("context")
+        if context is not None:
+            return cls.in_context(str(context), str(data["template"]), **params)
         return cls(str(data["template"]), **params)
 
 

@@ -15,8 +15,11 @@ from typing import Any
 
 from registre.catalog.compliance.config import Severity
 from registre.catalog.compliance.facts import Facts
-from registre.catalog.enums import AISystemStatus
+from registre.catalog.enums import AISystemStatus, OpenDataAccess
 from registre.catalog.i18n import Text
+
+#: the gettext context of open-data access levels in messages (see :mod:`.words`)
+OPEN_DATA_ACCESS = "open data access"
 
 __all__ = ["Hit", "Rule", "Severity", "Subject", "active", "code", "in_use", "subject_of"]
 
@@ -97,7 +100,10 @@ def active(system: Any) -> bool:
 def code(value: Any) -> Text:
     """A code of the register shown in a message (a status, a category, an article): the
     code itself in English, as always; its word in another language (the code is the
-    message id, listed in :mod:`.words`)."""
+    message id, listed in :mod:`.words`). An open-data access level is translated in its
+    own context: ``RESTRICTED`` access is not the ``RESTRICTED`` sensitivity."""
+    if isinstance(value, OpenDataAccess):
+        return Text.in_context(OPEN_DATA_ACCESS, value.value)
     return Text(str(getattr(value, "value", value)))
 
 

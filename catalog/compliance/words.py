@@ -9,7 +9,7 @@ each of them and a test checks none is missing.
 
 from __future__ import annotations
 
-from registre.catalog.i18n import N_
+from registre.catalog.i18n import N_, NC_
 
 CODES = (
     # AISystemStatus
@@ -26,12 +26,14 @@ CODES = (
     N_("INTERNAL"),
     N_("CONFIDENTIAL"),
     N_("RESTRICTED"),
-    # OpenDataAccess (RESTRICTED above)
-    N_("OPEN"),
-    N_("OPEN_WITH_ACCOUNT"),
-    N_("ON_REQUEST"),
-    N_("NOT_COMMUNICABLE"),
-    N_("NOT_PUBLISHED"),
+    # OpenDataAccess, in its own context (rule.OPEN_DATA_ACCESS): its RESTRICTED is not the
+    # sensitivity's
+    NC_("open data access", "OPEN"),
+    NC_("open data access", "OPEN_WITH_ACCOUNT"),
+    NC_("open data access", "RESTRICTED"),
+    NC_("open data access", "ON_REQUEST"),
+    NC_("open data access", "NOT_COMMUNICABLE"),
+    NC_("open data access", "NOT_PUBLISHED"),
     # Art50Trigger
     N_("INTERACTS_WITH_PERSONS"),
     N_("GENERATES_CONTENT"),

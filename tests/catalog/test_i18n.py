@@ -9,6 +9,7 @@ import json
 import pytest
 
 from registre.catalog.compliance import words
+from registre.catalog.compliance.rule import code
 from registre.catalog.enums import (
     AISystemStatus,
     Art50Trigger,
@@ -17,7 +18,7 @@ from registre.catalog.enums import (
     Sensitivity,
     Wp248Criterion,
 )
-from registre.catalog.i18n import Joined, Text, from_environment, gettext_in, negotiate, translate
+from registre.catalog.i18n import Joined, Text, from_environment, negotiate, translate
 
 
 def test_a_text_is_its_english_rendering() -> None:
@@ -68,8 +69,22 @@ def test_unknown_messages_and_broken_translations_fall_back() -> None:
 def test_every_code_a_message_quotes_has_its_french_word(enum: type) -> None:
     for member in enum:
         assert member.value in words.CODES
-        french = gettext_in("fr", member.value)
+        quoted = code(member)
+        assert quoted == member.value  # English: the code, as always
+        french = quoted.render("fr")
         assert french != member.value and french.lower() == french or "Diffusion" in french
+
+
+def test_a_word_with_two_meanings_is_translated_by_its_context() -> None:
+    """RESTRICTED access to open data (authorised users only) is not the RESTRICTED
+    sensitivity (« Diffusion Restreinte », II 901), and stays itself through storage."""
+    access = code(OpenDataAccess.RESTRICTED)
+    sensitivity = code(Sensitivity.RESTRICTED)
+    assert access == sensitivity == "RESTRICTED"
+    assert sensitivity.render("fr") == "Diffusion Restreinte"
+    assert access.render("fr") not in ("RESTRICTED", "Diffusion Restreinte")
+    stored = Text.from_json(json.loads(json.dumps(Text("access {a}", a=access).as_json())))
+    assert stored.render("fr") == f"access {access.render('fr')}"
 
 
 @pytest.mark.parametrize(

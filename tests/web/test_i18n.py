@@ -24,27 +24,36 @@ WEB = Path(i18n.__file__).resolve().parent
 ROOT = WEB.parent
 PO = Path(catalog_i18n.LOCALE_DIR) / "fr" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "Text": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "N_": None,
+    "NC_": ((1, "c"), 2),
+    "Text": None,
+}
 
 
-def _used_messages() -> set[str]:
+def _used_messages() -> set[tuple[str | None, str]]:
     """Every message the code and the templates mark for translation (as Babel extracts,
     with ``babel.cfg``): the pages, the catalog (errors, compliance messages, the
     classification), the API and the CLI."""
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     found = set()
     for part in ("catalog", "web", "cli", "graphql"):
-        for _file, _line, message, _comments, _context in extract_from_dir(
+        for _file, _line, message, _comments, context in extract_from_dir(
             str(ROOT / part), method_map, keywords=KEYWORDS
         ):
-            found.add(message if isinstance(message, str) else message[0])
+            found.add((context, message if isinstance(message, str) else message[0]))
     return found
 
 
 def test_every_message_has_its_french_translation() -> None:
     with PO.open("rb") as po:
         catalog = read_po(po, locale="fr")
-    translated = {(m.id if isinstance(m.id, str) else m.id[0]): m.string for m in catalog if m.id}
+    translated = {
+        (m.context, m.id if isinstance(m.id, str) else m.id[0]): m.string for m in catalog if m.id
+    }
     used = _used_messages()
     assert len(used) > 300
     missing = sorted(m for m in used if not translated.get(m))
