@@ -66,3 +66,38 @@ CODES = (
     N_("Art. 27"),
     N_("Art. 49(3)"),
 )
+
+#: the gettext context of entity types quoted in messages (the publication gate's)
+ENTITY_TYPE = "entity type"
+
+#: what the scanner finds (``config/detection.yaml``'s entities and special categories,
+#: and the table-level re-identification finding), as a person reads it in a message
+ENTITY_TYPES = (
+    NC_("entity type", "FR_NIR"),
+    NC_("entity type", "FR_NIF"),
+    NC_("entity type", "FR_PASSPORT"),
+    NC_("entity type", "FR_SIRET"),
+    NC_("entity type", "FR_SIREN"),
+    NC_("entity type", "FR_TVA"),
+    NC_("entity type", "FR_VEHICLE_PLATE"),
+    NC_("entity type", "IBAN_CODE"),
+    NC_("entity type", "CREDIT_CARD"),
+    NC_("entity type", "EMAIL_ADDRESS"),
+    NC_("entity type", "PHONE_NUMBER"),
+    NC_("entity type", "IP_ADDRESS"),
+    NC_("entity type", "USERNAME"),
+    NC_("entity type", "PERSON"),
+    NC_("entity type", "LOCATION"),
+    NC_("entity type", "GPS_COORDINATES"),
+    NC_("entity type", "DATE_OF_BIRTH"),
+    NC_("entity type", "HEALTH"),
+    NC_("entity type", "RELIGION"),
+    NC_("entity type", "UNION_MEMBERSHIP"),
+    NC_("entity type", "POLITICAL_OPINION"),
+    NC_("entity type", "ETHNIC_ORIGIN"),
+    NC_("entity type", "SEXUAL_LIFE"),
+    NC_("entity type", "GENETIC"),
+    NC_("entity type", "BIOMETRIC"),
+    NC_("entity type", "CRIMINAL_OFFENCE"),
+    NC_("entity type", "REIDENTIFICATION_RISK"),
+)

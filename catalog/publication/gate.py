@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from registre.catalog.access.audit import record, refusal_event
 from registre.catalog.access.roles import Actor, Permission
+from registre.catalog.compliance.words import ENTITY_TYPE
 from registre.catalog.data.search import holds_personal_data, personal_finding
 from registre.catalog.enums import OPEN_DATA, FindingStatus
 from registre.catalog.errors import Refused
@@ -65,7 +66,10 @@ class Blocker:
                 "re-identification risk on '{field}' ({state})", field=self.field, state=state
             )
         return Text(
-            "'{field}' ({entity}, {state})", field=self.field, entity=self.entity_type, state=state
+            "'{field}' ({entity}, {state})",
+            field=self.field,
+            entity=Text.in_context(ENTITY_TYPE, self.entity_type),
+            state=state,
         )
 
     def as_fact(self) -> dict[str, Any]:

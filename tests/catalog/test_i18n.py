@@ -109,3 +109,31 @@ def test_negotiation() -> None:
     assert negotiate("de, en;q=0.1", default="fr") == "en"
     assert negotiate(None, default="en") == "en"
     assert negotiate("en", choice="fr") == "fr"
+
+
+def test_every_entity_type_the_scanner_emits_reads_as_a_word_in_a_message() -> None:
+    """The publication gate quotes entity types: each one the scanner can emit (the
+    detection configuration's, and the re-identification finding) reads in French as a
+    word, and in English as its code, as before."""
+    from registre.scanners.detection.config import default_detection_config
+    from registre.scanners.detection.quasi_identifiers import REIDENTIFICATION_RISK
+
+    config = default_detection_config()
+    emitted = {*config.entities, REIDENTIFICATION_RISK}
+    emitted |= {c.entity_type for c in config.special_categories.categories}
+    assert emitted <= set(words.ENTITY_TYPES)
+    for entity_type in emitted:
+        quoted = Text.in_context(words.ENTITY_TYPE, entity_type)
+        assert quoted == entity_type
+        assert quoted.render("fr") not in ("", entity_type)
+
+
+def test_a_publication_blocker_reads_in_french() -> None:
+    from registre.catalog.enums import FindingStatus
+    from registre.catalog.publication.gate import Blocker
+
+    blocker = Blocker(1, "nir", "FR_NIR", "NATIONAL_IDENTIFIER", FindingStatus.SUGGESTED)
+    described = blocker.describe()
+    assert described == "'nir' (FR_NIR, suggested, not reviewed)"
+    assert "numéro de sécurité sociale (NIR)" in translate(described, "fr")
+    assert "FR_NIR" not in translate(described, "fr")
