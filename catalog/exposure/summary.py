@@ -1,9 +1,11 @@
 """Counts of the exposure: datasets and fields holding personal data, by category, data
 store, hosting country and AI risk class, over everything a filter selects.
 
-Read from the kept exposure (:mod:`.kept`), never from ``field`` and ``finding``: without a
-finding criterion (category, entity type, status), from the per-dataset counts (one row per
-dataset, one per dataset and category, summed); with one, from the rows of the findings it
+Read from the kept exposure (:mod:`.kept`), never from ``field`` and ``finding``: for no
+criterion at all, or ``usedByAiSystem: true`` alone, from the kept totals (:mod:`.totals`, a
+few rows whatever the catalog's size); otherwise, without a finding criterion (category,
+entity type, status), from the per-dataset counts (one row per dataset, one per dataset and
+category, summed); with one, from the rows of the findings it
 selects (counted distinct, since a field may hold several).
 """
 
