@@ -10,19 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    ColumnElement,
-    Select,
-    and_,
-    exists,
-    literal_column,
-    or_,
-    select,
-)
-from sqlalchemy import column as sql_column
-from sqlalchemy import table as sql_table
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 
 from registre.catalog.data.findings import counts_as_personal_sql
 from registre.catalog.enums import AISystemStatus, RiskClass, ScanStatus, Sensitivity
@@ -70,44 +58,6 @@ def text_search(stmt: Select[Any], search: str | None, *columns: Any) -> Select[
     return stmt.where(or_(*(col.ilike(pattern, escape="\\") for col in columns)))
 
 
-#: the FTS5 table (SQLite only, trigram tokenizer) indexing ``dataset.name`` and
-#: ``dataset.description``, kept current by triggers (migration 0015)
-DATASET_FTS = "dataset_search"
-
-
-class _DatasetSearch(ColumnElement[bool]):
-    """``dataset.name`` or ``dataset.description`` contains ``text``, any case.
-
-    PostgreSQL (and any other database): ``ILIKE '%text%'`` (the ``pg_trgm`` indexes
-    serve it). SQLite, for a text of three characters or more: a phrase query on the FTS5
-    trigram index :data:`DATASET_FTS` (a substring match; case folded by FTS5's Unicode
-    folding, as ``ILIKE`` does, where SQLite's own ``LIKE`` folds ASCII letters only);
-    shorter texts, which a trigram cannot index, take ``LIKE`` as before."""
-
-    inherit_cache = True
-    type = Boolean()
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-
-@compiles(_DatasetSearch)
-def _search_default(element: _DatasetSearch, compiler: Any, **kw: Any) -> str:
-    pattern = like_pattern(element.text)
-    cond = or_(*(col.ilike(pattern, escape="\\") for col in (Dataset.name, Dataset.description)))
-    return str(compiler.process(cond, **kw))
-
-
-@compiles(_DatasetSearch, "sqlite")
-def _search_sqlite(element: _DatasetSearch, compiler: Any, **kw: Any) -> str:
-    if len(element.text) < 3:
-        return _search_default(element, compiler, **kw)
-    phrase = '"' + element.text.replace('"', '""') + '"'
-    fts = sql_table(DATASET_FTS, sql_column("rowid"))
-    matched = select(fts.c.rowid).where(literal_column(DATASET_FTS).op("MATCH")(phrase))
-    return str(compiler.process(Dataset.id.in_(matched), **kw))
-
-
 def datasets_statement(
     *,
     search: str | None = None,
@@ -120,8 +70,7 @@ def datasets_statement(
     stmt = select(Dataset)
     if not include_removed:
         stmt = stmt.where(Dataset.removed_at.is_(None))
-    if search and search.strip():
-        stmt = stmt.where(_DatasetSearch(search.strip()))
+    stmt = text_search(stmt, search, Dataset.name, Dataset.description)
     if data_store_id is not None:
         stmt = stmt.where(Dataset.data_store_id == data_store_id)
     if sensitivity is not None:

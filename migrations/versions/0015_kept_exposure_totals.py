@@ -1,8 +1,7 @@
 """the exposure totals kept current (``exposure_total``: per store, category, hosting
 country and AI risk class, over every exposed dataset and over those an AI system uses) and
 the risk classes of the AI systems using each dataset (``exposure_dataset_ai``), read by
-the exposure summary and ``totalCount`` instead of summing every exposed dataset; on
-SQLite, an FTS5 trigram index of the datasets' name and description for their search
+the exposure summary and ``totalCount`` instead of summing every exposed dataset
 
 The rows are filled by ``registre db upgrade`` (a full rebuild of the kept exposure once
 the schema is at head) and kept current by every transaction of the catalog afterwards.
@@ -24,31 +23,7 @@ branch_labels: Union[str, Sequence[str], None] = None  # noqa: UP007
 depends_on: Union[str, Sequence[str], None] = None  # noqa: UP007
 
 
-#: SQLite: the FTS5 index of the datasets' name and description (trigram tokenizer: any
-#: substring of three characters or more), kept current by triggers on ``dataset``; read by
-#: the ``search`` filter of ``datasets`` (registre.catalog.data.search.DATASET_FTS)
-SQLITE_SEARCH = [
-    "CREATE VIRTUAL TABLE dataset_search USING fts5(name, description, content='dataset', "
-    "content_rowid='id', tokenize='trigram')",
-    "INSERT INTO dataset_search(dataset_search) VALUES ('rebuild')",
-    "CREATE TRIGGER dataset_search_insert AFTER INSERT ON dataset BEGIN "
-    "INSERT INTO dataset_search(rowid, name, description) "
-    "VALUES (new.id, new.name, new.description); END",
-    "CREATE TRIGGER dataset_search_delete AFTER DELETE ON dataset BEGIN "
-    "INSERT INTO dataset_search(dataset_search, rowid, name, description) "
-    "VALUES ('delete', old.id, old.name, old.description); END",
-    "CREATE TRIGGER dataset_search_update AFTER UPDATE OF name, description ON dataset BEGIN "
-    "INSERT INTO dataset_search(dataset_search, rowid, name, description) "
-    "VALUES ('delete', old.id, old.name, old.description); "
-    "INSERT INTO dataset_search(rowid, name, description) "
-    "VALUES (new.id, new.name, new.description); END",
-]
-
-
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        for statement in SQLITE_SEARCH:
-            op.execute(statement)
     op.create_table(
         "exposure_dataset_ai",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -77,10 +52,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        for trigger in ("insert", "delete", "update"):
-            op.execute(f"DROP TRIGGER IF EXISTS dataset_search_{trigger}")
-        op.execute("DROP TABLE IF EXISTS dataset_search")
     op.drop_index("ix_exposure_total_kind", table_name="exposure_total")
     op.drop_table("exposure_total")
     op.drop_index("ix_exposure_dataset_ai_dataset", table_name="exposure_dataset_ai")
