@@ -16,16 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, delete, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, String, cast, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session, aliased
 
 from registre.catalog.compliance.engine import Subjects
 from registre.catalog.compliance.store import CHUNK
 from registre.catalog.data.search import personal_finding
+from registre.catalog.exposure import totals
 from registre.catalog.exposure.query import hosting_conditions
+from registre.catalog.models.ai import AISystem, AISystemDataset
 from registre.catalog.models.data import Dataset, DataStore, Field, Finding, Organisation
 from registre.catalog.models.exposure import (
     ExposureCategoryRow,
+    ExposureDatasetAIRow,
     ExposureDatasetRow,
     ExposureFindingRow,
 )
@@ -35,10 +38,13 @@ __all__ = ["rebuild", "refresh_subjects"]
 
 def _rebuild(session: Session, ids: list[int] | None) -> None:
     kept_f, kept_d, kept_c = ExposureFindingRow, ExposureDatasetRow, ExposureCategoryRow
+    kept_ai = ExposureDatasetAIRow
     present: list[ColumnElement[bool]] = [Dataset.removed_at.is_(None)]
     if ids is not None:
         present.append(Dataset.id.in_(ids))
-    for table in (kept_f, kept_d, kept_c):
+    # what these datasets counted for in the kept totals, before (see .totals)
+    before = None if ids is None else totals.contributions(session, ids)
+    for table in (kept_f, kept_d, kept_c, kept_ai):
         stmt = delete(table)
         session.execute(stmt if ids is None else stmt.where(table.dataset_id.in_(ids)))
     session.execute(
@@ -114,6 +120,20 @@ def _rebuild(session: Session, ids: list[int] | None) -> None:
             .group_by(kept_f.dataset_id, kept_f.category),
         )
     )
+    session.execute(
+        insert(kept_ai).from_select(
+            ["dataset_id", "risk_class"],
+            select(AISystemDataset.dataset_id, cast(AISystem.risk_class, String))
+            .join(AISystem, AISystem.id == AISystemDataset.ai_system_id)
+            .join(Dataset, Dataset.id == AISystemDataset.dataset_id)
+            .where(*present)
+            .distinct(),
+        )
+    )
+    if before is None:
+        totals.rebuild(session)
+    else:
+        totals.apply(session, totals.difference(before, totals.contributions(session, ids)))
 
 
 def rebuild(session: Session, dataset_ids: Iterable[int] | None = None) -> None:
@@ -132,3 +152,4 @@ def refresh_subjects(session: Session, subjects: Subjects) -> None:
         rebuild(session)
     elif subjects.ids.get("Dataset"):
         rebuild(session, subjects.ids["Dataset"])
+        totals.check(session)

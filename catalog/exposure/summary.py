@@ -1,9 +1,11 @@
 """Counts of the exposure: datasets and fields holding personal data, by category, data
 store, hosting country and AI risk class, over everything a filter selects.
 
-Read from the kept exposure (:mod:`.kept`), never from ``field`` and ``finding``: without a
-finding criterion (category, entity type, status), from the per-dataset counts (one row per
-dataset, one per dataset and category, summed); with one, from the rows of the findings it
+Read from the kept exposure (:mod:`.kept`), never from ``field`` and ``finding``: for no
+criterion at all, or ``usedByAiSystem: true`` alone, from the kept totals (:mod:`.totals`, a
+few rows whatever the catalog's size); otherwise, without a finding criterion (category,
+entity type, status), from the per-dataset counts (one row per dataset, one per dataset and
+category, summed); with one, from the rows of the findings it
 selects (counted distinct, since a field may hold several).
 """
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Integer, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from registre.catalog.exposure.query import (
@@ -27,6 +29,7 @@ from registre.catalog.models.exposure import (
     ExposureCategoryRow,
     ExposureDatasetRow,
     ExposureFindingRow,
+    ExposureTotalRow,
 )
 
 
@@ -44,12 +47,37 @@ def _whole(flt: ExposureFilter) -> bool:
     return not (flt.categories or flt.entity_types or flt.status)
 
 
+def _kept_scope(flt: ExposureFilter) -> str | None:
+    """The scope of the kept totals (:mod:`.totals`) answering ``flt``, if any: "all" for
+    no criterion at all, "ai" for ``usedByAiSystem: true`` alone."""
+    if flt == ExposureFilter():
+        return "all"
+    if flt == ExposureFilter(used_by_ai_system=True):
+        return "ai"
+    return None
+
+
 class ExposureSummary:
     """Counts over every dataset ``flt`` selects (not one page); one statement per part."""
 
     def __init__(self, session: Session, flt: ExposureFilter) -> None:
         self.session = session
         self.flt = flt
+        self.scope = _kept_scope(flt)
+
+    def _kept(self, kind: str) -> list[ExposureCount]:
+        t = ExposureTotalRow
+        stmt = select(t.key, func.sum(t.datasets), func.sum(t.fields)).where(
+            t.scope == self.scope, t.kind == kind
+        )
+        if kind == "store":
+            stmt = stmt.join(DataStore, DataStore.id == cast(t.key, Integer))
+            stmt = stmt.with_only_columns(
+                DataStore.name, func.sum(t.datasets), func.sum(t.fields)
+            ).group_by(DataStore.name)
+        else:
+            stmt = stmt.group_by(t.key)
+        return _sorted(self.session.execute(stmt).all())
 
     def _datasets_where(self, dataset_id: Any, store_id: Any) -> list[ColumnElement[bool]]:
         conds = kept_dataset_conditions(self.flt, dataset_id)
@@ -101,6 +129,9 @@ class ExposureSummary:
 
     @cached_property
     def _totals(self) -> tuple[int, int]:
+        if self.scope is not None:
+            kept = self._kept("total")
+            return (kept[0].datasets, kept[0].fields) if kept else (0, 0)
         if _whole(self.flt):
             sq = self._exposed_datasets
             stmt = select(func.count(), func.coalesce(func.sum(sq.c.fields), 0))
@@ -122,6 +153,8 @@ class ExposureSummary:
 
     @cached_property
     def by_category(self) -> list[ExposureCount]:
+        if self.scope is not None:
+            return self._kept("category")
         if _whole(self.flt):
             sq, cat = self._exposed_datasets, ExposureCategoryRow
             stmt = select().select_from(sq).join(cat, cat.dataset_id == sq.c.dataset_id)
@@ -130,6 +163,8 @@ class ExposureSummary:
 
     @cached_property
     def by_data_store(self) -> list[ExposureCount]:
+        if self.scope is not None:
+            return self._kept("store")
         if _whole(self.flt):
             sq = self._exposed_datasets
             stmt = select().select_from(sq).join(DataStore, DataStore.id == sq.c.data_store_id)
@@ -140,6 +175,8 @@ class ExposureSummary:
 
     @cached_property
     def by_hosting_country(self) -> list[ExposureCount]:
+        if self.scope is not None:
+            return self._kept("country")
         if _whole(self.flt):
             sq = self._exposed_datasets
             return self._sums(sq.c.hosting_country, select().select_from(sq), sq.c.fields)
@@ -151,6 +188,8 @@ class ExposureSummary:
     def by_ai_risk_class(self) -> list[ExposureCount]:
         """Only datasets used by an AI system; key None: the system is not classified yet.
         (Counted distinct: a dataset may be used by several systems of one class.)"""
+        if self.scope is not None:
+            return self._kept("risk")
         sq = self._exposed
         stmt = (
             select()

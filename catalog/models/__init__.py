@@ -24,8 +24,10 @@ from registre.catalog.models.data import (
 )
 from registre.catalog.models.exposure import (
     ExposureCategoryRow,
+    ExposureDatasetAIRow,
     ExposureDatasetRow,
     ExposureFindingRow,
+    ExposureTotalRow,
 )
 
 __all__ = [
@@ -40,8 +42,10 @@ __all__ = [
     "DataStore",
     "Dataset",
     "ExposureCategoryRow",
+    "ExposureDatasetAIRow",
     "ExposureDatasetRow",
     "ExposureFindingRow",
+    "ExposureTotalRow",
     "Field",
     "Finding",
     "IssueMention",

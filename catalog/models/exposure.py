@@ -76,3 +76,33 @@ class ExposureCategoryRow(Base):
     )
     category: Mapped[str] = mapped_column(String(64), primary_key=True)
     fields: Mapped[int] = mapped_column(Integer)
+
+
+class ExposureDatasetAIRow(Base):
+    """A risk class of the AI systems using a dataset still present (derived, see the
+    module): one row per dataset and distinct class (None: a system not classified yet)."""
+
+    __tablename__ = "exposure_dataset_ai"
+    __table_args__ = (Index("ix_exposure_dataset_ai_dataset", "dataset_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"))
+    risk_class: Mapped[str | None] = mapped_column(String(32))
+
+
+class ExposureTotalRow(Base):
+    """A total of the exposure summary over every exposed dataset (derived, see
+    :mod:`registre.catalog.exposure.totals`): ``scope`` "all" (every exposed dataset) or
+    "ai" (those an AI system uses); ``kind`` "total", "category", "store" (key: the store's
+    id), "country" or "risk"; ``key`` None where the summary shows "not recorded".
+    Several rows may share a key (read summed)."""
+
+    __tablename__ = "exposure_total"
+    __table_args__ = (Index("ix_exposure_total_kind", "scope", "kind", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str | None] = mapped_column(String(64))
+    datasets: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[int] = mapped_column(Integer)
