@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,12 +20,13 @@ from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.db import make_engine
 from registre.catalog.enums import Role
 from registre.catalog.errors import DomainError
-from registre.catalog.i18n import Text
+from registre.catalog.i18n import N_, Joined, Text
 from registre.catalog.models import ApiToken
 from registre.cli.common import (
     console,
     error_text,
     fail,
+    headers,
     progress_bar,
     say,
     settings,
@@ -182,7 +182,7 @@ def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")])
 def token_list() -> None:
     """List tokens (names, roles, use; never the tokens themselves)."""
     with unit_of_work() as session:
-        table = Table("name", "role", "created", "last used", "revoked")
+        table = headers(N_("name"), N_("role"), N_("created"), N_("last used"), N_("revoked"))
         for t in session.scalars(select(ApiToken).order_by(ApiToken.id)):
             table.add_row(
                 shown(t.name),
@@ -414,12 +414,18 @@ def _print_publication(host: str, port: int) -> None:
             )
         )
         blocked = blockers(session, [d.id for d in open_data])
-        console.print("\nOpen data (publication gate, CRPA L312-1-2):")
+        console.print("\n" + say(Text("Open data (publication gate, CRPA L312-1-2):")))
         for dataset in open_data:
             found = blocked.get(dataset.id)
-            state = "withheld: " + "; ".join(b.describe() for b in found) if found else "published"
-            console.print(f"  {shown(dataset.qualified_name)}: {shown(state)}", highlight=False)
-    console.print(f"DCAT-AP catalogue (no token): http://{host}:{port}/dcat/catalog.ttl")
+            state = (
+                Text("withheld: {blockers}", blockers=Joined(b.describe() for b in found))
+                if found
+                else Text("published")
+            )
+            line = Text("{dataset}: {state}", dataset=dataset.qualified_name, state=state)
+            console.print("  " + shown(say(line)), highlight=False)
+    url = f"http://{host}:{port}/dcat/catalog.ttl"
+    console.print(say(Text("DCAT-AP catalogue (no token): {url}", url=url)))
 
 
 def main() -> None:

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
 from registre.catalog.i18n import language
@@ -32,3 +35,62 @@ def test_lc_messages_chooses_too(catalog_url: str, monkeypatch: pytest.MonkeyPat
     assert "catalogue à la révision" in run("db", "upgrade")[1]
     monkeypatch.setenv("LC_ALL", "en_US.UTF-8")  # LC_ALL overrides LC_MESSAGES
     assert "catalog at revision" in run("db", "upgrade")[1]
+
+
+def _city(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE usagers (nom TEXT, prenom TEXT, date_naissance TEXT, ville TEXT)")
+    people = [
+        ("MARTIN", "Anne", "1980-03-04", "Lyon"),
+        ("DUBOIS", "Jean", "1975-11-21", "Nantes"),
+        ("LEROY", "Claire", "1990-07-30", "Lille"),
+        ("MOREL", "Paul", "1968-01-12", "Rennes"),
+        ("GIRARD", "Julie", "2001-05-09", "Brest"),
+        ("ROUX", "Marc", "1984-09-17", "Dijon"),
+    ]
+    conn.executemany("INSERT INTO usagers VALUES (?, ?, ?, ?)", people)
+    conn.commit()
+    conn.close()
+    return path
+
+
+#: the English of the scan's tables and summary: none of it reads in French
+ENGLISH = [
+    "column", "entity type", "coverage", "masked example", "review", "suggested",
+    "rows are about", "why", "persons", "rows are natural persons", "first-name columns",
+    "SUCCEEDED", "datasets scanned", "findings", "sample method", "shuffled whole",
+    "done", "last scan", "schedule", "kind", "PERSON ", "DATE_OF_BIRTH",
+]  # fmt: skip
+
+
+def test_the_scan_tables_speak_french(
+    catalog_url: str,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "250")  # no header is wrapped
+    assert run("db", "upgrade")[0] == 0
+    db = _city(tmp_path / "ville.sqlite")
+    assert run("datastore", "add", "ville", f"sqlite:///{db}")[0] == 0
+    english_code, english = run("scan", "ville")
+    assert english_code == 0, english
+    # English stays what it was: codes, words and the summary line
+    assert "entity type" in english and "PERSON" in english and "suggested" in english
+    assert "scan 1: SUCCEEDED in " in english
+    assert "rows are natural persons: first-name columns 'prenom'" in english
+
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    code, out = run("scan", "ville")
+    assert code == 0, out
+    for header in ("colonne", "type de donnée", "couverture", "exemple masqué", "revue",
+                   "jeu de données", "les lignes portent sur", "pourquoi",
+                   "méthode d’échantillonnage", "échantillon (ms)"):  # fmt: skip
+        assert header in out, header
+    assert "analyse 2 : réussie en " in out and " jeux de données analysés, 0 en échec" in out
+    assert "nom de personne" in out and "suggérée" in out and "personnes" in out
+    assert "les lignes sont des personnes physiques : colonnes de prénom « prenom »" in out
+    assert "méthodes d’échantillonnage : lecture complète mélangée 1" in out
+    code, listed = run("datastore", "list")
+    assert code == 0 and "dernière analyse" in listed and "planification" in listed
+    for word in ENGLISH:
+        assert word not in out + listed, word
