@@ -17,9 +17,13 @@ from typing import Annotated
 
 import typer
 
+from registre.catalog.i18n import N_
+
 policies_app = typer.Typer(
-    help="Load the shipped policy packs (PSSIE, SecNumCloud, II 901, ISO/IEC 42001, NIST AI "
-    "RMF, AI Act, GDPR) into the catalog.",
+    help=N_(
+        "Load the shipped policy packs (PSSIE, SecNumCloud, II 901, ISO/IEC 42001, NIST AI "
+        "RMF, AI Act, GDPR) into the catalog."
+    ),
     no_args_is_help=True,
 )
 

@@ -20,7 +20,7 @@ from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.db import make_engine
 from registre.catalog.enums import Role
 from registre.catalog.errors import DomainError
-from registre.catalog.i18n import N_, Joined, Text
+from registre.catalog.i18n import N_, Joined, Text, from_environment
 from registre.catalog.models import ApiToken
 from registre.cli.common import (
     console,
@@ -36,26 +36,37 @@ from registre.cli.common import (
 )
 from registre.cli.compliance import compliance_app
 from registre.cli.governance import export, policies_app
+from registre.cli.help import localize
 from registre.cli.scan import scan, scan_store, scheduler, store_app, worker
 from registre.config.settings import Settings
 
 app = typer.Typer(
     name="registre",
-    help="Registre: the data governance catalog of a public administration. It keeps where "
-    "personal data lives, which AI systems use it, and under which policies.\n\n"
-    "The catalog is the database at REGISTRE_DATABASE_URL (default: sqlite:///registre.db "
-    "in the working directory).\n\n"
-    "Messages follow the environment's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG): "
-    "French with LANG=fr_FR.UTF-8, English otherwise.",
+    help="\n\n".join(
+        (
+            N_(
+                "Registre: the data governance catalog of a public administration. It keeps "
+                "where personal data lives, which AI systems use it, and under which policies."
+            ),
+            N_(
+                "The catalog is the database at REGISTRE_DATABASE_URL (default: "
+                "sqlite:///registre.db in the working directory)."
+            ),
+            N_(
+                "Messages follow the environment's language (LANGUAGE, LC_ALL, LC_MESSAGES, "
+                "LANG): French with LANG=fr_FR.UTF-8, English otherwise."
+            ),
+        )
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(
-    help="Create and migrate the catalog database schema (Alembic).", no_args_is_help=True
+    help=N_("Create and migrate the catalog database schema (Alembic)."), no_args_is_help=True
 )
-token_app = typer.Typer(help="Create, list and revoke API bearer tokens.", no_args_is_help=True)
-import_app = typer.Typer(help="Import records from other registers.", no_args_is_help=True)
+token_app = typer.Typer(help=N_("Create, list and revoke API bearer tokens."), no_args_is_help=True)
+import_app = typer.Typer(help=N_("Import records from other registers."), no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(policies_app, name="policies")
 app.add_typer(compliance_app, name="compliance")
@@ -78,7 +89,8 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=N_("Print the version.")),
     ] = False,
 ) -> None:
     # the messages follow the environment's language (see the app's help)
@@ -428,9 +440,15 @@ def _print_publication(host: str, port: int) -> None:
     console.print(say(Text("DCAT-AP catalogue (no token): {url}", url=url)))
 
 
+def command(lang: str | None = None) -> Any:
+    """The ``registre`` command with its ``--help`` texts in ``lang`` (default: the
+    environment's language)."""
+    return localize(typer.main.get_command(app), lang or from_environment())
+
+
 def main() -> None:
     try:
-        app()
+        command()()
     except KeyboardInterrupt:
         sys.exit(130)
 

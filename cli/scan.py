@@ -79,7 +79,7 @@ def run_status(value: str) -> Text:
     return Text.in_context("scan run", RUN_STATUS[value])
 
 
-store_app = typer.Typer(help="Register and list data stores.", no_args_is_help=True)
+store_app = typer.Typer(help=N_("Register and list data stores."), no_args_is_help=True)
 
 
 @store_app.command("add")

@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
+import inspect
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import typer
 
-from registre.catalog.i18n import language
+from registre.catalog.i18n import gettext_in, language
+from registre.cli.main import app, command
 from tests.cli.test_cli import catalog_url, run  # noqa: F401  (fixture)
 
 
@@ -94,3 +100,60 @@ def test_the_scan_tables_speak_french(
     assert code == 0 and "dernière analyse" in listed and "planification" in listed
     for word in ENGLISH:
         assert word not in out + listed, word
+
+
+def test_registre_help_reads_in_french_at_80_columns() -> None:
+    """``LANG=fr_FR.UTF-8 registre --help``: the program's help, its options and every
+    command's summary in French, within 80 columns."""
+    env = {**os.environ, "LANG": "fr_FR.UTF-8", "COLUMNS": "80"}
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        env.pop(name, None)
+    out = subprocess.run(
+        [sys.executable, "-m", "registre", "--help"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Registre : le catalogue de gouvernance des données d’une administration." in out
+    assert "Afficher la version." in out and "Installer la complétion" in out
+    assert "Relever le schéma d’un entrepôt" in out
+    assert "Enregistrer et lister les entrepôts de données." in out
+    for english in ("the data governance catalog", "Print the version.", "Harvest a data",
+                    "Register and list", "Import records", "Build a demo"):  # fmt: skip
+        assert english not in out, english
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_every_command_summary_has_its_french() -> None:
+    """The first paragraph of each command's help (what ``registre --help`` lists) is in
+    the catalog: a docstring changed without its translation fails here."""
+    english = typer.main.get_command(app)
+    french = command("fr")
+    for name, sub in english.commands.items():  # type: ignore[attr-defined]
+        first = inspect.cleandoc(sub.help or "").split("\n\n")[0]
+        assert gettext_in("fr", first) != first, name
+        assert french.commands[name].help.startswith(gettext_in("fr", first))
+    # English is left as typer builds it
+    assert command("en").help == english.help
+
+
+def test_import_refusals_speak_french(
+    catalog_url: str,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    assert run("db", "upgrade")[0] == 0
+    bad = tmp_path / "systemes.csv"
+    bad.write_text("name,status\nA,IN_PRODUCTION\nA,PILOT\nB,EN_SERVICE\n", encoding="utf-8")
+    code, out = run("import", "ai-systems", str(bad))
+    assert code == 1
+    assert "2 fiche(s) invalide(s), rien n’a été importé :" in out
+    assert "ligne 3 : le nom « A » apparaît déjà (ligne 2)" in out
+    assert "ligne 4 : status : " in out
+    assert "bad record" not in out and "line " not in out
+    unknown = tmp_path / "x.csv"
+    unknown.write_text("name,fournisseur\nA,X\n", encoding="utf-8")
+    code, out = run("import", "ai-systems", str(unknown))
+    assert code == 1 and "colonne(s) inconnue(s) fournisseur ; colonnes connues : name," in out
