@@ -157,3 +157,15 @@ def test_import_refusals_speak_french(
     unknown.write_text("name,fournisseur\nA,X\n", encoding="utf-8")
     code, out = run("import", "ai-systems", str(unknown))
     assert code == 1 and "colonne(s) inconnue(s) fournisseur ; colonnes connues : name," in out
+
+
+def test_an_unknown_policy_pack_is_refused_in_french(
+    catalog_url: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert run("db", "upgrade")[0] == 0
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    code, out = run("policies", "load", "nulle-part")
+    assert code == 1
+    assert "aucun référentiel nommé « nulle-part » ; référentiels disponibles : " in out
+    assert "pssie" in out and "no policy pack" not in out
