@@ -132,8 +132,8 @@ class Text(str):
 
 
 class Joined(list[Any]):
-    """A :class:`Text` parameter rendered as its items joined with "; " (a plain list
-    joins with ", ")."""
+    """A :class:`Text` parameter rendered as its items joined with "; " (" ; " in French,
+    which spaces its semicolons; a plain list joins with ", ")."""
 
     sep = "; "
 
@@ -143,6 +143,8 @@ def _value(value: Any, lang: str) -> Any:
         return value.render(lang)
     if isinstance(value, list | tuple):
         sep = getattr(value, "sep", ", ")
+        if sep == Joined.sep and lang == FRENCH:
+            sep = " ; "
         return sep.join(str(_value(v, lang)) for v in value)
     return value
 

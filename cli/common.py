@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -43,6 +44,11 @@ def say(message: str) -> str:
     """``message`` in the CLI's language (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``,
     ``LANG``: French for ``fr_FR.UTF-8``, English otherwise; see :func:`use_language`)."""
     return translate(message)
+
+
+def headers(*names: str) -> Table:
+    """A table whose column headers (English message ids) are in the CLI's language."""
+    return Table(*(say(Text(name)) for name in names))
 
 
 def use_language(ctx: typer.Context) -> None:

@@ -13,8 +13,10 @@ import time
 
 import typer
 
+from registre.catalog.i18n import N_
+
 compliance_app = typer.Typer(
-    help="Stored compliance issues: re-evaluate them after a rule or configuration change.",
+    help=N_("Stored compliance issues: re-evaluate them after a rule or configuration change."),
     no_args_is_help=True,
 )
 

@@ -17,9 +17,13 @@ from typing import Annotated
 
 import typer
 
+from registre.catalog.i18n import N_
+
 policies_app = typer.Typer(
-    help="Load the shipped policy packs (PSSIE, SecNumCloud, II 901, ISO/IEC 42001, NIST AI "
-    "RMF, AI Act, GDPR) into the catalog.",
+    help=N_(
+        "Load the shipped policy packs (PSSIE, SecNumCloud, II 901, ISO/IEC 42001, NIST AI "
+        "RMF, AI Act, GDPR) into the catalog."
+    ),
     no_args_is_help=True,
 )
 
@@ -27,17 +31,16 @@ policies_app = typer.Typer(
 @policies_app.command("list")
 def policies_list() -> None:
     """List the policy packs shipped with Registre."""
-    from rich.table import Table
-
     from registre.catalog.errors import DomainError
     from registre.catalog.governance.policy_packs import list_packs
-    from registre.cli.common import console, error_text, fail
+    from registre.catalog.i18n import N_
+    from registre.cli.common import console, error_text, fail, headers
 
     try:
         packs = list_packs()
     except DomainError as exc:
         fail(error_text(exc))
-    table = Table("pack", "framework", "version", "controls", "title")
+    table = headers(N_("pack"), N_("framework"), N_("version"), N_("controls"), N_("title"))
     for pack in packs:
         table.add_row(pack.name, pack.framework.value, pack.version, str(pack.policies), pack.title)
     console.print(table)
@@ -50,17 +53,21 @@ def policies_load(
     """Create or update the pack's controls as policies. Loading twice changes nothing."""
     from registre.catalog.access.roles import CLI_ACTOR
     from registre.catalog.governance.policy_packs import load_pack
-    from registre.cli.common import console, unit_of_work
+    from registre.catalog.i18n import Text
+    from registre.cli.common import console, say, shown, unit_of_work
 
     with unit_of_work() as session:
         report = load_pack(session, CLI_ACTOR, pack)
-    console.print(
-        f"pack {report.pack}: {len(report.created)} created, {len(report.updated)} updated, "
-        f"{len(report.unchanged)} unchanged",
-        highlight=False,
+    summary = Text(
+        "pack {pack}: {created} created, {updated} updated, {unchanged} unchanged",
+        pack=report.pack,
+        created=len(report.created),
+        updated=len(report.updated),
+        unchanged=len(report.unchanged),
     )
+    console.print(shown(say(summary)), highlight=False)
     for label in report.updated:
-        console.print(f"  updated {label}", highlight=False)
+        console.print("  " + shown(say(Text("updated {label}", label=label))), highlight=False)
 
 
 class CliExportKind(enum.StrEnum):
@@ -129,17 +136,23 @@ def export(
 ) -> None:
     """Export the GDPR record of processing, the algorithm inventory, Annex VIII data, a DPIA
     or the DCAT-AP catalogue."""
+    from registre.catalog.i18n import Text
     from registre.cli.common import fail
 
     if kind is CliExportKind.DCAT:
         if format is not None and format not in DCAT_FORMATS:
-            fail("dcat exports as ttl, jsonld or rdf")
+            fail(Text("dcat exports as ttl, jsonld or rdf"))
         export_dcat(format or CliExportFormat.TTL, output)
         return
     if format in DCAT_FORMATS:
-        fail(f"{format.value if format else ''} is a format of the dcat export only")
+        fail(
+            Text(
+                "{format} is a format of the dcat export only",
+                format=format.value if format else "",
+            )
+        )
     if output is not None and output.is_dir():
-        fail(f"{output} is a folder; give a file name")
+        fail(Text("{path} is a folder; give a file name", path=str(output)))
     from registre.catalog.access.roles import CLI_ACTOR
     from registre.catalog.exports.registry import (
         ExportFormat,
@@ -148,7 +161,7 @@ def export(
         find_ai_system,
         find_processing_activity,
     )
-    from registre.cli.common import err, unit_of_work
+    from registre.cli.common import err, say, unit_of_work
 
     catalog_kind = ExportKind[kind.name]
     with unit_of_work() as session:
@@ -173,13 +186,15 @@ def export(
     # newline="" keeps the CSV's CRLF line ends as they are
     with output.open("w", encoding="utf-8", newline="") as handle:
         handle.write(result.content)
-    err.print(f"{result.filename} written to {output}", highlight=False)
+    written = Text("{file} written to {path}", file=result.filename, path=str(output))
+    err.print(say(written), highlight=False)
 
 
 def export_dcat(format: CliExportFormat, output: Path | None) -> None:  # noqa: A002
     """The published datasets as the /dcat routes serve them, in one file (no pages)."""
     import json
 
+    from registre.catalog.i18n import Text
     from registre.catalog.publication.dcat import (
         CatalogInfo,
         catalog_page,
@@ -187,7 +202,7 @@ def export_dcat(format: CliExportFormat, output: Path | None) -> None:  # noqa: 
         serialize,
     )
     from registre.catalog.publication.table_schema import table_schema
-    from registre.cli.common import err, settings, unit_of_work
+    from registre.cli.common import err, say, settings, unit_of_work
 
     config = settings()
     info = CatalogInfo(config.public_base_url, config.dcat_title, config.dcat_publisher)
@@ -201,7 +216,7 @@ def export_dcat(format: CliExportFormat, output: Path | None) -> None:  # noqa: 
     if output.exists() and not output.is_dir():
         from registre.cli.common import fail
 
-        fail(f"{output} is a file; dcat writes into a folder")
+        fail(Text("{path} is a file; dcat writes into a folder", path=str(output)))
     output.mkdir(parents=True, exist_ok=True)
     (output / f"catalog.{format.value}").write_text(content, encoding="utf-8")
     for dataset_id, schema in schemas.items():
@@ -210,8 +225,10 @@ def export_dcat(format: CliExportFormat, output: Path | None) -> None:  # noqa: 
         (folder / "schema.json").write_text(
             json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-    err.print(
-        f"catalog.{format.value} ({len(schemas)} datasets) and their Table Schemas written "
-        f"to {output}",
-        highlight=False,
+    written = Text(
+        "{file} ({count} datasets) and their Table Schemas written to {path}",
+        file=f"catalog.{format.value}",
+        count=len(schemas),
+        path=str(output),
     )
+    err.print(say(written), highlight=False)

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,12 +20,13 @@ from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.db import make_engine
 from registre.catalog.enums import Role
 from registre.catalog.errors import DomainError
-from registre.catalog.i18n import Text
+from registre.catalog.i18n import N_, Joined, Text, from_environment
 from registre.catalog.models import ApiToken
 from registre.cli.common import (
     console,
     error_text,
     fail,
+    headers,
     progress_bar,
     say,
     settings,
@@ -36,26 +36,37 @@ from registre.cli.common import (
 )
 from registre.cli.compliance import compliance_app
 from registre.cli.governance import export, policies_app
+from registre.cli.help import localize
 from registre.cli.scan import scan, scan_store, scheduler, store_app, worker
 from registre.config.settings import Settings
 
 app = typer.Typer(
     name="registre",
-    help="Registre: the data governance catalog of a public administration. It keeps where "
-    "personal data lives, which AI systems use it, and under which policies.\n\n"
-    "The catalog is the database at REGISTRE_DATABASE_URL (default: sqlite:///registre.db "
-    "in the working directory).\n\n"
-    "Messages follow the environment's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG): "
-    "French with LANG=fr_FR.UTF-8, English otherwise.",
+    help="\n\n".join(
+        (
+            N_(
+                "Registre: the data governance catalog of a public administration. It keeps "
+                "where personal data lives, which AI systems use it, and under which policies."
+            ),
+            N_(
+                "The catalog is the database at REGISTRE_DATABASE_URL (default: "
+                "sqlite:///registre.db in the working directory)."
+            ),
+            N_(
+                "Messages follow the environment's language (LANGUAGE, LC_ALL, LC_MESSAGES, "
+                "LANG): French with LANG=fr_FR.UTF-8, English otherwise."
+            ),
+        )
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(
-    help="Create and migrate the catalog database schema (Alembic).", no_args_is_help=True
+    help=N_("Create and migrate the catalog database schema (Alembic)."), no_args_is_help=True
 )
-token_app = typer.Typer(help="Create, list and revoke API bearer tokens.", no_args_is_help=True)
-import_app = typer.Typer(help="Import records from other registers.", no_args_is_help=True)
+token_app = typer.Typer(help=N_("Create, list and revoke API bearer tokens."), no_args_is_help=True)
+import_app = typer.Typer(help=N_("Import records from other registers."), no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(policies_app, name="policies")
 app.add_typer(compliance_app, name="compliance")
@@ -78,7 +89,8 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=N_("Print the version.")),
     ] = False,
 ) -> None:
     # the messages follow the environment's language (see the app's help)
@@ -182,7 +194,7 @@ def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")])
 def token_list() -> None:
     """List tokens (names, roles, use; never the tokens themselves)."""
     with unit_of_work() as session:
-        table = Table("name", "role", "created", "last used", "revoked")
+        table = headers(N_("name"), N_("role"), N_("created"), N_("last used"), N_("revoked"))
         for t in session.scalars(select(ApiToken).order_by(ApiToken.id)):
             table.add_row(
                 shown(t.name),
@@ -414,17 +426,29 @@ def _print_publication(host: str, port: int) -> None:
             )
         )
         blocked = blockers(session, [d.id for d in open_data])
-        console.print("\nOpen data (publication gate, CRPA L312-1-2):")
+        console.print("\n" + say(Text("Open data (publication gate, CRPA L312-1-2):")))
         for dataset in open_data:
             found = blocked.get(dataset.id)
-            state = "withheld: " + "; ".join(b.describe() for b in found) if found else "published"
-            console.print(f"  {shown(dataset.qualified_name)}: {shown(state)}", highlight=False)
-    console.print(f"DCAT-AP catalogue (no token): http://{host}:{port}/dcat/catalog.ttl")
+            state = (
+                Text("withheld: {blockers}", blockers=Joined(b.describe() for b in found))
+                if found
+                else Text("published")
+            )
+            line = Text("{dataset}: {state}", dataset=dataset.qualified_name, state=state)
+            console.print("  " + shown(say(line)), highlight=False)
+    url = f"http://{host}:{port}/dcat/catalog.ttl"
+    console.print(say(Text("DCAT-AP catalogue (no token): {url}", url=url)))
+
+
+def command(lang: str | None = None) -> Any:
+    """The ``registre`` command with its ``--help`` texts in ``lang`` (default: the
+    environment's language)."""
+    return localize(typer.main.get_command(app), lang or from_environment())
 
 
 def main() -> None:
     try:
-        app()
+        command()()
     except KeyboardInterrupt:
         sys.exit(130)
 

@@ -6,21 +6,22 @@ from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress, TaskID
-from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.compliance.words import ENTITY_TYPE
 from registre.catalog.data.findings import is_possible
 from registre.catalog.db import session_factory, transaction
 from registre.catalog.errors import DomainError, NotFound
-from registre.catalog.i18n import Text
+from registre.catalog.i18n import N_, NC_, Joined, Text
 from registre.cli.common import (
     catalog_engine,
     console,
     err,
     error_text,
     fail,
+    headers,
     progress_bar,
     say,
     settings,
@@ -28,7 +29,57 @@ from registre.cli.common import (
     unit_of_work,
 )
 
-store_app = typer.Typer(help="Register and list data stores.", no_args_is_help=True)
+#: the words of the scan tables (gettext context, English as the CLI has always printed
+#: it): enum values and sample methods are shown through them, never as code
+WORDS = {
+    # the review of a finding
+    "SUGGESTED": ("finding review", NC_("finding review", "suggested")),
+    "CONFIRMED": ("finding review", NC_("finding review", "confirmed")),
+    "REJECTED": ("finding review", NC_("finding review", "rejected")),
+    # a table of a run
+    "PENDING": ("scanned table", NC_("scanned table", "pending")),
+    "DONE": ("scanned table", NC_("scanned table", "done")),
+    "FAILED": ("scanned table", NC_("scanned table", "failed")),
+    # what the rows are about
+    "PERSONS": ("rows subject", NC_("rows subject", "persons")),
+    "ORGANISATIONS": ("rows subject", NC_("rows subject", "organisations")),
+    "PLACES": ("rows subject", NC_("rows subject", "places")),
+    "EVENTS": ("rows subject", NC_("rows subject", "events")),
+    "THINGS": ("rows subject", NC_("rows subject", "things")),
+    "UNKNOWN": ("rows subject", NC_("rows subject", "unknown")),
+    # how a table was sampled (SampleMethod)
+    "shuffled whole": ("sample method", NC_("sample method", "shuffled whole")),
+    "tablesample": ("sample method", NC_("sample method", "tablesample")),
+    "tablesample by key": ("sample method", NC_("sample method", "tablesample by key")),
+    "range reads": ("sample method", NC_("sample method", "range reads")),
+    "random positions": ("sample method", NC_("sample method", "random positions")),
+    "whole view": ("sample method", NC_("sample method", "whole view")),
+    "unknown": ("sample method", NC_("sample method", "unknown")),
+}
+
+#: a scan run's status, printed as its code in English (as before) and as a word otherwise
+RUN_STATUS = {
+    "QUEUED": NC_("scan run", "QUEUED"),
+    "RUNNING": NC_("scan run", "RUNNING"),
+    "SUCCEEDED": NC_("scan run", "SUCCEEDED"),
+    "PARTIAL": NC_("scan run", "PARTIAL"),
+    "FAILED": NC_("scan run", "FAILED"),
+}
+
+
+def word(value: str) -> str:
+    """An enum value or a sample method as a word of the CLI's language."""
+    if value not in WORDS:
+        return value
+    context, message = WORDS[value]
+    return say(Text.in_context(context, message))
+
+
+def run_status(value: str) -> Text:
+    return Text.in_context("scan run", RUN_STATUS[value])
+
+
+store_app = typer.Typer(help=N_("Register and list data stores."), no_args_is_help=True)
 
 
 @store_app.command("add")
@@ -85,9 +136,11 @@ def datastore_list() -> None:
     from registre.catalog.models import DataStore
 
     with unit_of_work() as session:
-        table = Table("name", "kind", "url", "schedule", "last scan")
+        table = headers(N_("name"), N_("kind"), N_("url"), N_("schedule"), N_("last scan"))
         for store in session.scalars(select(DataStore).order_by(DataStore.name)):
-            last = f"{store.last_scan_at:%Y-%m-%d %H:%M}" if store.last_scan_at else "never"
+            last = (
+                f"{store.last_scan_at:%Y-%m-%d %H:%M}" if store.last_scan_at else say(Text("never"))
+            )
             table.add_row(
                 shown(store.name),
                 store.kind.value,
@@ -209,7 +262,9 @@ def _print_run_summary(factory: object, run_id: int) -> None:
 
     with factory() as session:  # type: ignore[operator]
         run = session.get(ScanRun, run_id)
-        table = Table("column", "entity type", "coverage", "masked example", "review")
+        table = headers(
+            N_("column"), N_("entity type"), N_("coverage"), N_("masked example"), N_("review")
+        )
         rows = session.execute(
             select(Dataset, Field, Finding)
             .join(Field, Field.dataset_id == Dataset.id)
@@ -220,27 +275,37 @@ def _print_run_summary(factory: object, run_id: int) -> None:
         for dataset, fld, finding in rows:
             table.add_row(
                 shown(f"{dataset.qualified_name}.{fld.name}"),
-                finding.entity_type,
+                say(Text.in_context(ENTITY_TYPE, finding.entity_type)),
                 f"{finding.coverage:.0%}",
                 shown(finding.masked_example or ""),
-                finding.status.value.lower() + (" (possible)" if is_possible(finding) else ""),
+                word(finding.status.value)
+                + (say(Text(" (possible)")) if is_possible(finding) else ""),
             )
         console.print(table)
         _print_subjects(session, run.data_store_id)
         seconds = (run.finished_at - run.started_at).total_seconds() if run.started_at else 0.0
         console.print(
-            f"scan {run.id}: {run.status.value} in {seconds:.1f} s; "
-            f"{run.datasets_scanned} datasets "
-            f"scanned, {run.datasets_failed} failed; findings {run.findings_new} new, "
-            f"{run.findings_changed} changed, {run.findings_gone} gone"
+            say(
+                Text(
+                    "scan {run}: {status} in {seconds} s; {scanned} datasets scanned, "
+                    "{failed} failed; findings {new} new, {changed} changed, {gone} gone",
+                    run=run.id,
+                    status=run_status(run.status.value),
+                    seconds=f"{seconds:.1f}",
+                    scanned=run.datasets_scanned,
+                    failed=run.datasets_failed,
+                    new=run.findings_new,
+                    changed=run.findings_changed,
+                    gone=run.findings_gone,
+                )
+            )
         )
         for error in run.errors:
-            err.print(
-                f"[red]{shown(error.get('dataset') or 'store')}:[/] {shown(error['message'])}",
-                highlight=False,
-            )
+            where = error.get("dataset") or say(Text("store"))
+            err.print(f"[red]{shown(where)}:[/] {shown(say(error['message']))}", highlight=False)
         if run.drift:
-            console.print(f"schema drift: {shown(run.drift)}", highlight=False)
+            drift = say(Text("schema drift: {drift}", drift=str(run.drift)))
+            console.print(shown(drift), highlight=False)
         _print_tables(session, run.id)
 
 
@@ -259,46 +324,56 @@ def _print_tables(session: Session, run_id: int) -> None:
     )
     if not rows:
         return
-    table = Table("table", "status", "sample method", "rows", "sample ms", "total ms")
+    table = headers(
+        N_("table"), N_("status"), N_("sample method"), N_("rows"), N_("sample ms"), N_("total ms")
+    )
     for row in rows[:SHOWN_TABLES]:
         table.add_row(
             shown(row.name),
-            row.status.value.lower(),
-            row.sample_method or "-",
+            word(row.status.value),
+            word(row.sample_method) if row.sample_method else "-",
             "-" if row.sample_rows is None else str(row.sample_rows),
             "-" if row.sample_ms is None else str(row.sample_ms),
             "-" if row.scan_ms is None else str(row.scan_ms),
         )
     console.print(table)
     if len(rows) > SHOWN_TABLES:
-        console.print(f"... and {len(rows) - SHOWN_TABLES} more tables (see the run's tables)")
+        more = len(rows) - SHOWN_TABLES
+        console.print(say(Text("... and {count} more tables (see the run's tables)", count=more)))
     methods: dict[str, int] = {}
     for row in rows:
         methods[row.sample_method or "unknown"] = methods.get(row.sample_method or "unknown", 0) + 1
-    console.print(
-        "sample methods: " + ", ".join(f"{m} {n}" for m, n in sorted(methods.items())),
-        highlight=False,
-    )
+    counts = ", ".join(f"{word(m)} {n}" for m, n in sorted(methods.items()))
+    console.print(say(Text("sample methods: {counts}", counts=counts)), highlight=False)
 
 
 def _quasi_summary(quasi: dict[str, Any] | None) -> str:
     """``birth, cp: 97% of 200 records unique, k = 1; REIDENTIFICATION_RISK on ...``"""
     if not quasi:
         return ""
-    text = (
-        f"{', '.join(quasi['columns'])}: {quasi['unique_share']:.0%} of "
-        f"{quasi['records']} records unique, k = {quasi['k']}"
+    text = say(
+        Text(
+            "{columns}: {share} of {records} records unique, k = {k}",
+            columns=", ".join(quasi["columns"]),
+            share=f"{quasi['unique_share']:.0%}",
+            records=quasi["records"],
+            k=quasi["k"],
+        )
     )
     if quasi.get("risky_combination"):
-        text += f"; REIDENTIFICATION_RISK on {', '.join(quasi['risky_combination'])}"
+        risky = ", ".join(quasi["risky_combination"])
+        text += say(Text("; REIDENTIFICATION_RISK on {columns}", columns=risky))
     return text
 
 
 def _print_subjects(session: Session, store_id: int) -> None:
     """What each dataset's rows are about, as the scan decided, and why."""
+    from registre.catalog.data.subject import subject_reasons
     from registre.catalog.models import Dataset
 
-    subjects = Table("dataset", "rows are about", "why", "quasi-identifiers (sample)")
+    subjects = headers(
+        N_("dataset"), N_("rows are about"), N_("why"), N_("quasi-identifiers (sample)")
+    )
     datasets = session.scalars(
         select(Dataset)
         .where(Dataset.data_store_id == store_id, Dataset.removed_at.is_(None))
@@ -307,11 +382,11 @@ def _print_subjects(session: Session, store_id: int) -> None:
     for dataset in datasets:
         if dataset.subject is None:
             continue
-        corrected = " (corrected)" if dataset.subject_correction is not None else ""
+        corrected = say(Text(" (corrected)")) if dataset.subject_correction is not None else ""
         subjects.add_row(
             shown(dataset.qualified_name),
-            dataset.subject.value.lower() + corrected,
-            shown("; ".join(dataset.subject_reasons or [])),
+            word(dataset.subject.value) + corrected,
+            shown(say(Text("{reasons}", reasons=Joined(subject_reasons(dataset))))),
             shown(_quasi_summary(dataset.quasi_identifiers)),
         )
     if subjects.row_count:
@@ -384,9 +459,19 @@ def scheduler(
             while True:
                 report = run_due_scans(factory, utcnow(), options, config.schedule_timezone)
                 for run in report.runs:
-                    console.print(f"scan {run.id} of store {run.data_store_id}: {run.status.value}")
+                    console.print(
+                        say(
+                            Text(
+                                "scan {run} of store {store}: {status}",
+                                run=run.id,
+                                store=run.data_store_id,
+                                status=run_status(run.status.value),
+                            )
+                        )
+                    )
                 for name in report.crashed:
-                    err.print(f"[red]scan of {shown(name)} crashed[/] (see the log)")
+                    crashed = say(Text("scan of {store} crashed", store=shown(name)))
+                    err.print(f"[red]{crashed}[/] ({say(Text('see the log'))})")
                 if once:
                     return
                 time.sleep(interval)
@@ -433,14 +518,29 @@ def worker(
     try:
         queue = build_app(config.database_url)
         if ensure_schema(config.database_url):
-            console.print("created the scan queue's tables")
+            console.print(say(Text("created the scan queue's tables")))
     except ScanError as exc:
         fail(str(exc))
-    err.print("loading the detectors...")
-    console.print(f"detectors loaded in {load_detectors():.1f} s")
-    console.print(f"worker on queue '{QUEUE}' (Ctrl-C or SIGTERM hands its scans back, then stops)")
+    err.print(say(Text("loading the detectors...")))
+    seconds = f"{load_detectors():.1f}"
+    console.print(say(Text("detectors loaded in {seconds} s", seconds=seconds)))
+    console.print(
+        say(
+            Text(
+                "worker on queue '{queue}' (Ctrl-C or SIGTERM hands its scans back, then stops)",
+                queue=QUEUE,
+            )
+        )
+    )
     timing = WorkerTiming(stalled_after_s=config.worker_stalled_after_seconds)
     stopped_by = run_worker(queue, concurrency=concurrency, once=once, timing=timing)
     if stopped_by is not None:
-        err.print(f"worker stopped ({stopped_by}); its scans in progress went back to the queue")
+        err.print(
+            say(
+                Text(
+                    "worker stopped ({signal}); its scans in progress went back to the queue",
+                    signal=stopped_by,
+                )
+            )
+        )
         raise typer.Exit(128 + int(signal.Signals[stopped_by]))

@@ -3,7 +3,9 @@
 The scanner records the subject it inferred (or the correction it applied) with its
 reasons at every scan (:func:`record_subject`); a steward corrects it
 (:func:`correct_subject`), and the correction decides the columns from the next scan on.
-Reasons are rule sentences built from column names and counts, never a sampled value.
+Reasons are rule sentences built from column names and counts, never a sampled value;
+each is stored as its template and parameters (:meth:`Text.as_json`) so that it reads in
+the reader's language (:func:`subject_reasons`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.enums import TableSubject
+from registre.catalog.i18n import Text
 from registre.catalog.inputs import SubjectCorrectionInput
 from registre.catalog.models.base import utcnow
 from registre.catalog.models.data import Dataset
@@ -36,7 +39,7 @@ def record_subject(
     Not audited one by one: the scan run is the record of what a scan wrote.
     """
     value = TableSubject(subject)
-    kept = [r[:MAX_REASON_LENGTH] for r in reasons[:MAX_REASONS]]
+    kept = [_stored(r) for r in reasons[:MAX_REASONS]]
     changed = (
         dataset.subject is not value
         or list(dataset.subject_reasons or []) != kept
@@ -45,6 +48,22 @@ def record_subject(
     dataset.subject, dataset.subject_reasons = value, kept
     dataset.quasi_identifiers = quasi_identifiers
     return changed
+
+
+def _stored(reason: str) -> str | dict[str, Any]:
+    """A reason as stored: a :class:`Text` as its template and parameters, unless too long
+    (then, as any plain sentence, its English cut to the maximum length)."""
+    if isinstance(reason, Text) and len(reason) <= MAX_REASON_LENGTH:
+        return reason.as_json()
+    return str(reason)[:MAX_REASON_LENGTH]
+
+
+def subject_reasons(dataset: Dataset) -> list[str]:
+    """Why the last scan decided the dataset's subject: :class:`Text` to render in the
+    reader's language (plain English sentences recorded before reasons were templates)."""
+    return [
+        Text.from_json(r) if isinstance(r, dict) else str(r) for r in dataset.subject_reasons or []
+    ]
 
 
 def correct_subject(

@@ -38,6 +38,7 @@ from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.enums import AISystemStatus
 from registre.catalog.errors import DomainError, InvalidInput
 from registre.catalog.governance.register import ai_system_values
+from registre.catalog.i18n import Text
 from registre.catalog.inputs import AISystemInput
 from registre.catalog.models.ai import AISystem
 from registre.catalog.models.data import Organisation
@@ -79,10 +80,25 @@ class ImportFailed(DomainError):
     code = "IMPORT_FAILED"
 
     def __init__(self, problems: list[str]) -> None:
-        shown = "\n".join(f"  - {p}" for p in problems[:20])
-        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{len(problems)} bad record(s), nothing imported:\n{shown}{more}")
+        shown = _Lines(Text("  - {problem}", problem=p) for p in problems[:20])
+        more = (
+            Text("\n  ... and {count} more", count=len(problems) - 20) if len(problems) > 20 else ""
+        )
+        super().__init__(
+            Text(
+                "{count} bad record(s), nothing imported:\n{problems}{more}",
+                count=len(problems),
+                problems=shown,
+                more=more,
+            )
+        )
         self.problems = problems
+
+
+class _Lines(list[Any]):
+    """A :class:`Text` parameter rendered one item a line."""
+
+    sep = "\n"
 
 
 @dataclass
@@ -125,13 +141,13 @@ Raw = tuple[str, dict[str, Any], str | None, Deployer | None]
 def _dutch_records(payload: Any) -> Iterable[Raw]:
     if not isinstance(payload, dict) or not isinstance(payload.get("algoritmes"), list):
         raise InvalidInput(
-            "not a Dutch algorithm register export: no 'algoritmes' list", field="file"
+            Text("not a Dutch algorithm register export: no 'algoritmes' list"), field="file"
         )
     for index, item in enumerate(payload["algoritmes"], start=1):
         where = (
-            f"id {item.get('id')}"
+            Text("id {id}", id=item.get("id"))
             if isinstance(item, dict) and item.get("id")
-            else f"record {index}"
+            else Text("record {index}", index=index)
         )
         if not isinstance(item, dict):
             yield where, {"name": None}, None, None
@@ -167,15 +183,21 @@ def _csv_records(text: str) -> Iterable[Raw]:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     headers = set(reader.fieldnames or [])
     if "name" not in headers:
-        raise InvalidInput("the CSV has no 'name' column (see the documented layout)", field="file")
+        raise InvalidInput(
+            Text("the CSV has no 'name' column (see the documented layout)"), field="file"
+        )
     unknown = headers - set(CSV_COLUMNS)
     if unknown:
         raise InvalidInput(
-            f"unknown column(s) {', '.join(sorted(unknown))}; known: {', '.join(CSV_COLUMNS)}",
+            Text(
+                "unknown column(s) {unknown}; known: {known}",
+                unknown=", ".join(sorted(unknown)),
+                known=", ".join(CSV_COLUMNS),
+            ),
             field="file",
         )
     for row in reader:
-        where = f"line {reader.line_num}"
+        where = Text("line {line}", line=reader.line_num)
         data: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
         data = {k: v for k, v in data.items() if v not in ("", None)}
         provider = data.pop("provider", None)
@@ -189,12 +211,24 @@ def _csv_records(text: str) -> Iterable[Raw]:
         yield where, data, provider, None
 
 
+def _problem(where: str, exc: DomainError) -> Text:
+    """``line 3: status: ...``: where a bad record is, the field and its refusal."""
+    if exc.field:
+        return Text(
+            "{where}: {field}: {problem}", where=where, field=exc.field, problem=exc.message
+        )
+    return Text("{where}: {problem}", where=where, problem=exc.message)
+
+
 def read_records(path: Path) -> list[Record]:
     """Parse and validate every record of ``path``; raise ImportFailed listing the bad ones."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}", field="file") from None
+        raise InvalidInput(
+            Text("cannot read {path}: {reason}", path=str(path), reason=exc.strerror),
+            field="file",
+        ) from None
     text = raw.decode("utf-8-sig", errors="strict") if raw else ""
     parse: Callable[[], Iterable[Raw]]
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
@@ -202,7 +236,8 @@ def read_records(path: Path) -> list[Record]:
             payload = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InvalidInput(
-                f"{path.name} is not valid JSON (line {exc.lineno})", field="file"
+                Text("{file} is not valid JSON (line {line})", file=path.name, line=exc.lineno),
+                field="file",
             ) from None
         parse = lambda: _dutch_records(payload)  # noqa: E731
     else:
@@ -214,17 +249,20 @@ def read_records(path: Path) -> list[Record]:
         try:
             valid = validate(AISystemInput, data)
         except InvalidInput as exc:
-            problems.append(f"{where}: {exc}")
+            problems.append(_problem(where, exc))
             continue
         if valid.name in seen:
-            problems.append(f"{where}: name '{valid.name}' repeats {seen[valid.name]}")
+            repeated = Text(
+                "name '{name}' repeats {where}", name=valid.name, where=seen[valid.name]
+            )
+            problems.append(Text("{where}: {problem}", where=where, problem=repeated))
             continue
         seen[valid.name] = where
         records.append(Record(where, valid, provider, deployer))
     if problems:
         raise ImportFailed(problems)
     if not records:
-        raise InvalidInput(f"{path.name} holds no record", field="file")
+        raise InvalidInput(Text("{file} holds no record", file=path.name), field="file")
     return records
 
 
@@ -268,9 +306,10 @@ def import_ai_systems(
         existing = by_ref.get(rec.data.external_ref) if rec.data.external_ref else None
         if existing is None:
             if rec.data.name in names:
-                problems.append(
-                    f"{rec.where}: an AI system named '{rec.data.name}' is already in the catalog"
+                already = Text(
+                    "an AI system named '{name}' is already in the catalog", name=rec.data.name
                 )
+                problems.append(Text("{where}: {problem}", where=rec.where, problem=already))
                 continue
             system = AISystem(**ai_system_values(rec.data) | values)
             session.add(system)

@@ -26,6 +26,7 @@ from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.enums import PolicyFramework, PolicyKind
 from registre.catalog.errors import InvalidInput
 from registre.catalog.governance.register import create_policy
+from registre.catalog.i18n import Text
 from registre.catalog.inputs import PolicyInput
 from registre.catalog.models.ai import Policy
 from registre.catalog.service import update
@@ -139,7 +140,9 @@ def parse_pack(text: str, where: str) -> PolicyPack:
     try:
         return parse_yaml(PolicyPack, text, where)
     except ConfigFileError as exc:
-        raise InvalidInput(f"not a valid policy pack: {exc}", field="pack") from None
+        raise InvalidInput(
+            Text("not a valid policy pack: {problem}", problem=str(exc)), field="pack"
+        ) from None
 
 
 def read_pack(name: str) -> PolicyPack:
@@ -147,14 +150,22 @@ def read_pack(name: str) -> PolicyPack:
     known = available_packs()
     if not _PACK_NAME.fullmatch(name) or name not in known:
         raise InvalidInput(
-            f"no policy pack named '{name}'; available packs: {', '.join(known) or '(none)'}",
+            Text(
+                "no policy pack named '{name}'; available packs: {known}",
+                name=name,
+                known=", ".join(known) if known else Text("(none)"),
+            ),
             field="pack",
         )
     text = _packs_root().joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     pack = parse_pack(text, f"config/policies/{name}.yaml")
     if pack.name != name:
         raise InvalidInput(
-            f"config/policies/{name}.yaml declares name '{pack.name}'; it must match the file",
+            Text(
+                "{file} declares name '{declared}'; it must match the file",
+                file=f"config/policies/{name}.yaml",
+                declared=pack.name,
+            ),
             field="pack",
         )
     return pack

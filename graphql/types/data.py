@@ -16,7 +16,9 @@ from registre.catalog import models
 from registre.catalog.access.roles import Permission
 from registre.catalog.data.findings import counts_as_personal, is_possible
 from registre.catalog.data.scan_errors import visible_scan_errors
+from registre.catalog.data.subject import subject_reasons
 from registre.catalog.enums import OPEN_DATA
+from registre.catalog.i18n import translate
 from registre.graphql import conversions as s
 from registre.graphql.types.common import EntityNode, Info, entity, loaders_of, via
 
@@ -303,7 +305,7 @@ class Dataset(EntityNode):
 
     @staticmethod
     def resolve_subject_reasons(root: models.Dataset, info: Info) -> list[str]:
-        return list(root.subject_reasons or [])
+        return [translate(reason) for reason in subject_reasons(root)]
 
     @staticmethod
     def resolve_quasi_identifiers(root: models.Dataset, info: Info) -> QuasiIdentifiers | None:

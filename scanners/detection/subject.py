@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from registre.catalog.data.harvested import ColumnFinding
+from registre.catalog.i18n import Joined, Text
 from registre.scanners.detection.columns import PreparedColumn
 from registre.scanners.detection.config import normalize_words
 
@@ -99,9 +100,12 @@ def _names(columns: Sequence[PreparedColumn], regex: re.Pattern[str]) -> list[st
     return [c.name for c in columns if regex.search(c.words)]
 
 
-def _quote(names: Sequence[str], most: int = 3) -> str:
-    shown = ", ".join(f"'{n}'" for n in names[:most])
-    return shown + (f" (+{len(names) - most})" if len(names) > most else "")
+def _quote(names: Sequence[str], most: int = 3) -> Text:
+    """``'nom', 'prenom', 'naissance' (+2)``: quoted in the reader's language."""
+    quoted = [Text("'{name}'", name=n) for n in names[:most]]
+    if len(names) > most:
+        return Text("{names} (+{more})", names=quoted, more=len(names) - most)
+    return Text("{names}", names=quoted)
 
 
 def _sole_traders(columns: Sequence[PreparedColumn]) -> bool:
@@ -138,60 +142,85 @@ def infer_subject(columns: Sequence[PreparedColumn]) -> TableSubject:
     places = _names(columns, _PLACE)
     sole_traders = _sole_traders(columns)
 
-    person_reasons = []
+    person_reasons: list[Text] = []
     if first_names:
-        person_reasons.append(f"first-name columns {_quote(first_names)}")
+        person_reasons.append(Text("first-name columns {columns}", columns=_quote(first_names)))
     if births:
-        person_reasons.append(f"birth-date columns {_quote(births)}")
+        person_reasons.append(Text("birth-date columns {columns}", columns=_quote(births)))
     if nirs:
-        person_reasons.append(f"social security number columns {_quote(nirs)}")
+        person_reasons.append(
+            Text("social security number columns {columns}", columns=_quote(nirs))
+        )
     if civility and strong_names:
-        person_reasons.append(f"civility or sex columns {_quote(civility)} beside names")
+        person_reasons.append(
+            Text("civility or sex columns {columns} beside names", columns=_quote(civility))
+        )
     elif strong_names and len(org) < 2:
-        person_reasons.append(f"person-name columns {_quote(strong_names)}")
+        person_reasons.append(Text("person-name columns {columns}", columns=_quote(strong_names)))
     if sole_traders:
-        person_reasons.append("a legal form naming sole traders (entrepreneur individuel)")
+        person_reasons.append(Text("a legal form naming sole traders (entrepreneur individuel)"))
     if person_reasons:
         mandates = _names(columns, _MANDATE)
-        reasons = [f"rows are natural persons: {'; '.join(person_reasons)}"]
+        reasons = [Text("rows are natural persons: {reasons}", reasons=Joined(person_reasons))]
         if sole_traders:
-            reasons.append("rows are sole traders: their SIREN/SIRET identify a person")
+            reasons.append(Text("rows are sole traders: their SIREN/SIRET identify a person"))
         if mandates:
             reasons.append(
-                f"rows are mandates or positions ({_quote(mandates)}): a bare commune, "
-                "département or constituency is the seat of the mandate, not the person's place"
+                Text(
+                    "rows are mandates or positions ({columns}): a bare commune, département "
+                    "or constituency is the seat of the mandate, not the person's place",
+                    columns=_quote(mandates),
+                )
             )
         return TableSubject(PERSONS, tuple(reasons), sole_traders, bool(mandates))
     if len(org) >= 2:
         return TableSubject(
             ORGANISATIONS,
-            (f"rows are organisations: legal name, legal form or size columns {_quote(org)}",),
+            (
+                Text(
+                    "rows are organisations: legal name, legal form or size columns {columns}",
+                    columns=_quote(org),
+                ),
+            ),
         )
     if len(places) >= 2 and 2 * len(places) >= len(columns):
         return TableSubject(
             PLACES,
             (
-                f"rows are places: {len(places)} of {len(columns)} columns name places "
-                f"or their codes ({_quote(places)})",
-            ),  # fmt: skip
+                Text(
+                    "rows are places: {places} of {total} columns name places or their codes "
+                    "({columns})",
+                    places=len(places),
+                    total=len(columns),
+                    columns=_quote(places),
+                ),
+            ),
         )
     events = _names(columns, _EVENT)
     if events:
-        return TableSubject(EVENTS, (f"rows are events: time-stamp columns {_quote(events)}",))
+        return TableSubject(
+            EVENTS, (Text("rows are events: time-stamp columns {columns}", columns=_quote(events)),)
+        )
     things = _names(columns, _THING)
     if things:
-        return TableSubject(THINGS, (f"rows are things: columns {_quote(things)}",))
-    return TableSubject(UNKNOWN, ("no column says what the rows are about",))
+        return TableSubject(
+            THINGS, (Text("rows are things: columns {columns}", columns=_quote(things)),)
+        )
+    return TableSubject(UNKNOWN, (Text("no column says what the rows are about"),))
 
 
 def corrected_subject(subject: str, by: str | None = None) -> TableSubject:
     """The subject a steward set; it replaces the inference at every scan."""
     if subject not in SUBJECTS:
         raise ValueError(f"unknown table subject {subject!r}; expected one of {SUBJECTS}")
-    who = f" by {by}" if by else ""
+    reason = (
+        Text("set by {who}: a steward's correction of the inferred subject", who=by)
+        if by
+        else Text("set: a steward's correction of the inferred subject")
+    )
     return TableSubject(
         subject,
-        (f"set{who}: a steward's correction of the inferred subject",),
+        (reason,),
         sole_traders=False,
         mandates=False,
         corrected=True,

@@ -37,7 +37,7 @@ def test_a_text_is_its_english_rendering() -> None:
     assert translate(text, "en") == text
     assert translate(text, "fr") == (
         "données confidentielles « rh.agents » sur l’entrepôt « <script> » : hébergé en US, "
-        "hors de France; « Cloud » est sous contrôle extra-européen"
+        "hors de France ; « Cloud » est sous contrôle extra-européen"
     )
 
 

@@ -78,13 +78,21 @@ class ScanCatalog:
             )
             return {d.qualified_name: d for d in rows}
 
-    def graphql(self, query: str, variables: dict[str, Any] | None = None) -> Any:
-        """The ``data`` of a query an admin sends to the API over this catalog."""
+    def graphql(
+        self, query: str, variables: dict[str, Any] | None = None, language: str | None = None
+    ) -> Any:
+        """The ``data`` of a query an admin sends to the API over this catalog (with
+        ``Accept-Language: language`` when given)."""
         if self.tokens is None:
             with transaction(self.factory) as session:
                 self.tokens = seed_tokens(session)
         with serve(self.catalog, tokens=self.tokens) as api:
-            return api.data(query, variables)
+            if language is None:
+                return api.data(query, variables)
+            headers = {"Accept-Language": language}
+            body = api.post(query, variables, headers=headers).json()
+            assert "errors" not in body, body
+            return body["data"]
 
     def findings(self, store_id: int) -> dict[tuple[str, str, str], Finding]:
         """(dataset, column, entity type) -> finding, for every finding of the store."""

@@ -37,10 +37,10 @@ KEYWORDS = {
 def _used_messages() -> set[tuple[str | None, str]]:
     """Every message the code and the templates mark for translation (as Babel extracts,
     with ``babel.cfg``): the pages, the catalog (errors, compliance messages, the
-    classification), the API and the CLI."""
+    classification), the API, the CLI and the scanners."""
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     found = set()
-    for part in ("catalog", "web", "cli", "graphql"):
+    for part in ("catalog", "web", "cli", "graphql", "scanners"):
         for _file, _line, message, _comments, context in extract_from_dir(
             str(ROOT / part), method_map, keywords=KEYWORDS
         ):

@@ -14,7 +14,7 @@ from registre.catalog.data.subject import correct_subject
 from registre.catalog.db import transaction
 from registre.catalog.enums import FindingStatus, Role, TableSubject
 from registre.catalog.errors import PermissionDenied
-from registre.catalog.models import AuditEvent, Finding
+from registre.catalog.models import AuditEvent, Dataset, Finding
 
 COMMUNES = ["BASTIA", "FIGARI", "LE VIGAN", "ALZON", "ARAMON", "BLAGNAC", "LURI", "FOCE",
             "AGASSAC", "AUCAMVILLE", "BOUTX", "COGGIA"]  # fmt: skip
@@ -93,6 +93,38 @@ def test_the_subject_is_recorded_shown_and_corrected(scan_catalog: Any, tmp_path
     assert any("steward" in r for r in communes["subjectReasons"])
     assert "LOCATION" in _types(communes, "nom_commune")
     assert communes["containsPersonalData"]
+
+
+def test_the_reasons_read_in_the_language_of_the_request(scan_catalog: Any, tmp_path: Path) -> None:
+    """Reasons are stored as templates: English without Accept-Language (as before), French
+    with ``fr``, column names quoted « » and left as they are."""
+    store = scan_catalog.register("ville", f"sqlite:///{_store(tmp_path / 's.sqlite')}")
+    scan_catalog.scan(store)
+    with scan_catalog.factory() as session:
+        stored = session.query(Dataset).filter_by(name="usagers").one().subject_reasons
+    assert all(isinstance(r, dict) and "template" in r for r in stored)
+    query = "{ datasets { edges { node { name subjectReasons } } } }"
+    english = {
+        e["node"]["name"]: e["node"] for e in scan_catalog.graphql(query)["datasets"]["edges"]
+    }
+    french = {
+        e["node"]["name"]: e["node"]
+        for e in scan_catalog.graphql(query, language="fr")["datasets"]["edges"]
+    }
+    assert english["usagers"]["subjectReasons"][0].startswith(
+        "rows are natural persons: first-name columns 'prenom'"
+    )
+    assert french["usagers"]["subjectReasons"][0].startswith(
+        "les lignes sont des personnes physiques : colonnes de prénom « prenom »"
+    )
+    assert english["communes"]["subjectReasons"] == [
+        "rows are places: 3 of 3 columns name places or their codes "
+        "('nom_commune', 'code_postal', 'code_insee')"
+    ]
+    assert french["communes"]["subjectReasons"] == [
+        "les lignes sont des lieux : 3 colonnes sur 3 nomment des lieux ou leurs codes "
+        "(« nom_commune », « code_postal », « code_insee »)"
+    ]
 
 
 def test_only_a_reviewer_corrects_the_subject(scan_catalog: Any, tmp_path: Path) -> None:
