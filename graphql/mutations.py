@@ -33,7 +33,8 @@ from registre.graphql.types.ai import (
     ProcessingActivity,
 )
 from registre.graphql.types.common import Info
-from registre.graphql.types.data import Dataset, DataStore, Finding, Organisation, ScanRun
+from registre.graphql.types.data import Dataset, DataStore, Finding, Organisation
+from registre.graphql.types.scans import ScanRun
 from registre.scanners.runs.lifecycle import Liveness, abandon_run, start_scan
 
 log = logging.getLogger("registre.api")

@@ -19,7 +19,8 @@ from registre.graphql.ids import decode_id
 from registre.graphql.pagination import connection_type, page_args, paginate
 from registre.graphql.types.ai import AISystem, Assessment, Policy, ProcessingActivity
 from registre.graphql.types.common import EntityNode, Info
-from registre.graphql.types.data import AuditEvent, Dataset, DataStore, Organisation, ScanRun
+from registre.graphql.types.data import AuditEvent, Dataset, DataStore, Organisation
+from registre.graphql.types.scans import ScanRun
 
 
 class DatasetFilter(graphene.InputObjectType):

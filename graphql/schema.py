@@ -24,8 +24,8 @@ from registre.graphql.types.data import (
     Field,
     Finding,
     Organisation,
-    ScanRun,
 )
+from registre.graphql.types.scans import ScanRun
 
 #: every entity type ``node(id)`` answers with
 NODE_TYPES: tuple[type[EntityNode], ...] = (

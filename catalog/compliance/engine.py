@@ -31,7 +31,8 @@ from registre.catalog.compliance.config import (
     Severity,
     default_compliance_config,
 )
-from registre.catalog.compliance.facts import Around, Facts, load_facts
+from registre.catalog.compliance.facts import Facts
+from registre.catalog.compliance.loading import Around, load_facts
 from registre.catalog.compliance.rule import Hit, Rule
 from registre.catalog.compliance.rules import RULES, RULES_BY_ID
 from registre.catalog.compliance.scope import everyone, judge
@@ -269,7 +270,7 @@ def evaluate_subjects(
     config: ComplianceConfig | None = None,
 ) -> list[ComplianceIssue]:
     """Every issue *about* these subjects, as a whole-register :func:`evaluate` finds them,
-    loading only the facts around them (:class:`~.facts.Around`)."""
+    loading only the facts around them (:class:`~.loading.Around`)."""
     if subjects.everything:
         return evaluate(session, today=today, config=config)
     config = config or default_compliance_config()

@@ -1,4 +1,5 @@
-"""GDPR rules: DPIA, Art. 30 record, transfers, processors, automated decisions, DPO.
+"""GDPR rules: DPIA, Art. 30 record, processors, automated decisions, DPO (transfers:
+:mod:`.gdpr_transfers`).
 
 Personal data comes from findings that count (:func:`catalog.data.findings.counts_as_personal`:
 confirmed, or suggested and still seen by scans). A hit resting only on suggestions is
@@ -9,32 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from registre.catalog.compliance.config import AdequacyCondition, Severity
-from registre.catalog.compliance.facts import Facts, PersonalData
+from registre.catalog.compliance.config import Severity
+from registre.catalog.compliance.facts import Facts
 from registre.catalog.compliance.rule import Hit, Rule, active, blank, code, subject_of
-from registre.catalog.enums import AssessmentKind, AutomationLevel, FindingStatus
+from registre.catalog.compliance.rules.gdpr_transfers import transfer_without_mechanism
+from registre.catalog.compliance.rules.personal import personal_facts, suggested
+from registre.catalog.enums import AssessmentKind, AutomationLevel
 from registre.catalog.i18n import N_, Text
 from registre.catalog.models.ai import ProcessingActivity
-from registre.catalog.models.data import Dataset, Organisation
-
-
-def _personal_facts(
-    dataset: Dataset,
-    personal: PersonalData,
-    categories: list[str] | None = None,
-) -> dict[str, object]:
-    status = personal.status(categories)
-    return {
-        "dataset_id": dataset.id,
-        "dataset": dataset.qualified_name,
-        "categories": personal.categories(categories),
-        "fields": personal.fields(categories),
-        "finding_status": status.value if status else None,
-    }
-
-
-def _suggested(personal: PersonalData, categories: list[str] | None = None) -> bool:
-    return personal.status(categories) is FindingStatus.SUGGESTED
 
 
 def special_data_without_dpia(facts: Facts) -> Iterator[Hit]:
@@ -63,10 +46,10 @@ def special_data_without_dpia(facts: Facts) -> Iterator[Hit]:
                 ),
                 {
                     "ai_system_id": s.id,
-                    **_personal_facts(ds, personal, special),
+                    **personal_facts(ds, personal, special),
                     "processing_activity_ids": [pa.id for pa in activities],
                 },
-                suggested=_suggested(personal, special),
+                suggested=suggested(personal, special),
             )
 
 
@@ -118,166 +101,8 @@ def no_record(facts: Facts) -> Iterator[Hit]:
                     dataset=ds.qualified_name,
                     name=s.name,
                 ),
-                {"ai_system_id": s.id, "ai_system": s.name, **_personal_facts(ds, personal)},
-                suggested=_suggested(personal),
-            )
-
-
-def _country(explicit: str | None, org: Organisation | None) -> str | None:
-    if explicit:
-        return explicit.upper()
-    return org.country.upper() if org is not None and org.country else None
-
-
-def _has_mechanism(activities: list[ProcessingActivity], country: str) -> bool:
-    return any(
-        str(t.get("country", "")).upper() == country and not blank(t.get("mechanism"))
-        for pa in activities
-        for t in pa.transfers
-    )
-
-
-def _adequate(facts: Facts, country: str, recipient: Organisation | None) -> str | None:
-    """The Art. 45 adequacy decision covering a transfer to ``recipient`` in ``country``."""
-    adequacy = facts.config.adequacy(country)
-    if adequacy is None:
-        return None
-    if adequacy.condition is AdequacyCondition.DPF_CERTIFIED:
-        # the EU-US Data Privacy Framework covers certified organisations only
-        return adequacy.decision if recipient is not None and recipient.dpf_certified else None
-    if adequacy.condition is AdequacyCondition.COMMERCIAL:
-        # Canada's decision covers organisations subject to PIPEDA (commercial activities)
-        return adequacy.decision if recipient is not None and not recipient.is_public_body else None
-    return adequacy.decision
-
-
-def _transfer_gap(
-    facts: Facts,
-    country: str,
-    recipient: Organisation | None,
-    activities: list[ProcessingActivity],
-) -> bool:
-    """A transfer outside the EU/EEA with neither an adequacy decision nor a recorded
-    mechanism (Art. 46 safeguard, Art. 49 derogation)."""
-    return (
-        not facts.config.is_eu_eea(country)
-        and _adequate(facts, country, recipient) is None
-        and not _has_mechanism(activities, country)
-    )
-
-
-def transfer_without_mechanism(facts: Facts) -> Iterator[Hit]:
-    """Personal data hosted or processed outside the EU/EEA, in a country without an Art. 45
-    adequacy decision covering the recipient, with no transfer mechanism recorded."""
-    yield from _transfers_by_ai_systems(facts)
-    yield from _transfers_by_hosting(facts)
-
-
-def _transfers_by_ai_systems(facts: Facts) -> Iterator[Hit]:
-    """AI systems using personal data with their hosting or provider outside the EU/EEA."""
-    for s in facts.systems:
-        personal = facts.personal_datasets_of(s)
-        if not active(s) or not personal:
-            continue
-        hosting_org = facts.org(s.hosting_organisation_id)
-        provider = facts.org(s.provider_id)
-        places = [
-            (
-                "hosting",
-                _country(s.hosting_country, hosting_org),
-                Text("hosting country"),
-                hosting_org,
-            )
-        ]
-        # a provider that neither hosts nor processes the data receives none of it
-        if provider is not None and s.provider_processes_data is not False:
-            label = Text("country of provider '{provider}'", provider=provider.name)
-            places.append(("provider", _country(None, provider), label, provider))
-        dataset_ids = [ds.id for ds, _ in personal]
-        activities = facts.activities_of(system_ids=[s.id], dataset_ids=dataset_ids)
-        only_suggested = all(_suggested(p) for _, p in personal)
-        base = {
-            "ai_system_id": s.id,
-            "dataset_ids": dataset_ids,
-            "datasets": [ds.qualified_name for ds, _ in personal],
-        }
-        for role, country, label, recipient in places:
-            if country is None:
-                yield Hit(
-                    subject_of(s),
-                    Text(
-                        "unknown: {what} not recorded for '{name}', which uses personal data",
-                        what=label,
-                        name=s.name,
-                    ),
-                    base,
-                    unknown=True,
-                )
-            elif _transfer_gap(facts, country, recipient, activities):
-                yield Hit(
-                    subject_of(s),
-                    Text(
-                        "'{name}' processes personal data with its {role} in {country}, "
-                        "outside the EU/EEA, without an adequacy decision covering it, and no "
-                        "processing activity records a transfer mechanism for {country}",
-                        name=s.name,
-                        role=code(role),
-                        country=country,
-                    ),
-                    {
-                        **base,
-                        "role": role,
-                        "country": country,
-                        "processing_activity_ids": [pa.id for pa in activities],
-                    },
-                    suggested=only_suggested,
-                )
-
-
-def _transfers_by_hosting(facts: Facts) -> Iterator[Hit]:
-    """Datasets holding personal data on a store hosted outside the EU/EEA."""
-    for ds in facts.datasets.values():
-        personal_data = facts.personal.get(ds.id)
-        if personal_data is None:
-            continue
-        store = facts.stores[ds.data_store_id]
-        host = facts.org(store.hosting_organisation_id)
-        country = _country(store.hosting_country, host)
-        users = facts.systems_using(ds)
-        base = {
-            **_personal_facts(ds, personal_data),
-            "data_store": store.name,
-            "ai_system_ids": [u.id for u in users],
-        }
-        if country is None:
-            # Only datasets an AI system uses: the exposure queries cover the rest.
-            if users:
-                yield Hit(
-                    subject_of(ds),
-                    Text(
-                        "unknown: hosting country not recorded for data store '{store}' of "
-                        "'{dataset}', which holds personal data",
-                        store=store.name,
-                        dataset=ds.qualified_name,
-                    ),
-                    base,
-                    unknown=True,
-                )
-            continue
-        activities = facts.activities_of(system_ids=[u.id for u in users], dataset_ids=[ds.id])
-        if _transfer_gap(facts, country, host, activities):
-            yield Hit(
-                subject_of(ds),
-                Text(
-                    "'{dataset}' holds personal data hosted in {country} (data store "
-                    "'{store}'), outside the EU/EEA, without an adequacy decision covering "
-                    "it, with no transfer mechanism recorded",
-                    dataset=ds.qualified_name,
-                    country=country,
-                    store=store.name,
-                ),
-                {**base, "country": country},
-                suggested=_suggested(personal_data),
+                {"ai_system_id": s.id, "ai_system": s.name, **personal_facts(ds, personal)},
+                suggested=suggested(personal),
             )
 
 
@@ -313,7 +138,7 @@ def processor_without_contract(facts: Facts) -> Iterator[Hit]:
                     "dataset_ids": [ds.id for ds, _ in personal],
                 },
                 unknown=True,
-                suggested=all(_suggested(p) for _, p in personal),
+                suggested=all(suggested(p) for _, p in personal),
             )
             continue
         if not external:
@@ -333,7 +158,7 @@ def processor_without_contract(facts: Facts) -> Iterator[Hit]:
                 "roles": sorted({role for role, _ in external}),
                 "dataset_ids": [ds.id for ds, _ in personal],
             },
-            suggested=all(_suggested(p) for _, p in personal),
+            suggested=all(suggested(p) for _, p in personal),
         )
 
 
@@ -396,7 +221,7 @@ def automated_decision(facts: Facts) -> Iterator[Hit]:
                     name=s.name,
                 ),
                 {**base, "dataset_ids": [ds.id for ds, _ in sensitive]},
-                suggested=all(_suggested(p, special) for _, p in sensitive),
+                suggested=all(suggested(p, special) for _, p in sensitive),
             )
 
 
