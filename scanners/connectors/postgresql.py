@@ -31,99 +31,37 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import parse_qsl, unquote, urlsplit
 
-from registre.catalog.data.harvested import ColumnInfo, TableInfo, TableKind
+from registre.catalog.data.harvested import ColumnInfo, TableInfo
 from registre.catalog.data.scan_errors import ScanErrorKind
-from registre.catalog.data.store_urls import check_url_params, url_connect_timeout
-from registre.catalog.enums import DataStoreKind
-from registre.catalog.errors import InvalidInput
+from registre.catalog.data.store_urls import url_connect_timeout
 from registre.scanners.connectors.base import (
     ROWS_PER_RANGE,
     CancelFlag,
     SampleMethod,
     random_positions,
 )
+from registre.scanners.connectors.postgresql_sql import (
+    AGGREGATING,
+    COLUMNS,
+    KINDS,
+    RELATIONS,
+    SINGLE_KEY,
+    STATS,
+    connect_kind,
+    connection_params,
+    error_code,
+    plan_nodes,
+)
 from registre.scanners.connectors.registry import MAX_TEXT_CHARS, columns_from_rows, redact_url
 from registre.scanners.errors import ScanError
 
 if TYPE_CHECKING:
     import psycopg
-
-_KINDS: dict[str, TableKind] = {"r": "table", "p": "table", "f": "table", "v": "view", "m": "view"}
-
-_RELATIONS = """
-SELECT c.oid, n.nspname, c.relname, c.relkind,
-       CASE WHEN c.relkind = 'p' THEN
-            (SELECT sum(l.reltuples) FILTER (WHERE l.reltuples >= 0)
-               FROM pg_partition_tree(c.oid) t JOIN pg_class l ON l.oid = t.relid
-              WHERE t.isleaf)
-       WHEN c.relkind IN ('r', 'm') AND c.reltuples >= 0 THEN c.reltuples
-       END AS estimated_rows
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
-   AND NOT c.relispartition
-   AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
- ORDER BY n.nspname, c.relname
-"""
-
-_COLUMNS = """
-SELECT a.attrelid, a.attname, a.attnum, format_type(a.atttypid, a.atttypmod), a.attnotnull
-  FROM pg_attribute a
-  JOIN pg_class c ON c.oid = a.attrelid
-  JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
-   AND NOT c.relispartition
-   AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
-   AND a.attnum > 0 AND NOT a.attisdropped
- ORDER BY a.attrelid, a.attnum
-"""
-
-# Statistics and current size of one relation; a partitioned table sums its leaves.
-_STATS = """
-WITH rel AS (
-  SELECT c.oid, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname = %s AND c.relname = %s
-), parts AS (
-  SELECT rel.oid AS root, l.oid, l.reltuples, l.relpages
-    FROM rel JOIN pg_class l ON l.oid = rel.oid WHERE rel.relkind <> 'p'
-  UNION ALL
-  SELECT rel.oid, l.oid, l.reltuples, l.relpages
-    FROM rel, pg_partition_tree(rel.oid) t JOIN pg_class l ON l.oid = t.relid
-   WHERE rel.relkind = 'p' AND t.isleaf
-)
-SELECT rel.relkind,
-       (SELECT sum(reltuples) FILTER (WHERE reltuples >= 0) FROM parts),
-       (SELECT coalesce(sum(relpages), 0) FROM parts),
-       (SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM parts),
-       current_setting('block_size')::int
-  FROM rel
-"""
-
-
-# The single-column primary key of a table (a view over it may be sampled through it).
-_SINGLE_KEY = """
-SELECT a.attname
-  FROM pg_index i
-  JOIN pg_class c ON c.oid = i.indrelid
-  JOIN pg_namespace n ON n.oid = c.relnamespace
-  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]
- WHERE n.nspname = %s AND c.relname = %s AND i.indisprimary AND i.indnatts = 1
-"""
-
-#: plan nodes that make a view aggregate (or otherwise read everything before a first row)
-_AGGREGATING = frozenset({"Aggregate", "WindowAgg", "SetOp", "Unique", "Group", "Sort"})
-
-
-def _plan_nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", ()):
-        yield from _plan_nodes(child)
 
 
 @dataclass(frozen=True)
@@ -142,45 +80,6 @@ class _Stats:
     reltuples: float | None  # None: never analysed
     relpages: int
     pages_now: int
-
-
-def _connection_params(url: str, label: str) -> dict[str, Any]:
-    """libpq parameters from the URL's parts only (and an allow-list of its query).
-
-    Never the server's password sources: the password is the URL's (filled from the
-    store's secret reference) or none at all, so libpq consults neither ``PGPASSWORD`` nor
-    a ``.pgpass`` file of the Registre server, whatever host a store names.
-    """
-    try:
-        check_url_params(url, DataStoreKind.POSTGRESQL)
-        parts = urlsplit(url)
-        port = parts.port
-    except (InvalidInput, ValueError) as exc:
-        raise ScanError(
-            f"invalid PostgreSQL URL {label}: {exc}", kind=ScanErrorKind.INVALID_CONFIGURATION
-        ) from None
-    params: dict[str, Any] = {"sslmode": "prefer", **dict(parse_qsl(parts.query))}
-    # Every parameter libpq would otherwise take from the server's environment (PGUSER,
-    # PGHOSTADDR, PGOPTIONS, ...) or home (.pgpass, ~/.postgresql/postgresql.key) is set
-    # here: a store's host gets the store's own credentials and nothing of the server's.
-    params.update(
-        host=parts.hostname or "",  # checked: a name or an address, never a socket path
-        hostaddr="",
-        port=port or 5432,
-        dbname=unquote(parts.path.lstrip("/")),
-        user=unquote(parts.username or ""),
-        password=unquote(parts.password or ""),
-        options="",
-        # a path that can never exist: libpq then reads no password file, silently
-        passfile=os.path.join(os.devnull, "registre-reads-no-passfile"),
-        sslcertmode="disable",  # never present the server's client certificate
-        gssencmode="disable",
-        # password-based methods only: no Kerberos/GSS ticket of the server is used
-        require_auth="none,password,md5,scram-sha-256",
-    )
-    if not params["host"]:
-        params.pop("host")  # the local socket: admins only (checked at registration)
-    return params
 
 
 class PostgresqlConnector:
@@ -209,7 +108,7 @@ class PostgresqlConnector:
         self.sample_method: str | None = None
         self._label = redact_url(url)
         self._cancelled = CancelFlag()
-        params = _connection_params(url, self._label)
+        params = connection_params(url, self._label)
         # The URL may ask for less than the configured timeout, never more (libpq: >= 2 s).
         connect_timeout = max(2, math.ceil(url_connect_timeout(url, timeout_s)))
         try:
@@ -226,7 +125,7 @@ class PostgresqlConnector:
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise ScanError(
                 f"cannot connect to PostgreSQL at {self._label}: {type(exc).__name__}: {detail}",
-                kind=_connect_kind(exc),
+                kind=connect_kind(exc),
             ) from None
         try:
             with self._conn.cursor() as cur:
@@ -241,7 +140,7 @@ class PostgresqlConnector:
         except psycopg.Error as exc:
             self._conn.close()
             raise ScanError(
-                f"cannot configure the PostgreSQL session: {_code(exc)}", cause=exc
+                f"cannot configure the PostgreSQL session: {error_code(exc)}", cause=exc
             ) from None
 
     def cancel(self) -> None:
@@ -253,7 +152,7 @@ class PostgresqlConnector:
             self._conn.cancel_safe(timeout=5)
 
     def _failure(self, message: str, exc: Exception) -> ScanError:
-        return self._cancelled.failure(message, _code(exc), exc)
+        return self._cancelled.failure(message, error_code(exc), exc)
 
     # --- harvest -------------------------------------------------------------------
 
@@ -262,9 +161,9 @@ class PostgresqlConnector:
         self._cancelled.check()
         try:
             with self._conn.cursor() as cur:
-                relations = cur.execute(_RELATIONS).fetchall()
+                relations = cur.execute(RELATIONS).fetchall()
                 columns: dict[int, list[ColumnInfo]] = {}
-                for relid, name, position, data_type, notnull in cur.execute(_COLUMNS):
+                for relid, name, position, data_type, notnull in cur.execute(COLUMNS):
                     columns.setdefault(relid, []).append(
                         ColumnInfo(name, position, data_type, nullable=not notnull)
                     )
@@ -274,7 +173,7 @@ class PostgresqlConnector:
             yield TableInfo(
                 schema=schema,
                 name=name,
-                kind=_KINDS[relkind],
+                kind=KINDS[relkind],
                 columns=tuple(columns.get(oid, ())),
                 estimated_rows=None if estimated is None else int(estimated),
             )
@@ -295,7 +194,7 @@ class PostgresqlConnector:
         self.sample_method = None
         try:
             with self._conn.cursor() as cur:
-                row = cur.execute(_STATS, [table.schema, table.name]).fetchone()
+                row = cur.execute(STATS, [table.schema, table.name]).fetchone()
                 if row is None:
                     raise ScanError(
                         f"PostgreSQL table {label} not found", kind=ScanErrorKind.NOT_FOUND
@@ -412,9 +311,9 @@ class PostgresqlConnector:
         explained = cur.execute(explain.format(shape.inner, shape.relation)).fetchone()
         assert explained is not None  # EXPLAIN always answers one row
         plan = explained[0][0]["Plan"]
-        nodes = list(_plan_nodes(plan))
+        nodes = list(plan_nodes(plan))
         cost, estimate = float(plan["Total Cost"]), float(plan["Plan Rows"])
-        aggregating = sorted({n["Node Type"] for n in nodes} & _AGGREGATING)
+        aggregating = sorted({n["Node Type"] for n in nodes} & AGGREGATING)
         if cost > self.max_view_cost:
             what = f"an aggregating view ({', '.join(aggregating)})" if aggregating else "a view"
             raise ScanError(
@@ -455,10 +354,10 @@ class PostgresqlConnector:
 
         if schema is None:
             return None
-        key = cur.execute(_SINGLE_KEY, [schema, name]).fetchone()
+        key = cur.execute(SINGLE_KEY, [schema, name]).fetchone()
         if key is None or shown.get(key[0], "").replace('"', "") != f"{alias}.{key[0]}":
             return None
-        found = cur.execute(_STATS, [schema, name]).fetchone()
+        found = cur.execute(STATS, [schema, name]).fetchone()
         if found is None:
             return None
         relkind, reltuples, relpages, size_bytes, block_size = found
@@ -538,26 +437,3 @@ def _select_item(column: ColumnInfo) -> Any:
 
 def _is_binary(column: ColumnInfo) -> bool:
     return column.data_type.lower() == "bytea"
-
-
-def _connect_kind(exc: Exception) -> ScanErrorKind:
-    """Why a connection failed. psycopg keeps no SQLSTATE for it, so libpq's text is read:
-    a ``FATAL`` came from a PostgreSQL server (so it was reached), anything else did not."""
-    if type(exc).__name__ == "ConnectionTimeout" or "timeout expired" in str(exc):
-        return ScanErrorKind.TIMEOUT
-    text = str(exc)
-    if "FATAL" not in text:
-        return ScanErrorKind.UNREACHABLE  # refused, reset, unknown host, not PostgreSQL
-    if "pg_hba.conf" in text:
-        return ScanErrorKind.PERMISSION_DENIED
-    if "database" in text and "does not exist" in text:
-        return ScanErrorKind.NOT_FOUND
-    return ScanErrorKind.AUTHENTICATION_FAILED  # unknown role, wrong password
-
-
-def _code(exc: Exception) -> str:
-    """Error class and SQLSTATE only: PostgreSQL messages can echo row values."""
-    sqlstate = getattr(exc, "sqlstate", None)
-    if sqlstate == "57014":
-        return f"{type(exc).__name__} (SQLSTATE {sqlstate}: statement timeout)"
-    return f"{type(exc).__name__} (SQLSTATE {sqlstate})" if sqlstate else type(exc).__name__

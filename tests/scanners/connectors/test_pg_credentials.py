@@ -137,9 +137,9 @@ def test_urls_that_would_reach_a_socket_or_the_servers_identity_are_refused(
 def test_the_server_environment_never_fills_in_connection_parameters(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from registre.scanners.connectors.postgresql import _connection_params
+    from registre.scanners.connectors.postgresql_sql import connection_params
 
-    params = _connection_params("postgresql://lecteur@db.example.fr/app", "x")
+    params = connection_params("postgresql://lecteur@db.example.fr/app", "x")
     # set explicitly, so PGHOSTADDR, PGOPTIONS, PGPORT... of the server have no say
     assert params["hostaddr"] == "" and params["options"] == "" and params["port"] == 5432
     assert params["user"] == "lecteur" and params["password"] == ""
