@@ -158,12 +158,14 @@ def test_a_steward_changes_nothing_of_the_other_domain(api: Api) -> None:
     alpha, beta = two.sides[ALPHA], two.sides[BETA]
     with api.factory() as session:
         before = session.scalars(select(AuditEvent.id)).all()
-    update = """mutation U($i: UpdateDataStoreInput!) { updateDataStore(input: $i) { dataStore { name } } }"""
+    update = """mutation U($i: UpdateDataStoreInput!) {
+      updateDataStore(input: $i) { dataStore { name } } }"""
     other = {"id": to_global_id("DataStore", beta.ids["DataStore"][0]), "description": "pris"}
     assert (
         _error(api, alpha.steward_token, update, {"i": other})["extensions"]["code"] == "NOT_FOUND"
     )
-    link = """mutation L($i: LinkAISystemDatasetInput!) { linkAISystemDataset(input: $i) { link { usage } } }"""
+    link = """mutation L($i: LinkAISystemDatasetInput!) {
+      linkAISystemDataset(input: $i) { link { usage } } }"""
     foreign_ai = {
         "aiSystemId": to_global_id("AISystem", beta.ids["AISystem"][0]),
         "datasetId": to_global_id("Dataset", alpha.ids["Dataset"][0]),
@@ -173,7 +175,8 @@ def test_a_steward_changes_nothing_of_the_other_domain(api: Api) -> None:
         _error(api, alpha.steward_token, link, {"i": foreign_ai})["extensions"]["code"]
         == "NOT_FOUND"
     )
-    review = """mutation V($i: ReviewFindingInput!) { reviewFinding(input: $i) { finding { status } } }"""
+    review = """mutation V($i: ReviewFindingInput!) {
+      reviewFinding(input: $i) { finding { status } } }"""
     finding = {
         "findingId": to_global_id("Finding", beta.ids["Finding"][0]),
         "decision": "CONFIRMED",
@@ -203,7 +206,8 @@ def test_a_steward_changes_nothing_of_the_other_domain(api: Api) -> None:
 def test_the_audit_trail_names_the_person_and_stays_in_its_domain(api: Api) -> None:
     two = _two(api)
     alpha = two.sides[ALPHA]
-    update = """mutation U($i: UpdateDataStoreInput!) { updateDataStore(input: $i) { dataStore { name } } }"""
+    update = """mutation U($i: UpdateDataStoreInput!) {
+      updateDataStore(input: $i) { dataStore { name } } }"""
     mine = {"id": to_global_id("DataStore", alpha.ids["DataStore"][0]), "description": "revue"}
     _ok(api, alpha.steward_token, update, mine and {"i": mine})
     trail = (
@@ -228,8 +232,10 @@ PEOPLE = """mutation P($d: CreateDomainInput!, $u: CreateUserInput!) {
   createDomain(input: $d) { domain { id name } }
   createUser(input: $u) { user { id name email kind grants { role } } }
 }"""
-GRANT = """mutation G($i: RoleGrantInput!) { grantRole(input: $i) { user { grants { role domain { name } } } } }"""
-REVOKE = """mutation G($i: RoleGrantInput!) { revokeRole(input: $i) { user { grants { role domain { name } } } } }"""
+GRANT = """mutation G($i: RoleGrantInput!) {
+  grantRole(input: $i) { user { grants { role domain { name } } } } }"""
+REVOKE = """mutation G($i: RoleGrantInput!) {
+  revokeRole(input: $i) { user { grants { role domain { name } } } } }"""
 
 
 def test_admins_manage_domains_users_and_grants(api: Api) -> None:
@@ -273,7 +279,8 @@ def test_admins_manage_domains_users_and_grants(api: Api) -> None:
 def test_a_dpo_of_a_domain_clears_publication_there_only(api: Api) -> None:
     two = _two(api)
     alpha, beta = two.sides[ALPHA], two.sides[BETA]
-    ground = """mutation G($i: RecordPublicationGroundInput!) { recordPublicationGround(input: $i) { dataset { name } } }"""
+    ground = """mutation G($i: RecordPublicationGroundInput!) {
+      recordPublicationGround(input: $i) { dataset { name } } }"""
     mine = {
         "datasetId": to_global_id("Dataset", alpha.ids["Dataset"][0]),
         "ground": "CONSENT",
