@@ -333,5 +333,5 @@ def test_counts_are_the_domains_own(api: Api) -> None:
     # issues and events: each domain's own, fewer than the whole
     for kind in ("complianceIssues", "auditEvents"):
         counts = [seen[m][kind]["totalCount"] for m in MARKS]
-        assert all(0 < c for c in counts), kind
+        assert all(c > 0 for c in counts), kind
         assert sum(counts) <= wide[kind]["totalCount"], kind

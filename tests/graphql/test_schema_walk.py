@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from graphql_relay import to_global_id
+
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
@@ -27,8 +29,6 @@ from graphql import (
     is_leaf_type,
     is_non_null_type,
 )
-from graphql_relay import to_global_id
-
 from registre.config.settings import Settings
 from registre.graphql.schema import schema
 from tests.support.api import Api, serve
