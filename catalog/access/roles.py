@@ -86,6 +86,9 @@ class Actor:
         return self.grants or (Grant(self.role),)
 
     def can(self, permission: Permission, domain_id: int | None = None) -> bool:
+        if permission is Permission.ADMIN:
+            # administration is of the whole organisation, whatever grant claims otherwise
+            return self.can_wide(permission)
         return any(
             permission in ROLE_PERMISSIONS[g.role]
             and (domain_id is None or g.domain_id is None or g.domain_id == domain_id)

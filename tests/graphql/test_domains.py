@@ -335,3 +335,21 @@ def test_counts_are_the_domains_own(api: Api) -> None:
         counts = [seen[m][kind]["totalCount"] for m in MARKS]
         assert all(c > 0 for c in counts), kind
         assert sum(counts) <= wide[kind]["totalCount"], kind
+
+
+def test_the_roles_of_an_actor_per_domain() -> None:
+    from registre.catalog.access.roles import Actor, Grant, Permission
+    from registre.catalog.enums import Role
+
+    wide = Actor("a", Role.AUDITOR)
+    assert wide.domains() is None and wide.can(Permission.READ, 7)
+    assert not wide.can(Permission.REGISTER)
+    mixed = Actor("m", Role.STEWARD, grants=(Grant(Role.STEWARD, 1), Grant(Role.AUDITOR, 2)))
+    assert mixed.domains() == {1, 2} and mixed.domains(Permission.REGISTER) == {1}
+    assert mixed.can(Permission.REGISTER, 1) and not mixed.can(Permission.REGISTER, 2)
+    assert mixed.can(Permission.REGISTER) and not mixed.can_wide(Permission.REGISTER)
+    assert not mixed.can_on(Permission.READ, None)  # an object of no domain
+    # administration is organisation-wide only, whatever a grant claims
+    claimed = Actor("c", Role.ADMIN, grants=(Grant(Role.ADMIN, 1),))
+    assert not claimed.can(Permission.ADMIN) and not claimed.can(Permission.ADMIN, 1)
+    assert claimed.can(Permission.REGISTER, 1) and not claimed.can(Permission.REGISTER, 2)
