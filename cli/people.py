@@ -223,3 +223,13 @@ def user_revoke(user: UserArgument, role: RoleOption, domain: GrantDomain = None
     console.print(
         say(Text("{name} is no longer {role} on {where}", name=name, role=role.value, where=place))
     )
+
+
+@user_app.command("disable")
+def user_disable(user: UserArgument) -> None:
+    """Disable a user: its tokens stop working, it signs in to nothing (the trail keeps it)."""
+    with unit_of_work() as session:
+        found = people.user_named(session, user)
+        people.disable_user(session, CLI_ACTOR, found)
+        name = shown(found.name)
+    console.print(say(Text("user '{name}' disabled", name=name)))

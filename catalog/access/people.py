@@ -17,6 +17,7 @@ from registre.catalog.access.roles import (
 from registre.catalog.enums import Role, UserKind
 from registre.catalog.errors import Conflict, InvalidInput, NotFound
 from registre.catalog.i18n import Text
+from registre.catalog.models.base import utcnow
 from registre.catalog.models.data import Organisation
 from registre.catalog.models.people import Domain, RoleGrant, User
 
@@ -164,3 +165,13 @@ def revoke_role(
         Text("'{name}' holds no role '{role}' there", name=user.name, role=role.value),
         field="role",
     )
+
+
+def disable_user(session: Session, actor: Actor, user: User) -> User:
+    """Disable a user: its tokens stop working and it signs in to nothing. Users are never
+    deleted, so that the audit trail keeps naming them."""
+    actor.require_wide(Permission.ADMIN)
+    if user.disabled_at is None:
+        user.disabled_at = utcnow()
+        record(session, actor, "disable_user", user)
+    return user

@@ -114,4 +114,14 @@ def test_domains_users_and_a_domain_token(catalog_url: str) -> None:
     with session_factory(engine)() as session:
         last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         assert last is not None and last.actor == "Alice Martin" and last.domain_id == ids["RH"]
+    # a disabled user's tokens stop working; the trail keeps naming her
+    code, out = run("user", "disable", "alice@ville.fr")
+    assert code == 0 and "disabled" in out, out
+    with serve(Catalog.at(catalog_url), tokens={}) as api:
+        answer = api.client.post(
+            "/graphql",
+            json={"query": "{ me { name } }"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert answer.status_code == 401
     engine.dispose()
