@@ -292,9 +292,19 @@ class Wp248Criterion(enum.StrEnum):
 class Role(enum.StrEnum):
     ADMIN = "admin"
     STEWARD = "steward"
+    # the data protection officer: reads the register and its evidence, describes processing
+    # and records the publication grounds (GDPR Art. 37-39); of a domain or organisation-wide
+    DPO = "dpo"
     SECURITY = "security"
     SCANNER = "scanner"
     AUDITOR = "auditor"
+
+
+class UserKind(enum.StrEnum):
+    """Who a user record stands for: a person, or a service account (a scanner, a batch)."""
+
+    PERSON = "person"
+    SERVICE = "service"
 
 
 class TableSubject(enum.StrEnum):

@@ -23,7 +23,10 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from registre.catalog.access import perimeter
+from registre.catalog.access.domains import list_domains
 from registre.catalog.access.roles import Actor, Permission
+from registre.catalog.access.tokens import rescope
 from registre.catalog.compliance.config import Severity
 from registre.catalog.data.scan_errors import visible_scan_errors
 from registre.catalog.errors import DomainError, NotFound, PermissionDenied
@@ -149,7 +152,20 @@ class Page:
     def can(self, permission: Permission) -> bool:
         return self.actor.can(permission)
 
+    def domain_choices(self) -> list[tuple[int, str]]:
+        """The domains the visitor may register in, for a form's select: empty when there is
+        only one (the catalog then picks it, catalog/access/domains.py)."""
+        mine = self.actor.domains(Permission.REGISTER)
+        found = [(d.id, d.name) for d in list_domains(self.db, self.actor)]
+        choices = found if mine is None else [c for c in found if c[0] in mine]
+        return choices if len(choices) > 1 else []
+
+    def domain_field(self) -> int | None:
+        value = self.field("domain_id")
+        return int(value) if value.isdigit() else None
+
     def render(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+        values.setdefault("domain_choices", self.domain_choices)
         return self.web.render(
             self.request,
             self.t,
@@ -246,11 +262,15 @@ def _run(
     language.set(t.language)  # this worker thread's context: catalog messages render in it
     with web.factory() as db:
         actor = web.sessions.actor(db, web_session)
+        # the token's domains and user (catalog/access/tokens.py), then every read of the
+        # page filtered by them (catalog/access/perimeter.py)
+        actor = None if actor is None else rescope(db, actor)
         if actor is None:  # revoked since sign-in: the session ends with it
             db.rollback()
             web.sessions.close(web_session.id)
             return sign_in_redirect(request)
         db.commit()
+        perimeter.bind(db, actor)
         current = Page(web, request, db, actor, web_session, t, form)
         try:
             return handler(current)

@@ -32,28 +32,123 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECORD_SCAN,
         }
     ),
+    # the DPO of a domain (a commune of a shared service) or of the whole organisation:
+    # describes the processing, reads the evidence, clears publication (CRPA L312-1-2)
+    Role.DPO: frozenset(
+        {
+            Permission.READ,
+            Permission.READ_EVIDENCE,
+            Permission.REGISTER,
+            Permission.PUBLICATION_GROUND,
+        }
+    ),
     Role.SECURITY: frozenset({Permission.READ, Permission.READ_EVIDENCE}),
     Role.SCANNER: frozenset({Permission.READ, Permission.RECORD_SCAN}),
     Role.AUDITOR: frozenset({Permission.READ}),
 }
 
+#: roles granted on the whole organisation only (an admin manages tokens, users, domains)
+ORGANISATION_ONLY_ROLES = frozenset({Role.ADMIN})
+
+#: the order in which a role is "wider" than another, for display (Actor.role)
+ROLE_ORDER = (Role.ADMIN, Role.DPO, Role.STEWARD, Role.SECURITY, Role.SCANNER, Role.AUDITOR)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A role held on one domain, or on the whole organisation (``domain_id`` None)."""
+
+    role: Role
+    domain_id: int | None = None  # None: the whole organisation
+
 
 @dataclass(frozen=True)
 class Actor:
-    """The person or service account behind a change, as the audit trail names it."""
+    """The person or service account behind a change, as the audit trail names it, with
+    the roles it holds and where (its perimeter).
+
+    ``can(permission)`` without a domain asks whether the actor holds the permission
+    anywhere (on at least one domain, or organisation-wide): what a read of the register
+    or shared reference data (organisations, policies) needs, the reads themselves being
+    filtered by domain in the session (:mod:`registre.catalog.access.perimeter`).
+    ``can(permission, domain_id)`` asks for that domain (a grant on it, or organisation-wide);
+    ``can_wide(permission)`` for the whole organisation (what an object of no domain needs).
+    """
 
     name: str
-    role: Role
+    role: Role  # kept for display and compatibility: the widest role held
     token_id: int | None = None
+    user_id: int | None = None
+    grants: tuple[Grant, ...] = ()  # empty: (role, whole organisation)
 
-    def can(self, permission: Permission) -> bool:
-        return permission in ROLE_PERMISSIONS[self.role]
+    @property
+    def effective_grants(self) -> tuple[Grant, ...]:
+        return self.grants or (Grant(self.role),)
 
-    def require(self, permission: Permission) -> None:
-        if not self.can(permission):
-            raise PermissionDenied(
-                f"role '{self.role.value}' may not {permission.value.replace('_', ' ')}"
-            )
+    def can(self, permission: Permission, domain_id: int | None = None) -> bool:
+        if permission is Permission.ADMIN:
+            # administration is of the whole organisation, whatever grant claims otherwise
+            return self.can_wide(permission)
+        return any(
+            permission in ROLE_PERMISSIONS[g.role]
+            and (domain_id is None or g.domain_id is None or g.domain_id == domain_id)
+            for g in self.effective_grants
+        )
+
+    def can_wide(self, permission: Permission) -> bool:
+        """Whether the actor holds ``permission`` on the whole organisation."""
+        return any(
+            permission in ROLE_PERMISSIONS[g.role] and g.domain_id is None
+            for g in self.effective_grants
+        )
+
+    def can_on(self, permission: Permission, domain_id: int | None) -> bool:
+        """On an object of ``domain_id``; an object of no domain needs an organisation-wide
+        grant."""
+        if domain_id is None:
+            return self.can_wide(permission)
+        return self.can(permission, domain_id)
+
+    def require(self, permission: Permission, domain_id: int | None = None) -> None:
+        if not self.can(permission, domain_id):
+            self._refuse(permission)
+
+    def require_on(self, permission: Permission, domain_id: int | None) -> None:
+        if not self.can_on(permission, domain_id):
+            self._refuse(permission)
+
+    def require_wide(self, permission: Permission) -> None:
+        if not self.can_wide(permission):
+            self._refuse(permission)
+
+    def _refuse(self, permission: Permission) -> None:
+        raise PermissionDenied(
+            f"role '{self.role.value}' may not {permission.value.replace('_', ' ')}"
+            + (" here: outside its domains" if self.can(permission) else "")
+        )
+
+    @property
+    def is_wide(self) -> bool:
+        """Whether the actor reads the whole organisation (no filter by domain)."""
+        return self.domains() is None
+
+    def domains(self, permission: Permission = Permission.READ) -> frozenset[int] | None:
+        """The domains where the actor holds ``permission``; None: every domain (it holds it
+        organisation-wide)."""
+        found: set[int] = set()
+        for g in self.effective_grants:
+            if permission not in ROLE_PERMISSIONS[g.role]:
+                continue
+            if g.domain_id is None:
+                return None
+            found.add(g.domain_id)
+        return frozenset(found)
+
+
+def widest_role(grants: tuple[Grant, ...] | list[Grant]) -> Role:
+    """The widest role among ``grants`` (organisation-wide first), for display."""
+    roles = {g.role for g in grants}
+    return next((r for r in ROLE_ORDER if r in roles), Role.AUDITOR)
 
 
 #: the actor of local command-line work (the operator at the console is an admin)

@@ -29,6 +29,7 @@ from registre.catalog.models.exposure import (
     ExposureFindingRow,
     ExposureTotalRow,
 )
+from registre.catalog.models.people import Domain, RoleGrant, User, api_token_domain
 
 __all__ = [
     "WebSession",
@@ -41,6 +42,7 @@ __all__ = [
     "Base",
     "DataStore",
     "Dataset",
+    "Domain",
     "ExposureCategoryRow",
     "ExposureDatasetAIRow",
     "ExposureDatasetRow",
@@ -52,9 +54,12 @@ __all__ = [
     "Organisation",
     "Policy",
     "ProcessingActivity",
+    "RoleGrant",
     "ScanRun",
     "ScanRunTable",
     "StoredIssue",
+    "User",
+    "api_token_domain",
     "processing_activity_ai_system",
     "processing_activity_dataset",
 ]

@@ -14,7 +14,8 @@ from registre.catalog.models.base import Base, created_at, intpk, str_enum, utcn
 
 
 class ApiToken(Base):
-    """A bearer token; only its SHA-256 is stored."""
+    """A bearer token; only its SHA-256 is stored. Its domains (``api_token_domain``) limit
+    what it sees and changes; none: the whole organisation."""
 
     __tablename__ = "api_token"
     __audit_exclude__ = frozenset({"token_hash"})
@@ -23,6 +24,9 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     role: Mapped[Role] = mapped_column(str_enum(Role))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: the person or service account it belongs to (None: a token of its own); users are
+    #: disabled, never deleted (the trail keeps naming them), hence no ON DELETE
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[created_at]
     last_used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
@@ -59,3 +63,8 @@ class AuditEvent(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id", ondelete="SET NULL"))
+    #: the person behind the change (users are disabled, never deleted)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: the domain of what changed (None: organisation-wide objects); read by the filter of
+    #: the trail, kept as a plain number so that the trail outlives a deleted domain
+    domain_id: Mapped[int | None] = mapped_column(index=True)

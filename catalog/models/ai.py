@@ -129,6 +129,8 @@ class AISystem(Base):
     declared_impact_assessment: Mapped[bool | None] = mapped_column(Boolean)
     # where it came from when imported from another register (e.g. the Dutch one)
     external_ref: Mapped[str | None] = mapped_column(String(500))
+    #: the perimeter it belongs to (people.Domain)
+    domain_id: Mapped[int | None] = mapped_column(ForeignKey("domain.id"), index=True)
     created_at: Mapped[created_at]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -231,6 +233,8 @@ class ProcessingActivity(Base):
     retention_by_category: Mapped[json_list]  # [{"category": ..., "retention": ...}]
     security_measures: Mapped[str | None] = mapped_column(Text)
     wp248_criteria: Mapped[json_list]  # values of enums.Wp248Criterion
+    #: the perimeter it belongs to (people.Domain)
+    domain_id: Mapped[int | None] = mapped_column(ForeignKey("domain.id"), index=True)
     created_at: Mapped[created_at]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

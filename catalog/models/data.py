@@ -92,6 +92,8 @@ class DataStore(Base):
     hosting_country: Mapped[str | None] = mapped_column(String(2))
     sensitivity: Mapped[Sensitivity | None] = mapped_column(str_enum(Sensitivity))
     scan_schedule: Mapped[str | None] = mapped_column(String(100))  # cron expression
+    #: the perimeter it belongs to (people.Domain); its datasets and fields belong to it too
+    domain_id: Mapped[int | None] = mapped_column(ForeignKey("domain.id"), index=True)
     last_scan_at: Mapped[dt.datetime | None]
     created_at: Mapped[created_at]
 

@@ -295,7 +295,11 @@ def test_the_permission_table_is_what_the_cases_assume() -> None:
     may_register = {r for r in Role if Permission.REGISTER in ROLE_PERMISSIONS[r]}
     may_review = {r for r in Role if Permission.REVIEW in ROLE_PERMISSIONS[r]}
     may_scan = {r for r in Role if Permission.RECORD_SCAN in ROLE_PERMISSIONS[r]}
-    assert may_register == may_review == {Role.ADMIN, Role.STEWARD}
+    may_clear = {r for r in Role if Permission.PUBLICATION_GROUND in ROLE_PERMISSIONS[r]}
+    assert may_review == {Role.ADMIN, Role.STEWARD}
+    # the DPO describes processing and clears publication, but reviews no finding
+    assert may_register == {Role.ADMIN, Role.STEWARD, Role.DPO}
+    assert may_clear == {Role.ADMIN, Role.DPO}
     assert may_scan == {Role.ADMIN, Role.STEWARD, Role.SCANNER}
 
 
@@ -339,7 +343,14 @@ def test_auditor_hidden_and_security_shown() -> None:
 
 
 # Mutations outside ``MUTATIONS`` (other domains' mixins), each with its own test below.
-OTHER_MUTATIONS = {"classifyAISystem"}
+OTHER_MUTATIONS = {
+    "classifyAISystem",
+    # tests/graphql/test_domains.py
+    "createDomain",
+    "createUser",
+    "grantRole",
+    "revokeRole",
+}
 
 
 def test_every_mutation_of_the_schema_has_a_case() -> None:

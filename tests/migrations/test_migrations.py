@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, inspect, select, text
 
 from registre.catalog import migrate
 from registre.catalog.models import Base
@@ -146,3 +146,67 @@ def test_0014_backfills_message_templates(
         "template": "public body '{name}' records no DPO contact",
         "params": {"name": "Ville"},
     }
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_0016_puts_everything_in_one_default_domain(
+    backend: str, empty_engine: Callable[[str], Engine]
+) -> None:
+    """A catalog at 0015 with rows in it: after the upgrade its stores, AI systems and
+    processing activities belong to the default domain, and its tokens keep working on the
+    whole organisation."""
+    from sqlalchemy.orm import Session
+
+    from registre.catalog.access.perimeter import domain_of
+    from registre.catalog.access.tokens import authenticate, hash_token
+    from registre.catalog.models import DataStore
+
+    engine = empty_engine(backend)
+    migrate.upgrade(engine, "0015")
+    now = "CURRENT_TIMESTAMP"
+    EMPTY_LISTS = ", ".join(["'[]'"] * 9)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO data_store (name, kind, url, created_at) "
+                f"VALUES ('rh', 'POSTGRESQL', 'postgresql://u@h/rh', {now})"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO ai_system (name, status, art_6_3_claim, profiling, art_50_triggers, "
+                "individual_decisions, legal_effect, created_at, updated_at) "
+                f"VALUES ('tri', 'PLANNED', false, false, '[]', false, false, {now}, {now})"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO processing_activity (name, joint_controllers, sub_purposes, "
+                "data_subject_categories, data_categories, recipients, internal_recipients, "
+                "transfers, retention_by_category, wp248_criteria, created_at, updated_at) "
+                f"VALUES ('paie', {EMPTY_LISTS}, {now}, {now})"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO api_token (name, role, token_hash, created_at) "
+                f"VALUES ('ancien', 'steward', :hash, {now})"
+            ),
+            {"hash": hash_token("rgt_ancien")},
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        domains = conn.execute(text("SELECT id, name FROM domain")).all()
+        assert [d[1] for d in domains] == ["default"]
+        default = domains[0][0]
+        for table in ("data_store", "ai_system", "processing_activity"):
+            assert conn.execute(text(f"SELECT domain_id FROM {table}")).scalars().all() == [
+                default
+            ], table
+        assert conn.execute(text("SELECT count(*) FROM api_token_domain")).scalar() == 0
+    with Session(engine) as session:
+        actor = authenticate(session, "rgt_ancien")
+        assert actor is not None and actor.name == "token:ancien"
+        assert actor.domains() is None  # the whole organisation, as before
+        store = session.scalars(select(DataStore)).one()
+        assert domain_of(session, store) == default

@@ -168,6 +168,8 @@ def _form_values(page: Page) -> dict[str, Any]:
     retention = page.field("log_retention_days")
     values["log_retention_days"] = int(retention) if retention.isdigit() else retention or None
     values["individual_decisions"] = page.field("individual_decisions") == "on"
+    if (domain := page.domain_field()) is not None:  # a select only for several domains
+        values["domain_id"] = domain
     if values["status"] is None:
         values.pop("status")
     return values
@@ -199,6 +201,7 @@ def _values_of(system: AISystem) -> dict[str, Any]:
         "provider_id": system.provider_id,
         "log_retention_days": system.log_retention_days,
         "individual_decisions": system.individual_decisions,
+        "domain_id": system.domain_id,
     }
     return values
 

@@ -62,6 +62,7 @@ def create_store(page: Page) -> Response:
     data: dict[str, Any] = {k: v for k, v in values.items() if v}
     if "hosting_country" in data:
         data["hosting_country"] = data["hosting_country"].upper()
+    values["domain_id"] = data["domain_id"] = page.domain_field()
     try:
         store = register_data_store(page.db, page.actor, data)
         page.db.commit()

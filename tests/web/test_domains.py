@@ -1,0 +1,121 @@
+"""The web interface with tokens limited to domains: every page works and shows only the
+token's domain; a caller of several domains chooses the domain of a new data store or AI
+system in the form."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from registre.catalog.models import AISystem, DataStore, Domain
+from tests.support.api import Api, serve
+from tests.support.catalogs import Databases, open_catalog
+from tests.support.domains import MARKS, TwoDomains, seed_two_domains
+from tests.web.conftest import CSRF, csrf_of
+from tests.web.pages import LISTS
+
+ALPHA, BETA = MARKS
+
+
+@pytest.fixture
+def site(databases: Databases) -> Iterator[Api]:
+    with (
+        open_catalog(databases, "sqlite", seed_two_domains) as catalog,
+        serve(catalog, tokens={}) as api,
+    ):
+        yield api
+
+
+def _sign_in(api: Api, token: str) -> None:
+    api.client.cookies.clear()
+    form = api.client.get("/connexion")
+    found = CSRF.search(form.text)
+    assert found is not None
+    answer = api.client.post(
+        "/connexion",
+        data={"token": token, "csrf": found.group(1), "next": "/"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+
+
+def test_every_page_shows_only_the_stewards_domain(site: Api) -> None:
+    two = site.payload
+    assert isinstance(two, TwoDomains)
+    for mark in MARKS:
+        mine, theirs = two.sides[mark], two.other(mark)
+        _sign_in(site, mine.steward_token)
+        pages = LISTS + [
+            f"/entrepots/{mine.ids['DataStore'][0]}",
+            f"/jeux-de-donnees/{mine.ids['Dataset'][0]}",
+            f"/systemes-ia/{mine.ids['AISystem'][0]}",
+            "/entrepots/nouveau",
+            "/systemes-ia/nouveau",
+        ]
+        for path in pages:
+            answer = site.client.get(path)
+            assert answer.status_code == 200, (path, answer.status_code)
+            assert theirs.mark not in answer.text.lower(), path
+        assert any(mark in site.client.get(p).text for p in ("/entrepots", "/systemes-ia"))
+        # the other domain's pages are not found
+        for path in (
+            f"/entrepots/{theirs.ids['DataStore'][0]}",
+            f"/jeux-de-donnees/{theirs.ids['Dataset'][0]}",
+            f"/systemes-ia/{theirs.ids['AISystem'][0]}",
+        ):
+            assert site.client.get(path).status_code == 404, path
+        # one domain: the form has no domain select (the catalog picks it)
+        assert 'name="domain_id"' not in site.client.get("/entrepots/nouveau").text
+
+
+def test_a_caller_of_several_domains_chooses_one(site: Api) -> None:
+    two = site.payload
+    assert isinstance(two, TwoDomains)
+    beta = two.sides[BETA]
+    _sign_in(site, two.both_token)
+    form = site.client.get("/entrepots/nouveau").text
+    options = re.findall(r'<option value="(\d+)"[^>]*>Direction (\w+)</option>', form)
+    assert sorted(name for _, name in options) == sorted(MARKS)
+    # without a choice: refused, naming the field
+    answer = site.client.post(
+        "/entrepots/nouveau",
+        data={"csrf": csrf_of(form), "name": "sans", "url": "postgresql://u@h/s"},
+    )
+    assert answer.status_code == 400 and "plusieurs domaines" in answer.text
+    answer = site.client.post(
+        "/entrepots/nouveau",
+        data={
+            "csrf": csrf_of(form),
+            "name": "choisi",
+            "url": "postgresql://u@h/c",
+            "domain_id": str(beta.domain),
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    form = site.client.get("/systemes-ia/nouveau").text
+    assert 'name="domain_id"' in form
+    answer = site.client.post(
+        "/systemes-ia/nouveau",
+        data={
+            "csrf": csrf_of(form),
+            "name": "IA choisie",
+            "status": "PLANNED",
+            "domain_id": str(beta.domain),
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    with site.factory() as session:
+        assert (
+            session.scalar(select(DataStore.domain_id).where(DataStore.name == "choisi"))
+            == beta.domain
+        )
+        assert (
+            session.scalar(select(AISystem.domain_id).where(AISystem.name == "IA choisie"))
+            == beta.domain
+        )
+        assert session.get(Domain, beta.domain) is not None
