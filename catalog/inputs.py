@@ -112,6 +112,11 @@ class DataStoreInput(Strict):
     hosting_country: Country = None
     sensitivity: Sensitivity | None = None
     scan_schedule: Cron = None
+    domain_id: int | None = Field(
+        None,
+        description="The domain it belongs to; omitted: the caller's only domain, or the "
+        "default domain for an organisation-wide caller.",
+    )
 
 
 class DataStoreUpdate(Strict):
@@ -122,6 +127,7 @@ class DataStoreUpdate(Strict):
     hosting_country: Country = None
     sensitivity: Sensitivity | None = None
     scan_schedule: Cron = None
+    domain_id: int | None = Field(None, description="Move it to another domain.")
 
 
 class DistributionInput(Strict):
@@ -252,10 +258,16 @@ class AISystemFields(Strict):
 class AISystemInput(AISystemFields):
     name: Name
     external_ref: Url | None = None
+    domain_id: int | None = Field(
+        None,
+        description="The domain it belongs to; omitted: the caller's only domain, or the "
+        "default domain for an organisation-wide caller.",
+    )
 
 
 class AISystemUpdate(AISystemFields):
     name: Name | None = None
+    domain_id: int | None = Field(None, description="Move it to another domain.")
 
 
 class AISystemDatasetInput(Strict):
@@ -303,6 +315,11 @@ class CategoryRetention(Strict):
 
 class ProcessingActivityInput(Strict):
     name: Name
+    domain_id: int | None = Field(
+        None,
+        description="The domain it belongs to; omitted: the caller's only domain, or the "
+        "default domain for an organisation-wide caller.",
+    )
     controller_id: int | None = None
     joint_controllers: list[ShortText] = Field(
         default_factory=list, description="Joint controllers (GDPR Art. 26, 30(1)(a))."

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from registre.catalog.access import perimeter
 from registre.catalog.access.audit import record, snapshot
 from registre.catalog.access.roles import Actor
 from registre.catalog.errors import Conflict, InvalidInput, NotFound
@@ -75,17 +76,32 @@ def get(session: Session, model: type[E], entity_id: int, *, field: str = "id") 
 def ensure_unique(
     session: Session, model: type[E], column: str, value: Any, *, field: str | None = None
 ) -> None:
-    exists = session.scalar(select(model.id).where(getattr(model, column) == value))  # type: ignore[attr-defined]
-    if exists is not None:
+    """Names are unique across the whole catalog, every domain included: the check reads
+    past the caller's perimeter, and names the clashing row's id only when the caller sees
+    it."""
+    key = model.id  # type: ignore[attr-defined]
+    with perimeter.whole(session):
+        exists = session.scalar(select(key).where(getattr(model, column) == value))
+    if exists is None:
+        return
+    if session.scalar(select(key).where(key == exists)) is None:
         raise Conflict(
             Text(
-                "a {model} named '{value}' already exists (id {id})",
+                "a {model} named '{value}' already exists, outside your domains",
                 model=model.__name__,
                 value=value,
-                id=exists,
             ),
             field=field or column,
         )
+    raise Conflict(
+        Text(
+            "a {model} named '{value}' already exists (id {id})",
+            model=model.__name__,
+            value=value,
+            id=exists,
+        ),
+        field=field or column,
+    )
 
 
 def create(session: Session, actor: Actor, entity: E, *, action: str) -> E:

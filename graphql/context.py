@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from registre.catalog.access import perimeter
 from registre.catalog.access.roles import Actor
 from registre.config.settings import Settings
 from registre.graphql.loaders import Loaders
@@ -29,3 +30,5 @@ class RequestContext:
         # Loaders live for one request only: a cache shared across requests would leak
         # one caller's view into another's and serve stale rows.
         self.loaders = Loaders(self.session)
+        # every read of the request sees the caller's domains only (catalog/access/perimeter)
+        perimeter.bind(self.session, self.actor)

@@ -23,7 +23,9 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from registre.catalog.access import perimeter
 from registre.catalog.access.roles import Actor, Permission
+from registre.catalog.access.tokens import rescope
 from registre.catalog.compliance.config import Severity
 from registre.catalog.data.scan_errors import visible_scan_errors
 from registre.catalog.errors import DomainError, NotFound, PermissionDenied
@@ -249,6 +251,9 @@ def _run(
     language.set(t.language)  # this worker thread's context: catalog messages render in it
     with web.factory() as db:
         actor = web.sessions.actor(db, web_session)
+        # the token's domains and user (catalog/access/tokens.py), then every read of the
+        # page filtered by them (catalog/access/perimeter.py)
+        actor = None if actor is None else rescope(db, actor)
         if actor is None:
             waiting = web.sessions.waiting_person(db, web_session)
             db.rollback()
@@ -265,6 +270,7 @@ def _run(
             web.sessions.close(web_session.id)
             return sign_in_redirect(request)
         db.commit()
+        perimeter.bind(db, actor)
         current = Page(web, request, db, actor, web_session, t, form)
         try:
             return handler(current)

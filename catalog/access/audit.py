@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from registre.catalog.access import perimeter
 from registre.catalog.access.roles import Actor
 from registre.catalog.errors import Refused
 from registre.catalog.models.access import AuditEvent
@@ -69,14 +70,21 @@ def record(
     entity_id: int | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    domain_id: int | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the session: it commits or rolls back with the change itself."""
+    """Add an audit event to the session: it commits or rolls back with the change itself.
+
+    The event records the domain of ``entity`` (read by the filter of the trail) and the
+    person behind the actor; a change in a domain where the actor may not write is refused
+    here, whatever the service checked before."""
     if entity is not None:
+        domain_id = domain_id if domain_id is not None else perimeter.domain_of(session, entity)
         session.flush()
         entity_type = entity_type or type(entity).__name__
         entity_id = entity_id if entity_id is not None else getattr(entity, "id", None)
         if after is None:
             after = snapshot(entity)
+    perimeter.check_write(actor, domain_id)
     event = AuditEvent(
         actor=actor.name,
         action=action,
@@ -85,6 +93,8 @@ def record(
         before=before,
         after=after,
         token_id=actor.token_id,
+        user_id=actor.user_id,
+        domain_id=domain_id,
     )
     session.add(event)
     return event
@@ -102,6 +112,8 @@ def refusal_event(
         "before": None,
         "after": _jsonable(after),
         "token_id": actor.token_id,
+        "user_id": actor.user_id,
+        "domain_id": getattr(entity, "domain_id", None),
     }
 
 

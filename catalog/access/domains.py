@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -99,3 +101,23 @@ def domain_for_new(
     raise InvalidInput(
         Text("required: this caller has several domains; choose one"), field="domainId"
     )
+
+
+def check_move(
+    session: Session,
+    actor: Actor,
+    current: int | None,
+    changes: dict[str, Any],
+    permission: Permission,
+) -> None:
+    """An update of an object of domain ``current``: ``permission`` there, and, when
+    ``changes`` move it (``domain_id``), there too."""
+    actor.require_on(permission, current)
+    if "domain_id" not in changes:
+        return
+    target = changes["domain_id"]
+    if target is None:
+        raise InvalidInput(Text("cannot be null"), field="domainId")
+    if session.get(Domain, target) is None:
+        raise NotFound(Text("no {kind} with id {id}", kind="Domain", id=target), field="domainId")
+    actor.require_on(permission, target)

@@ -26,12 +26,12 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from registre.catalog.access.people import actor_for_user
 from registre.catalog.access.roles import Actor
-from registre.catalog.access.tokens import LAST_USED_RESOLUTION
+from registre.catalog.access.tokens import LAST_USED_RESOLUTION, actor_for_token
 from registre.catalog.models.access import ApiToken, WebSession
 from registre.catalog.models.base import utcnow
 from registre.catalog.models.people import User
@@ -112,18 +112,20 @@ def find_session(
 
 
 def actor_of(db: Session, found: WebSession) -> Actor | None:
-    """Who the session acts for: its token's actor (None once the token is revoked), or its
-    person's (None while they hold no role, or once they are disabled)."""
+    """Who the session acts for: its token's actor (with its domains; None once the token
+    is revoked or its user disabled), or its person's (None while they hold no role, or
+    once they are disabled)."""
     if found.user_id is not None:
         user = db.get(User, found.user_id)
         return None if user is None else actor_for_user(db, user)
-    token = db.scalar(select(ApiToken).where(ApiToken.id == found.api_token_id))
-    if token is None or token.revoked_at is not None:
+    token = db.get(ApiToken, found.api_token_id)
+    actor = None if token is None else actor_for_token(db, token)
+    if token is None or actor is None:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         token.last_used_at = now
-    return Actor(name=f"token:{token.name}", role=token.role, token_id=token.id)
+    return actor
 
 
 def waiting_person(db: Session, found: WebSession) -> User | None:

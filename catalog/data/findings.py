@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from registre.catalog.access.audit import record, snapshot
+from registre.catalog.access.perimeter import domain_of
 from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.data.harvested import ColumnFinding
 from registre.catalog.enums import FindingStatus, Role
@@ -63,6 +64,7 @@ def review_finding(
     actor.require(Permission.REVIEW)
     review = validate(FindingReviewInput, data)
     finding = get(session, Finding, review.finding_id, field="findingId")
+    actor.require_on(Permission.REVIEW, domain_of(session, finding))
     changes = {
         "status": review.decision,
         "review_comment": review.comment,

@@ -9,6 +9,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
+from registre.catalog.access.domains import check_move, domain_for_new
+from registre.catalog.access.perimeter import domain_of
 from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.access.secrets import SecretPolicy, server_secret_policy
 from registre.catalog.data.store_urls import (
@@ -145,6 +147,7 @@ def register_data_store(
     kind = store_kind(store.url)
     check_url_params(store.url, kind)
     values = store.model_dump()
+    values["domain_id"] = domain_for_new(session, actor, values["domain_id"], Permission.REGISTER)
     _check_admin_only(actor, {k: v for k, v in values.items() if v is not None}, kind)
     if store.secret_ref:
         policy.check(store.secret_ref)
@@ -165,6 +168,7 @@ def update_data_store(
     policy = policy or server_secret_policy()
     store = get(session, DataStore, store_id)
     changes = set_fields(validate(DataStoreUpdate, data))
+    check_move(session, actor, store.domain_id, changes, Permission.REGISTER)
     _check_admin_only(actor, changes, None)
     if changes.get("secret_ref"):
         policy.check(changes["secret_ref"])
@@ -177,7 +181,8 @@ def register_dataset(
 ) -> Dataset:
     actor.require(Permission.REGISTER)
     ds = validate(DatasetInput, data)
-    get(session, DataStore, ds.data_store_id, field="dataStoreId")
+    store = get(session, DataStore, ds.data_store_id, field="dataStoreId")
+    actor.require_on(Permission.REGISTER, store.domain_id)
     duplicate = (
         session.query(Dataset.id)
         .filter_by(data_store_id=ds.data_store_id, schema_name=ds.schema_name, name=ds.name)
@@ -255,6 +260,7 @@ def update_dataset(
 ) -> Dataset:
     actor.require(Permission.REGISTER)
     dataset = get(session, Dataset, dataset_id)
+    actor.require_on(Permission.REGISTER, domain_of(session, dataset))
     changes = set_fields(validate(DatasetUpdate, data))
     if "tags" in changes and changes["tags"] is None:
         changes["tags"] = []

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from registre.catalog.access.perimeter import domain_of
 from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.enums import TableSubject
 from registre.catalog.i18n import Text
@@ -77,6 +78,7 @@ def correct_subject(
     actor.require(Permission.REVIEW)
     correction = validate(SubjectCorrectionInput, data)
     dataset = get(session, Dataset, correction.dataset_id, field="datasetId")
+    actor.require_on(Permission.REVIEW, domain_of(session, dataset))
     corrected = correction.subject is not None
     changes = {
         "subject_correction": correction.subject,

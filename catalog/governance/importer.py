@@ -34,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registre.catalog.access.audit import record, snapshot
+from registre.catalog.access.domains import domain_for_new
 from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.enums import AISystemStatus
 from registre.catalog.errors import DomainError, InvalidInput
@@ -311,6 +312,8 @@ def import_ai_systems(
                 )
                 problems.append(Text("{where}: {problem}", where=rec.where, problem=already))
                 continue
+            if "domain_id" not in values:
+                values["domain_id"] = domain_for_new(session, actor, None, Permission.REGISTER)
             system = AISystem(**ai_system_values(rec.data) | values)
             session.add(system)
             record(session, actor, "import_ai_system", system)

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from registre.catalog.access.audit import record, snapshot
+from registre.catalog.access.domains import check_move, domain_for_new
 from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.enums import AISystemStatus
 from registre.catalog.errors import Conflict, InvalidInput, NotFound
@@ -60,6 +61,9 @@ def register_ai_system(
     system = validate(AISystemInput, data)
     ensure_unique(session, AISystem, "name", system.name, field="name")
     values = ai_system_values(system)
+    values["domain_id"] = domain_for_new(
+        session, actor, values.get("domain_id"), Permission.REGISTER
+    )
     _check_orgs(session, values)
     return create(session, actor, AISystem(**values), action="register_ai_system")
 
@@ -70,6 +74,7 @@ def update_ai_system(
     actor.require(Permission.REGISTER)
     system = get(session, AISystem, system_id)
     changes = set_fields(validate(AISystemUpdate, data))
+    check_move(session, actor, system.domain_id, changes, Permission.REGISTER)
     for flag in (
         "status",
         "name",
@@ -93,7 +98,10 @@ def link_ai_system_dataset(
 ) -> AISystemDataset:
     actor.require(Permission.REGISTER)
     link = validate(AISystemDatasetInput, data)
-    get(session, AISystem, link.ai_system_id, field="aiSystemId")
+    # the link is the AI system's: writing it needs the AI system's domain, and reading the
+    # dataset (found under the caller's perimeter) is enough on the dataset's side
+    system = get(session, AISystem, link.ai_system_id, field="aiSystemId")
+    actor.require_on(Permission.REGISTER, system.domain_id)
     get(session, Dataset, link.dataset_id, field="datasetId")
     existing = session.scalar(select(AISystemDataset).filter_by(**link.model_dump()))
     if existing is not None:
@@ -111,6 +119,8 @@ def unlink_ai_system_dataset(
 ) -> None:
     actor.require(Permission.REGISTER)
     link = validate(AISystemDatasetInput, data)
+    system = get(session, AISystem, link.ai_system_id, field="aiSystemId")
+    actor.require_on(Permission.REGISTER, system.domain_id)
     existing = session.scalar(select(AISystemDataset).filter_by(**link.model_dump()))
     if existing is None:
         raise NotFound(Text("this AI system does not use this dataset that way"), field="usage")
@@ -132,6 +142,7 @@ def unlink_ai_system_dataset(
         entity_type="AISystemDataset",
         entity_id=before["id"],
         before=before,
+        domain_id=system.domain_id,
     )
 
 
@@ -163,7 +174,8 @@ def link_ai_system_policy(
     """Record where an AI system stands against a policy; a second call updates the status."""
     actor.require(Permission.REGISTER)
     link = validate(AISystemPolicyInput, data)
-    get(session, AISystem, link.ai_system_id, field="aiSystemId")
+    system = get(session, AISystem, link.ai_system_id, field="aiSystemId")
+    actor.require_on(Permission.REGISTER, system.domain_id)
     get(session, Policy, link.policy_id, field="policyId")
     existing = session.scalar(
         select(AISystemPolicy).filter_by(ai_system_id=link.ai_system_id, policy_id=link.policy_id)
@@ -184,10 +196,12 @@ def create_processing_activity(
     ensure_unique(session, ProcessingActivity, "name", activity.name, field="name")
     if activity.controller_id is not None:
         get(session, Organisation, activity.controller_id, field="controllerId")
+    values = activity.model_dump()
+    values["domain_id"] = domain_for_new(session, actor, values["domain_id"], Permission.REGISTER)
     return create(
         session,
         actor,
-        ProcessingActivity(**activity.model_dump()),
+        ProcessingActivity(**values),
         action="create_processing_activity",
     )
 
@@ -203,6 +217,7 @@ def link_processing_activity(
     activity = get(
         session, ProcessingActivity, link.processing_activity_id, field="processingActivityId"
     )
+    actor.require_on(Permission.REGISTER, activity.domain_id)
     before = {
         "datasets": [d.id for d in activity.datasets],
         "ai_systems": [a.id for a in activity.ai_systems],
@@ -237,12 +252,14 @@ def record_assessment(
             field="aiSystemId",
         )
     if assessment.ai_system_id is not None:
-        get(session, AISystem, assessment.ai_system_id, field="aiSystemId")
+        system = get(session, AISystem, assessment.ai_system_id, field="aiSystemId")
+        actor.require_on(Permission.REGISTER, system.domain_id)
     if assessment.processing_activity_id is not None:
-        get(
+        activity = get(
             session,
             ProcessingActivity,
             assessment.processing_activity_id,
             field="processingActivityId",
         )
+        actor.require_on(Permission.REGISTER, activity.domain_id)
     return create(session, actor, Assessment(**assessment.model_dump()), action="record_assessment")

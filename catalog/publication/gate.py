@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, and_, not_, or_, select
 from sqlalchemy.orm import Session
 
 from registre.catalog.access.audit import record, refusal_event
+from registre.catalog.access.perimeter import domain_of
 from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.compliance.words import ENTITY_TYPE
 from registre.catalog.data.search import holds_personal_data, personal_finding
@@ -219,6 +220,7 @@ def record_publication_ground(
     actor.require(Permission.PUBLICATION_GROUND)
     ground = validate(PublicationGroundInput, data)
     dataset = get(session, Dataset, ground.dataset_id, field="datasetId")
+    actor.require_on(Permission.PUBLICATION_GROUND, domain_of(session, dataset))
     recorded = ground.ground is not None
     changes = {
         "publication_ground": ground.ground,

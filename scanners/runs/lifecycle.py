@@ -84,6 +84,7 @@ def start_scan(
     store = session.get(DataStore, store_id)
     if store is None:
         raise NotFound(f"no DataStore with id {store_id}", field="id")
+    actor.require_on(Permission.RECORD_SCAN, store.domain_id)
     _guard_one_run_per_store(session, store, liveness)
     run = ScanRun(
         data_store_id=store.id,

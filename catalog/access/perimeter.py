@@ -1,0 +1,234 @@
+"""Every read of the register filtered by the caller's domains, in one place.
+
+A session serving a caller carries its perimeter (:func:`bind`: the domains where it may
+read, in ``session.info``). An ORM event adds criteria to every ORM SELECT the session runs
+(SQLAlchemy's ``with_loader_criteria`` in ``do_orm_execute``): lists, counts, ``get`` by
+id, relationship and DataLoader loads, exports and the audit trail see only the rows of
+those domains. Data stores, AI systems and processing activities belong to a domain;
+datasets, fields, findings, scan runs and the kept exposure rows to their store's; links
+and assessments to either end's; compliance issues to their subject's (an issue that also
+names an object of another domain is hidden); audit events to the domain recorded on them.
+Organisations and policies are shared reference data and not filtered.
+
+An organisation-wide caller gets no criteria at all: its queries are the ones it always ran.
+The derived tables' upkeep (stored compliance issues, kept exposure), which runs in the
+caller's transaction, sees everything: it must not take a filtered view for the truth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, event, false, or_, select
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from registre.catalog.access.roles import Actor, Permission
+from registre.catalog.models.access import AuditEvent
+from registre.catalog.models.ai import (
+    AISystem,
+    AISystemDataset,
+    AISystemPolicy,
+    Assessment,
+    ProcessingActivity,
+)
+from registre.catalog.models.compliance import IssueMention, StoredIssue
+from registre.catalog.models.data import Dataset, DataStore, Field, Finding, ScanRun, ScanRunTable
+from registre.catalog.models.exposure import (
+    ExposureCategoryRow,
+    ExposureDatasetAIRow,
+    ExposureDatasetRow,
+    ExposureFindingRow,
+    ExposureTotalRow,
+)
+from registre.catalog.models.people import Domain
+
+_KEY = "registre.perimeter"
+_OFF = "registre.perimeter.off"
+#: set by the stored issues' upkeep (catalog/compliance/tracking.py) while it runs
+_UPKEEP = "registre.compliance.refreshing"
+
+
+def bind(session: Session, actor: Actor) -> None:
+    """Make ``session`` read only what ``actor`` may: its domains (nothing for an
+    organisation-wide actor)."""
+    domains = actor.domains(Permission.READ)
+    if domains is None:
+        session.info.pop(_KEY, None)
+    else:
+        session.info[_KEY] = tuple(sorted(domains))
+
+
+def of(session: Session) -> tuple[int, ...] | None:
+    """The domains ``session`` is limited to; None: every domain."""
+    domains: tuple[int, ...] | None = session.info.get(_KEY)
+    return domains
+
+
+@contextmanager
+def whole(session: Session) -> Iterator[Session]:
+    """Read the whole register within the block (a uniqueness check across domains)."""
+    before = session.info.get(_OFF)
+    session.info[_OFF] = True
+    try:
+        yield session
+    finally:
+        if before is None:
+            session.info.pop(_OFF, None)
+
+
+def store_ids(domains: tuple[int, ...]) -> Any:
+    return select(DataStore.id).where(DataStore.domain_id.in_(domains))
+
+
+def dataset_ids(domains: tuple[int, ...]) -> Any:
+    return select(Dataset.id).where(Dataset.data_store_id.in_(store_ids(domains)))
+
+
+def field_ids(domains: tuple[int, ...]) -> Any:
+    return select(Field.id).where(Field.dataset_id.in_(dataset_ids(domains)))
+
+
+def ai_system_ids(domains: tuple[int, ...]) -> Any:
+    return select(AISystem.id).where(AISystem.domain_id.in_(domains))
+
+
+def activity_ids(domains: tuple[int, ...]) -> Any:
+    return select(ProcessingActivity.id).where(ProcessingActivity.domain_id.in_(domains))
+
+
+def _subject_in(kind: Any, subject_id: Any, domains: tuple[int, ...]) -> ColumnElement[bool]:
+    organisations = select(Domain.organisation_id).where(
+        Domain.id.in_(domains), Domain.organisation_id.is_not(None)
+    )
+    return or_(
+        and_(kind == "AISystem", subject_id.in_(ai_system_ids(domains))),
+        and_(kind == "Dataset", subject_id.in_(dataset_ids(domains))),
+        and_(kind == "ProcessingActivity", subject_id.in_(activity_ids(domains))),
+        and_(kind == "DataStore", subject_id.in_(store_ids(domains))),
+        and_(kind == "Organisation", subject_id.in_(organisations)),
+    )
+
+
+def _issue_criteria(domains: tuple[int, ...]) -> ColumnElement[bool]:
+    """Issues about a subject of ``domains`` naming nothing of another domain."""
+    m = IssueMention
+    names_another = (
+        select(m.issue_id)
+        .where(
+            m.issue_id == StoredIssue.id,
+            m.subject_type.in_(("AISystem", "Dataset", "ProcessingActivity", "DataStore")),
+            ~_subject_in(m.subject_type, m.subject_id, domains),
+        )
+        .exists()
+    )
+    return and_(
+        _subject_in(StoredIssue.subject_type, StoredIssue.subject_id, domains), ~names_another
+    )
+
+
+def criteria(domains: tuple[int, ...]) -> list[Any]:
+    """The criteria of every filtered entity for a caller of ``domains``."""
+    stores, datasets = store_ids(domains), dataset_ids(domains)
+    ai, activities = ai_system_ids(domains), activity_ids(domains)
+    rules: list[tuple[type[Any], ColumnElement[bool]]] = [
+        (Domain, Domain.id.in_(domains)),
+        (DataStore, DataStore.domain_id.in_(domains)),
+        (Dataset, Dataset.data_store_id.in_(stores)),
+        (Field, Field.dataset_id.in_(datasets)),
+        (Finding, Finding.field_id.in_(field_ids(domains))),
+        (ScanRun, ScanRun.data_store_id.in_(stores)),
+        (ScanRunTable, ScanRunTable.dataset_id.in_(datasets)),
+        (AISystem, AISystem.domain_id.in_(domains)),
+        (ProcessingActivity, ProcessingActivity.domain_id.in_(domains)),
+        (
+            AISystemDataset,
+            or_(AISystemDataset.ai_system_id.in_(ai), AISystemDataset.dataset_id.in_(datasets)),
+        ),
+        (AISystemPolicy, AISystemPolicy.ai_system_id.in_(ai)),
+        (
+            Assessment,
+            or_(Assessment.ai_system_id.in_(ai), Assessment.processing_activity_id.in_(activities)),
+        ),
+        (StoredIssue, _issue_criteria(domains)),
+        (
+            IssueMention,
+            IssueMention.issue_id.in_(select(StoredIssue.id).where(_issue_criteria(domains))),
+        ),
+        (ExposureFindingRow, ExposureFindingRow.data_store_id.in_(stores)),
+        (ExposureDatasetRow, ExposureDatasetRow.data_store_id.in_(stores)),
+        (ExposureCategoryRow, ExposureCategoryRow.dataset_id.in_(datasets)),
+        (ExposureDatasetAIRow, ExposureDatasetAIRow.dataset_id.in_(datasets)),
+        # the organisation-wide totals: a domain's summary is summed from the rows above
+        (ExposureTotalRow, false()),
+        (AuditEvent, AuditEvent.domain_id.in_(domains)),
+    ]
+    return [with_loader_criteria(entity, rule, include_aliases=True) for entity, rule in rules]
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _filter(state: ORMExecuteState) -> None:
+    if not state.is_select or state.is_column_load:
+        return
+    info = state.session.info
+    domains = info.get(_KEY)
+    if domains is None or info.get(_OFF) or info.get(_UPKEEP):
+        return
+    state.statement = state.statement.options(*criteria(domains))
+
+
+def domain_of(session: Session, entity: Any) -> int | None:
+    """The domain ``entity`` belongs to (None: shared, or an object of no domain)."""
+    with whole(session):
+        return _domain_of(session, entity)
+
+
+def _domain_of(session: Session, entity: Any) -> int | None:
+    if isinstance(entity, DataStore | AISystem | ProcessingActivity):
+        return entity.domain_id
+    if isinstance(entity, Domain):
+        return entity.id
+    store_id: int | None = None
+    if isinstance(entity, Dataset | ScanRun):
+        store_id = entity.data_store_id
+    elif isinstance(entity, Field):
+        store_id = session.scalar(
+            select(Dataset.data_store_id).where(Dataset.id == entity.dataset_id)
+        )
+    elif isinstance(entity, Finding):
+        store_id = session.scalar(
+            select(Dataset.data_store_id)
+            .join(Field, Field.dataset_id == Dataset.id)
+            .where(Field.id == entity.field_id)
+        )
+    elif isinstance(entity, AISystemDataset | AISystemPolicy):
+        return session.scalar(select(AISystem.domain_id).where(AISystem.id == entity.ai_system_id))
+    elif isinstance(entity, Assessment):
+        if entity.ai_system_id is not None:
+            return session.scalar(
+                select(AISystem.domain_id).where(AISystem.id == entity.ai_system_id)
+            )
+        return session.scalar(
+            select(ProcessingActivity.domain_id).where(
+                ProcessingActivity.id == entity.processing_activity_id
+            )
+        )
+    if store_id is None:
+        return None
+    return session.scalar(select(DataStore.domain_id).where(DataStore.id == store_id))
+
+
+#: what writing in a domain needs: a permission beyond reading there
+WRITE_PERMISSIONS = tuple(
+    p for p in Permission if p not in (Permission.READ, Permission.READ_EVIDENCE)
+)
+
+
+def check_write(actor: Actor, domain_id: int | None) -> None:
+    """The last guard of every audited change (:func:`registre.catalog.access.audit.record`):
+    a change to an object of a domain needs a write permission there. The services check the
+    precise permission first; this catches a service that forgot to."""
+    if domain_id is None or any(actor.can(p, domain_id) for p in WRITE_PERMISSIONS):
+        return
+    actor.require(Permission.REGISTER, domain_id)  # raises, naming the role
