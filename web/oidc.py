@@ -211,13 +211,16 @@ class OidcClient:
             return None
         if not endpoint:
             return None
+        # ProConnect requires id_token_hint, state and post_logout_redirect_uri (and lists
+        # nothing else); client_id is only sent when there is no hint to name the client
         params = {
-            "client_id": self.settings.client_id,
             "post_logout_redirect_uri": self.after_logout_uri,
-            "state": secrets.token_urlsafe(16),
+            "state": secrets.token_urlsafe(32),
         }
         if id_token:
             params["id_token_hint"] = id_token
+        else:
+            params["client_id"] = self.settings.client_id
         return endpoint + ("&" if "?" in endpoint else "?") + urlencode(params)
 
     # --- the provider's documents -----------------------------------------------------

@@ -7,9 +7,11 @@ The protocol itself (discovery, PKCE, the ID token's signature...) is the web in
 business (``web/oidc.py``); this module receives claims already verified and decides:
 
 - **who**: ``user_claim = "sub"`` (the default) names a person by the provider's issuer and
-  subject, stable for life; ``user_claim = "email"`` also finds a person an admin recorded
-  beforehand by their e-mail (a verified one), and ties them to the subject at their first
-  sign-in. Someone unknown is created at their first sign-in (a person, with no role).
+  subject; ``user_claim = "email"`` names them by their e-mail (unless the provider says it
+  is not verified), which finds a person an admin recorded beforehand, and follows an agent
+  whose ``sub`` changes (ProConnect gives one per identity provider); the account is tied
+  to the latest subject. Someone unknown is created at their first sign-in (a person, with
+  no role).
 - **which roles**: without ``roles_claim``, none are given here: the person sees a page
   saying an administrator must grant one (``actor_for_user`` is None), and does from the
   next request after the grant. With ``roles_claim`` (``groups``, Keycloak's
@@ -102,7 +104,10 @@ def sign_in_person(
         log.info("single sign-on: user %s created at first sign-in", user.id)
     if user.disabled_at is not None:
         raise AccountDisabled(Text("this account is disabled"))
-    if user.oidc_subject is None:  # recorded beforehand by e-mail: tie it to its subject
+    # found by e-mail: recorded beforehand, or signing in through another identity provider;
+    # tie the account to this subject unless another account holds it
+    tied = (user.oidc_issuer, user.oidc_subject) == (identity.issuer, identity.subject)
+    if not tied and _by_subject(session, identity) is None:
         user.oidc_issuer, user.oidc_subject = identity.issuer, identity.subject
     if name != user.name:
         user.name = name
@@ -116,24 +121,24 @@ def sign_in_person(
 
 
 def _find(session: Session, settings: OidcSettings, identity: Identity) -> User | None:
-    user = session.scalar(
+    if settings.user_claim == "email":
+        # The provider's e-mail names the person (ProConnect's advice: its ``sub`` differs
+        # for each identity provider an agent signs in through). A provider saying the
+        # address is not verified is not believed.
+        email = email_of(settings, identity)
+        if email is not None and identity.claims.get("email_verified") is not False:
+            found = _email_owner(session, email)
+            if found is not None and found.kind is UserKind.PERSON:
+                return found
+    return _by_subject(session, identity)
+
+
+def _by_subject(session: Session, identity: Identity) -> User | None:
+    return session.scalar(
         select(User).where(
             User.oidc_issuer == identity.issuer, User.oidc_subject == identity.subject
         )
     )
-    if user is not None or settings.user_claim != "email":
-        return user
-    email = email_of(settings, identity)
-    if email is None or identity.claims.get("email_verified") is False:
-        return None
-    found = _email_owner(session, email)
-    if found is None or found.kind is not UserKind.PERSON:
-        return None
-    if found.oidc_subject is not None:
-        # the e-mail belongs to someone already tied to another identity: never merge them
-        log.warning("single sign-on: e-mail of user %s claimed by another subject", found.id)
-        return None
-    return found
 
 
 def _email_owner(session: Session, email: str) -> User | None:
