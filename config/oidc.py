@@ -78,14 +78,15 @@ class OidcSettings(BaseModel):
     )
     acr_values: str | None = Field(
         None,
-        description="`acr_values` sent with the authorization request (ProConnect: "
-        "`eidas1`), or none.",
+        description="`acr_values` sent with the authorization request (e.g. `eidas1`, where "
+        "the provider accepts the parameter), or none.",
     )
     user_claim: str = Field(
         "sub",
         pattern=r"^(sub|email)$",
         description="The claim that names a person in Registre: `sub` (with the issuer) or "
-        "`email` (matches people recorded beforehand by their e-mail).",
+        "`email` (a verified address: finds people recorded beforehand, and follows a person "
+        "whose `sub` changes, as ProConnect advises).",
     )
     name_claims: list[ClaimPath] = Field(
         default_factory=lambda: ["name"],
