@@ -109,14 +109,20 @@ def sign_out(web: Web) -> Endpoint:
             csrf = form.get("csrf")
             if not session.csrf_ok(csrf if isinstance(csrf, str) else None):
                 return error_page(web, request, t, 403, t.gettext("This form has expired."))
-        target = "/connexion"
+        logout = None
         if session is not None:
             id_token = await to_thread.run_sync(web.sessions.close, session.id)
             if session.user_id is not None and web.oidc is not None:
-                # RP-initiated logout: our session is over; now the provider's
                 logout = await to_thread.run_sync(web.oidc.logout_url, id_token)
-                target = logout or target
-        response = RedirectResponse(target, status_code=303)
+        response: Response
+        if logout is None:
+            response = RedirectResponse("/connexion", status_code=303)
+        else:
+            # RP-initiated logout: our session is over; now the provider's. Not a redirect:
+            # the pages' CSP (form-action 'self') rightly stops a form's redirect chain at
+            # another origin, so the browser goes there from a page of its own (Refresh).
+            response = web.render(request, t, "signed_out.html", {"logout_url": logout})
+            response.headers["Refresh"] = f"0; url={logout}"
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
         return response
 

@@ -33,7 +33,7 @@ from tests.support.servers import unavailable
 
 PROVIDER_DIR = Path(__file__).resolve().parent / "provider"
 APP_BASE = "http://testserver"
-REDIRECT_URI = APP_BASE + "/connexion/oidc/retour"
+CALLBACK_PATH = "/connexion/oidc/retour"
 AFTER_LOGOUT_URI = APP_BASE + "/connexion"
 CLIENT_ID = "registre"
 CLIENT_SECRET = "registre-test-secret"
@@ -54,7 +54,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_provider() -> Iterator[Provider]:
+def running_provider(app_base: str = APP_BASE) -> Iterator[Provider]:
+    """The provider, with Registre at ``app_base`` as its one client."""
     node = shutil.which("node")
     if node is None:
         unavailable("the OpenID Connect test provider", FileNotFoundError("node is not installed"))
@@ -66,7 +67,7 @@ def running_provider() -> Iterator[Provider]:
     port = free_port()
     issuer = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [node, "server.mjs", str(port), REDIRECT_URI, AFTER_LOGOUT_URI],
+        [node, "server.mjs", str(port), app_base + CALLBACK_PATH, app_base + "/connexion"],
         cwd=PROVIDER_DIR,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
