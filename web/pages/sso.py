@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from anyio import to_thread
+from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -72,10 +73,12 @@ def callback(web: Web) -> Endpoint:
         if pending is None:
             message = t.gettext("This sign-in has expired or was started elsewhere; sign in again.")
             return _refused(web, request, t, "/", message, 400)
+        params = dict(request.query_params)
+        if params.get("error") == "access_denied" and params.get("state") == pending.state:
+            message = t.gettext("The sign-in was cancelled at the identity provider.")
+            return _refused(web, request, t, pending.next, message, 403)
         try:
-            identity, id_token = await to_thread.run_sync(
-                web.oidc.finish, pending, dict(request.query_params)
-            )
+            identity, id_token = await to_thread.run_sync(web.oidc.finish, pending, params)
         except SignInRefused as exc:
             log.warning("single sign-on refused: %s", exc)
             message = t.gettext(
@@ -92,6 +95,8 @@ def callback(web: Web) -> Endpoint:
         except AccountDisabled:
             message = t.gettext("This account is disabled; ask an administrator.")
             return _refused(web, request, t, pending.next, message, 403)
+        # a session this browser held before (another person's, a token's) ends here
+        await to_thread.run_sync(web.sessions.close, request.cookies.get(COOKIE))
         response = RedirectResponse(safe_next(pending.next), status_code=303)
         response.set_cookie(
             COOKIE, session.id, httponly=True, samesite="lax", secure=secure(request), path="/"
@@ -103,13 +108,21 @@ def callback(web: Web) -> Endpoint:
 
 
 def _open(web: Web, identity: Identity, id_token: str) -> WebSession:
-    """Find or create the person, and open their session, in one transaction."""
+    """Find or create the person, and open their session, in one transaction; once more if
+    a concurrent first sign-in of the same person created them meanwhile."""
     assert web.settings.oidc is not None
-    with web.factory() as db:
-        user = sign_in_person(db, web.settings.oidc, identity)
-        session = web.sessions.open_person(db, user.id, id_token)
-        db.commit()
-        return session
+    for attempt in (1, 2):
+        with web.factory() as db:
+            try:
+                user = sign_in_person(db, web.settings.oidc, identity)
+                session = web.sessions.open_person(db, user.id, id_token)
+                db.commit()
+                return session
+            except IntegrityError:
+                db.rollback()
+                if attempt == 2:
+                    raise
+    raise AssertionError("unreachable")
 
 
 def _refused(

@@ -4,7 +4,8 @@ person, their grant, what is refused, and the logout at the provider."""
 from __future__ import annotations
 
 import html
-from urllib.parse import parse_qs, urlsplit
+import re
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from sqlalchemy import select
 
@@ -225,3 +226,29 @@ def test_a_token_session_signs_out_without_the_provider(sso_site: Api) -> None:
         "/deconnexion", data={"csrf": csrf_of(page.text)}, follow_redirects=False
     )
     assert out.headers["location"] == "/connexion"
+
+
+def test_a_sign_in_cancelled_at_the_provider_says_so(
+    sso_site: Api, browser: ProviderBrowser
+) -> None:
+    start = sso_site.client.get("/connexion/oidc", follow_redirects=False)
+    login = browser.http.get(start.headers["location"], follow_redirects=True)
+    abort = re.search(r'href="([^"]*/abort)"', login.text)
+    assert abort is not None, login.text[:500]
+    back = browser.until_app(urljoin(str(login.url), abort.group(1)))
+    assert "error=access_denied" in back
+    answer = sso_site.client.get(callback_path(back), follow_redirects=False)
+    assert answer.status_code == 403
+    assert "La connexion a été annulée auprès du fournisseur d’identité" in answer.text
+
+
+def test_signing_in_ends_the_session_the_browser_held(
+    sso_site: Api, browser: ProviderBrowser
+) -> None:
+    sign_in(sso_site, Role.AUDITOR)
+    with sso_site.factory() as session:
+        assert session.scalar(select(WebSession).where(WebSession.api_token_id.is_not(None)))
+    assert sign_in_with_provider(sso_site, browser, "george.sand").status_code == 303
+    with sso_site.factory() as session:
+        owners = session.execute(select(WebSession.api_token_id, WebSession.user_id)).all()
+    assert len(owners) == 1 and owners[0][0] is None
