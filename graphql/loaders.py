@@ -19,6 +19,7 @@ from registre.catalog.models import (
     Assessment,
     Dataset,
     DataStore,
+    Domain,
     Field,
     Finding,
     Organisation,
@@ -74,6 +75,7 @@ def _through(
 #: loaders of one row by id
 BY_ID: dict[str, type[Any]] = {
     "organisation": Organisation,
+    "domain": Domain,
     "data_store": DataStore,
     "dataset": Dataset,
     "field": Field,
@@ -149,6 +151,7 @@ class Loaders:
         self.publication_blockers = BlockersByDataset(session)
 
     organisation: ByIdLoader
+    domain: ByIdLoader
     data_store: ByIdLoader
     dataset: ByIdLoader
     field: ByIdLoader

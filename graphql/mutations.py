@@ -52,6 +52,7 @@ ID_TYPES = {
     "deployer_id": "Organisation",
     "controller_id": "Organisation",
     "finding_id": "Finding",
+    "domain_id": "Domain",
 }
 
 

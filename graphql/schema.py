@@ -14,6 +14,7 @@ from registre.graphql.compliance import ComplianceMutation, ComplianceQuery
 from registre.graphql.exports import ExportQuery
 from registre.graphql.exposure import ExposureQuery
 from registre.graphql.mutations import Mutation as CatalogMutation
+from registre.graphql.people import PeopleMutation, PeopleQuery
 from registre.graphql.queries import Query as CatalogQuery
 from registre.graphql.types.ai import AISystem, Assessment, Policy, ProcessingActivity
 from registre.graphql.types.common import EntityNode
@@ -25,6 +26,7 @@ from registre.graphql.types.data import (
     Finding,
     Organisation,
 )
+from registre.graphql.types.people import Domain, User
 from registre.graphql.types.scans import ScanRun
 
 #: every entity type ``node(id)`` answers with
@@ -40,15 +42,16 @@ NODE_TYPES: tuple[type[EntityNode], ...] = (
     ProcessingActivity,
     ScanRun,
     AuditEvent,
+    Domain,
 )
 
 
-class Query(ComplianceQuery, ExposureQuery, ExportQuery, CatalogQuery):
+class Query(PeopleQuery, ComplianceQuery, ExposureQuery, ExportQuery, CatalogQuery):
     pass
 
 
-class Mutation(ComplianceMutation, CatalogMutation):
+class Mutation(PeopleMutation, ComplianceMutation, CatalogMutation):
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation, types=list(NODE_TYPES))
+schema = graphene.Schema(query=Query, mutation=Mutation, types=[*NODE_TYPES, User])

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Select, cast, func, select
 from sqlalchemy.orm import Session
 
+from registre.catalog.access import perimeter
 from registre.catalog.exposure.query import (
     ExposureFilter,
     kept_dataset_conditions,
@@ -63,7 +64,9 @@ class ExposureSummary:
     def __init__(self, session: Session, flt: ExposureFilter) -> None:
         self.session = session
         self.flt = flt
-        self.scope = _kept_scope(flt)
+        # the kept totals are the whole organisation's: a caller limited to domains
+        # (catalog/access/perimeter.py) sums the per-dataset rows of its domains instead
+        self.scope = _kept_scope(flt) if perimeter.of(session) is None else None
 
     def _kept(self, kind: str) -> list[ExposureCount]:
         t = ExposureTotalRow

@@ -13,17 +13,26 @@ from graphene import relay
 
 from registre.catalog import models
 from registre.graphql import conversions as s
-from registre.graphql.types.common import EntityNode, Info, entity, via
+from registre.graphql.types.common import EntityNode, Info, entity, loaders_of, via
 from registre.graphql.types.data import Dataset, Organisation
 
 
 class DatasetUsageLink(graphene.ObjectType):
-    """How an AI system uses a dataset (seen from the AI system)."""
+    """How an AI system uses a dataset (seen from the AI system). A dataset of a domain the
+    caller does not read shows as ``dataset: null, outsidePerimeter: true``: the link, not
+    the other domain's details."""
 
     usage = graphene.Field(s.DatasetUsage, required=True)
-    dataset = graphene.Field(Dataset, required=True)
+    dataset = graphene.Field(Dataset, description="Null outside the caller's domains.")
+    outside_perimeter = graphene.Boolean(
+        required=True, description="The dataset belongs to a domain the caller does not read."
+    )
 
     resolve_dataset = via("dataset", "dataset_id")
+
+    @staticmethod
+    async def resolve_outside_perimeter(root: Any, info: Info) -> bool:
+        return await loaders_of(info).dataset.load(root.dataset_id) is None
 
 
 @entity(models.Policy)
@@ -116,11 +125,16 @@ class ProcessingActivity(EntityNode):
     retention_by_category = graphene.List(graphene.NonNull(CategoryRetention), required=True)
     security_measures = graphene.String()
     wp248_criteria = graphene.List(graphene.NonNull(s.Wp248Criterion), required=True)
+    domain = graphene.Field(
+        "registre.graphql.types.people.Domain", description="The domain it belongs to."
+    )
     datasets = graphene.List(graphene.NonNull(Dataset), required=True)
     ai_systems = graphene.List(graphene.NonNull(lambda: AISystem), required=True)
     assessments = graphene.List(graphene.NonNull(Assessment), required=True)
 
     resolve_controller = via("organisation", "controller_id")
+
+    resolve_domain = via("domain", "domain_id")
 
     @staticmethod
     def resolve_transfers(root: models.ProcessingActivity, info: Info) -> list[Any]:
@@ -187,6 +201,9 @@ class AISystem(EntityNode):
     legal_basis_reference = graphene.String()
     declared_impact_assessment = graphene.Boolean()
     external_ref = graphene.String()
+    domain = graphene.Field(
+        "registre.graphql.types.people.Domain", description="The domain it belongs to."
+    )
     datasets = graphene.List(graphene.NonNull(DatasetUsageLink), required=True)
     policies = graphene.List(graphene.NonNull(PolicyLink), required=True)
     processing_activities = graphene.List(graphene.NonNull(ProcessingActivity), required=True)
@@ -201,6 +218,8 @@ class AISystem(EntityNode):
     resolve_compliance_issues = via("compliance_issues_by_ai_system")
 
     resolve_provider = via("organisation", "provider_id")
+
+    resolve_domain = via("domain", "domain_id")
 
     resolve_hosting_organisation = via("organisation", "hosting_organisation_id")
 

@@ -70,7 +70,12 @@ class DataStore(EntityNode):
     scan_schedule = graphene.String()
     last_scan_at = graphene.DateTime()
     created_at = graphene.DateTime(required=True)
+    domain = graphene.Field(
+        "registre.graphql.types.people.Domain", description="The domain it belongs to."
+    )
     datasets = graphene.List(graphene.NonNull(lambda: Dataset), required=True)
+
+    resolve_domain = via("domain", "domain_id")
 
     @staticmethod
     def resolve_has_secret(root: models.DataStore, info: Info) -> bool:
@@ -164,12 +169,20 @@ class Field(EntityNode):
 
 
 class AISystemUsage(graphene.ObjectType):
-    """How an AI system uses a dataset (seen from the dataset)."""
+    """How an AI system uses a dataset (seen from the dataset). An AI system of a domain
+    the caller does not read shows as ``aiSystem: null, outsidePerimeter: true``."""
 
     usage = graphene.Field(s.DatasetUsage, required=True)
-    ai_system = graphene.Field(AI + "AISystem", required=True)
+    ai_system = graphene.Field(AI + "AISystem", description="Null outside the caller's domains.")
+    outside_perimeter = graphene.Boolean(
+        required=True, description="The AI system belongs to a domain the caller does not read."
+    )
 
     resolve_ai_system = via("ai_system", "ai_system_id")
+
+    @staticmethod
+    async def resolve_outside_perimeter(root: Any, info: Info) -> bool:
+        return await loaders_of(info).ai_system.load(root.ai_system_id) is None
 
 
 class Distribution(graphene.ObjectType):
@@ -362,7 +375,9 @@ class Dataset(EntityNode):
         loaders = loaders_of(info)
         links = await loaders.ai_links_by_dataset.load(root.id)
         ids = list(dict.fromkeys(link.ai_system_id for link in links))
-        return list(await loaders.ai_system.load_many(ids))
+        # an AI system of a domain the caller does not read is left out (aiSystemUsages
+        # shows that link, without its details)
+        return [s for s in await loaders.ai_system.load_many(ids) if s is not None]
 
     resolve_ai_system_usages = via("ai_links_by_dataset")
 

@@ -14,6 +14,7 @@ from registre.catalog.models import (
     AuditEvent,
     Dataset,
     DataStore,
+    Domain,
     Field,
     Finding,
     Organisation,
@@ -39,6 +40,7 @@ NODE_FIELDS = {
     "ProcessingActivity": "name",
     "ScanRun": "status",
     "AuditEvent": "action",
+    "Domain": "name",
 }
 MODELS = {
     "Organisation": Organisation,
@@ -52,6 +54,7 @@ MODELS = {
     "ProcessingActivity": ProcessingActivity,
     "ScanRun": ScanRun,
     "AuditEvent": AuditEvent,
+    "Domain": Domain,
 }
 
 
