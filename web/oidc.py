@@ -34,7 +34,7 @@ import httpx
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.httpx_client import OAuth2Client
 from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
 from registre.catalog.access.oidc import Identity
@@ -272,13 +272,23 @@ class OidcClient:
     def _verified(self, raw: str) -> dict[str, Any]:
         """The claims of a JWT signed by one of the provider's keys (the key set is read
         again once when the token names an unknown key: the provider rotated its keys)."""
-        for refresh in (False, True):
-            try:
-                return dict(jwt.decode(raw, self._key_set(refresh), algorithms=ALGORITHMS).claims)
-            except (ValueError, JoseError) as exc:
-                if refresh or "key" not in str(exc).lower():
-                    raise SignInRefused(f"signature: {exc}") from None
-        raise AssertionError("unreachable")
+        try:
+            return self._decode(raw, self._key_set())
+        except InvalidKeyIdError:
+            pass
+        try:
+            return self._decode(raw, self._key_set(refresh=True))
+        except InvalidKeyIdError as exc:
+            raise SignInRefused(f"signature: {exc}") from None
+
+    @staticmethod
+    def _decode(raw: str, keys: KeySet) -> dict[str, Any]:
+        try:
+            return dict(jwt.decode(raw, keys, algorithms=ALGORITHMS).claims)
+        except InvalidKeyIdError:
+            raise
+        except (ValueError, JoseError) as exc:
+            raise SignInRefused(f"signature: {exc}") from None
 
     def _userinfo(self, metadata: Metadata, access_token: str) -> dict[str, Any]:
         assert metadata.userinfo_endpoint is not None

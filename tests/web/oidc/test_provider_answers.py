@@ -71,6 +71,15 @@ def test_an_id_token_signed_by_another_key_is_refused(provider: Provider) -> Non
     )
     with pytest.raises(SignInRefused, match="signature"):
         client.verify_id_token(forged, "n-0123456789")
+    # a key id the provider does not publish: its keys are read again (a rotation), in vain
+    unknown = jwt.encode(
+        {"alg": "RS256", "kid": "not-" + kid},
+        claims,
+        RSAKey.generate_key(2048),
+        algorithms=["RS256"],
+    )
+    with pytest.raises(SignInRefused, match="signature"):
+        client.verify_id_token(unknown, "n-0123456789")
 
     def part(data: dict[str, Any]) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
