@@ -69,6 +69,7 @@ class OidcSettings(BaseModel):
     client_id: str = Field(min_length=1, description="Registre's client id at the provider.")
     client_secret_ref: str | None = Field(
         None,
+        pattern=r"^(env|file):.+",
         description="Where the client secret is: `env:REGISTRE_SECRET_...` or `file:/...` "
         "(as a data store's secret). None: a public client (PKCE only).",
     )

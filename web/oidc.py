@@ -90,7 +90,7 @@ class Pending:
 
     @classmethod
     def decode(cls, value: str | None) -> Pending | None:
-        if not value or len(value) > 2000:
+        if not value or len(value) > 4000:
             return None
         try:
             data = json.loads(base64.urlsafe_b64decode(value.encode()))

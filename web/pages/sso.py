@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from registre.catalog.access.oidc import AccountDisabled, Identity, sign_in_person
-from registre.catalog.access.secrets import SecretUnavailable
+from registre.catalog.errors import InvalidInput
 from registre.web.core import Web, error_page, safe_next
 from registre.web.i18n import Translator
 from registre.web.oidc import Pending, ProviderUnreachable, SignInRefused
@@ -29,6 +29,7 @@ log = logging.getLogger("registre.sso")
 PENDING_COOKIE = "registre_oidc"
 PENDING_PATH = "/connexion/oidc"
 PENDING_MAX_AGE = 600  # seconds a person has to sign in at the provider
+MAX_NEXT = 1000  # longest page address kept to go back to after signing in
 
 
 def start(web: Web) -> Endpoint:
@@ -39,12 +40,14 @@ def start(web: Web) -> Endpoint:
         if web.oidc is None:
             return error_page(web, request, t, 404, t.gettext("This page does not exist."))
         next_url = safe_next(request.query_params.get("next"))
+        if len(next_url) > MAX_NEXT:  # it travels in a cookie
+            next_url = "/"
         try:
             url, pending = await to_thread.run_sync(web.oidc.start, next_url)
         except ProviderUnreachable as exc:
             log.warning("single sign-on: the provider is unreachable (%s)", exc)
             return sign_in_form(web, request, t, next_url, _unreachable(t), 502)
-        except SecretUnavailable:
+        except InvalidInput:  # the client secret's reference: refused or unresolvable
             return sign_in_form(web, request, t, next_url, _misconfigured(t), 500)
         response = RedirectResponse(url, status_code=303)
         response.set_cookie(
@@ -88,7 +91,7 @@ def callback(web: Web) -> Endpoint:
         except ProviderUnreachable as exc:
             log.warning("single sign-on: the provider is unreachable (%s)", exc)
             return _refused(web, request, t, pending.next, _unreachable(t), 502)
-        except SecretUnavailable:
+        except InvalidInput:  # the client secret's reference: refused or unresolvable
             return _refused(web, request, t, pending.next, _misconfigured(t), 500)
         try:
             session = await to_thread.run_sync(_open, web, identity, id_token)

@@ -114,3 +114,16 @@ def test_a_provider_down_gives_a_french_page_and_the_token_form(make_site: SiteF
         assert page.status_code == 502
         assert "Le fournisseur d’identité est injoignable" in page.text
         assert 'name="token"' in page.text
+
+
+@pytest.mark.parametrize("ref", ["env:REGISTRE_SECRET_OIDC_NOT_SET", "env:HOME"])
+def test_a_client_secret_the_server_cannot_read_is_a_clear_refusal(
+    make_site: SiteFactory, provider: Provider, ref: str
+) -> None:
+    """Unset, or outside ``secret_env_prefix``: the page says single sign-on is
+    misconfigured (the server's log says why), and the token form stays."""
+    with make_site(provider.issuer, client_secret_ref=ref) as api:
+        page = api.client.get("/connexion/oidc", follow_redirects=False)
+        assert page.status_code == 500
+        assert "mal configurée" in page.text
+        assert 'name="token"' in page.text

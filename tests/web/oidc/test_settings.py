@@ -79,6 +79,10 @@ def test_oidc_from_the_environment_over_the_file(tmp_path: Path) -> None:
         ),
         ({"issuer": "https://idp.example.org", "client_id": "r", "colour": "blue"}, "colour"),
         (
+            {"issuer": "https://idp.example.org", "client_id": "r", "client_secret_ref": "s3cr3t"},
+            "client_secret_ref",
+        ),
+        (
             {"issuer": "https://idp.example.org", "client_id": "r", "roles_claim": "a..b"},
             "roles_claim",
         ),
