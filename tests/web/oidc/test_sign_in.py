@@ -252,3 +252,32 @@ def test_signing_in_ends_the_session_the_browser_held(
     with sso_site.factory() as session:
         owners = session.execute(select(WebSession.api_token_id, WebSession.user_id)).all()
     assert len(owners) == 1 and owners[0][0] is None
+
+
+def test_the_authorization_request_carries_pkce_state_and_nonce(
+    sso_site: Api, provider: Provider, browser: ProviderBrowser
+) -> None:
+    start = sso_site.client.get("/connexion/oidc", follow_redirects=False)
+    url = urlsplit(start.headers["location"])
+    assert f"{url.scheme}://{url.netloc}{url.path}" == provider.issuer + "/auth"
+    params = {k: v[0] for k, v in parse_qs(url.query).items()}
+    assert params["response_type"] == "code"
+    assert params["code_challenge_method"] == "S256"
+    assert len(params["code_challenge"]) == 43  # base64url of a SHA-256
+    assert len(params["state"]) >= 32 and len(params["nonce"]) >= 32
+    assert params["redirect_uri"] == "http://testserver/connexion/oidc/retour"
+    assert set(params["scope"].split()) == {
+        "openid",
+        "email",
+        "given_name",
+        "usual_name",
+        "uid",
+        "siret",
+        "groups",
+    }
+    # the provider requires PKCE: the same request without it is refused there
+    without = {k: v for k, v in params.items() if not k.startswith("code_challenge")}
+    refused = browser.http.get(provider.issuer + "/auth", params=without)
+    assert refused.status_code in (302, 303, 400)
+    where = refused.headers.get("location", "") + refused.text
+    assert "code_challenge" in where or "PKCE" in where
