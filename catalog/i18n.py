@@ -8,7 +8,7 @@ A message meant for a person is written as a :class:`Text`: a ``str`` (its Engli
 rendering, so code that only reads it keeps working) that also carries its template and
 parameters, so that :func:`translate` can render it again in another language::
 
-    raise NotFound(Text("no {kind} with id {id}", kind="AISystem", id=7))
+    raise NotFound(Text("no {model} with id {id}", model="AISystem", id=7))
     translate(exc.message, "fr")    # "aucun AISystem d’identifiant 7"
 
 A parameter may itself be a :class:`Text` (translated too) or a list of them. Which

@@ -12,19 +12,15 @@ from typing import Annotated, Any
 
 import typer
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from registre import __version__
 from registre.catalog import migrate
 from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.db import make_engine
-from registre.catalog.enums import Role
 from registre.catalog.i18n import N_, Joined, Text, from_environment
-from registre.catalog.models import ApiToken
 from registre.cli.common import (
     console,
     fail,
-    headers,
     say,
     settings,
     shown,
@@ -35,6 +31,7 @@ from registre.cli.compliance import compliance_app
 from registre.cli.governance import export, policies_app
 from registre.cli.help import localize
 from registre.cli.imports import import_app
+from registre.cli.people import domain_app, token_app, user_app
 from registre.cli.scan import scan, scan_store, scheduler, store_app, worker
 from registre.config.settings import Settings
 
@@ -63,7 +60,6 @@ app = typer.Typer(
 db_app = typer.Typer(
     help=N_("Create and migrate the catalog database schema (Alembic)."), no_args_is_help=True
 )
-token_app = typer.Typer(help=N_("Create, list and revoke API bearer tokens."), no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(policies_app, name="policies")
 app.add_typer(compliance_app, name="compliance")
@@ -73,6 +69,8 @@ app.command()(scan)
 app.command()(scheduler)
 app.command()(worker)
 app.add_typer(token_app, name="token")
+app.add_typer(domain_app, name="domain")
+app.add_typer(user_app, name="user")
 app.add_typer(import_app, name="import")
 
 
@@ -144,63 +142,6 @@ def db_current() -> None:
         else Text("behind {head}: run 'registre db upgrade'", head=head)
     )
     console.print(f"{current or say(Text('base (empty)'))} ({say(state)})")
-
-
-# --- tokens -----------------------------------------------------------------------------
-
-
-@token_app.command("create")
-def token_create(
-    name: Annotated[str, typer.Option("--name", help="A name that says who or what uses it.")],
-    role: Annotated[
-        Role, typer.Option("--role", help="What the token may do.", case_sensitive=False)
-    ],
-) -> None:
-    """Create a token. It is printed once, on the last line; only its hash is kept."""
-    with unit_of_work() as session:
-        token, clear = _create_token(session, name, role)
-    console.print(
-        say(
-            Text(
-                "token '{name}' created with role {role}; it is shown only once:",
-                name=shown(token.name),
-                role=token.role.value,
-            )
-        )
-    )
-    print(clear)
-
-
-def _create_token(session: Session, name: str, role: Role) -> tuple[ApiToken, str]:
-    from registre.catalog.access.tokens import create_token
-
-    return create_token(session, CLI_ACTOR, name, role)
-
-
-@token_app.command("revoke")
-def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")]) -> None:
-    """Revoke a token: requests bearing it get 401 from now on."""
-    from registre.catalog.access.tokens import revoke_token
-
-    with unit_of_work() as session:
-        revoke_token(session, CLI_ACTOR, name)
-    console.print(say(Text("token '{name}' revoked", name=shown(name))))
-
-
-@token_app.command("list")
-def token_list() -> None:
-    """List tokens (names, roles, use; never the tokens themselves)."""
-    with unit_of_work() as session:
-        table = headers(N_("name"), N_("role"), N_("created"), N_("last used"), N_("revoked"))
-        for t in session.scalars(select(ApiToken).order_by(ApiToken.id)):
-            table.add_row(
-                shown(t.name),
-                t.role.value,
-                f"{t.created_at:%Y-%m-%d %H:%M}",
-                f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "-",
-                f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "-",
-            )
-    console.print(table)
 
 
 # --- import -----------------------------------------------------------------------------

@@ -154,6 +154,7 @@ LABELS: dict[type[enum.Enum], dict[str, str]] = {
     Role: {
         "admin": N_("Administrator"),
         "steward": N_("Data steward"),
+        "dpo": N_("Data protection officer"),
         "security": N_("Security officer"),
         "scanner": N_("Scanner"),
         "auditor": N_("Auditor"),

@@ -39,7 +39,7 @@ def create_domain(
         raise Conflict(Text("a domain named '{name}' already exists", name=name), field="name")
     if organisation_id is not None and session.get(Organisation, organisation_id) is None:
         raise NotFound(
-            Text("no {kind} with id {id}", kind="Organisation", id=organisation_id),
+            Text("no {model} with id {id}", model="Organisation", id=organisation_id),
             field="organisationId",
         )
     domain = Domain(name=name, organisation_id=organisation_id)
@@ -87,7 +87,7 @@ def domain_for_new(
     if domain_id is not None:
         if session.get(Domain, domain_id) is None:
             raise NotFound(
-                Text("no {kind} with id {id}", kind="Domain", id=domain_id), field="domainId"
+                Text("no {model} with id {id}", model="Domain", id=domain_id), field="domainId"
             )
         actor.require(permission, domain_id)
         return domain_id
@@ -119,5 +119,5 @@ def check_move(
     if target is None:
         raise InvalidInput(Text("cannot be null"), field="domainId")
     if session.get(Domain, target) is None:
-        raise NotFound(Text("no {kind} with id {id}", kind="Domain", id=target), field="domainId")
+        raise NotFound(Text("no {model} with id {id}", model="Domain", id=target), field="domainId")
     actor.require_on(permission, target)

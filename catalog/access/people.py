@@ -108,7 +108,7 @@ def create_user(
         ) from None
     if organisation_id is not None and session.get(Organisation, organisation_id) is None:
         raise NotFound(
-            Text("no {kind} with id {id}", kind="Organisation", id=organisation_id),
+            Text("no {model} with id {id}", model="Organisation", id=organisation_id),
             field="organisationId",
         )
     user = User(name=name, email=email, kind=kind, organisation_id=organisation_id)
@@ -121,7 +121,7 @@ def _check_grant(session: Session, role: Role, domain_id: int | None) -> None:
     if domain_id is not None:
         if session.get(Domain, domain_id) is None:
             raise NotFound(
-                Text("no {kind} with id {id}", kind="Domain", id=domain_id), field="domainId"
+                Text("no {model} with id {id}", model="Domain", id=domain_id), field="domainId"
             )
         if role in ORGANISATION_ONLY_ROLES:
             raise InvalidInput(

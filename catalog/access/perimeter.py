@@ -78,29 +78,44 @@ def whole(session: Session) -> Iterator[Session]:
             session.info.pop(_OFF, None)
 
 
+# The criteria's own subqueries read the tables (``__table__``), not the mapped classes: the
+# event's criteria would otherwise apply inside them too (twice the work, and a mention's
+# criteria inside the issue's own would hide the very mention that hides the issue).
+_store = DataStore.__table__.c
+_dataset = Dataset.__table__.c
+_field = Field.__table__.c
+_ai = AISystem.__table__.c
+_activity = ProcessingActivity.__table__.c
+_domain = Domain.__table__.c
+_issue = StoredIssue.__table__.c
+_mention = IssueMention.__table__.c
+
+
 def store_ids(domains: tuple[int, ...]) -> Any:
-    return select(DataStore.id).where(DataStore.domain_id.in_(domains))
+    return select(_store.id).where(_store.domain_id.in_(domains)).correlate(None)
 
 
 def dataset_ids(domains: tuple[int, ...]) -> Any:
-    return select(Dataset.id).where(Dataset.data_store_id.in_(store_ids(domains)))
+    return select(_dataset.id).where(_dataset.data_store_id.in_(store_ids(domains))).correlate(None)
 
 
 def field_ids(domains: tuple[int, ...]) -> Any:
-    return select(Field.id).where(Field.dataset_id.in_(dataset_ids(domains)))
+    return select(_field.id).where(_field.dataset_id.in_(dataset_ids(domains))).correlate(None)
 
 
 def ai_system_ids(domains: tuple[int, ...]) -> Any:
-    return select(AISystem.id).where(AISystem.domain_id.in_(domains))
+    return select(_ai.id).where(_ai.domain_id.in_(domains)).correlate(None)
 
 
 def activity_ids(domains: tuple[int, ...]) -> Any:
-    return select(ProcessingActivity.id).where(ProcessingActivity.domain_id.in_(domains))
+    return select(_activity.id).where(_activity.domain_id.in_(domains)).correlate(None)
 
 
 def _subject_in(kind: Any, subject_id: Any, domains: tuple[int, ...]) -> ColumnElement[bool]:
-    organisations = select(Domain.organisation_id).where(
-        Domain.id.in_(domains), Domain.organisation_id.is_not(None)
+    organisations = (
+        select(_domain.organisation_id)
+        .where(_domain.id.in_(domains), _domain.organisation_id.is_not(None))
+        .correlate(None)
     )
     return or_(
         and_(kind == "AISystem", subject_id.in_(ai_system_ids(domains))),
@@ -111,21 +126,19 @@ def _subject_in(kind: Any, subject_id: Any, domains: tuple[int, ...]) -> ColumnE
     )
 
 
-def _issue_criteria(domains: tuple[int, ...]) -> ColumnElement[bool]:
+def _issue_criteria(issue: Any, domains: tuple[int, ...]) -> ColumnElement[bool]:
     """Issues about a subject of ``domains`` naming nothing of another domain."""
-    m = IssueMention
     names_another = (
-        select(m.issue_id)
+        select(_mention.issue_id)
         .where(
-            m.issue_id == StoredIssue.id,
-            m.subject_type.in_(("AISystem", "Dataset", "ProcessingActivity", "DataStore")),
-            ~_subject_in(m.subject_type, m.subject_id, domains),
+            _mention.issue_id == issue.id,
+            _mention.subject_type.in_(("AISystem", "Dataset", "ProcessingActivity", "DataStore")),
+            ~_subject_in(_mention.subject_type, _mention.subject_id, domains),
         )
+        .correlate_except(IssueMention.__table__)
         .exists()
     )
-    return and_(
-        _subject_in(StoredIssue.subject_type, StoredIssue.subject_id, domains), ~names_another
-    )
+    return and_(_subject_in(issue.subject_type, issue.subject_id, domains), ~names_another)
 
 
 def criteria(domains: tuple[int, ...]) -> list[Any]:
@@ -151,10 +164,12 @@ def criteria(domains: tuple[int, ...]) -> list[Any]:
             Assessment,
             or_(Assessment.ai_system_id.in_(ai), Assessment.processing_activity_id.in_(activities)),
         ),
-        (StoredIssue, _issue_criteria(domains)),
+        (StoredIssue, _issue_criteria(StoredIssue, domains)),
         (
             IssueMention,
-            IssueMention.issue_id.in_(select(StoredIssue.id).where(_issue_criteria(domains))),
+            IssueMention.issue_id.in_(
+                select(_issue.id).where(_issue_criteria(_issue, domains)).correlate(None)
+            ),
         ),
         (ExposureFindingRow, ExposureFindingRow.data_store_id.in_(stores)),
         (ExposureDatasetRow, ExposureDatasetRow.data_store_id.in_(stores)),

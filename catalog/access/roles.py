@@ -121,7 +121,7 @@ class Actor:
     def _refuse(self, permission: Permission) -> None:
         raise PermissionDenied(
             f"role '{self.role.value}' may not {permission.value.replace('_', ' ')}"
-            + ("" if self.is_wide else " here: outside its domains")
+            + (" here: outside its domains" if self.can(permission) else "")
         )
 
     @property

@@ -298,3 +298,40 @@ def test_a_dpo_of_a_domain_clears_publication_there_only(api: Api) -> None:
     assert (
         _error(api, alpha.steward_token, ground, {"i": mine})["extensions"]["code"] == "FORBIDDEN"
     )
+
+
+COUNTS = """{
+  exposure { totalCount summary { datasets fields
+    byDataStore { key datasets fields } byHostingCountry { key datasets fields }
+    byAiRiskClass { key datasets fields } } }
+  complianceIssues { totalCount }
+  auditEvents { totalCount }
+}"""
+
+
+def test_counts_are_the_domains_own(api: Api) -> None:
+    """The exposure summary (from the kept totals for the organisation, from the kept
+    per-dataset rows for a domain) and the other counts add up to the whole."""
+    two = _two(api)
+    wide = _ok(api, two.admin_token, COUNTS)
+    summary = wide["exposure"]["summary"]
+    assert (summary["datasets"], summary["fields"]) == (4, 8)
+    seen = {m: _ok(api, two.sides[m].steward_token, COUNTS) for m in MARKS}
+    for mark, data in seen.items():
+        mine = data["exposure"]["summary"]
+        assert data["exposure"]["totalCount"] == mine["datasets"] == 2
+        assert mine["fields"] == 4
+        assert mine["byDataStore"] == [{"key": f"store-{mark}", "datasets": 2, "fields": 4}]
+        country = "FR" if mark == ALPHA else "US"
+        assert mine["byHostingCountry"] == [{"key": country, "datasets": 2, "fields": 4}]
+
+    def by_key(counts: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return sorted((c["key"], c["datasets"], c["fields"]) for c in counts)
+
+    parts = [c for d in seen.values() for c in d["exposure"]["summary"]["byHostingCountry"]]
+    assert by_key(parts) == by_key(summary["byHostingCountry"])
+    # issues and events: each domain's own, fewer than the whole
+    for kind in ("complianceIssues", "auditEvents"):
+        counts = [seen[m][kind]["totalCount"] for m in MARKS]
+        assert all(0 < c for c in counts), kind
+        assert sum(counts) <= wide[kind]["totalCount"], kind

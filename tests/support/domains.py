@@ -113,6 +113,8 @@ def _side(session: Session, mark: str, org_id: int, policy_id: int) -> Side:
             "purpose": f"finalité {mark}",
             "provider_id": org_id,
             "domain_id": domain.id,
+            "risk_class": "HIGH",
+            "annex_iii_point": "4(a)",
         },
     )
     side.add("AISystem", ai.id)
