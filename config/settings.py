@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from registre.config.loading import describe_validation_error
+from registre.config.oidc import OidcSettings, oidc_from_env
 
 
 class SettingsError(Exception):
@@ -206,6 +207,12 @@ class Settings(BaseModel):
         min_length=1,
         description="Publisher of the DCAT catalogue, and of datasets that name none.",
     )
+    oidc: OidcSettings | None = Field(
+        None,
+        description="Single sign-on of the web interface through OpenID Connect: an `[oidc]` "
+        "table in the file, or `REGISTRE_OIDC_<FIELD>` variables (see docs/sso.md). Unset: "
+        "people sign in with API tokens only.",
+    )
 
     @model_validator(mode="after")
     def _heartbeat_within_stale_delay(self) -> Settings:
@@ -238,8 +245,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             raise SettingsError(f"{CONFIG_ENV}={config_path}: not valid TOML ({exc})") from exc
     for name in Settings.model_fields:
         key = ENV_PREFIX + name.upper()
-        if key in env:
+        if key in env and name != "oidc":
             values[name] = env[key]
+    from_env = oidc_from_env(env, ENV_PREFIX)
+    if from_env:
+        values["oidc"] = dict(values.get("oidc") or {}) | from_env
     try:
         return Settings(**values)
     except ValidationError as exc:

@@ -1,7 +1,7 @@
 """The web interface as an ASGI app, mounted at ``/`` beside the API (``graphql/app.py``).
 
-Every route but the sign-in page, the language switch and the static files needs a
-session; every POST needs the session's CSRF token (``web/core.py``).
+Every route but the sign-in pages (token and single sign-on), the language switch and the
+static files needs a session; every POST needs the session's CSRF token (``web/core.py``).
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from registre.catalog.access.secrets import SecretPolicy
 from registre.config.settings import Settings
 from registre.web.core import Web, error_page, page
 from registre.web.headers import SecurityHeaders
 from registre.web.limits import BodyLimit
-from registre.web.pages import ai, auth, catalog, classify, dashboard, governance, review
+from registre.web.oidc import OidcClient
+from registre.web.pages import ai, auth, catalog, classify, dashboard, governance, review, sso
 from registre.web.session import SessionStore
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -36,6 +38,8 @@ def web_routes(web: Web) -> list[BaseRoute]:
 
     return [
         Route("/connexion", auth.sign_in(web), methods=["GET", "POST"]),
+        Route("/connexion/oidc", sso.start(web), methods=["GET"]),
+        Route("/connexion/oidc/retour", sso.callback(web), methods=["GET"]),
         Route("/deconnexion", auth.sign_out(web), methods=["POST"]),
         Route("/langue/{language}", auth.switch_language, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="web-static"),
@@ -85,6 +89,12 @@ def create_web_app(
 ) -> Starlette:
     idle = settings.web_session_idle_seconds if idle_seconds is None else idle_seconds
     web = Web(factory, settings, services, SessionStore(factory, idle))
+    if settings.oidc is not None:  # nothing is fetched from the provider before a sign-in
+        policy = SecretPolicy(
+            env_prefix=settings.secret_env_prefix,
+            secrets_dir=Path(settings.secrets_dir) if settings.secrets_dir else None,
+        )
+        web.oidc = OidcClient(settings.oidc, settings.public_base_url, policy)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         t = web.translator(request)

@@ -35,6 +35,7 @@ from registre.config.settings import Settings
 from registre.web.i18n import LANG_COOKIE, Translator, negotiate
 from registre.web.labels import Vocabulary, label
 from registre.web.legal import legal_links, rule_title
+from registre.web.oidc import OidcClient
 from registre.web.session import COOKIE, SessionStore, WebSession
 
 log = logging.getLogger("registre.web")
@@ -60,6 +61,8 @@ class Web:
     services: dict[str, Any]
     sessions: SessionStore
     env: Environment = field(default_factory=make_environment)
+    #: single sign-on, when ``settings.oidc`` is set
+    oidc: OidcClient | None = None
 
     def translator(self, request: Request) -> Translator:
         return Translator(
@@ -265,8 +268,19 @@ def _run(
         # the token's domains and user (catalog/access/tokens.py), then every read of the
         # page filtered by them (catalog/access/perimeter.py)
         actor = None if actor is None else rescope(db, actor)
-        if actor is None:  # revoked since sign-in: the session ends with it
+        if actor is None:
+            waiting = web.sessions.waiting_person(db, web_session)
             db.rollback()
+            if waiting is not None:  # signed in by their provider, no role granted yet
+                return web.render(
+                    request,
+                    t,
+                    "waiting.html",
+                    {"person": waiting},
+                    status=403,
+                    web_session=web_session,
+                )
+            # token revoked, or account disabled, since sign-in: the session ends with it
             web.sessions.close(web_session.id)
             return sign_in_redirect(request)
         db.commit()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registre.catalog.enums import Role
@@ -33,17 +33,33 @@ class ApiToken(Base):
 
 
 class WebSession(Base):
-    """A browser signed in to the web interface with an API token. Only the SHA-256 of the
+    """A browser signed in to the web interface, with an API token or as a person (single
+    sign-on): exactly one of ``api_token_id`` and ``user_id``. Only the SHA-256 of the
     session id (the browser's cookie) is stored, and the token by its id, never in clear:
     the database can be read without letting anybody sign in. Kept in the catalog so that a
-    restart signs nobody out and several API processes serve the same sessions."""
+    restart signs nobody out and several API processes serve the same sessions.
+
+    ``id_token`` is the ID token of a person's sign-in, kept for one use: the
+    ``id_token_hint`` of the logout at the provider (ProConnect requires it). Storing it is
+    acceptable because it grants nothing: it is an assertion addressed to Registre itself
+    (``aud``), not an access token to any API, and Registre never accepts one to sign
+    anybody in (a sign-in is the whole code flow, with PKCE); it expires within minutes at
+    the provider, and the row is deleted at logout or when the session idles out. The access
+    and refresh tokens are not kept at all."""
 
     __tablename__ = "web_session"
+    __table_args__ = (
+        CheckConstraint("(api_token_id IS NULL) <> (user_id IS NULL)", name="token_or_user"),
+    )
 
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    api_token_id: Mapped[int] = mapped_column(
+    api_token_id: Mapped[int | None] = mapped_column(
         ForeignKey("api_token.id", ondelete="CASCADE"), index=True
     )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    id_token: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[created_at]
     #: the idle timeout counts from here (written at most once a minute)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

@@ -1,4 +1,5 @@
-"""Signing in with an API token, signing out, and the language switch."""
+"""Signing in with an API token, signing out (at the identity provider too, for a person
+signed in by it), and the language switch. Single sign-on itself: ``web/pages/sso.py``."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ LOGIN_COOKIE = "registre_login"
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def _secure(request: Request) -> bool:
+def secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
@@ -29,7 +30,7 @@ def sign_in(web: Web) -> Endpoint:
         t = web.translator(request)
         next_url = safe_next(request.query_params.get("next"))
         if request.method == "GET":
-            return _form(web, request, t, next_url, None)
+            return sign_in_form(web, request, t, next_url, None)
         form = await request.form(max_files=0, max_fields=10)
         submitted = form.get("csrf")
         expected = request.cookies.get(LOGIN_COOKIE, "")
@@ -38,7 +39,7 @@ def sign_in(web: Web) -> Endpoint:
             and expected
             and hmac.compare_digest(submitted.encode(), expected.encode())
         ):
-            return _form(
+            return sign_in_form(
                 web, request, t, next_url, t.gettext("This form has expired; try again."), 403
             )
         token = form.get("token")
@@ -48,7 +49,7 @@ def sign_in(web: Web) -> Endpoint:
         if isinstance(token, str) and token.strip() and len(token) < 500:
             actor = await to_thread.run_sync(_check, web, token.strip())
         if actor is None:
-            return _form(
+            return sign_in_form(
                 web, request, t, next_url, t.gettext("This token is unknown or revoked."), 401
             )
         session = await to_thread.run_sync(web.sessions.open, actor)
@@ -58,7 +59,7 @@ def sign_in(web: Web) -> Endpoint:
             session.id,
             httponly=True,
             samesite="lax",
-            secure=_secure(request),
+            secure=secure(request),
             path="/",
         )
         response.delete_cookie(LOGIN_COOKIE, path="/connexion")
@@ -67,20 +68,26 @@ def sign_in(web: Web) -> Endpoint:
     return endpoint
 
 
-def _form(
+def sign_in_form(
     web: Web, request: Request, t: Translator, next_url: str, error: str | None, status: int = 200
 ) -> Response:
-    """The sign-in form, with a CSRF token of its own (double submit: a cookie and a field),
+    """The sign-in page: the identity provider's button when single sign-on is configured,
+    and the token form, with a CSRF token of its own (double submit: a cookie and a field),
     so that another site cannot sign a colleague in under someone else's token."""
     login_csrf = secrets.token_urlsafe(32)
-    values = {"next": next_url, "error": error, "login_csrf": login_csrf}
+    sso_label = None
+    if web.oidc is not None:
+        sso_label = web.oidc.settings.button_label or t.gettext(
+            "Sign in with your identity provider"
+        )
+    values = {"next": next_url, "error": error, "login_csrf": login_csrf, "sso_label": sso_label}
     response = web.render(request, t, "signin.html", values, status=status)
     response.set_cookie(
         LOGIN_COOKIE,
         login_csrf,
         httponly=True,
         samesite="strict",
-        secure=_secure(request),
+        secure=secure(request),
         path="/connexion",
     )
     return response
@@ -102,8 +109,20 @@ def sign_out(web: Web) -> Endpoint:
             csrf = form.get("csrf")
             if not session.csrf_ok(csrf if isinstance(csrf, str) else None):
                 return error_page(web, request, t, 403, t.gettext("This form has expired."))
-            await to_thread.run_sync(web.sessions.close, session.id)
-        response = RedirectResponse("/connexion", status_code=303)
+        logout = None
+        if session is not None:
+            id_token = await to_thread.run_sync(web.sessions.close, session.id)
+            if session.user_id is not None and web.oidc is not None:
+                logout = await to_thread.run_sync(web.oidc.logout_url, id_token)
+        response: Response
+        if logout is None:
+            response = RedirectResponse("/connexion", status_code=303)
+        else:
+            # RP-initiated logout: our session is over; now the provider's. Not a redirect:
+            # the pages' CSP (form-action 'self') rightly stops a form's redirect chain at
+            # another origin, so the browser goes there from a page of its own (Refresh).
+            response = web.render(request, t, "signed_out.html", {"logout_url": logout})
+            response.headers["Refresh"] = f"0; url={logout}"
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
         return response
 
@@ -116,6 +135,6 @@ async def switch_language(request: Request) -> Response:
     response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     if language in LANGUAGES:
         response.set_cookie(
-            LANG_COOKIE, language, max_age=365 * 86400, samesite="lax", secure=_secure(request)
+            LANG_COOKIE, language, max_age=365 * 86400, samesite="lax", secure=secure(request)
         )
     return response
