@@ -33,7 +33,7 @@ from registre.cli.common import (
 )
 from registre.cli.compliance import compliance_app
 from registre.cli.governance import export, policies_app
-from registre.cli.help import localize
+from registre.cli.help import localize, run
 from registre.cli.imports import import_app
 from registre.cli.scan import scan, scan_store, scheduler, store_app, worker
 from registre.config.settings import Settings
@@ -103,7 +103,9 @@ def main_options(
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help=N_("Target revision."))] = "head",
+) -> None:
     """Create the catalog schema or migrate it forward (default: to the latest revision).
 
     At the latest revision, the stored compliance issues are also brought up to date (as
@@ -124,7 +126,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
 
 @db_app.command("downgrade")
 def db_downgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision, e.g. 'base' or '-1'.")],
+    revision: Annotated[str, typer.Argument(help=N_("Target revision, e.g. 'base' or '-1'."))],
 ) -> None:
     """Migrate the catalog schema back to REVISION ('base' drops every table)."""
     engine = make_engine(settings().database_url)
@@ -151,9 +153,9 @@ def db_current() -> None:
 
 @token_app.command("create")
 def token_create(
-    name: Annotated[str, typer.Option("--name", help="A name that says who or what uses it.")],
+    name: Annotated[str, typer.Option("--name", help=N_("A name that says who or what uses it."))],
     role: Annotated[
-        Role, typer.Option("--role", help="What the token may do.", case_sensitive=False)
+        Role, typer.Option("--role", help=N_("What the token may do."), case_sensitive=False)
     ],
 ) -> None:
     """Create a token. It is printed once, on the last line; only its hash is kept."""
@@ -178,7 +180,7 @@ def _create_token(session: Session, name: str, role: Role) -> tuple[ApiToken, st
 
 
 @token_app.command("revoke")
-def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")]) -> None:
+def token_revoke(name: Annotated[str, typer.Argument(help=N_("The token's name."))]) -> None:
     """Revoke a token: requests bearing it get 401 from now on."""
     from registre.catalog.access.tokens import revoke_token
 
@@ -208,8 +210,8 @@ def token_list() -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option(help=N_("Interface to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=N_("TCP port."))] = 8000,
 ) -> None:
     """Serve the web interface at http://HOST:PORT/ and the GraphQL API (and GraphiQL) at
     http://HOST:PORT/graphql."""
@@ -249,16 +251,17 @@ EXAMPLE_QUERY = """{ datasets(first: 10, filter: {containsPersonalData: true}) {
 @app.command()
 def demo(
     directory: Annotated[
-        Path, typer.Option("--dir", help="Where the demo city's database is written.")
+        Path, typer.Option("--dir", help=N_("Where the demo city's database is written."))
     ] = Path("registre-demo"),
     serve_api: Annotated[
         bool,
         typer.Option(
-            "--serve/--no-serve", help="Serve the web interface and the API once the demo is ready."
+            "--serve/--no-serve",
+            help=N_("Serve the web interface and the API once the demo is ready."),
         ),
     ] = True,
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option(help=N_("Interface to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=N_("TCP port."))] = 8000,
 ) -> None:
     """Build a demo: a fictitious city's database, registered, scanned and served.
 
@@ -350,8 +353,9 @@ def command(lang: str | None = None) -> Any:
 
 
 def main() -> None:
+    lang = from_environment()
     try:
-        command()()
+        run(command(lang), lang)
     except KeyboardInterrupt:
         sys.exit(130)
 

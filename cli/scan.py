@@ -33,26 +33,30 @@ store_app = typer.Typer(help=N_("Register and list data stores."), no_args_is_he
 
 @store_app.command("add")
 def datastore_add(
-    name: Annotated[str, typer.Argument(help="A unique name, e.g. 'rh-paie'.")],
+    name: Annotated[str, typer.Argument(help=N_("A unique name, e.g. 'rh-paie'."))],
     url: Annotated[
         str,
         typer.Argument(
-            help="postgresql://user@host/db, mysql://user@host/db, sqlite:///path.db or "
-            "file:///folder (CSV and Parquet files). Never put a password here."
+            help=N_(
+                "postgresql://user@host/db, mysql://user@host/db, sqlite:///path.db or "
+                "file:///folder (CSV and Parquet files). Never put a password here."
+            )
         ),
     ],
     secret_ref: Annotated[
         str | None,
         typer.Option(
             "--secret-ref",
-            help="Where the password is: env:REGISTRE_SECRET_NAME, or file:/path inside the "
-            "secrets_dir setting.",
+            help=N_(
+                "Where the password is: env:REGISTRE_SECRET_NAME, or file:/path inside the "
+                "secrets_dir setting."
+            ),
         ),
     ] = None,
     schedule: Annotated[
-        str | None, typer.Option(help="Scan schedule, a cron expression such as '0 2 * * *'.")
+        str | None, typer.Option(help=N_("Scan schedule, a cron expression such as '0 2 * * *'."))
     ] = None,
-    owner: Annotated[str | None, typer.Option(help="Who answers for this store.")] = None,
+    owner: Annotated[str | None, typer.Option(help=N_("Who answers for this store."))] = None,
 ) -> None:
     """Register a data store so that it can be scanned."""
     from registre.catalog.data.stores import register_data_store
@@ -208,23 +212,25 @@ def abandon_store_scans(store_name: str, reason: str | None) -> int:
 
 def scan(
     name: Annotated[
-        str, typer.Argument(help="The data store's name (see 'registre datastore list').")
+        str, typer.Argument(help=N_("The data store's name (see 'registre datastore list')."))
     ],
     sample_size: Annotated[
         int | None,
-        typer.Option(help="Rows sampled per table (default: the scan_sample_size setting)."),
+        typer.Option(help=N_("Rows sampled per table (default: the scan_sample_size setting).")),
     ] = None,
     abandon: Annotated[
         bool,
         typer.Option(
             "--abandon",
-            help="Scan nothing: close the store's queued or running scan as interrupted "
-            "(admin), e.g. one whose process was killed, so that the store can be scanned "
-            "again at once. Recorded in the audit trail.",
+            help=N_(
+                "Scan nothing: close the store's queued or running scan as interrupted "
+                "(admin), e.g. one whose process was killed, so that the store can be scanned "
+                "again at once. Recorded in the audit trail."
+            ),
         ),
     ] = False,
     reason: Annotated[
-        str | None, typer.Option(help="With --abandon: why, kept on the closed run.")
+        str | None, typer.Option(help=N_("With --abandon: why, kept on the closed run."))
     ] = None,
 ) -> None:
     """Harvest a data store's schema and flag personal data, column by column.
@@ -245,9 +251,11 @@ def scan(
 
 
 def scheduler(
-    once: Annotated[bool, typer.Option("--once", help="Run the scans due now, then exit.")] = False,
+    once: Annotated[
+        bool, typer.Option("--once", help=N_("Run the scans due now, then exit."))
+    ] = False,
     interval: Annotated[
-        int, typer.Option(help="Seconds between two looks at the schedules.", min=5)
+        int, typer.Option(help=N_("Seconds between two looks at the schedules."), min=5)
     ] = 60,
 ) -> None:
     """Run each data store's scans when its cron schedule says (set with --schedule).
@@ -299,12 +307,14 @@ def worker(
     concurrency: Annotated[
         int,
         typer.Option(
-            help="Scan jobs (one table each) run at once by this worker; one per core is "
-            "a fair start (scans are CPU bound). The schedule's tick has a slot of its own."
+            help=N_(
+                "Scan jobs (one table each) run at once by this worker; one per core is "
+                "a fair start (scans are CPU bound). The schedule's tick has a slot of its own."
+            )
         ),
     ] = 1,
     once: Annotated[
-        bool, typer.Option("--once", help="Run the jobs waiting now, then exit.")
+        bool, typer.Option("--once", help=N_("Run the jobs waiting now, then exit."))
     ] = False,
 ) -> None:
     """Run scan jobs and scheduled scans from the queue (PostgreSQL catalog, scan_queue on).
