@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from registre.catalog.compliance.words import ENTITY_TYPE
 from registre.catalog.data.findings import is_possible
-from registre.catalog.i18n import N_, NC_, Joined, Text
+from registre.catalog.i18n import N_, NC_, Joined, Percent, Text
 from registre.cli.common import console, err, headers, say, shown
 
 #: the words of the scan tables (gettext context, English as the CLI has always printed
@@ -161,7 +161,7 @@ def _quasi_summary(quasi: dict[str, Any] | None) -> str:
         Text(
             "{columns}: {share} of {records} records unique, k = {k}",
             columns=", ".join(quasi["columns"]),
-            share=f"{quasi['unique_share']:.0%}",
+            share=Percent(quasi["unique_share"]),
             records=quasi["records"],
             k=quasi["k"],
         )

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from registre.catalog.access.roles import Actor, Permission
+from registre.catalog.i18n import N_, Text
 
 
 class ScanErrorKind(enum.StrEnum):
@@ -36,16 +37,16 @@ class ScanErrorKind(enum.StrEnum):
 
 
 _SENTENCES = {
-    ScanErrorKind.UNREACHABLE: "the data store could not be reached",
-    ScanErrorKind.AUTHENTICATION_FAILED: "the data store refused the scanner's credentials",
-    ScanErrorKind.PERMISSION_DENIED: "the scanner is not allowed to read it",
-    ScanErrorKind.TIMEOUT: "it took longer than the configured timeout",
-    ScanErrorKind.INVALID_DATA: "its content could not be read",
-    ScanErrorKind.NOT_FOUND: "it was not found",
-    ScanErrorKind.INVALID_CONFIGURATION: "the data store's registration is not usable",
-    ScanErrorKind.CANCELLED: "the scan was cancelled",
-    ScanErrorKind.SKIPPED: "sampling it would cost more than the scan allows",
-    ScanErrorKind.INTERNAL: "the scanner failed",
+    ScanErrorKind.UNREACHABLE: N_("the data store could not be reached"),
+    ScanErrorKind.AUTHENTICATION_FAILED: N_("the data store refused the scanner's credentials"),
+    ScanErrorKind.PERMISSION_DENIED: N_("the scanner is not allowed to read it"),
+    ScanErrorKind.TIMEOUT: N_("it took longer than the configured timeout"),
+    ScanErrorKind.INVALID_DATA: N_("its content could not be read"),
+    ScanErrorKind.NOT_FOUND: N_("it was not found"),
+    ScanErrorKind.INVALID_CONFIGURATION: N_("the data store's registration is not usable"),
+    ScanErrorKind.CANCELLED: N_("the scan was cancelled"),
+    ScanErrorKind.SKIPPED: N_("sampling it would cost more than the scan allows"),
+    ScanErrorKind.INTERNAL: N_("the scanner failed"),
 }
 
 
@@ -54,11 +55,13 @@ def error_record(dataset: str | None, kind: ScanErrorKind, message: str) -> dict
     return {"dataset": dataset, "kind": kind.value, "message": message}
 
 
-def generic_message(dataset: str | None, kind: ScanErrorKind) -> str:
-    """The fixed sentence every role may read: the table's name and the kind, nothing else."""
+def generic_message(dataset: str | None, kind: ScanErrorKind) -> Text:
+    """The fixed sentence every role may read: the table's name and the kind, nothing else
+    (a :class:`Text`, in the reader's language)."""
+    reason = Text(_SENTENCES[kind])
     if dataset is None:
-        return f"The scan failed: {_SENTENCES[kind]}."
-    return f"Table {dataset} could not be scanned: {_SENTENCES[kind]}."
+        return Text("The scan failed: {reason}.", reason=reason)
+    return Text("Table {dataset} could not be scanned: {reason}.", dataset=dataset, reason=reason)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from registre.catalog.data.scan_errors import ScanErrorKind, error_record
 from registre.catalog.db import transaction
 from registre.catalog.enums import Role, ScanStatus, ScanTrigger
 from registre.catalog.errors import Conflict, NotFound
+from registre.catalog.i18n import N_, Text
 from registre.catalog.models import DataStore, ScanRun
 from registre.catalog.models.base import utcnow
 from registre.config.settings import Settings
@@ -83,7 +84,7 @@ def start_scan(
     actor.require(Permission.RECORD_SCAN)
     store = session.get(DataStore, store_id)
     if store is None:
-        raise NotFound(f"no DataStore with id {store_id}", field="id")
+        raise NotFound(Text("no {model} with id {id}", model="DataStore", id=store_id), field="id")
     _guard_one_run_per_store(session, store, liveness)
     run = ScanRun(
         data_store_id=store.id,
@@ -98,9 +99,15 @@ def start_scan(
         session.flush()  # the caller rolls back on the Conflict below
     except IntegrityError:
         # Another request opened a run of this store between our check and our insert.
-        raise Conflict(f"a scan of '{name}' is already queued or running", field="id") from None
+        raise Conflict(
+            Text("a scan of '{name}' is already queued or running", name=name), field="id"
+        ) from None
     record(session, actor, "start_scan", run)
     return run
+
+
+#: an open run's status as a refusal says it ("already queued")
+STATUS_WORDS = {ScanStatus.QUEUED: N_("queued"), ScanStatus.RUNNING: N_("running")}
 
 
 def _guard_one_run_per_store(session: Session, store: DataStore, liveness: Liveness) -> None:
@@ -112,8 +119,13 @@ def _guard_one_run_per_store(session: Session, store: DataStore, liveness: Liven
     )
     if run is not None:
         raise Conflict(
-            f"a scan of '{store.name}' is already {run.status.value.lower()} (run {run.id}); "
-            "an admin can close it with 'registre scan --abandon'",
+            Text(
+                "a scan of '{name}' is already {status} (run {run}); "
+                "an admin can close it with 'registre scan --abandon'",
+                name=store.name,
+                status=Text(STATUS_WORDS[run.status]),
+                run=run.id,
+            ),
             field="id",
         )
 
@@ -195,7 +207,7 @@ def abandon_scans(
     actor.require(Permission.ADMIN)
     store = session.get(DataStore, store_id)
     if store is None:
-        raise NotFound(f"no DataStore with id {store_id}", field="id")
+        raise NotFound(Text("no {model} with id {id}", model="DataStore", id=store_id), field="id")
     runs = session.scalars(
         select(ScanRun).where(ScanRun.data_store_id == store_id, ScanRun.status.in_(OPEN))
     ).all()
@@ -210,7 +222,7 @@ def abandon_scans(
 def get_run(session: Session, run_id: int) -> ScanRun:
     run = session.get(ScanRun, run_id)
     if run is None:
-        raise NotFound(f"no ScanRun with id {run_id}")
+        raise NotFound(Text("no {model} with id {id}", model="ScanRun", id=run_id))
     return run
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import inspect
 import os
 import sqlite3
 import subprocess
@@ -11,10 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import typer
 
-from registre.catalog.i18n import gettext_in, language
-from registre.cli.main import app, command
+from registre.catalog.i18n import language
 from tests.cli.test_cli import catalog_url, run  # noqa: F401  (fixture)
 
 
