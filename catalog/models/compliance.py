@@ -74,6 +74,10 @@ class StoredIssue(Base):
     #: the message as a template and its parameters (:class:`registre.catalog.i18n.Text`),
     #: rendered in each reader's language; None for a message that has no template
     message_text: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: the message rendered in French, as the French pages show it and search it (written
+    #: with the issue, and again by a refresh if its translation changed: see
+    #: :func:`registre.catalog.compliance.store.refresh`)
+    message_fr: Mapped[str | None] = mapped_column(Text)
     #: the message's start, for a keyset order an index can hold (messages can be long)
     sort_message: Mapped[str] = mapped_column(String(200))
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
