@@ -1,6 +1,6 @@
 """The French search of /conformite at 100,000 stored issues (run on demand, not in CI).
 
-    .venv/bin/python -m registre.bench.issue_search [--issues 100000] [--db postgresql|sqlite]
+    python -m bench.issue_search [--issues 100000] [--db postgresql|sqlite]
 
 Fills a fresh catalog (a PostgreSQL database on 127.0.0.1, or a SQLite file) with N stored
 compliance issues whose messages are templates (22 rules' worth of shapes, each naming a
