@@ -345,8 +345,8 @@ def worker(
     except ScanError as exc:
         fail(str(exc))
     err.print(say(Text("loading the detectors...")))
-    seconds = f"{load_detectors():.1f}"
-    console.print(say(Text("detectors loaded in {seconds} s", seconds=seconds)))
+    seconds = load_detectors()
+    console.print(say(Text("detectors loaded in {seconds:.1f} s", seconds=seconds)))
     console.print(
         say(
             Text(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.i18n import N_, Text
@@ -50,9 +51,22 @@ _SENTENCES = {
 }
 
 
-def error_record(dataset: str | None, kind: ScanErrorKind, message: str) -> dict[str, str | None]:
-    """One entry of ``ScanRun.errors``: ``message`` is the admin's detail."""
-    return {"dataset": dataset, "kind": kind.value, "message": message}
+def error_record(dataset: str | None, kind: ScanErrorKind, message: str) -> dict[str, Any]:
+    """One entry of ``ScanRun.errors``: ``message`` is the admin's detail (its English; a
+    :class:`Text` is also kept as its template, ``text``, to be read in any language)."""
+    record: dict[str, Any] = {"dataset": dataset, "kind": kind.value, "message": str(message)}
+    if isinstance(message, Text):
+        record["text"] = message.as_json()
+    return record
+
+
+def detail(entry: Mapping[str, object]) -> str:
+    """The admin's detail of an entry of ``ScanRun.errors``: a :class:`Text` when it was
+    recorded with its template (read it with :func:`~registre.catalog.i18n.translate`)."""
+    text = entry.get("text")
+    if isinstance(text, Mapping):
+        return Text.from_json(text)
+    return str(entry.get("message") or "")
 
 
 def generic_message(dataset: str | None, kind: ScanErrorKind) -> Text:
@@ -90,6 +104,6 @@ def visible_scan_errors(
         dataset = entry.get("dataset")
         name = None if dataset is None else str(dataset)
         kind = _kind_of(entry)
-        message = str(entry.get("message") or "") if detailed else generic_message(name, kind)
+        message = detail(entry) if detailed else generic_message(name, kind)
         out.append(VisibleScanError(name, kind, message))
     return out

@@ -52,6 +52,7 @@ from registre.catalog.data.harvested import ColumnInfo, TableInfo
 from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.catalog.data.store_urls import store_kind
 from registre.catalog.errors import InvalidInput
+from registre.catalog.i18n import Text
 from registre.scanners.connectors.base import CancelFlag
 from registre.scanners.connectors.csv_format import CsvFormat, sniff_csv, sniff_csv_file
 from registre.scanners.connectors.registry import MAX_TEXT_CHARS, clean_value, url_scheme
@@ -115,10 +116,14 @@ class FileConnector:
     ) -> None:
         self.root = folder_from_url(url)
         if not self.root.exists():
-            raise ScanError(f"folder not found: {self.root}", kind=ScanErrorKind.NOT_FOUND)
+            raise ScanError(
+                Text("folder not found: {folder}", folder=str(self.root)),
+                kind=ScanErrorKind.NOT_FOUND,
+            )
         if not os.access(self.root, os.R_OK):
             raise ScanError(
-                f"folder not readable: {self.root}", kind=ScanErrorKind.PERMISSION_DENIED
+                Text("folder not readable: {folder}", folder=str(self.root)),
+                kind=ScanErrorKind.PERMISSION_DENIED,
             )
         self._timeout_s = timeout_s
         self._rng = random.Random(seed)
@@ -186,12 +191,14 @@ class FileConnector:
         label = self._label(table)
         if self.root.is_file():
             if (table.schema, table.name) != (None, self.root.name):
-                raise ScanError(f"file not found: {label}", kind=ScanErrorKind.NOT_FOUND)
+                raise ScanError(
+                    Text("file not found: {file}", file=label), kind=ScanErrorKind.NOT_FOUND
+                )
             return _regular(os.open(self.root, os.O_RDONLY | _NONBLOCK), label)
         parts = [*(table.schema.split("/") if table.schema else []), table.name]
         if any(part in ("", ".", "..") or os.sep in part for part in parts):
             raise ScanError(
-                f"dataset {table.name!r} is outside the scanned folder",
+                Text("dataset {name!r} is outside the scanned folder", name=table.name),
                 kind=ScanErrorKind.PERMISSION_DENIED,
             )
         fd = os.open(self.root, os.O_RDONLY | _DIRECTORY)
@@ -303,7 +310,12 @@ class FileConnector:
                 kept += 1
         except csv.Error as exc:
             raise ScanError(
-                f"malformed CSV {self._label(table)} near line {reader.line_num}: {exc}",
+                Text(
+                    "malformed CSV {file} near line {line}: {error}",
+                    file=self._label(table),
+                    line=reader.line_num,
+                    error=str(exc),
+                ),
                 kind=ScanErrorKind.INVALID_DATA,
             ) from None
         finally:
@@ -340,8 +352,12 @@ class FileConnector:
                     break
                 if parquet.metadata.row_group(group).total_byte_size > self.max_file_bytes:
                     raise ScanError(
-                        f"Parquet {self._label(table)}: a row group is larger than "
-                        f"{self.max_file_bytes // 2**20} MB (scan_file_max_bytes)",
+                        Text(
+                            "Parquet {file}: a row group is larger than {mb} MB "
+                            "(scan_file_max_bytes)",
+                            file=self._label(table),
+                            mb=self.max_file_bytes // 2**20,
+                        ),
                         kind=ScanErrorKind.INVALID_DATA,
                     )
                 part = parquet.read_row_group(group, columns=readable)
@@ -355,7 +371,11 @@ class FileConnector:
             rows = pa.concat_tables(parts).take(pa.array(picked, type=pa.int64()))
         except (pa.ArrowException, OSError) as exc:
             raise ScanError(
-                f"could not read Parquet {self._label(table)}: {type(exc).__name__}",
+                Text(
+                    "could not read Parquet {file}: {error}",
+                    file=self._label(table),
+                    error=type(exc).__name__,
+                ),
                 kind=ScanErrorKind.INVALID_DATA,
             ) from None
         out: dict[str, list[object]] = {}
@@ -381,9 +401,9 @@ def _regular(fd: int, label: str) -> IO[bytes]:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            what = "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"
+            what = Text("a FIFO") if stat.S_ISFIFO(mode) else Text("not a regular file")
             raise ScanError(
-                f"{label} is {what}: only regular files are read",
+                Text("{file} is {what}: only regular files are read", file=label, what=what),
                 kind=ScanErrorKind.INVALID_DATA,
             )
         if _NONBLOCK:
@@ -405,12 +425,16 @@ def _open_error(exc: OSError, label: str, part: str, is_link: bool) -> ScanError
     # O_NOFOLLOW answers ELOOP for a linked file, ENOTDIR for a linked folder (O_DIRECTORY)
     if exc.errno == errno.ELOOP or is_link:
         return ScanError(
-            f"{label}: {part} is a symbolic link; links are not followed",
+            Text(
+                "{file}: {part} is a symbolic link; links are not followed", file=label, part=part
+            ),
             kind=ScanErrorKind.PERMISSION_DENIED,
         )
     if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return ScanError(f"file not found: {label}", kind=ScanErrorKind.NOT_FOUND)
-    return ScanError(f"cannot open {label}: {type(exc).__name__}", cause=exc)
+        return ScanError(Text("file not found: {file}", file=label), kind=ScanErrorKind.NOT_FOUND)
+    return ScanError(
+        Text("cannot open {file}: {error}", file=label, error=type(exc).__name__), cause=exc
+    )
 
 
 def _as_scan_error(exc: Exception, context: str) -> ScanError:
@@ -434,7 +458,8 @@ def _open_parquet(raw: IO[bytes], name: str) -> Any:
     except (pa.ArrowException, OSError) as exc:
         # Footer errors ("magic bytes not found") carry no row values.
         raise ScanError(
-            f"not a readable Parquet file: {name}: {exc}", kind=ScanErrorKind.INVALID_DATA
+            Text("not a readable Parquet file: {file}: {error}", file=name, error=str(exc)),
+            kind=ScanErrorKind.INVALID_DATA,
         ) from None
 
 
