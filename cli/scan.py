@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data.scan_errors import detail
 from registre.catalog.db import session_factory, transaction
 from registre.catalog.errors import DomainError, NotFound
 from registre.catalog.i18n import N_, Text
@@ -191,7 +192,7 @@ def abandon_store_scans(store_name: str, reason: str | None) -> int:
 
     with unit_of_work() as session:
         runs = abandon_scans(session, CLI_ACTOR, _store_id(session, store_name), reason)
-        closed = [(run.id, run.errors[-1]["message"]) for run in runs]
+        closed = [(run.id, detail(run.errors[-1])) for run in runs]
     if not closed:
         console.print(
             say(Text("no open scan of '{store}': nothing to abandon", store=shown(store_name)))

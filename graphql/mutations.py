@@ -19,6 +19,7 @@ from registre.catalog import inputs as ci
 from registre.catalog.access.audit import record_refusal
 from registre.catalog.data import findings, stores
 from registre.catalog.data import subject as dataset_subject
+from registre.catalog.data.scan_errors import not_queued
 from registre.catalog.errors import DomainError, Refused
 from registre.catalog.governance import register as ai_register
 from registre.catalog.i18n import translate
@@ -305,7 +306,7 @@ class ScanDataStorePayload(graphene.Mutation):
                 run = abandon_run(
                     sessionmaker(ctx.session.get_bind(), expire_on_commit=False),
                     run.id,
-                    f"could not be queued ({type(exc).__name__})",
+                    not_queued(exc),
                 )
             except Exception:
                 log.exception("scan run %s could be neither queued nor closed", run.id)

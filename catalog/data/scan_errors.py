@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from registre.catalog.access.roles import Actor, Permission
+from registre.catalog.errors import DomainError
 from registre.catalog.i18n import N_, Text
 
 
@@ -58,6 +59,18 @@ def error_record(dataset: str | None, kind: ScanErrorKind, message: str) -> dict
     if isinstance(message, Text):
         record["text"] = message.as_json()
     return record
+
+
+def refusal(exc: DomainError) -> Text:
+    """A refusal of the catalog (its field, its message) as a parameter of a scan error."""
+    if exc.field:
+        return Text("{field}: {message}", field=exc.field, message=exc.message)
+    return Text("{message}", message=exc.message)
+
+
+def not_queued(exc: BaseException) -> Text:
+    """Why a run is closed when the queue refused its job (the exception's class only)."""
+    return Text("could not be queued ({error})", error=type(exc).__name__)
 
 
 def detail(entry: Mapping[str, object]) -> str:

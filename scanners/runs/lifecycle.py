@@ -151,16 +151,19 @@ def close_stale_runs(
         waiting = runs_with_live_jobs(session, [r.id for r in silent])
         silent = [r for r in silent if r.id not in waiting]
     seconds = int(liveness.stale_after.total_seconds())
-    closing = [(r, f"interrupted: no sign of life for over {seconds} s") for r in silent]
+    closing = [
+        (r, Text("interrupted: no sign of life for over {seconds} s", seconds=seconds))
+        for r in silent
+    ]
     queued = session.scalars(query.where(ScanRun.status == ScanStatus.QUEUED)).all()
     # A job is deferred just after its run is committed: give it the stale delay to appear.
     waited = [r for r in queued if r.created_at < now - liveness.stale_after]
     live = runs_with_live_jobs(session, [r.id for r in waited]) if liveness.queued_on_jobs else ()
     for run in waited:
         if liveness.queued_on_jobs and run.id not in live:
-            closing.append((run, "interrupted: its queue job is gone"))
+            closing.append((run, Text("interrupted: its queue job is gone")))
         elif run.created_at < now - QUEUED_MAX_WAIT:
-            closing.append((run, "interrupted: never started"))
+            closing.append((run, Text("interrupted: never started")))
     for run, message in closing:
         log.warning("scan %s of store %s closed: %s", run.id, run.data_store_id, message)
         finish_run(session, run, fatal=message, touch_store=False)
@@ -175,9 +178,8 @@ def close_orphaned_queued_runs(session: Session, before: dt.datetime) -> list[in
     ).all()
     for run in runs:
         log.warning("scan %s of store %s was queued by a stopped API", run.id, run.data_store_id)
-        finish_run(
-            session, run, fatal="interrupted: queued in an API that stopped", touch_store=False
-        )
+        fatal = Text("interrupted: queued in an API that stopped")
+        finish_run(session, run, fatal=fatal, touch_store=False)
     return [run.id for run in runs]
 
 
@@ -211,7 +213,11 @@ def abandon_scans(
     runs = session.scalars(
         select(ScanRun).where(ScanRun.data_store_id == store_id, ScanRun.status.in_(OPEN))
     ).all()
-    message = f"interrupted: abandoned by {actor.name}" + (f" ({reason})" if reason else "")
+    message = (
+        Text("interrupted: abandoned by {actor} ({reason})", actor=actor.name, reason=reason)
+        if reason
+        else Text("interrupted: abandoned by {actor}", actor=actor.name)
+    )
     for run in runs:
         finish_run(
             session, run, fatal=message, touch_store=False, actor=actor, action="abandon_scan"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from starlette.responses import RedirectResponse, Response
 
 from registre.catalog.access.roles import Permission
+from registre.catalog.data.scan_errors import not_queued
 from registre.catalog.data.search import datasets_statement, scan_runs_statement, text_search
 from registre.catalog.data.stores import register_data_store, update_data_store, update_dataset
 from registre.catalog.enums import Role, Sensitivity
@@ -262,7 +263,7 @@ def scan_now(page: Page) -> Response:
         page.web.services["scans"].submit(run.id, run.data_store_id)
     except Exception as exc:  # noqa: BLE001 - the queue refused: the run must not wait forever
         log.warning("scan run %s could not be queued: %s", run.id, type(exc).__name__)
-        abandon_run(page.web.factory, run.id, f"could not be queued ({type(exc).__name__})")
+        abandon_run(page.web.factory, run.id, not_queued(exc))
     return RedirectResponse(f"/entrepots/{store_id}?scan={run.id}", status_code=303)
 
 
