@@ -11,7 +11,10 @@ parameters, so that :func:`translate` can render it again in another language::
     raise NotFound(Text("no {model} with id {id}", model="AISystem", id=7))
     translate(exc.message, "fr")    # "aucun AISystem d’identifiant 7"
 
-A parameter may itself be a :class:`Text` (translated too) or a list of them. Which
+A parameter may itself be a :class:`Text` (translated too) or a list of them. A date, a
+decimal number and a :class:`Percent` are written the reader's way: ``2026-11-29``, ``0.82``
+and ``51%`` in English (as ``str.format`` writes them), « 29 novembre 2026 », « 0,82 » and
+« 51 % » in French (Babel, with the language's own conventions). Which
 language a request is in is :data:`language` (a context variable), set by whoever serves
 the request: the web pages, the API (``Accept-Language``), the CLI (``LC_ALL`` /
 ``LC_MESSAGES`` / ``LANG``).
@@ -20,14 +23,17 @@ the request: the web pages, the API (``Accept-Language``), the CLI (``LC_ALL`` /
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import gettext
 import os
+import re
+import string
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
+from babel import Locale, dates, numbers
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
@@ -44,6 +50,7 @@ __all__ = [
     "NC_",
     "N_",
     "Joined",
+    "Percent",
     "Text",
     "from_environment",
     "gettext_in",
@@ -138,6 +145,17 @@ class Joined(list[Any]):
     sep = "; "
 
 
+class Percent(float):
+    """A :class:`Text` parameter that is a share (0.51): ``51%`` in English, « 51 % » in
+    French."""
+
+    def __format__(self, spec: str) -> str:
+        return format(float(self), spec or ".0%")
+
+    def __str__(self) -> str:
+        return format(self)
+
+
 def _value(value: Any, lang: str) -> Any:
     if isinstance(value, Text):
         return value.render(lang)
@@ -149,15 +167,56 @@ def _value(value: Any, lang: str) -> Any:
     return value
 
 
+class _LocalFormatter(string.Formatter):
+    """``str.format`` with dates and numbers written in a language's conventions (Babel):
+    a date in full words, a decimal comma, a share with its spaced percent sign; a
+    ``{n:.1f}`` keeps its decimals and a ``{n:,}`` its grouping, the language's way."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if isinstance(value, dt.datetime):
+            return dates.format_datetime(value, "d MMMM y, HH:mm", locale=self.lang)
+        if isinstance(value, dt.date):
+            return dates.format_date(value, "long", locale=self.lang)
+        if isinstance(value, Percent):
+            return numbers.format_percent(float(value), locale=self.lang)
+        number = isinstance(value, float) or (
+            isinstance(value, int) and not isinstance(value, bool) and format_spec == ","
+        )
+        if number and (shape := _NUMBER_SPEC.fullmatch(format_spec)):
+            decimals = int(shape.group(1) or 0)
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            exact = shape.group(1) is not None  # {n:.2f}: two decimals, no more, no fewer
+            return numbers.format_decimal(
+                value, format=pattern if exact else None, locale=self.lang
+            )
+        return super().format_field(value, format_spec)
+
+
+#: the number formats written the language's way: none, grouping, fixed decimals
+_NUMBER_SPEC = re.compile(r",?(?:\.(\d+)f)?")
+
+
 def _render(template: str, params: Mapping[str, Any], lang: str) -> str:
     if not params:
         return template
-    return template.format(**{k: _value(v, lang) for k, v in params.items()})
+    values = {k: _value(v, lang) for k, v in params.items()}
+    if lang == ENGLISH:  # as the code wrote it, byte for byte
+        return template.format(**values)
+    return _LocalFormatter(lang).format(template, **values)
 
 
 def _dump(value: Any) -> Any:
     if isinstance(value, Text):
         return {"text": value.as_json()}
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, Percent):
+        return {"percent": float(value)}
     if isinstance(value, Joined):
         return {"list": [_dump(v) for v in value], "sep": value.sep}
     if isinstance(value, list | tuple):
@@ -168,6 +227,12 @@ def _dump(value: Any) -> Any:
 def _load(value: Any) -> Any:
     if isinstance(value, dict) and "text" in value:
         return Text.from_json(value["text"])
+    if isinstance(value, dict) and "datetime" in value:
+        return dt.datetime.fromisoformat(value["datetime"])
+    if isinstance(value, dict) and "date" in value:
+        return dt.date.fromisoformat(value["date"])
+    if isinstance(value, dict) and "percent" in value:
+        return Percent(value["percent"])
     if isinstance(value, dict) and "list" in value:
         items = [_load(v) for v in value["list"]]
         return Joined(items) if value.get("sep") == Joined.sep else items

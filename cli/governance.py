@@ -48,7 +48,7 @@ def policies_list() -> None:
 
 @policies_app.command("load")
 def policies_load(
-    pack: Annotated[str, typer.Argument(help="The pack's name, e.g. 'pssie' (see 'list').")],
+    pack: Annotated[str, typer.Argument(help=N_("The pack's name, e.g. 'pssie' (see 'list')."))],
 ) -> None:
     """Create or update the pack's controls as policies. Loading twice changes nothing."""
     from registre.catalog.access.roles import CLI_ACTOR
@@ -93,10 +93,12 @@ DCAT_FORMATS = (CliExportFormat.TTL, CliExportFormat.JSONLD, CliExportFormat.RDF
 KindArgument = Annotated[
     CliExportKind,
     typer.Argument(
-        help="art30: GDPR Art. 30 record; inventory: public algorithm inventory (CRPA "
-        "L312-1-3); annex-viii: AI Act Annex VIII Section C for --ai-system; pia: DPIA "
-        "for the CNIL PIA tool, for --processing-activity; dcat: the DCAT-AP catalogue of "
-        "the published datasets and their Table Schemas, for a portal that imports.",
+        help=N_(
+            "art30: GDPR Art. 30 record; inventory: public algorithm inventory (CRPA "
+            "L312-1-3); annex-viii: AI Act Annex VIII Section C for --ai-system; pia: DPIA "
+            "for the CNIL PIA tool, for --processing-activity; dcat: the DCAT-AP catalogue of "
+            "the published datasets and their Table Schemas, for a portal that imports."
+        ),
         case_sensitive=False,
     ),
 ]
@@ -104,8 +106,10 @@ FormatOption = Annotated[
     CliExportFormat | None,
     typer.Option(
         "--format",
-        help="csv, csv-excel (UTF-8 with BOM, ';' separator) or json. Default: csv for "
-        "art30 and inventory, json for annex-viii and pia. dcat: ttl (default), jsonld or rdf.",
+        help=N_(
+            "csv, csv-excel (UTF-8 with BOM, ';' separator) or json. Default: csv for "
+            "art30 and inventory, json for annex-viii and pia. dcat: ttl (default), jsonld or rdf."
+        ),
         case_sensitive=False,
     ),
 ]
@@ -114,16 +118,18 @@ OutputOption = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="Write to FILE instead of standard output; for dcat, a DIR that receives "
-        "catalog.EXT and datasets/ID/schema.json.",
+        help=N_(
+            "Write to FILE instead of standard output; for dcat, a DIR that receives "
+            "catalog.EXT and datasets/ID/schema.json."
+        ),
     ),
 ]
 AISystemOption = Annotated[
-    str | None, typer.Option("--ai-system", help="The AI system's name (annex-viii).")
+    str | None, typer.Option("--ai-system", help=N_("The AI system's name (annex-viii)."))
 ]
 ActivityOption = Annotated[
     str | None,
-    typer.Option("--processing-activity", help="The processing activity's name (pia)."),
+    typer.Option("--processing-activity", help=N_("The processing activity's name (pia).")),
 ]
 
 

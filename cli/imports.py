@@ -28,10 +28,12 @@ def import_ai_systems(
     file: Annotated[
         Path,
         typer.Argument(
-            help="The Dutch algorithm register JSON export, or a CSV in Registre's layout "
-            "(columns: name, purpose, use_area, status, risk_class, annex_iii_point, provider, "
-            "deployer_service, hosting_country, owner, individual_decisions, automation_level, "
-            "human_oversight_owner, log_retention_days, public_inventory_url, external_ref).",
+            help=N_(
+                "The Dutch algorithm register JSON export, or a CSV in Registre's layout "
+                "(columns: name, purpose, use_area, status, risk_class, annex_iii_point, provider, "
+                "deployer_service, hosting_country, owner, individual_decisions, automation_level, "
+                "human_oversight_owner, log_retention_days, public_inventory_url, external_ref)."
+            ),
             exists=True,
             dir_okay=False,
             readable=True,
@@ -73,8 +75,10 @@ def import_dcat(
     file: Annotated[
         Path,
         typer.Argument(
-            help="A DCAT-AP catalogue in Turtle or RDF/XML, e.g. a data.gouv.fr "
-            "organisation's catalogue (catalog.rdf).",
+            help=N_(
+                "A DCAT-AP catalogue in Turtle or RDF/XML, e.g. a data.gouv.fr "
+                "organisation's catalogue (catalog.rdf)."
+            ),
             exists=True,
             dir_okay=False,
             readable=True,
@@ -84,8 +88,10 @@ def import_dcat(
         str | None,
         typer.Option(
             "--store",
-            help="The data store to register the datasets in (created as a file store if "
-            "missing). Default: the catalogue's title.",
+            help=N_(
+                "The data store to register the datasets in (created as a file store if "
+                "missing). Default: the catalogue's title."
+            ),
         ),
     ] = None,
 ) -> None:

@@ -29,7 +29,7 @@ from registre.cli.common import (
 )
 from registre.cli.compliance import compliance_app
 from registre.cli.governance import export, policies_app
-from registre.cli.help import localize
+from registre.cli.help import localize, run
 from registre.cli.imports import import_app
 from registre.cli.people import domain_app, token_app, user_app
 from registre.cli.scan import scan, scan_store, scheduler, store_app, worker
@@ -101,7 +101,9 @@ def main_options(
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help=N_("Target revision."))] = "head",
+) -> None:
     """Create the catalog schema or migrate it forward (default: to the latest revision).
 
     At the latest revision, the stored compliance issues are also brought up to date (as
@@ -122,7 +124,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
 
 @db_app.command("downgrade")
 def db_downgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision, e.g. 'base' or '-1'.")],
+    revision: Annotated[str, typer.Argument(help=N_("Target revision, e.g. 'base' or '-1'."))],
 ) -> None:
     """Migrate the catalog schema back to REVISION ('base' drops every table)."""
     engine = make_engine(settings().database_url)
@@ -149,8 +151,8 @@ def db_current() -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option(help=N_("Interface to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=N_("TCP port."))] = 8000,
 ) -> None:
     """Serve the web interface at http://HOST:PORT/ and the GraphQL API (and GraphiQL) at
     http://HOST:PORT/graphql."""
@@ -190,16 +192,17 @@ EXAMPLE_QUERY = """{ datasets(first: 10, filter: {containsPersonalData: true}) {
 @app.command()
 def demo(
     directory: Annotated[
-        Path, typer.Option("--dir", help="Where the demo city's database is written.")
+        Path, typer.Option("--dir", help=N_("Where the demo city's database is written."))
     ] = Path("registre-demo"),
     serve_api: Annotated[
         bool,
         typer.Option(
-            "--serve/--no-serve", help="Serve the web interface and the API once the demo is ready."
+            "--serve/--no-serve",
+            help=N_("Serve the web interface and the API once the demo is ready."),
         ),
     ] = True,
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option(help=N_("Interface to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=N_("TCP port."))] = 8000,
 ) -> None:
     """Build a demo: a fictitious city's database, registered, scanned and served.
 
@@ -291,8 +294,9 @@ def command(lang: str | None = None) -> Any:
 
 
 def main() -> None:
+    lang = from_environment()
     try:
-        command()()
+        run(command(lang), lang)
     except KeyboardInterrupt:
         sys.exit(130)
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data.scan_errors import detail
 from registre.catalog.db import session_factory, transaction
 from registre.catalog.errors import DomainError, NotFound
 from registre.catalog.i18n import N_, Text
@@ -33,26 +34,30 @@ store_app = typer.Typer(help=N_("Register and list data stores."), no_args_is_he
 
 @store_app.command("add")
 def datastore_add(
-    name: Annotated[str, typer.Argument(help="A unique name, e.g. 'rh-paie'.")],
+    name: Annotated[str, typer.Argument(help=N_("A unique name, e.g. 'rh-paie'."))],
     url: Annotated[
         str,
         typer.Argument(
-            help="postgresql://user@host/db, mysql://user@host/db, sqlite:///path.db or "
-            "file:///folder (CSV and Parquet files). Never put a password here."
+            help=N_(
+                "postgresql://user@host/db, mysql://user@host/db, sqlite:///path.db or "
+                "file:///folder (CSV and Parquet files). Never put a password here."
+            )
         ),
     ],
     secret_ref: Annotated[
         str | None,
         typer.Option(
             "--secret-ref",
-            help="Where the password is: env:REGISTRE_SECRET_NAME, or file:/path inside the "
-            "secrets_dir setting.",
+            help=N_(
+                "Where the password is: env:REGISTRE_SECRET_NAME, or file:/path inside the "
+                "secrets_dir setting."
+            ),
         ),
     ] = None,
     schedule: Annotated[
-        str | None, typer.Option(help="Scan schedule, a cron expression such as '0 2 * * *'.")
+        str | None, typer.Option(help=N_("Scan schedule, a cron expression such as '0 2 * * *'."))
     ] = None,
-    owner: Annotated[str | None, typer.Option(help="Who answers for this store.")] = None,
+    owner: Annotated[str | None, typer.Option(help=N_("Who answers for this store."))] = None,
 ) -> None:
     """Register a data store so that it can be scanned."""
     from registre.catalog.data.stores import register_data_store
@@ -187,7 +192,7 @@ def abandon_store_scans(store_name: str, reason: str | None) -> int:
 
     with unit_of_work() as session:
         runs = abandon_scans(session, CLI_ACTOR, _store_id(session, store_name), reason)
-        closed = [(run.id, run.errors[-1]["message"]) for run in runs]
+        closed = [(run.id, detail(run.errors[-1])) for run in runs]
     if not closed:
         console.print(
             say(Text("no open scan of '{store}': nothing to abandon", store=shown(store_name)))
@@ -208,23 +213,25 @@ def abandon_store_scans(store_name: str, reason: str | None) -> int:
 
 def scan(
     name: Annotated[
-        str, typer.Argument(help="The data store's name (see 'registre datastore list').")
+        str, typer.Argument(help=N_("The data store's name (see 'registre datastore list')."))
     ],
     sample_size: Annotated[
         int | None,
-        typer.Option(help="Rows sampled per table (default: the scan_sample_size setting)."),
+        typer.Option(help=N_("Rows sampled per table (default: the scan_sample_size setting).")),
     ] = None,
     abandon: Annotated[
         bool,
         typer.Option(
             "--abandon",
-            help="Scan nothing: close the store's queued or running scan as interrupted "
-            "(admin), e.g. one whose process was killed, so that the store can be scanned "
-            "again at once. Recorded in the audit trail.",
+            help=N_(
+                "Scan nothing: close the store's queued or running scan as interrupted "
+                "(admin), e.g. one whose process was killed, so that the store can be scanned "
+                "again at once. Recorded in the audit trail."
+            ),
         ),
     ] = False,
     reason: Annotated[
-        str | None, typer.Option(help="With --abandon: why, kept on the closed run.")
+        str | None, typer.Option(help=N_("With --abandon: why, kept on the closed run."))
     ] = None,
 ) -> None:
     """Harvest a data store's schema and flag personal data, column by column.
@@ -245,9 +252,11 @@ def scan(
 
 
 def scheduler(
-    once: Annotated[bool, typer.Option("--once", help="Run the scans due now, then exit.")] = False,
+    once: Annotated[
+        bool, typer.Option("--once", help=N_("Run the scans due now, then exit."))
+    ] = False,
     interval: Annotated[
-        int, typer.Option(help="Seconds between two looks at the schedules.", min=5)
+        int, typer.Option(help=N_("Seconds between two looks at the schedules."), min=5)
     ] = 60,
 ) -> None:
     """Run each data store's scans when its cron schedule says (set with --schedule).
@@ -299,12 +308,14 @@ def worker(
     concurrency: Annotated[
         int,
         typer.Option(
-            help="Scan jobs (one table each) run at once by this worker; one per core is "
-            "a fair start (scans are CPU bound). The schedule's tick has a slot of its own."
+            help=N_(
+                "Scan jobs (one table each) run at once by this worker; one per core is "
+                "a fair start (scans are CPU bound). The schedule's tick has a slot of its own."
+            )
         ),
     ] = 1,
     once: Annotated[
-        bool, typer.Option("--once", help="Run the jobs waiting now, then exit.")
+        bool, typer.Option("--once", help=N_("Run the jobs waiting now, then exit."))
     ] = False,
 ) -> None:
     """Run scan jobs and scheduled scans from the queue (PostgreSQL catalog, scan_queue on).
@@ -335,8 +346,8 @@ def worker(
     except ScanError as exc:
         fail(str(exc))
     err.print(say(Text("loading the detectors...")))
-    seconds = f"{load_detectors():.1f}"
-    console.print(say(Text("detectors loaded in {seconds} s", seconds=seconds)))
+    seconds = load_detectors()
+    console.print(say(Text("detectors loaded in {seconds:.1f} s", seconds=seconds)))
     console.print(
         say(
             Text(

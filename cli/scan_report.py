@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from registre.catalog.compliance.words import ENTITY_TYPE
 from registre.catalog.data.findings import is_possible
-from registre.catalog.i18n import N_, NC_, Joined, Text
+from registre.catalog.data.scan_errors import detail
+from registre.catalog.i18n import N_, NC_, Joined, Percent, Text
 from registre.cli.common import console, err, headers, say, shown
 
 #: the words of the scan tables (gettext context, English as the CLI has always printed
@@ -93,11 +94,11 @@ def print_run_summary(factory: object, run_id: int) -> None:
         console.print(
             say(
                 Text(
-                    "scan {run}: {status} in {seconds} s; {scanned} datasets scanned, "
+                    "scan {run}: {status} in {seconds:.1f} s; {scanned} datasets scanned, "
                     "{failed} failed; findings {new} new, {changed} changed, {gone} gone",
                     run=run.id,
                     status=run_status(run.status.value),
-                    seconds=f"{seconds:.1f}",
+                    seconds=seconds,
                     scanned=run.datasets_scanned,
                     failed=run.datasets_failed,
                     new=run.findings_new,
@@ -108,7 +109,8 @@ def print_run_summary(factory: object, run_id: int) -> None:
         )
         for error in run.errors:
             where = error.get("dataset") or say(Text("store"))
-            err.print(f"[red]{shown(where)}:[/] {shown(say(error['message']))}", highlight=False)
+            line = say(Text("{field}: {message}", field=where, message=detail(error)))
+            err.print(f"[red]{shown(line)}[/]", highlight=False)
         if run.drift:
             drift = say(Text("schema drift: {drift}", drift=str(run.drift)))
             console.print(shown(drift), highlight=False)
@@ -161,7 +163,7 @@ def _quasi_summary(quasi: dict[str, Any] | None) -> str:
         Text(
             "{columns}: {share} of {records} records unique, k = {k}",
             columns=", ".join(quasi["columns"]),
-            share=f"{quasi['unique_share']:.0%}",
+            share=Percent(quasi["unique_share"]),
             records=quasi["records"],
             k=quasi["k"],
         )

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from registre.catalog import i18n
 from registre.catalog.errors import DomainError, NotFound
 from registre.catalog.publication.dcat import (
     FORMATS,
@@ -62,8 +63,19 @@ def negotiate(accept: str) -> str | None:
     return min(ranked)[2] if ranked else None
 
 
-def _error(status: int, message: str) -> Response:
-    return JSONResponse({"error": message}, status_code=status)
+def _error(request: Request, status: int, message: str) -> Response:
+    """An error in the request's language (``Accept-Language``; English without it, as the
+    API answers)."""
+    lang = i18n.negotiate(request.headers.get("accept-language"), default=i18n.ENGLISH)
+    return JSONResponse(
+        {"error": i18n.translate(message, lang)},
+        status_code=status,
+        headers={"Content-Language": lang, "Vary": "Accept-Language"},
+    )
+
+
+#: what a client that asks for no format the catalogue has is told (406)
+NOT_ACCEPTABLE = i18n.N_("ask for text/turtle, application/ld+json or application/rdf+xml")
 
 
 def dcat_routes(factory: sessionmaker[Session], settings: Settings) -> list[Route]:
@@ -71,15 +83,16 @@ def dcat_routes(factory: sessionmaker[Session], settings: Settings) -> list[Rout
     # no-cache: a dataset the gate withholds must not live on in a cache
     headers = {"Cache-Control": "no-cache", "Vary": "Accept"}
 
-    async def run(work: Callable[[Session], Response]) -> Response:
+    async def run(request: Request, work: Callable[[Session], Response]) -> Response:
         def call() -> Response:
             with factory() as session:
                 try:
                     return work(session)
                 except NotFound as exc:
-                    return _error(404, exc.message)
+                    return _error(request, 404, exc.message)
                 except DomainError as exc:
-                    return _error(400, str(exc))
+                    message = i18n.Text("{field}: {message}", field=exc.field, message=exc.message)
+                    return _error(request, 400, message if exc.field else exc.message)
 
         return await to_thread.run_sync(call)
 
@@ -90,7 +103,7 @@ def dcat_routes(factory: sessionmaker[Session], settings: Settings) -> list[Rout
     async def catalog(request: Request) -> Response:
         extension = request.path_params.get("ext") or negotiate(request.headers.get("accept", ""))
         if extension not in FORMATS:
-            return _error(406, "ask for text/turtle, application/ld+json or application/rdf+xml")
+            return _error(request, 406, NOT_ACCEPTABLE)
         page = _page(request)
 
         def work(session: Session) -> Response:
@@ -101,12 +114,12 @@ def dcat_routes(factory: sessionmaker[Session], settings: Settings) -> list[Rout
                 serialize(graph, extension), media_type=FORMATS[extension][1], headers=headers
             )
 
-        return await run(work)
+        return await run(request, work)
 
     async def dataset(request: Request) -> Response:
         extension = negotiate(request.headers.get("accept", ""))
         if extension is None:
-            return _error(406, "ask for text/turtle, application/ld+json or application/rdf+xml")
+            return _error(request, 406, NOT_ACCEPTABLE)
         dataset_id = request.path_params["id"]
 
         def work(session: Session) -> Response:
@@ -115,7 +128,7 @@ def dcat_routes(factory: sessionmaker[Session], settings: Settings) -> list[Rout
                 serialize(graph, extension), media_type=FORMATS[extension][1], headers=headers
             )
 
-        return await run(work)
+        return await run(request, work)
 
     async def schema(request: Request) -> Response:
         dataset_id = request.path_params["id"]
@@ -125,7 +138,7 @@ def dcat_routes(factory: sessionmaker[Session], settings: Settings) -> list[Rout
                 table_schema(published_dataset(session, dataset_id)), headers=headers
             )
 
-        return await run(work)
+        return await run(request, work)
 
     return [
         Route("/dcat/catalog", catalog),

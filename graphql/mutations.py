@@ -19,8 +19,10 @@ from registre.catalog import inputs as ci
 from registre.catalog.access.audit import record_refusal
 from registre.catalog.data import findings, stores
 from registre.catalog.data import subject as dataset_subject
+from registre.catalog.data.scan_errors import not_queued
 from registre.catalog.errors import DomainError, Refused
 from registre.catalog.governance import register as ai_register
+from registre.catalog.i18n import translate
 from registre.catalog.publication import gate
 from registre.graphql.conversions import gql_name, input_type
 from registre.graphql.ids import decode_id
@@ -292,7 +294,8 @@ class ScanDataStorePayload(graphene.Mutation):
             # `id` is an argument here, not a field of an input object
             extensions = {"code": exc.code} | ({"field": "id"} if exc.field else {})
             prefix = "id: " if exc.field else ""
-            raise GraphQLError(f"{prefix}{exc.message}", extensions=extensions) from None
+            message = translate(exc.message)  # in the request's language
+            raise GraphQLError(f"{prefix}{message}", extensions=extensions) from None
         except BaseException:
             ctx.session.rollback()
             raise
@@ -304,7 +307,7 @@ class ScanDataStorePayload(graphene.Mutation):
                 run = abandon_run(
                     sessionmaker(ctx.session.get_bind(), expire_on_commit=False),
                     run.id,
-                    f"could not be queued ({type(exc).__name__})",
+                    not_queued(exc),
                 )
             except Exception:
                 log.exception("scan run %s could be neither queued nor closed", run.id)

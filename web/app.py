@@ -23,7 +23,17 @@ from registre.web.core import Web, error_page, page
 from registre.web.headers import SecurityHeaders
 from registre.web.limits import BodyLimit
 from registre.web.oidc import OidcClient
-from registre.web.pages import ai, auth, catalog, classify, dashboard, governance, review, sso
+from registre.web.pages import (
+    ai,
+    auth,
+    catalog,
+    classify,
+    dashboard,
+    governance,
+    policies,
+    review,
+    sso,
+)
 from registre.web.session import SessionStore
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -50,6 +60,8 @@ def web_routes(web: Web) -> list[BaseRoute]:
         get("/entrepots/nouveau", catalog.new_store),
         post("/entrepots/nouveau", catalog.create_store),
         get("/entrepots/{id:int}", catalog.store),
+        get("/entrepots/{id:int}/modifier", catalog.edit_store),
+        post("/entrepots/{id:int}/modifier", catalog.save_store),
         post("/entrepots/{id:int}/scanner", catalog.scan_now),
         get("/jeux-de-donnees", catalog.datasets),
         get("/jeux-de-donnees/{id:int}", catalog.dataset),
@@ -66,6 +78,9 @@ def web_routes(web: Web) -> list[BaseRoute]:
         post("/systemes-ia/{id:int}/evaluations", ai.add_assessment),
         get("/systemes-ia/{id:int}/classification", classify.questionnaire),
         post("/systemes-ia/{id:int}/classification", classify.answer),
+        get("/politiques", policies.policies),
+        get("/politiques/nouvelle", policies.new_policy),
+        post("/politiques/nouvelle", policies.save_policy),
         get("/conformite", governance.compliance),
         get("/exposition", governance.exposure),
         get("/exposition/{id:int}", governance.exposure_of_system),

@@ -17,14 +17,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from registre.catalog.compliance import issues as stored
 from registre.catalog.compliance.engine import ComplianceIssue
+from registre.catalog.compliance.rule import Rule
+from registre.catalog.compliance.rules import RULES
 from registre.catalog.compliance.store import refresh_due
-from registre.catalog.data.search import text_search
+from registre.catalog.data.search import like_pattern
+from registre.catalog.i18n import ENGLISH, FRENCH, translate
 from registre.catalog.models.compliance import StoredIssue
+from registre.web.legal import RULE_TITLES
 from registre.web.queries import CSV_MAX_ROWS, PAGE_SIZE
 
 
@@ -73,17 +77,42 @@ class IssuePage:
         return self.first_index + len(self.items) - 1 if self.items else 0
 
 
-def statement(flt: stored.IssueFilter, search: str = "") -> Select[tuple[StoredIssue]]:
-    """The stored issues ``flt`` keeps whose rule, subject, message or legal basis contains
-    ``search`` (any case)."""
-    return text_search(
-        stored.issues_query(flt),
-        search,
-        StoredIssue.rule,
-        StoredIssue.subject_name,
-        StoredIssue.message,
-        StoredIssue.legal_basis,
+def statement(
+    flt: stored.IssueFilter, search: str = "", language: str = ENGLISH
+) -> Select[tuple[StoredIssue]]:
+    """The stored issues ``flt`` keeps whose rule, subject, title, legal basis or message,
+    as the page shows them in ``language``, contains ``search`` (any case).
+
+    The search stays one SQL statement at any number of issues (a ministry keeps 100,000
+    and more): rendering every stored message in the reader's language to search it would
+    read and translate every row at each search. So the French rendering of each message
+    is stored with it (``message_fr``, written in the transaction that writes the issue,
+    rewritten by a refresh when the translation changes), and searched like the English
+    one; on PostgreSQL the searched columns have trigram GIN indexes, so that a rare match
+    is read through them (``bench/issue_search.py``: about 10 ms at 100,000 issues, against
+    a whole-table read before; docs/benchmarks.md). A title or a legal basis is one per
+    rule: the rules whose title or basis reads with ``search`` in ``language`` are found
+    in the catalog of messages, and the issues of those rules kept by their rule id.
+    """
+    stmt = stored.issues_query(flt)
+    words = search.strip()
+    if not words:
+        return stmt
+    message = StoredIssue.message_fr if language == FRENCH else StoredIssue.message
+    by_rule = [rule.id for rule in RULES if _reads_with(rule, words, language)]
+    pattern = like_pattern(words)
+    columns = (StoredIssue.rule, StoredIssue.subject_name, message)
+    return stmt.where(
+        or_(*(c.ilike(pattern, escape="\\") for c in columns), StoredIssue.rule.in_(by_rule))
     )
+
+
+def _reads_with(rule: Rule, words: str, language: str) -> bool:
+    """Whether ``rule``'s title (as the pages name it) or legal basis, in ``language``,
+    contains ``words`` (any case)."""
+    title = RULE_TITLES.get(rule.id, rule.title)
+    shown = (translate(title, language), translate(rule.legal_basis, language))
+    return any(words.casefold() in text.casefold() for text in shown)
 
 
 def issue_page(

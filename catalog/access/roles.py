@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from registre.catalog.enums import Role
 from registre.catalog.errors import PermissionDenied
+from registre.catalog.i18n import NC_, Text
 
 
 class Permission(enum.StrEnum):
@@ -20,6 +21,17 @@ class Permission(enum.StrEnum):
     PUBLICATION_GROUND = "publication_ground"
     ADMIN = "admin"  # tokens and everything else
 
+
+#: what each permission allows, as a refusal says it ("role 'auditor' may not register")
+ACTIONS: dict[Permission, str] = {
+    Permission.READ: NC_("permission", "read"),
+    Permission.READ_EVIDENCE: NC_("permission", "read evidence"),
+    Permission.REGISTER: NC_("permission", "register"),
+    Permission.REVIEW: NC_("permission", "review"),
+    Permission.RECORD_SCAN: NC_("permission", "record scan"),
+    Permission.PUBLICATION_GROUND: NC_("permission", "publication ground"),
+    Permission.ADMIN: NC_("permission", "admin"),
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
@@ -122,9 +134,17 @@ class Actor:
             self._refuse(permission)
 
     def _refuse(self, permission: Permission) -> None:
+        action = Text.in_context("permission", ACTIONS[permission])
+        if self.can(permission):
+            raise PermissionDenied(
+                Text(
+                    "role '{role}' may not {action} here: outside its domains",
+                    role=self.role.value,
+                    action=action,
+                )
+            )
         raise PermissionDenied(
-            f"role '{self.role.value}' may not {permission.value.replace('_', ' ')}"
-            + (" here: outside its domains" if self.can(permission) else "")
+            Text("role '{role}' may not {action}", role=self.role.value, action=action)
         )
 
     @property

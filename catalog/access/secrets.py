@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from registre.catalog.errors import InvalidInput
+from registre.catalog.i18n import Text
 
 log = logging.getLogger("registre.secrets")
 
@@ -36,19 +37,22 @@ class SecretPolicy:
         kind, _, where = ref.partition(":")
         if kind == "env" and not where.startswith(self.env_prefix):
             raise InvalidInput(
-                f"environment variables holding secrets must start with '{self.env_prefix}' "
-                "(the server's secret_env_prefix setting)",
+                Text(
+                    "environment variables holding secrets must start with '{prefix}' "
+                    "(the server's secret_env_prefix setting)",
+                    prefix=self.env_prefix,
+                ),
                 field="secretRef",
             )
         if kind == "file":
             if self.secrets_dir is None:
                 raise InvalidInput(
-                    "file secrets are off on this server (set secrets_dir to enable them)",
+                    Text("file secrets are off on this server (set secrets_dir to enable them)"),
                     field="secretRef",
                 )
             if not self._inside_dir(Path(where)):
                 raise InvalidInput(
-                    "secret files must be inside the server's secrets_dir", field="secretRef"
+                    Text("secret files must be inside the server's secrets_dir"), field="secretRef"
                 )
 
     def resolve(self, ref: str) -> str:
@@ -60,7 +64,7 @@ class SecretPolicy:
             if value is None:
                 log.warning("secret environment variable %s is not set", where)
                 raise SecretUnavailable(
-                    "the secret's environment variable is not set on this server",
+                    Text("the secret's environment variable is not set on this server"),
                     field="secretRef",
                 )
             return value
@@ -69,7 +73,7 @@ class SecretPolicy:
         except (OSError, UnicodeDecodeError) as exc:
             log.warning("cannot read secret file %s (%s)", where, type(exc).__name__)
             raise SecretUnavailable(
-                "the secret file cannot be read on this server", field="secretRef"
+                Text("the secret file cannot be read on this server"), field="secretRef"
             ) from None
 
     def _inside_dir(self, path: Path) -> bool:

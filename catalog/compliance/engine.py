@@ -201,7 +201,7 @@ def _issue(rule: Rule, hit: Hit, config: ComplianceConfig, today: dt.date) -> Co
         message = Text(
             "{message} (obligation applies from {date}: not yet applicable)",
             message=message,
-            date=applies.isoformat(),
+            date=applies,
         )
         facts["applies_from"] = applies.isoformat()
     return ComplianceIssue(

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from registre.catalog.compliance.config import ComplianceConfig, default_compliance_config
 from registre.catalog.compliance.engine import ComplianceIssue, Subjects, evaluate_subjects
-from registre.catalog.i18n import Text
+from registre.catalog.i18n import FRENCH, Text, translate
 from registre.catalog.models.ai import (
     AISystem,
     AISystemDataset,
@@ -269,6 +269,7 @@ def _values(issue: ComplianceIssue) -> dict[str, Any]:
         "title": issue.title,
         "message": issue.message,
         "message_text": issue.message.as_json() if isinstance(issue.message, Text) else None,
+        "message_fr": translate(issue.message, FRENCH),
         "sort_message": issue.message[:200],
         "facts": issue.facts,
         "unknown": issue.unknown,

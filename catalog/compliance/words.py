@@ -34,6 +34,13 @@ CODES = (
     NC_("open data access", "ON_REQUEST"),
     NC_("open data access", "NOT_COMMUNICABLE"),
     NC_("open data access", "NOT_PUBLISHED"),
+    # RiskClass, in its own context: its HIGH is not a severity's (the Annex VIII export names
+    # the class a system has instead)
+    NC_("risk class", "PROHIBITED"),
+    NC_("risk class", "HIGH"),
+    NC_("risk class", "LIMITED"),
+    NC_("risk class", "MINIMAL"),
+    NC_("risk class", "OUT_OF_SCOPE"),
     # Art50Trigger
     N_("INTERACTS_WITH_PERSONS"),
     N_("GENERATES_CONTENT"),

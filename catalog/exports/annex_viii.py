@@ -43,6 +43,7 @@ from registre.catalog.exports.common import (
     latest_assessment,
     require_format,
 )
+from registre.catalog.i18n import Text
 from registre.catalog.models.ai import AISystem, Assessment
 from registre.catalog.models.data import Organisation
 
@@ -65,17 +66,27 @@ def _assessment(assessment: Assessment | None) -> dict[str, Any] | None:
 def annex_viii_c(session: Session, system: AISystem, today: dt.date) -> dict[str, Any]:
     """Section C data for ``system``; raises InvalidInput unless it is high-risk."""
     if system.risk_class is not RiskClass.HIGH:
-        current = system.risk_class.value if system.risk_class else "not classified"
+        current = (
+            Text.in_context("risk class", system.risk_class.value)
+            if system.risk_class
+            else Text("not classified")
+        )
         raise InvalidInput(
-            f"Annex VIII Section C registers high-risk AI systems only; '{system.name}' is "
-            f"{current}",
+            Text(
+                "Annex VIII Section C registers high-risk AI systems only; '{name}' is {current}",
+                name=system.name,
+                current=current,
+            ),
             field="aiSystemId",
         )
     point = (system.annex_iii_point or "").split("(")[0]
     if point == "2":
         raise InvalidInput(
-            f"'{system.name}' is an Annex III point 2 system (critical infrastructure): it is "
-            "registered at national level, not in the EU database (AI Act Art. 49(5))",
+            Text(
+                "'{name}' is an Annex III point 2 system (critical infrastructure): it is "
+                "registered at national level, not in the EU database (AI Act Art. 49(5))",
+                name=system.name,
+            ),
             field="aiSystemId",
         )
     restricted = point in RESTRICTED_POINTS

@@ -27,6 +27,7 @@ from registre.catalog.enums import (
     Technique,
 )
 from registre.catalog.errors import InvalidInput
+from registre.catalog.i18n import Text
 from registre.catalog.models.ai import AISystem, AISystemDataset, Assessment, ProcessingActivity
 from registre.catalog.models.data import Dataset, Field, Finding
 
@@ -106,8 +107,12 @@ def joined(items: Iterable[str | None]) -> str:
 def require_format(kind: ExportKind, fmt: ExportFormat, allowed: Sequence[ExportFormat]) -> None:
     if fmt not in allowed:
         raise InvalidInput(
-            f"the {kind.value} export exists as {', '.join(f.value for f in allowed)}, "
-            f"not {fmt.value}",
+            Text(
+                "the {kind} export exists as {formats}, not {format}",
+                kind=kind.value,
+                formats=[f.value for f in allowed],
+                format=fmt.value,
+            ),
             field="format",
         )
 

@@ -25,6 +25,7 @@ from registre.catalog.exports.art30 import export_art30
 from registre.catalog.exports.common import ExportFile, ExportFormat, ExportKind
 from registre.catalog.exports.inventory import export_inventory
 from registre.catalog.exports.pia import export_pia
+from registre.catalog.i18n import Text
 from registre.catalog.models.ai import AISystem, ProcessingActivity
 from registre.catalog.models.base import utcnow
 from registre.catalog.service import get
@@ -71,13 +72,14 @@ def build_export(
     if kind is ExportKind.ANNEX_VIII:
         if ai_system_id is None:
             raise InvalidInput(
-                "the ANNEX_VIII export is about one AI system: give aiSystemId", field="aiSystemId"
+                Text("the ANNEX_VIII export is about one AI system: give aiSystemId"),
+                field="aiSystemId",
             )
         system = get(session, AISystem, ai_system_id, field="aiSystemId")
         return export_annex_viii(session, system, fmt, now.date())
     if processing_activity_id is None:
         raise InvalidInput(
-            "the PIA export is about one processing activity: give processingActivityId",
+            Text("the PIA export is about one processing activity: give processingActivityId"),
             field="processingActivityId",
         )
     activity = get(
@@ -90,12 +92,14 @@ def find_ai_system(session: Session, name: str) -> AISystem:
     """An AI system by its exact name (the CLI names things)."""
     system = session.scalar(select(AISystem).where(AISystem.name == name))
     if system is None:
-        raise NotFound(f"no AI system named '{name}'", field="aiSystem")
+        raise NotFound(Text("no AI system named '{name}'", name=name), field="aiSystem")
     return system
 
 
 def find_processing_activity(session: Session, name: str) -> ProcessingActivity:
     activity = session.scalar(select(ProcessingActivity).where(ProcessingActivity.name == name))
     if activity is None:
-        raise NotFound(f"no processing activity named '{name}'", field="processingActivity")
+        raise NotFound(
+            Text("no processing activity named '{name}'", name=name), field="processingActivity"
+        )
     return activity

@@ -22,6 +22,10 @@ from registre.catalog.models.base import Base, intpk, utcnow
 OPEN = text("closed_at IS NULL")
 
 
+#: the columns the compliance pages search (``registre.web.issues.statement``)
+SEARCHED = ("rule", "subject_name", "message", "message_fr")
+
+
 class StoredIssue(Base):
     """One period during which a compliance rule was broken about one subject.
 
@@ -57,6 +61,17 @@ class StoredIssue(Base):
         Index("ix_compliance_issue_subject", "subject_type", "subject_id"),
         Index("ix_compliance_issue_closed_at", "closed_at"),
         Index("ix_compliance_issue_first_seen_at", "first_seen_at"),
+        # the pages' search by part of a rule, a subject or a message, in English or French
+        # (ILIKE '%...%'), PostgreSQL only: trigram GIN indexes (pg_trgm, migration 0018)
+        *(
+            Index(
+                f"ix_compliance_issue_{column}_trgm",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"},
+            ).ddl_if(dialect="postgresql")
+            for column in SEARCHED
+        ),
     )
 
     id: Mapped[intpk]
@@ -74,6 +89,10 @@ class StoredIssue(Base):
     #: the message as a template and its parameters (:class:`registre.catalog.i18n.Text`),
     #: rendered in each reader's language; None for a message that has no template
     message_text: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: the message rendered in French, as the French pages show it and search it (written
+    #: with the issue, and again by a refresh if its translation changed: see
+    #: :func:`registre.catalog.compliance.store.refresh`)
+    message_fr: Mapped[str | None] = mapped_column(Text)
     #: the message's start, for a keyset order an index can hold (messages can be long)
     sort_message: Mapped[str] = mapped_column(String(200))
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

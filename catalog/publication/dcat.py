@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from registre.catalog.errors import InvalidInput, NotFound
+from registre.catalog.i18n import Text
 from registre.catalog.models.data import Dataset
 from registre.catalog.publication import vocabularies as voc
 from registre.catalog.publication.gate import published
@@ -216,7 +217,7 @@ def catalog_page(
 ) -> Graph:
     """One page of the catalogue (``page_size`` None: every published dataset, one graph)."""
     if page < 1:
-        raise InvalidInput("page numbers start at 1", field="page")
+        raise InvalidInput(Text("page numbers start at 1"), field="page")
     graph = _bind(Graph())
     catalog = _catalog_node(graph, info)
     stmt = _published_datasets()
@@ -226,7 +227,7 @@ def catalog_page(
         )
         last = max(1, math.ceil(total / page_size))
         if page > last:
-            raise NotFound(f"the catalogue has {last} page(s)", field="page")
+            raise NotFound(Text("the catalogue has {last} page(s)", last=last), field="page")
         stmt = stmt.offset((page - 1) * page_size).limit(page_size)
         view = info.page_url(extension, page)
         graph.add((catalog, RDF.type, HYDRA.Collection))
@@ -253,7 +254,7 @@ def published_dataset(session: Session, dataset_id: int) -> Dataset:
     """A dataset the catalogue publishes, or NotFound (a non-open one is not said to exist)."""
     dataset = session.scalar(_published_datasets().where(Dataset.id == dataset_id))
     if dataset is None:
-        raise NotFound(f"no published dataset {dataset_id}")
+        raise NotFound(Text("no published dataset {id}", id=dataset_id))
     return dataset
 
 

@@ -32,6 +32,7 @@ from registre.catalog.access.roles import Actor, Permission
 from registre.catalog.data import stores
 from registre.catalog.enums import DatasetKind, OpenDataAccess
 from registre.catalog.errors import DomainError, InvalidInput
+from registre.catalog.i18n import Joined, Text
 from registre.catalog.inputs import DatasetUpdate
 from registre.catalog.models.data import Dataset, DataStore
 from registre.catalog.publication import vocabularies as voc
@@ -76,7 +77,10 @@ def _parse(path: Path) -> Graph:
         except Exception as exc:  # noqa: BLE001 - rdflib parsers raise their own types
             errors.append(f"{fmt}: {type(exc).__name__}")
     raise InvalidInput(
-        f"{path.name} is neither Turtle nor RDF/XML ({'; '.join(errors)})", field="file"
+        Text(
+            "{file} is neither Turtle nor RDF/XML ({errors})", file=path.name, errors=Joined(errors)
+        ),
+        field="file",
     )
 
 
@@ -162,7 +166,7 @@ def _record(graph: Graph, subject: Node) -> ImportedDataset:
     identifier = _text(graph, subject, DCTERMS.identifier) or str(subject)
     title = _text(graph, subject, DCTERMS.title)
     if not title:
-        raise InvalidInput(f"dataset {identifier} has no dct:title", field="file")
+        raise InvalidInput(Text("dataset {id} has no dct:title", id=identifier), field="file")
     distributions, distribution_licence, files = _distributions(graph, subject)
     values: dict[str, Any] = {
         "title": title[:200],
@@ -198,7 +202,9 @@ def _record(graph: Graph, subject: Node) -> ImportedDataset:
     try:
         checked = validate(DatasetUpdate, {k: v for k, v in values.items() if v is not None})
     except InvalidInput as exc:
-        raise InvalidInput(f"dataset {identifier}: {exc.message}", field=exc.field) from None
+        raise InvalidInput(
+            Text("dataset {id}: {message}", id=identifier, message=exc.message), field=exc.field
+        ) from None
     return ImportedDataset(identifier[:500], checked.model_dump(exclude_unset=True), files)
 
 
@@ -209,12 +215,12 @@ def read_dcat(path: Path) -> tuple[str | None, list[ImportedDataset]]:
     title = _text(graph, catalogs[0], DCTERMS.title) if catalogs else None
     subjects = sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str)
     if not subjects:
-        raise InvalidInput(f"{path.name} holds no dcat:Dataset", field="file")
+        raise InvalidInput(Text("{file} holds no dcat:Dataset", file=path.name), field="file")
     records = [_record(graph, subject) for subject in subjects]
     seen: set[str] = set()
     for record in records:
         if record.identifier in seen:
-            raise InvalidInput(f"two datasets share the identifier {record.identifier}")
+            raise InvalidInput(Text("two datasets share the identifier {id}", id=record.identifier))
         seen.add(record.identifier)
     return title, records
 
@@ -297,7 +303,7 @@ def import_dcat(
             stores.update_dataset(session, actor, existing.id, changes)
             report.updated.append(record.values["title"])
         except DomainError as exc:
-            exc.message = f"dataset {record.identifier}: {exc.message}"
+            exc.message = Text("dataset {id}: {message}", id=record.identifier, message=exc.message)
             raise
     session.flush()
     return report

@@ -10,6 +10,7 @@ from graphene import relay
 
 from registre.catalog import models
 from registre.catalog.data.scan_errors import visible_scan_errors
+from registre.catalog.i18n import translate
 from registre.graphql import conversions as s
 from registre.graphql.types.common import EntityNode, Info, entity, via
 from registre.graphql.types.data import DataStore
@@ -58,7 +59,7 @@ class ScanRun(EntityNode):
     @staticmethod
     def resolve_errors(root: models.ScanRun, info: Info) -> list[Any]:
         return [
-            ScanError(dataset=e.dataset, kind=e.kind.value, message=e.message)
+            ScanError(dataset=e.dataset, kind=e.kind.value, message=translate(e.message))
             for e in visible_scan_errors(info.context.actor, root.errors)
         ]
 

@@ -15,6 +15,7 @@ from typing import ClassVar, Protocol
 
 from registre.catalog.data.harvested import TableInfo
 from registre.catalog.data.scan_errors import ScanErrorKind
+from registre.catalog.i18n import Text
 from registre.scanners.errors import ScanError
 
 
@@ -85,10 +86,10 @@ class CancelFlag(threading.Event):
     def check(self) -> None:
         """End the step once cancelled: every call after ``cancel()`` fails, as promised."""
         if self.is_set():
-            raise ScanError("the scan was cancelled", kind=ScanErrorKind.CANCELLED)
+            raise ScanError(Text("the scan was cancelled"), kind=ScanErrorKind.CANCELLED)
 
     def failure(self, message: str, detail: str, exc: Exception) -> ScanError:
         """The error for a failed statement: ``cancelled`` if we interrupted it ourselves."""
         if self.is_set():
-            return ScanError(f"{message}: cancelled", kind=ScanErrorKind.CANCELLED)
-        return ScanError(f"{message}: {detail}", cause=exc)
+            return ScanError(Text("{step}: cancelled", step=message), kind=ScanErrorKind.CANCELLED)
+        return ScanError(Text("{step}: {detail}", step=message, detail=detail), cause=exc)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from registre.catalog.data.scan_errors import ScanErrorKind
+from registre.catalog.i18n import Text
 from registre.scanners.detection.validators import VALIDATORS
 from registre.scanners.errors import ScanError
 
@@ -45,7 +46,9 @@ def sniff_csv(path: Path) -> CsvFormat:
         with path.open("rb") as raw:
             return sniff_csv_file(raw, path.name, path.stat().st_size)
     except OSError as exc:
-        raise ScanError(f"cannot read {path.name}: {type(exc).__name__}", cause=exc) from None
+        raise ScanError(
+            Text("cannot read {file}: {error}", file=path.name, error=type(exc).__name__), cause=exc
+        ) from None
 
 
 def sniff_csv_file(raw: IO[bytes], name: str, size: int) -> CsvFormat:
@@ -53,12 +56,15 @@ def sniff_csv_file(raw: IO[bytes], name: str, size: int) -> CsvFormat:
     try:
         head = raw.read(_HEAD_BYTES)
     except OSError as exc:
-        raise ScanError(f"cannot read {name}: {type(exc).__name__}", cause=exc) from None
+        raise ScanError(
+            Text("cannot read {file}: {error}", file=name, error=type(exc).__name__), cause=exc
+        ) from None
     complete = len(head) >= size
     encoding = _guess_encoding(head, complete)
     if b"\x00" in head and not encoding.startswith("utf-16"):
         raise ScanError(
-            f"{name} holds NUL bytes: not a text (CSV) file", kind=ScanErrorKind.INVALID_DATA
+            Text("{file} holds NUL bytes: not a text (CSV) file", file=name),
+            kind=ScanErrorKind.INVALID_DATA,
         )
     text = head.decode(encoding, errors="replace")
     if not complete:  # drop the last, cut line
@@ -69,9 +75,12 @@ def sniff_csv_file(raw: IO[bytes], name: str, size: int) -> CsvFormat:
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quotechar))
     except csv.Error as exc:
-        raise ScanError(f"malformed CSV {name}: {exc}", kind=ScanErrorKind.INVALID_DATA) from None
+        raise ScanError(
+            Text("malformed CSV {file}: {error}", file=name, error=str(exc)),
+            kind=ScanErrorKind.INVALID_DATA,
+        ) from None
     if not rows:
-        raise ScanError(f"empty CSV file: {name}", kind=ScanErrorKind.INVALID_DATA)
+        raise ScanError(Text("empty CSV file: {file}", file=name), kind=ScanErrorKind.INVALID_DATA)
     has_header = _has_header(rows, text)
     if has_header:
         header = _unique_names(rows[0])

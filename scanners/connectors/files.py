@@ -36,12 +36,10 @@ uncompressed content), time budget and cancellation.
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import logging
 import os
 import random
-import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,9 +50,11 @@ from registre.catalog.data.harvested import ColumnInfo, TableInfo
 from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.catalog.data.store_urls import store_kind
 from registre.catalog.errors import InvalidInput
+from registre.catalog.i18n import Text
 from registre.scanners.connectors.base import CancelFlag
 from registre.scanners.connectors.csv_format import CsvFormat, sniff_csv, sniff_csv_file
 from registre.scanners.connectors.registry import MAX_TEXT_CHARS, clean_value, url_scheme
+from registre.scanners.connectors.safe_open import open_inside
 from registre.scanners.connectors.spreadsheets import (
     SPREADSHEET_SUFFIXES,
     describe_spreadsheet,
@@ -72,9 +72,6 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 _BINARY_ARROW_TYPES = ("binary", "large_binary", "fixed_size_binary", "binary_view")
 #: the default of the ``scan_file_max_bytes`` setting
 DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def folder_from_url(url: str) -> Path:
@@ -115,10 +112,14 @@ class FileConnector:
     ) -> None:
         self.root = folder_from_url(url)
         if not self.root.exists():
-            raise ScanError(f"folder not found: {self.root}", kind=ScanErrorKind.NOT_FOUND)
+            raise ScanError(
+                Text("folder not found: {folder}", folder=str(self.root)),
+                kind=ScanErrorKind.NOT_FOUND,
+            )
         if not os.access(self.root, os.R_OK):
             raise ScanError(
-                f"folder not readable: {self.root}", kind=ScanErrorKind.PERMISSION_DENIED
+                Text("folder not readable: {folder}", folder=str(self.root)),
+                kind=ScanErrorKind.PERMISSION_DENIED,
             )
         self._timeout_s = timeout_s
         self._rng = random.Random(seed)
@@ -176,40 +177,9 @@ class FileConnector:
         return None if relative == "." else relative
 
     def _open(self, table: TableInfo) -> IO[bytes]:
-        """The dataset's file, opened for reading, if it is a regular file inside the root.
-
-        Every component below the root is opened relative to its parent with
-        ``O_NOFOLLOW``: a symbolic link is refused wherever it is, even one swapped in
-        after the harvest. ``O_NONBLOCK`` keeps a FIFO from blocking the open; ``fstat``
-        then refuses anything but a regular file.
-        """
-        label = self._label(table)
-        if self.root.is_file():
-            if (table.schema, table.name) != (None, self.root.name):
-                raise ScanError(f"file not found: {label}", kind=ScanErrorKind.NOT_FOUND)
-            return _regular(os.open(self.root, os.O_RDONLY | _NONBLOCK), label)
-        parts = [*(table.schema.split("/") if table.schema else []), table.name]
-        if any(part in ("", ".", "..") or os.sep in part for part in parts):
-            raise ScanError(
-                f"dataset {table.name!r} is outside the scanned folder",
-                kind=ScanErrorKind.PERMISSION_DENIED,
-            )
-        fd = os.open(self.root, os.O_RDONLY | _DIRECTORY)
-        try:
-            for i, part in enumerate(parts):
-                last = i == len(parts) - 1
-                flags = os.O_RDONLY | _NOFOLLOW | (_NONBLOCK if last else _DIRECTORY)
-                try:
-                    child = os.open(part, flags, dir_fd=fd)
-                except OSError as exc:
-                    raise _open_error(exc, label, part, _is_link(part, fd)) from None
-                os.close(fd)
-                fd = child
-            file_fd, fd = fd, -1
-        finally:
-            if fd >= 0:
-                os.close(fd)
-        return _regular(file_fd, label)
+        """The dataset's file, opened for reading, if it is a regular file inside the root
+        (:func:`~registre.scanners.connectors.safe_open.open_inside`)."""
+        return open_inside(self.root, table.schema, table.name, self._label(table))
 
     def _label(self, table: TableInfo) -> str:
         return f"{table.schema}/{table.name}" if table.schema else table.name
@@ -303,7 +273,12 @@ class FileConnector:
                 kept += 1
         except csv.Error as exc:
             raise ScanError(
-                f"malformed CSV {self._label(table)} near line {reader.line_num}: {exc}",
+                Text(
+                    "malformed CSV {file} near line {line}: {error}",
+                    file=self._label(table),
+                    line=reader.line_num,
+                    error=str(exc),
+                ),
                 kind=ScanErrorKind.INVALID_DATA,
             ) from None
         finally:
@@ -340,8 +315,12 @@ class FileConnector:
                     break
                 if parquet.metadata.row_group(group).total_byte_size > self.max_file_bytes:
                     raise ScanError(
-                        f"Parquet {self._label(table)}: a row group is larger than "
-                        f"{self.max_file_bytes // 2**20} MB (scan_file_max_bytes)",
+                        Text(
+                            "Parquet {file}: a row group is larger than {mb} MB "
+                            "(scan_file_max_bytes)",
+                            file=self._label(table),
+                            mb=self.max_file_bytes // 2**20,
+                        ),
                         kind=ScanErrorKind.INVALID_DATA,
                     )
                 part = parquet.read_row_group(group, columns=readable)
@@ -355,7 +334,11 @@ class FileConnector:
             rows = pa.concat_tables(parts).take(pa.array(picked, type=pa.int64()))
         except (pa.ArrowException, OSError) as exc:
             raise ScanError(
-                f"could not read Parquet {self._label(table)}: {type(exc).__name__}",
+                Text(
+                    "could not read Parquet {file}: {error}",
+                    file=self._label(table),
+                    error=type(exc).__name__,
+                ),
                 kind=ScanErrorKind.INVALID_DATA,
             ) from None
         out: dict[str, list[object]] = {}
@@ -374,43 +357,6 @@ class FileConnector:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _regular(fd: int, label: str) -> IO[bytes]:
-    """``fd`` as a binary file if it is a regular file; closed and refused otherwise."""
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            what = "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"
-            raise ScanError(
-                f"{label} is {what}: only regular files are read",
-                kind=ScanErrorKind.INVALID_DATA,
-            )
-        if _NONBLOCK:
-            os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def _is_link(name: str, dir_fd: int) -> bool:
-    try:
-        return stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
-    except OSError:
-        return False
-
-
-def _open_error(exc: OSError, label: str, part: str, is_link: bool) -> ScanError:
-    # O_NOFOLLOW answers ELOOP for a linked file, ENOTDIR for a linked folder (O_DIRECTORY)
-    if exc.errno == errno.ELOOP or is_link:
-        return ScanError(
-            f"{label}: {part} is a symbolic link; links are not followed",
-            kind=ScanErrorKind.PERMISSION_DENIED,
-        )
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return ScanError(f"file not found: {label}", kind=ScanErrorKind.NOT_FOUND)
-    return ScanError(f"cannot open {label}: {type(exc).__name__}", cause=exc)
 
 
 def _as_scan_error(exc: Exception, context: str) -> ScanError:
@@ -434,7 +380,8 @@ def _open_parquet(raw: IO[bytes], name: str) -> Any:
     except (pa.ArrowException, OSError) as exc:
         # Footer errors ("magic bytes not found") carry no row values.
         raise ScanError(
-            f"not a readable Parquet file: {name}: {exc}", kind=ScanErrorKind.INVALID_DATA
+            Text("not a readable Parquet file: {file}: {error}", file=name, error=str(exc)),
+            kind=ScanErrorKind.INVALID_DATA,
         ) from None
 
 

@@ -41,6 +41,7 @@ from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.catalog.data.store_urls import check_url_params, url_connect_timeout
 from registre.catalog.enums import DataStoreKind
 from registre.catalog.errors import InvalidInput
+from registre.catalog.i18n import Text
 from registre.scanners.connectors.base import (
     CancelFlag,
     SampleMethod,
@@ -106,7 +107,11 @@ class MysqlConnector:
             # Connection errors carry no row values; the detail is for admins only
             # (catalog/data/scan_errors.py): it names what answered on that port.
             raise ScanError(
-                f"cannot connect to MySQL/MariaDB at {self._label}: {_connect_detail(exc)}",
+                Text(
+                    "cannot connect to MySQL/MariaDB at {where}: {detail}",
+                    where=self._label,
+                    detail=_connect_detail(exc),
+                ),
                 cause=exc,
                 kind=None
                 if isinstance(exc, pymysql.Error | OSError)
@@ -199,7 +204,9 @@ class MysqlConnector:
                         )
                     )
         except self._pymysql.Error as exc:
-            raise self._failure(f"MySQL harvest failed at {self._label}", exc) from None
+            raise self._failure(
+                Text("MySQL harvest failed at {where}", where=self._label), exc
+            ) from None
         self._cancelled.check()
         for name, table_type, table_rows in tables:
             kind = _KINDS.get(_text(table_type))
@@ -229,14 +236,16 @@ class MysqlConnector:
                 with self._conn.cursor() as cur:
                     cur.execute(f"SELECT * FROM {quote(schema)}.{quote(table.name)} LIMIT 0")  # noqa: S608
             except self._pymysql.Error as exc:
-                raise self._failure(f"MySQL could not read the columns of {label}", exc) from None
+                raise self._failure(
+                    Text("MySQL could not read the columns of {name}", name=label), exc
+                ) from None
         if size <= 0 or not names:
             return {name: [] for name in names}
         try:
             with self._conn.cursor() as cur:
                 rows = self._sample_rows(cur, schema, table, size)
         except self._pymysql.Error as exc:
-            raise self._failure(f"MySQL could not sample {label}", exc) from None
+            raise self._failure(Text("MySQL could not sample {name}", name=label), exc) from None
         self._cancelled.check()  # a killed SLEEP() or a cut read may return normally
         return columns_from_rows(names, rows)
 
@@ -253,7 +262,8 @@ class MysqlConnector:
         found = cur.fetchone()
         if found is None:
             raise ScanError(
-                f"MySQL table {schema}.{table.name} not found", kind=ScanErrorKind.NOT_FOUND
+                Text("MySQL table {name} not found", name=f"{schema}.{table.name}"),
+                kind=ScanErrorKind.NOT_FOUND,
             )
         table_type, table_rows, data_length = _text(found[0]), found[1], found[2]
         if _KINDS.get(table_type) != "table":
@@ -298,8 +308,13 @@ class MysqlConnector:
         read = sum(int(step.get("rows") or 0) for step in steps)
         if aggregating and read > self.max_view_rows:
             raise ScanError(
-                f"{label} skipped: an aggregating view whose plan reads about {read} rows, over "
-                f"the limit of {self.max_view_rows} (sampling it would run it in full)",
+                Text(
+                    "{name} skipped: an aggregating view whose plan reads about {read} rows, over "
+                    "the limit of {limit} (sampling it would run it in full)",
+                    name=label,
+                    read=read,
+                    limit=self.max_view_rows,
+                ),
                 kind=ScanErrorKind.SKIPPED,
             )
         return aggregating

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from registre.catalog.data.harvested import ColumnInfo, TableInfo
 from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.catalog.data.store_urls import url_connect_timeout
+from registre.catalog.i18n import Text
 from registre.scanners.connectors.base import (
     ROWS_PER_RANGE,
     CancelFlag,
@@ -124,7 +125,12 @@ class PostgresqlConnector:
             # The detail is for admins only (catalog/data/scan_errors.py).
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise ScanError(
-                f"cannot connect to PostgreSQL at {self._label}: {type(exc).__name__}: {detail}",
+                Text(
+                    "cannot connect to PostgreSQL at {where}: {error}: {detail}",
+                    where=self._label,
+                    error=type(exc).__name__,
+                    detail=detail,
+                ),
                 kind=connect_kind(exc),
             ) from None
         try:
@@ -168,7 +174,9 @@ class PostgresqlConnector:
                         ColumnInfo(name, position, data_type, nullable=not notnull)
                     )
         except self._psycopg.Error as exc:
-            raise self._failure(f"PostgreSQL harvest failed at {self._label}", exc) from None
+            raise self._failure(
+                Text("PostgreSQL harvest failed at {where}", where=self._label), exc
+            ) from None
         for oid, schema, name, relkind, estimated in relations:
             yield TableInfo(
                 schema=schema,
@@ -197,7 +205,8 @@ class PostgresqlConnector:
                 row = cur.execute(STATS, [table.schema, table.name]).fetchone()
                 if row is None:
                     raise ScanError(
-                        f"PostgreSQL table {label} not found", kind=ScanErrorKind.NOT_FOUND
+                        Text("PostgreSQL table {name} not found", name=label),
+                        kind=ScanErrorKind.NOT_FOUND,
                     )
                 relkind, reltuples, relpages, size_bytes, block_size = row
                 stats = _Stats(
@@ -208,7 +217,9 @@ class PostgresqlConnector:
                 )
                 rows = self._sample_rows(cur, table, size, stats)
         except self._psycopg.Error as exc:
-            raise self._failure(f"PostgreSQL could not sample {label}", exc) from None
+            raise self._failure(
+                Text("PostgreSQL could not sample {name}", name=label), exc
+            ) from None
         self._cancelled.check()
         return columns_from_rows(names, rows)
 
@@ -315,10 +326,20 @@ class PostgresqlConnector:
         cost, estimate = float(plan["Total Cost"]), float(plan["Plan Rows"])
         aggregating = sorted({n["Node Type"] for n in nodes} & AGGREGATING)
         if cost > self.max_view_cost:
-            what = f"an aggregating view ({', '.join(aggregating)})" if aggregating else "a view"
+            what = (
+                Text("an aggregating view ({steps})", steps=list(aggregating))
+                if aggregating
+                else Text("a view")
+            )
             raise ScanError(
-                f"{label} skipped: {what} whose plan costs {cost:.0f}, over the limit of "
-                f"{self.max_view_cost:.0f} (sampling it would run it in full)",
+                Text(
+                    "{name} skipped: {what} whose plan costs {cost}, over the limit of {limit} "
+                    "(sampling it would run it in full)",
+                    name=label,
+                    what=what,
+                    cost=f"{cost:.0f}",
+                    limit=f"{self.max_view_cost:.0f}",
+                ),
                 kind=ScanErrorKind.SKIPPED,
             )
         if aggregating:

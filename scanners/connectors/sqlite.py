@@ -29,6 +29,7 @@ from typing import Any, ClassVar
 
 from registre.catalog.data.harvested import ColumnInfo, TableInfo, TableKind
 from registre.catalog.data.scan_errors import ScanErrorKind
+from registre.catalog.i18n import Text
 from registre.scanners.connectors.base import (
     CancelFlag,
     SampleMethod,
@@ -51,13 +52,14 @@ def path_from_url(url: str) -> Path:
     """SQLAlchemy's convention: three slashes then a relative path, four for absolute."""
     if not url.lower().startswith("sqlite:///"):
         raise ScanError(
-            "an SQLite URL looks like sqlite:///relative.db or sqlite:////abs.db",
+            Text("an SQLite URL looks like sqlite:///relative.db or sqlite:////abs.db"),
             kind=ScanErrorKind.INVALID_CONFIGURATION,
         )
     raw = url[len("sqlite:///") :].split("?", 1)[0]
     if not raw or raw == ":memory:":
         raise ScanError(
-            "an SQLite URL must name a database file", kind=ScanErrorKind.INVALID_CONFIGURATION
+            Text("an SQLite URL must name a database file"),
+            kind=ScanErrorKind.INVALID_CONFIGURATION,
         )
     return Path(raw)
 
@@ -71,7 +73,10 @@ class SqliteConnector:
     def __init__(self, url: str, *, timeout_s: float = 30, seed: int | None = None) -> None:
         self.path = path_from_url(url)
         if not self.path.is_file():
-            raise ScanError(f"SQLite file not found: {self.path}", kind=ScanErrorKind.NOT_FOUND)
+            raise ScanError(
+                Text("SQLite file not found: {file}", file=str(self.path)),
+                kind=ScanErrorKind.NOT_FOUND,
+            )
         self._rng = random.Random(seed)
         #: how the last sample was drawn (SampleMethod), for the scan's report
         self.sample_method: str | None = None
@@ -89,7 +94,10 @@ class SqliteConnector:
             self._conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # is it SQLite?
         except sqlite3.Error as exc:
             raise ScanError(
-                f"cannot open SQLite file {self.path}: {_code(exc)}", cause=exc
+                Text(
+                    "cannot open SQLite file {file}: {error}", file=str(self.path), error=_code(exc)
+                ),
+                cause=exc,
             ) from None
 
     def cancel(self) -> None:
@@ -143,7 +151,9 @@ class SqliteConnector:
                         rows = found[0][0] if found and found[0][0] is not None else 0
                 infos.append(TableInfo(None, name, _kind(kind), columns, rows))
         except sqlite3.Error as exc:
-            raise self._failure(f"SQLite harvest failed for {self.path}", exc) from None
+            raise self._failure(
+                Text("SQLite harvest failed for {file}", file=str(self.path)), exc
+            ) from None
         yield from infos
 
     def _stat1(self) -> dict[str, int]:
@@ -186,14 +196,16 @@ class SqliteConnector:
                 self._columns(table.name)
             except sqlite3.Error as exc:
                 raise self._failure(
-                    f"SQLite could not read the columns of {table.name}", exc
+                    Text("SQLite could not read the columns of {name}", name=table.name), exc
                 ) from None
         if size <= 0 or not names:
             return {name: [] for name in names}
         try:
             rows = self._sample_rows(table, size)
         except sqlite3.Error as exc:
-            raise self._failure(f"SQLite could not sample {table.name}", exc) from None
+            raise self._failure(
+                Text("SQLite could not sample {name}", name=table.name), exc
+            ) from None
         return columns_from_rows(names, rows)
 
     def _sample_rows(self, table: TableInfo, size: int) -> list[tuple[Any, ...]]:
@@ -208,7 +220,9 @@ class SqliteConnector:
             "SELECT type, coalesce(sql, '') FROM sqlite_schema WHERE name = ?", (table.name,)
         )
         if not found:
-            raise ScanError(f"SQLite table {table.name} not found", kind=ScanErrorKind.NOT_FOUND)
+            raise ScanError(
+                Text("SQLite table {name} not found", name=table.name), kind=ScanErrorKind.NOT_FOUND
+            )
         kind, ddl = found[0]
         shuffled = f"SELECT {select} FROM {relation} ORDER BY random() LIMIT ?"  # noqa: S608
         if kind != "table" or _WITHOUT_ROWID.search(ddl):

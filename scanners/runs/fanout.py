@@ -17,10 +17,11 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from registre.catalog.access.secrets import server_secret_policy
-from registre.catalog.data.scan_errors import ScanErrorKind
+from registre.catalog.data.scan_errors import ScanErrorKind, refusal
 from registre.catalog.data.stores import connection_url
 from registre.catalog.enums import ScanStatus
 from registre.catalog.errors import DomainError
+from registre.catalog.i18n import Text
 from registre.catalog.models import ScanRun
 from registre.scanners.connectors.registry import connector_for
 from registre.scanners.errors import ScanError, error_kind
@@ -146,7 +147,8 @@ def _table(
                 url = connection_url(store, options.secrets or server_secret_policy())
             except DomainError as exc:
                 refused = ScanError(
-                    f"cannot connect: {exc}", kind=ScanErrorKind.INVALID_CONFIGURATION
+                    Text("cannot connect: {error}", error=refusal(exc)),
+                    kind=ScanErrorKind.INVALID_CONFIGURATION,
                 )
     if pending is not None:
         with Heartbeat(factory, run_id, options.liveness.heartbeat):

@@ -35,6 +35,7 @@ from registre.catalog.data.scan_errors import ScanErrorKind, error_record
 from registre.catalog.db import transaction
 from registre.catalog.enums import Role, ScanStatus, ScanTrigger
 from registre.catalog.errors import Conflict, NotFound
+from registre.catalog.i18n import N_, Text
 from registre.catalog.models import DataStore, ScanRun
 from registre.catalog.models.base import utcnow
 from registre.config.settings import Settings
@@ -83,7 +84,7 @@ def start_scan(
     actor.require(Permission.RECORD_SCAN)
     store = session.get(DataStore, store_id)
     if store is None:
-        raise NotFound(f"no DataStore with id {store_id}", field="id")
+        raise NotFound(Text("no {model} with id {id}", model="DataStore", id=store_id), field="id")
     actor.require_on(Permission.RECORD_SCAN, store.domain_id)
     _guard_one_run_per_store(session, store, liveness)
     run = ScanRun(
@@ -99,9 +100,15 @@ def start_scan(
         session.flush()  # the caller rolls back on the Conflict below
     except IntegrityError:
         # Another request opened a run of this store between our check and our insert.
-        raise Conflict(f"a scan of '{name}' is already queued or running", field="id") from None
+        raise Conflict(
+            Text("a scan of '{name}' is already queued or running", name=name), field="id"
+        ) from None
     record(session, actor, "start_scan", run)
     return run
+
+
+#: an open run's status as a refusal says it ("already queued")
+STATUS_WORDS = {ScanStatus.QUEUED: N_("queued"), ScanStatus.RUNNING: N_("running")}
 
 
 def _guard_one_run_per_store(session: Session, store: DataStore, liveness: Liveness) -> None:
@@ -113,8 +120,13 @@ def _guard_one_run_per_store(session: Session, store: DataStore, liveness: Liven
     )
     if run is not None:
         raise Conflict(
-            f"a scan of '{store.name}' is already {run.status.value.lower()} (run {run.id}); "
-            "an admin can close it with 'registre scan --abandon'",
+            Text(
+                "a scan of '{name}' is already {status} (run {run}); "
+                "an admin can close it with 'registre scan --abandon'",
+                name=store.name,
+                status=Text(STATUS_WORDS[run.status]),
+                run=run.id,
+            ),
             field="id",
         )
 
@@ -140,16 +152,19 @@ def close_stale_runs(
         waiting = runs_with_live_jobs(session, [r.id for r in silent])
         silent = [r for r in silent if r.id not in waiting]
     seconds = int(liveness.stale_after.total_seconds())
-    closing = [(r, f"interrupted: no sign of life for over {seconds} s") for r in silent]
+    closing = [
+        (r, Text("interrupted: no sign of life for over {seconds} s", seconds=seconds))
+        for r in silent
+    ]
     queued = session.scalars(query.where(ScanRun.status == ScanStatus.QUEUED)).all()
     # A job is deferred just after its run is committed: give it the stale delay to appear.
     waited = [r for r in queued if r.created_at < now - liveness.stale_after]
     live = runs_with_live_jobs(session, [r.id for r in waited]) if liveness.queued_on_jobs else ()
     for run in waited:
         if liveness.queued_on_jobs and run.id not in live:
-            closing.append((run, "interrupted: its queue job is gone"))
+            closing.append((run, Text("interrupted: its queue job is gone")))
         elif run.created_at < now - QUEUED_MAX_WAIT:
-            closing.append((run, "interrupted: never started"))
+            closing.append((run, Text("interrupted: never started")))
     for run, message in closing:
         log.warning("scan %s of store %s closed: %s", run.id, run.data_store_id, message)
         finish_run(session, run, fatal=message, touch_store=False)
@@ -164,9 +179,8 @@ def close_orphaned_queued_runs(session: Session, before: dt.datetime) -> list[in
     ).all()
     for run in runs:
         log.warning("scan %s of store %s was queued by a stopped API", run.id, run.data_store_id)
-        finish_run(
-            session, run, fatal="interrupted: queued in an API that stopped", touch_store=False
-        )
+        fatal = Text("interrupted: queued in an API that stopped")
+        finish_run(session, run, fatal=fatal, touch_store=False)
     return [run.id for run in runs]
 
 
@@ -196,11 +210,15 @@ def abandon_scans(
     actor.require(Permission.ADMIN)
     store = session.get(DataStore, store_id)
     if store is None:
-        raise NotFound(f"no DataStore with id {store_id}", field="id")
+        raise NotFound(Text("no {model} with id {id}", model="DataStore", id=store_id), field="id")
     runs = session.scalars(
         select(ScanRun).where(ScanRun.data_store_id == store_id, ScanRun.status.in_(OPEN))
     ).all()
-    message = f"interrupted: abandoned by {actor.name}" + (f" ({reason})" if reason else "")
+    message = (
+        Text("interrupted: abandoned by {actor} ({reason})", actor=actor.name, reason=reason)
+        if reason
+        else Text("interrupted: abandoned by {actor}", actor=actor.name)
+    )
     for run in runs:
         finish_run(
             session, run, fatal=message, touch_store=False, actor=actor, action="abandon_scan"
@@ -211,7 +229,7 @@ def abandon_scans(
 def get_run(session: Session, run_id: int) -> ScanRun:
     run = session.get(ScanRun, run_id)
     if run is None:
-        raise NotFound(f"no ScanRun with id {run_id}")
+        raise NotFound(Text("no {model} with id {id}", model="ScanRun", id=run_id))
     return run
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from registre.catalog.data.scan_errors import not_queued
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.config.settings import Settings, load_settings
 from registre.scanners.errors import ScanError
@@ -122,7 +123,7 @@ def defer_due(
             defer_run(app, run_id, store_id)
         except Exception as exc:  # noqa: BLE001 - one store never stops the schedule
             try:
-                abandon_run(factory, run_id, f"could not be queued ({type(exc).__name__})")
+                abandon_run(factory, run_id, not_queued(exc))
             except Exception:
                 log.exception("scheduled run %s could be neither queued nor closed", run_id)
             continue

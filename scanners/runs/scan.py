@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from registre.catalog.access.secrets import SecretPolicy, server_secret_policy
 from registre.catalog.data.findings import ReopenThresholds
-from registre.catalog.data.scan_errors import ScanErrorKind
+from registre.catalog.data.scan_errors import ScanErrorKind, refusal
 from registre.catalog.data.stores import connection_url
 from registre.catalog.db import transaction
 from registre.catalog.enums import ScanStatus
 from registre.catalog.errors import DomainError
+from registre.catalog.i18n import Text
 from registre.catalog.models import ScanRun
 from registre.catalog.models.base import utcnow
 from registre.config.settings import Settings
@@ -262,7 +263,7 @@ def claim(
             return finish_run(
                 session,
                 run,
-                fatal=f"cannot connect: {exc}",
+                fatal=Text("cannot connect: {error}", error=refusal(exc)),
                 kind=ScanErrorKind.INVALID_CONFIGURATION,
             )
         return Claimed(store.id, store.name, url)

@@ -31,6 +31,7 @@ from registre.catalog.data.subject import record_subject
 from registre.catalog.db import transaction
 from registre.catalog.enums import ScanStatus, ScanTableStatus
 from registre.catalog.errors import DomainError
+from registre.catalog.i18n import Text
 from registre.catalog.models import Dataset, DataStore, ScanRun, ScanRunTable
 from registre.catalog.models.base import utcnow
 from registre.catalog.publication.gate import withhold_after_scan
@@ -68,7 +69,8 @@ class PendingTable:
 def safe_message(exc: BaseException) -> str:
     """An error message fit for the catalog: ours are written never to hold values."""
     if isinstance(exc, ScanError | DomainError):
-        return str(exc)
+        message = exc.args[0] if exc.args else ""
+        return message if isinstance(message, Text) else str(exc)  # a Text keeps its template
     # A driver's or library's message may quote the data it choked on: keep its class only.
     return f"unexpected {type(exc).__name__} (details withheld: they may quote scanned data)"
 

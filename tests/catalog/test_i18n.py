@@ -4,6 +4,7 @@ back to English rather than fail; the CLI's language comes from the environment.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -18,7 +19,7 @@ from registre.catalog.enums import (
     Sensitivity,
     Wp248Criterion,
 )
-from registre.catalog.i18n import Joined, Text, from_environment, negotiate, translate
+from registre.catalog.i18n import Joined, Percent, Text, from_environment, negotiate, translate
 
 
 def test_a_text_is_its_english_rendering() -> None:
@@ -137,3 +138,24 @@ def test_a_publication_blocker_reads_in_french() -> None:
     assert described == "'nir' (FR_NIR, suggested, not reviewed)"
     assert "numéro de sécurité sociale (NIR)" in translate(described, "fr")
     assert "FR_NIR" not in translate(described, "fr")
+
+
+def test_dates_and_numbers_read_the_french_way() -> None:
+    """A date, a decimal and a share in a message: as ``str.format`` writes them in English
+    (byte for byte as before), the French way in French, before and after storage."""
+    message = Text(
+        "{share} of {rows} rows on {day}, score {score}, at {at}",
+        share=Percent(0.51),
+        rows=1200,
+        day=dt.date(2026, 11, 29),
+        score=0.82,
+        at=dt.datetime(2026, 7, 14, 8, 30),
+    )
+    assert message == "51% of 1200 rows on 2026-11-29, score 0.82, at 2026-07-14 08:30:00"
+    french = "51\xa0% of 1200 rows on 29 novembre 2026, score 0,82, at 14 juillet 2026, 08:30"
+    assert message.render("fr") == french
+    assert Text.from_json(json.loads(json.dumps(message.as_json()))).render("fr") == french
+    assert Text.from_json(message.as_json()) == message
+    # a format of the template's own still applies in English
+    assert Text("{n:.1f}", n=2.25) == "2.2" and Text("{n:.1f}", n=2.25).render("fr") == "2,2"
+    assert Text("{n:,}", n=12345).render("fr") == "12\u202f345"  # a narrow no-break space

@@ -70,3 +70,23 @@ def test_import_dcat_refuses_a_bad_file_and_writes_nothing(
     assert code == 1 and "64f0c2a1b5e7d3a9c1e2f302 has no dct:title" in out, out
     assert count(catalog_url, Dataset) == 0
     assert count(catalog_url, AuditEvent) == 0
+
+
+def test_import_dcat_refuses_in_french(
+    catalog_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("db", "upgrade")[0] == 0
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    bad = tmp_path / "bad.rdf"
+    bad.write_text(DATAGOUV.read_text().replace("<dct:title>Comptages vélo</dct:title>", ""))
+    code, out = run("import", "dcat", str(bad))
+    assert code == 1
+    assert "le jeu de données 64f0c2a1b5e7d3a9c1e2f302 n’a pas de dct:title" in out, out
+    garbage = tmp_path / "garbage.ttl"
+    garbage.write_text("ceci n'est pas du RDF <<<", encoding="utf-8")
+    code, out = run("import", "dcat", str(garbage))
+    assert (
+        code == 1
+        and "garbage.ttl n’est ni du Turtle ni du RDF/XML (turtle: BadSyntax ; xml: " in out
+    ), out
+    assert "neither" not in out and "has no" not in out

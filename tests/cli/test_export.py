@@ -55,3 +55,14 @@ def test_cli_export_to_stdout_and_file(seeded: Seeded, tmp_path: Path) -> None:
     assert pia.exit_code == 0 and json.loads(pia.stdout)["pia"]["name"]
     unknown = runner.invoke(_cli(), ["export", "annex-viii", "--ai-system", "Nope"], env=env)
     assert unknown.exit_code == 1
+
+
+def test_cli_export_refusals_in_french(seeded: Seeded) -> None:
+    env = {"REGISTRE_DATABASE_URL": seeded.url, "LANG": "fr_FR.UTF-8"}
+    from registre.cli.main import app
+
+    out = CliRunner().invoke(app, ["export", "annex-viii", "--ai-system", "nulle"], env=env)
+    assert out.exit_code == 1
+    assert "aucun système d’IA nommé « nulle »" in out.output, out.output
+    out = CliRunner().invoke(app, ["export", "pia", "--processing-activity", "x"], env=env)
+    assert "aucune activité de traitement nommée « x »" in out.output, out.output

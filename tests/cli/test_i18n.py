@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import inspect
 import os
 import sqlite3
 import subprocess
@@ -11,10 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import typer
 
-from registre.catalog.i18n import gettext_in, language
-from registre.cli.main import app, command
+from registre.catalog.i18n import language
 from tests.cli.test_cli import catalog_url, run  # noqa: F401  (fixture)
 
 
@@ -125,19 +122,6 @@ def test_registre_help_reads_in_french_at_80_columns() -> None:
     assert max(len(line) for line in out.splitlines()) <= 80
 
 
-def test_every_command_summary_has_its_french() -> None:
-    """The first paragraph of each command's help (what ``registre --help`` lists) is in
-    the catalog: a docstring changed without its translation fails here."""
-    english = typer.main.get_command(app)
-    french = command("fr")
-    for name, sub in english.commands.items():  # type: ignore[attr-defined]
-        first = inspect.cleandoc(sub.help or "").split("\n\n")[0]
-        assert gettext_in("fr", first) != first, name
-        assert french.commands[name].help.startswith(gettext_in("fr", first))
-    # English is left as typer builds it
-    assert command("en").help == english.help
-
-
 def test_import_refusals_speak_french(
     catalog_url: str,  # noqa: F811
     tmp_path: Path,
@@ -169,3 +153,46 @@ def test_an_unknown_policy_pack_is_refused_in_french(
     assert code == 1
     assert "aucun référentiel nommé « nulle-part » ; référentiels disponibles : " in out
     assert "pssie" in out and "no policy pack" not in out
+
+
+def test_a_scan_failure_reads_in_french(
+    catalog_url: str,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The scanner's own words for a failure (the admin's detail) and the run's duration
+    with a decimal comma."""
+    monkeypatch.setenv("COLUMNS", "250")
+    assert run("db", "upgrade")[0] == 0
+    assert run("datastore", "add", "dossier", f"file://{tmp_path / 'nulle-part'}")[0] == 0
+    code, english = run("scan", "dossier")
+    assert "store: folder not found: " in english and " in 0.0 s;" in english
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    code, out = run("scan", "dossier")
+    assert code == 1, out
+    assert f"entrepôt : dossier introuvable : {tmp_path / 'nulle-part'}" in out
+    assert "analyse 2 : échouée en 0,0 s ;" in out
+    assert "folder not found" not in out
+
+
+def test_the_scanner_details_keep_their_template() -> None:
+    from registre.catalog.access.roles import CLI_ACTOR, Actor
+    from registre.catalog.data.scan_errors import ScanErrorKind, error_record, visible_scan_errors
+    from registre.catalog.enums import Role
+    from registre.catalog.i18n import Text, translate
+
+    entry = error_record(
+        "usagers.csv",
+        ScanErrorKind.INVALID_DATA,
+        Text("empty CSV file: {file}", file="usagers.csv"),
+    )
+    assert entry["message"] == "empty CSV file: usagers.csv"  # what older readers read
+    (admin,) = visible_scan_errors(CLI_ACTOR, [entry])
+    assert translate(admin.message, "fr") == "fichier CSV vide : usagers.csv"
+    (steward,) = visible_scan_errors(Actor("s", Role.STEWARD), [entry])
+    assert translate(steward.message, "fr") == (
+        "La table usagers.csv n’a pas pu être analysée : son contenu est illisible."
+    )
+    # an entry recorded before templates were kept reads as it was stored
+    (old,) = visible_scan_errors(CLI_ACTOR, [{"dataset": None, "kind": "timeout", "message": "x"}])
+    assert old.message == "x"

@@ -98,3 +98,20 @@ def test_nothing_about_a_dataset_that_is_not_published(api: Api) -> None:
         assert api.client.get(path).status_code == 404, path
     both = api.client.get("/dcat/catalog.ttl").text
     assert f"/dcat/datasets/{pub.nir}>" not in both and "hydra:next" not in both
+
+
+def test_the_catalogue_refuses_in_the_request_language(api: Api) -> None:
+    french = {"Accept-Language": "fr-FR,fr;q=0.9"}
+    last = api.client.get("/dcat/catalog.ttl?page=3", headers=french)
+    assert last.status_code == 404 and last.headers["content-language"] == "fr"
+    assert last.json() == {"error": "le catalogue compte 2 page(s)"}
+    assert api.client.get("/dcat/catalog.ttl?page=3").json() == {
+        "error": "the catalogue has 2 page(s)"
+    }
+    first = api.client.get("/dcat/catalog.ttl?page=0", headers=french)
+    assert first.json() == {"error": "page : les numéros de page commencent à 1"}
+    wrong = api.client.get("/dcat/catalog", headers={"Accept": "text/html", **french})
+    assert wrong.status_code == 406
+    assert wrong.json()["error"].startswith("demandez text/turtle")
+    unknown = api.client.get("/dcat/datasets/999999", headers={"Accept": "text/turtle", **french})
+    assert unknown.json() == {"error": "aucun jeu de données publié d’identifiant 999999"}

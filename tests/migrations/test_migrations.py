@@ -210,3 +210,34 @@ def test_0016_puts_everything_in_one_default_domain(
         assert actor.domains() is None  # the whole organisation, as before
         store = session.scalars(select(DataStore)).one()
         assert domain_of(session, store) == default
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_0018_writes_the_french_of_stored_issues(
+    backend: str, empty_engine: Callable[[str], Engine]
+) -> None:
+    """Issues stored before 0018 have no French; the refresh at upgrade writes it, keeping
+    the record; going down and up again keeps the data."""
+    engine = empty_engine(backend)
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO organisation (name, is_public_body, non_eu_control, qualifications, "
+                "created_at) VALUES ('Ville', true, false, '[]', CURRENT_TIMESTAMP)"
+            )
+        )
+    migrate.upgrade(engine)  # the refresh at head records the issue
+    migrate.downgrade(engine, "0017")
+    with engine.connect() as conn:
+        assert "message_fr" not in {
+            c["name"] for c in inspect(conn).get_columns("compliance_issue")
+        }
+        (before,) = conn.execute(text("SELECT id, message FROM compliance_issue")).all()
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, message, message_fr FROM compliance_issue")).all()
+    assert [(r[0], r[1]) for r in rows] == [tuple(before)]
+    assert rows[0][2] == (
+        "l’organisme public « Ville » n’a pas de contact de délégué à la protection des données"
+    )

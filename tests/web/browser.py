@@ -9,10 +9,12 @@ tests are skipped with the reason, and fail under ``REGISTRE_REQUIRE_SERVICES=1`
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -79,3 +81,24 @@ def live_server(catalog: Catalog) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def sign_in_page(page: Any, token: str) -> None:
+    """Sign the browser in with ``token``, through the sign-in form."""
+    page.goto("/connexion")
+    page.get_by_label("Jeton d’API").fill(token)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/")
+
+
+def query_api(base: str, token: str, query: str, variables: dict[str, Any]) -> Any:
+    """The ``data`` of a GraphQL query to the served API (it must have no error)."""
+    request = urllib.request.Request(
+        f"{base}/graphql",
+        data=json.dumps({"query": query, "variables": variables}).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as answer:
+        body = json.load(answer)
+    assert "errors" not in body, body["errors"]
+    return body["data"]

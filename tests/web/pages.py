@@ -10,6 +10,7 @@ LISTS = [
     "/entrepots",
     "/jeux-de-donnees",
     "/systemes-ia",
+    "/politiques",
     "/conformite",
     "/exposition",
     "/traitements",
@@ -38,5 +39,7 @@ def all_pages(ids: Seeded, admin: bool = True) -> list[str]:
         "/entrepots/nouveau",
         f"/jeux-de-donnees/{ids.datasets['agents']}/modifier",
         f"/systemes-ia/{ids.ai['chatbot']}/modifier",
+        "/politiques/nouvelle",
+        f"/entrepots/{ids.stores['rh']}/modifier",
     ]
     return LISTS + detail_pages(ids) + (writer + ["/jetons"] if admin else [])

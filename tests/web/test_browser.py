@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,75 +13,15 @@ from urllib.parse import urlsplit
 import pytest
 
 from registre.catalog.enums import Role
-from tests.support.api import seed_tokens
-from tests.support.catalogs import Databases, open_catalog
-from tests.web.browser import AXE, CHROMIUM, LAUNCH_ARGS, live_server, require_browser
+from tests.web.browser import query_api, sign_in_page
 from tests.web.pages import all_pages
-from tests.web.seed import Seeded, seed
-
-
-def _seed(session: Any) -> tuple[dict[Role, str], Seeded]:
-    return seed_tokens(session), seed(session)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_playwright = require_browser()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def served(databases: Databases) -> Iterator[tuple[str, dict[Role, str], Seeded]]:
-    with open_catalog(databases, "sqlite", _seed) as catalog:
-        tokens, ids = catalog.payload
-        with live_server(catalog) as base:
-            yield base, tokens, ids
-
-
-@pytest.fixture
-def page(browser: Any, served: tuple[str, dict[Role, str], Seeded]) -> Iterator[Any]:
-    base, _, _ = served
-    context = browser.new_context(
-        base_url=base,
-        locale="fr-FR",
-        viewport={"width": 1280, "height": 900},
-        accept_downloads=True,
-    )
-    # axe-core is served to the page from its own origin (the policy allows no inline script)
-    context.route(
-        "**/__axe.min.js",
-        lambda route: route.fulfill(path=str(AXE), content_type="application/javascript"),
-    )
-    opened = context.new_page()
-    yield opened
-    context.close()
-
-
-def _sign_in(page: Any, token: str) -> None:
-    page.goto("/connexion")
-    page.get_by_label("Jeton d’API").fill(token)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/")
-
-
-def _api(base: str, token: str, query: str, variables: dict[str, Any]) -> Any:
-    request = urllib.request.Request(
-        f"{base}/graphql",
-        data=json.dumps({"query": query, "variables": variables}).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request) as answer:
-        return json.load(answer)["data"]
 
 
 def test_sign_in_and_the_dashboard(page: Any, served: Any) -> None:
     _, tokens, _ = served
     page.goto("/revue")
     assert "/connexion" in page.url
-    _sign_in(page, tokens[Role.STEWARD])
+    sign_in_page(page, tokens[Role.STEWARD])
     page.goto("/")
     assert page.title() == "Tableau de bord · Registre"
     assert page.locator("html").get_attribute("lang") == "fr"
@@ -94,7 +31,7 @@ def test_sign_in_and_the_dashboard(page: Any, served: Any) -> None:
 
 def test_review_a_finding_in_the_queue_then_the_api_sees_it(page: Any, served: Any) -> None:
     base, tokens, ids = served
-    _sign_in(page, tokens[Role.STEWARD])
+    sign_in_page(page, tokens[Role.STEWARD])
     page.goto("/revue")
     row = page.locator(f"#finding-{ids.findings['nir']}")
     row.get_by_role("button", name="Confirmer nir").click()  # htmx: the row is replaced
@@ -102,7 +39,7 @@ def test_review_a_finding_in_the_queue_then_the_api_sees_it(page: Any, served: A
     assert "par token:steward" in page.locator(f"#finding-{ids.findings['nir']}").inner_text()
     from graphql_relay import to_global_id
 
-    data = _api(
+    data = query_api(
         base,
         tokens[Role.AUDITOR],
         "query($id: ID!) { node(id: $id) { ... on Finding { status reviewer } } }",
@@ -113,7 +50,7 @@ def test_review_a_finding_in_the_queue_then_the_api_sees_it(page: Any, served: A
 
 def test_the_queue_works_from_the_keyboard(page: Any, served: Any) -> None:
     _, tokens, ids = served
-    _sign_in(page, tokens[Role.STEWARD])
+    sign_in_page(page, tokens[Role.STEWARD])
     page.goto("/revue")
     page.keyboard.press("Tab")
     skip = page.evaluate("document.activeElement.textContent")
@@ -138,7 +75,7 @@ def test_the_queue_works_from_the_keyboard(page: Any, served: Any) -> None:
 
 def test_register_an_ai_system_and_link_a_dataset(page: Any, served: Any) -> None:
     base, tokens, ids = served
-    _sign_in(page, tokens[Role.STEWARD])
+    sign_in_page(page, tokens[Role.STEWARD])
     page.goto("/systemes-ia")
     page.get_by_role("link", name="Enregistrer un système d’IA").click()
     page.get_by_label("Nom", exact=True).fill("Tri du courrier")
@@ -153,7 +90,7 @@ def test_register_an_ai_system_and_link_a_dataset(page: Any, served: Any) -> Non
     page.get_by_label("Usage").select_option(label="Entrée")
     page.get_by_role("button", name="Lier le jeu de données").click()
     page.locator("#linked-datasets").get_by_text("agents").wait_for()
-    data = _api(
+    data = query_api(
         base,
         tokens[Role.AUDITOR],
         '{ aiSystems(first: 5, filter: {search: "Tri du courrier"}) { edges { node { '
@@ -171,7 +108,7 @@ def test_register_an_ai_system_and_link_a_dataset(page: Any, served: Any) -> Non
 
 def test_download_a_csv(page: Any, served: Any) -> None:
     _, tokens, _ = served
-    _sign_in(page, tokens[Role.ADMIN])
+    sign_in_page(page, tokens[Role.ADMIN])
     page.goto("/jeux-de-donnees")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Télécharger en CSV").click()
@@ -201,7 +138,7 @@ def test_axe_finds_no_serious_violation_on_any_page(page: Any, served: Any, role
     _, tokens, ids = served
     page.goto("/connexion")
     assert _axe(page) == []
-    _sign_in(page, tokens[role])
+    sign_in_page(page, tokens[role])
     for path in all_pages(ids, admin=role is Role.ADMIN):
         page.goto(path)
         found = _axe(page)
@@ -215,7 +152,7 @@ def test_no_request_leaves_the_server(page: Any, served: Any) -> None:
     base, tokens, ids = served
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    _sign_in(page, tokens[Role.ADMIN])
+    sign_in_page(page, tokens[Role.ADMIN])
     for path in all_pages(ids):
         page.goto(path)
         page.wait_for_load_state("networkidle")

@@ -132,3 +132,29 @@ def test_issue_messages_are_in_the_page_language(site: Api) -> None:
         'href="https://eur-lex.europa.eu/eli/reg/2016/679/oj" rel="noopener noreferrer">RGPD'
         in transfer
     )
+
+
+def test_the_search_reads_the_language_shown(site: Api) -> None:
+    """A French reader searches the French text the page shows (stored with each issue,
+    ``message_fr``); an English reader the English one; a rule's title and legal basis in
+    the page's language find its issues too."""
+    sign_in(site)
+    english_page = {"Accept-Language": "en"}
+
+    def rules(query: str, **headers: str) -> set[str]:
+        page = site.client.get(f"/conformite?q={query}", headers=headers).text
+        return {m for row in _rows(page) for m in re.findall(r"GOV-OWNER|[A-Z0-9.-]{6,}", row)}
+
+    # « n’a pas de responsable désigné »: in the French message only
+    assert "GOV-OWNER" in rules("responsable%20d%C3%A9sign%C3%A9")
+    assert rules("responsable%20d%C3%A9sign%C3%A9", **english_page) == set()
+    # "accountable owner": in the English message only
+    assert "GOV-OWNER" in rules("accountable%20owner", **english_page)
+    assert rules("accountable%20owner") == set()
+    # a French rule title and a French legal basis
+    assert "GOV-OWNER" in rules("sans%20responsable")
+    assert "GDPR-44-TRANSFER" in rules("art.%2044%20%C3%A0%2046")
+    with site.factory() as session:
+        stored = session.query(StoredIssue).filter(StoredIssue.rule == "GOV-OWNER").first()
+        assert stored is not None and stored.message_fr is not None
+        assert "n’a pas de responsable désigné" in stored.message_fr

@@ -11,11 +11,20 @@ from sqlalchemy.orm import selectinload
 from starlette.responses import RedirectResponse, Response
 
 from registre.catalog.access.roles import Permission
+from registre.catalog.data.scan_errors import not_queued
 from registre.catalog.data.search import datasets_statement, scan_runs_statement, text_search
-from registre.catalog.data.stores import register_data_store, update_dataset
+from registre.catalog.data.stores import register_data_store, update_data_store, update_dataset
 from registre.catalog.enums import Role, Sensitivity
-from registre.catalog.errors import DomainError
-from registre.catalog.models import AISystemDataset, Dataset, DataStore, Field, ScanRun
+from registre.catalog.errors import DomainError, InvalidInput
+from registre.catalog.i18n import Text
+from registre.catalog.models import (
+    AISystemDataset,
+    Dataset,
+    DataStore,
+    Field,
+    Organisation,
+    ScanRun,
+)
 from registre.catalog.service import get
 from registre.scanners.runs.lifecycle import Liveness, abandon_run, start_scan
 from registre.web import queries
@@ -79,6 +88,65 @@ def _has_password(url: str) -> bool:
         return bool(urlsplit(url).password)
     except ValueError:
         return ":" in url.partition("@")[0].partition("//")[2]
+
+
+#: what ``updateDataStore`` lets a steward change (the name and the URL stay: a store is
+#: registered again to change them); the secret reference is an admin's
+STORE_EDIT_FIELDS = (
+    "description",
+    "owner",
+    "sensitivity",
+    "hosting_country",
+    "hosting_organisation_id",
+    "scan_schedule",
+)
+
+
+def _store_edit_form(
+    page: Page, item: DataStore, values: dict[str, Any], error: DomainError | None
+) -> Response:
+    return page.render(
+        "store_edit.html",
+        status=400 if error else 200,
+        store=item,
+        values=values,
+        error=error,
+        sensitivities=[(s.value, label(page.t, s)) for s in Sensitivity],
+        organisations=list(page.db.scalars(select(Organisation).order_by(Organisation.name))),
+    )
+
+
+def edit_store(page: Page) -> Response:
+    page.actor.require(Permission.REGISTER)
+    item = get(page.db, DataStore, page.request.path_params["id"])
+    values = {name: getattr(item, name) for name in (*STORE_EDIT_FIELDS, "secret_ref")}
+    values["sensitivity"] = item.sensitivity.value if item.sensitivity else None
+    return _store_edit_form(page, item, values, None)
+
+
+def save_store(page: Page) -> Response:
+    """What ``updateDataStore`` allows, through the catalog's ``update_data_store``: audited,
+    checked as the API checks (cron, country, secret reference), an empty field clears it."""
+    page.actor.require(Permission.REGISTER)
+    item = get(page.db, DataStore, page.request.path_params["id"])
+    values: dict[str, Any] = {name: page.field(name) or None for name in STORE_EDIT_FIELDS}
+    if values["hosting_country"]:
+        values["hosting_country"] = values["hosting_country"].upper()
+    if page.actor.can(Permission.ADMIN):  # only an admin sees, sets or clears it
+        values["secret_ref"] = page.field("secret_ref") or None
+    try:
+        organisation = values["hosting_organisation_id"] or ""
+        if organisation and not organisation.isdigit():
+            raise InvalidInput(
+                Text("choose an organisation from the list"), field="hostingOrganisationId"
+            )
+        values["hosting_organisation_id"] = int(organisation) if organisation else None
+        update_data_store(page.db, page.actor, item.id, values)
+        page.db.commit()
+    except DomainError as exc:
+        page.db.rollback()
+        return _store_edit_form(page, item, values, exc)
+    return RedirectResponse(f"/entrepots/{item.id}", status_code=303)
 
 
 DATASET_FIELDS = ("description", "steward", "sensitivity")
@@ -196,7 +264,7 @@ def scan_now(page: Page) -> Response:
         page.web.services["scans"].submit(run.id, run.data_store_id)
     except Exception as exc:  # noqa: BLE001 - the queue refused: the run must not wait forever
         log.warning("scan run %s could not be queued: %s", run.id, type(exc).__name__)
-        abandon_run(page.web.factory, run.id, f"could not be queued ({type(exc).__name__})")
+        abandon_run(page.web.factory, run.id, not_queued(exc))
     return RedirectResponse(f"/entrepots/{store_id}?scan={run.id}", status_code=303)
 
 

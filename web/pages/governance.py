@@ -72,7 +72,7 @@ def _issue_filter(page: Page) -> IssueFilter:
 def compliance(page: Page) -> Response:
     t = page.t
     catch_up(page.db)
-    stmt = issue_statement(_issue_filter(page), page.arg("q"))
+    stmt = issue_statement(_issue_filter(page), page.arg("q"), page.t.language)
     if page.arg("format") == "csv":
         header = headers(
             t,

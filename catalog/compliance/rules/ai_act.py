@@ -130,8 +130,8 @@ def fria_missing(facts: Facts) -> Iterator[Hit]:
                         "the FRIA of '{name}' was completed on {completed} after its first use "
                         "on {go_live}; Art. 27(1) requires it before deployment",
                         name=s.name,
-                        completed=str(first),
-                        go_live=str(s.go_live_date),
+                        completed=first,
+                        go_live=s.go_live_date,
                     ),
                     _base(
                         s,

@@ -15,6 +15,7 @@ from registre.catalog.compliance.config import (
 )
 from registre.catalog.compliance.engine import select_rules
 from registre.catalog.errors import InvalidInput
+from registre.catalog.i18n import Text, translate
 from tests.catalog.compliance.compliance_seed import (
     CITY,
     TODAY,
@@ -35,6 +36,10 @@ def test_obligation_not_yet_applicable_is_info(reg: Register) -> None:
     (issue,) = run(reg, "AIACT-27-FRIA", today=TODAY)
     assert issue.severity == "INFO" and issue.applies_from == dt.date(2027, 12, 2)
     assert "applies from 2027-12-02" in issue.message and "not yet applicable" in issue.message
+    # in French, the date reads as a French date, after storage too
+    french = "obligation applicable à partir du 2 décembre 2027 : pas encore applicable"
+    assert french in translate(issue.message, "fr")
+    assert french in Text.from_json(issue.message.as_json()).render("fr")
     sys_set(transparency_notice=None)(reg)
     (issue,) = run(reg, "AIACT-50-TRANSPARENCY", today=dt.date(2026, 7, 1))
     assert issue.severity == "INFO"

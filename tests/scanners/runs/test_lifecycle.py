@@ -147,6 +147,10 @@ def test_a_live_run_blocks_its_store_and_a_silent_one_is_closed_by_the_next_scan
         "dataset": None,
         "kind": "cancelled",
         "message": "interrupted: no sign of life for over 120 s",
+        "text": {
+            "template": "interrupted: no sign of life for over {seconds} s",
+            "params": {"seconds": 120},
+        },
     }
     assert catalog.run(second).status is ScanStatus.QUEUED
 

@@ -88,7 +88,13 @@ def test_unreachable_sqlite_store_fails_the_run_with_a_clear_message(
     run = scan_catalog.scan(store_id)
     assert run.status is ScanStatus.FAILED
     assert run.errors == [
-        {"dataset": None, "kind": "not found", "message": f"SQLite file not found: {missing}"}
+        {
+            "dataset": None,
+            "kind": "not found",
+            "message": f"SQLite file not found: {missing}",
+            # the template too, so that it reads in the reader's language
+            "text": {"template": "SQLite file not found: {file}", "params": {"file": str(missing)}},
+        }
     ]
     assert (run.datasets_scanned, run.datasets_failed, run.finished_at is not None) == (0, 0, True)
 
