@@ -37,8 +37,9 @@ def test_the_french_tree_and_the_english_one() -> None:
     french = command("fr")
     token = french.commands["token"].commands["create"]
     assert token.help.startswith("Créer un jeton.")
-    assert [p.help for p in token.params] == ["Un nom qui dit qui ou quoi s’en sert.",
-                                              "Ce que le jeton permet."]  # fmt: skip
+    assert [p.help for p in token.params][:2] == ["Un nom qui dit qui ou quoi s’en sert.",
+                                                  "Ce que le jeton permet."]  # fmt: skip
+    assert "Un domaine auquel il est limité" in token.params[2].help
     # English is left as typer builds it
     english = command("en")
     assert english.commands["token"].commands["create"].help.startswith("Create a token.")
