@@ -10,7 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    bindparam,
+    exists,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from registre.catalog.data.findings import counts_as_personal_sql
 from registre.catalog.enums import AISystemStatus, RiskClass, ScanStatus, Sensitivity
@@ -58,6 +73,59 @@ def text_search(stmt: Select[Any], search: str | None, *columns: Any) -> Select[
     return stmt.where(or_(*(col.ilike(pattern, escape="\\") for col in columns)))
 
 
+#: the FTS5 table (SQLite only, trigram tokenizer) indexing ``dataset.name`` and
+#: ``dataset.description``, kept current by triggers (migration 0016)
+DATASET_FTS = "dataset_search"
+
+
+class _DatasetSearch(ColumnElement[bool]):
+    """``dataset.name`` or ``dataset.description`` contains ``text``, any case.
+
+    PostgreSQL (and any other database): ``ILIKE '%text%'`` (the ``pg_trgm`` indexes
+    serve it). SQLite, for a text of three characters or more: a phrase query on the FTS5
+    trigram index :data:`DATASET_FTS` (a substring match, case folded as ``ILIKE`` does);
+    shorter texts, which a trigram cannot index, take ``LIKE`` as before.
+
+    The text travels as bound parameters that are part of the construct's cache key
+    (``_traverse_internals``), with the choice between the two forms: SQLAlchemy reuses a
+    compiled statement for every statement of the same key, so a parameter made while
+    compiling would keep the first search's value (and shift the others': a page's
+    cursor was read as the search, and paging never ended)."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True
+    _traverse_internals = [
+        ("pattern", InternalTraversal.dp_clauseelement),
+        ("phrase", InternalTraversal.dp_clauseelement),
+        ("short", InternalTraversal.dp_boolean),
+    ]
+
+    def __init__(self, text: str) -> None:
+        self.short = len(text) < 3
+        self.pattern = bindparam(None, like_pattern(text), type_=String())
+        self.phrase = bindparam(None, '"' + text.replace('"', '""') + '"', type_=String())
+
+
+@compiles(_DatasetSearch)
+def _search_default(element: _DatasetSearch, compiler: Any, **kw: Any) -> str:
+    cond = or_(
+        *(col.ilike(element.pattern, escape="\\") for col in (Dataset.name, Dataset.description))
+    )
+    # in parentheses: the OR is a string to the statement around it, which would not
+    # know to group it (``a AND name LIKE x OR description LIKE x AND b``)
+    return str(compiler.process(cond.self_group(), **kw))
+
+
+@compiles(_DatasetSearch, "sqlite")
+def _search_sqlite(element: _DatasetSearch, compiler: Any, **kw: Any) -> str:
+    if element.short:
+        return _search_default(element, compiler, **kw)
+    fts = sql_table(DATASET_FTS, sql_column("rowid"))
+    matched = select(fts.c.rowid).where(literal_column(DATASET_FTS).op("MATCH")(element.phrase))
+    return str(compiler.process(Dataset.id.in_(matched), **kw))
+
+
 def datasets_statement(
     *,
     search: str | None = None,
@@ -70,7 +138,8 @@ def datasets_statement(
     stmt = select(Dataset)
     if not include_removed:
         stmt = stmt.where(Dataset.removed_at.is_(None))
-    stmt = text_search(stmt, search, Dataset.name, Dataset.description)
+    if search and search.strip():
+        stmt = stmt.where(_DatasetSearch(search.strip()))
     if data_store_id is not None:
         stmt = stmt.where(Dataset.data_store_id == data_store_id)
     if sensitivity is not None:
