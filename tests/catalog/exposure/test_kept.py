@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.data.findings import counts_as_personal
+from registre.catalog.data.search import datasets_statement, holds_personal_data
 from registre.catalog.enums import FindingStatus
 from registre.catalog.exposure.details import AIUse, Hosting
 from registre.catalog.exposure.kept import rebuild
@@ -127,6 +128,25 @@ def fresh(session: Session) -> Rows:
     return sorted(findings), sorted(datasets), sorted(counted)
 
 
+def personal_filter(session: Session) -> tuple[set[int], set[int]]:
+    """The datasets ``containsPersonalData: true`` / ``false`` selects (from the kept rows)."""
+    return tuple(  # type: ignore[return-value]
+        set(
+            session.scalars(
+                datasets_statement(contains_personal_data=b).with_only_columns(Dataset.id)
+            )
+        )
+        for b in (True, False)
+    )
+
+
+def holding(session: Session) -> tuple[set[int], set[int]]:
+    """The present datasets holding personal data and the others, from field and finding."""
+    present = set(session.scalars(select(Dataset.id).where(Dataset.removed_at.is_(None))))
+    holds = set(session.scalars(select(Dataset.id).where(holds_personal_data()))) & present
+    return holds, present - holds
+
+
 def _finding(s: Session, p: Seeded, key: str) -> Finding:
     return s.get_one(Finding, p.findings[key])
 
@@ -180,6 +200,7 @@ def test_kept_exposure_equals_a_fresh_computation_after_each_change(
             session.commit()
         with catalog.factory() as session:
             assert kept(session) == fresh(session), what
+            assert personal_filter(session) == holding(session), what
     with catalog.factory() as session:
         after = kept(session)
         assert after != before  # the steps did change what is kept
