@@ -9,8 +9,8 @@ instead of summing ~100,000 per-dataset rows.
 :func:`registre.catalog.exposure.kept.rebuild` reads the contribution of the datasets it
 rebuilds before and after, and adds the difference, in the same transaction. A dataset
 deleted by cascade (a bulk ``DELETE`` of its store) takes its kept rows with it before
-they are read: the next write sees the count of exposed datasets disagree with the kept
-total and rebuilds every total (``registre compliance refresh`` does too).
+they are read: the next write the exposure reads sees the count of exposed datasets
+disagree with the kept total and rebuilds every total (``registre compliance refresh`` does too).
 """
 
 from __future__ import annotations

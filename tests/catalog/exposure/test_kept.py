@@ -17,6 +17,7 @@ from sqlalchemy import delete, event, func, select, text
 from sqlalchemy.orm import Session
 
 from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data import stores
 from registre.catalog.data.findings import counts_as_personal
 from registre.catalog.data.search import datasets_statement, holds_personal_data
 from registre.catalog.enums import FindingStatus
@@ -179,6 +180,18 @@ STEPS: list[tuple[str, Callable[[Session, Seeded], None]]] = [
     ("a dataset linked to a system", lambda s, p: ai_register.link_ai_system_dataset(
         s, CLI_ACTOR, {"ai_system_id": p.ai_systems["Chatbot usagers"],
                        "dataset_id": p.datasets["casier"], "usage": "INPUT"})),
+    ("an organisation's contact (nothing the exposure reads)",
+     lambda s, p: stores.update_organisation(
+         s, CLI_ACTOR, p.orgs["AWS EMEA"], {"dpo_contact": "dpo@aws.example"})),
+    ("a provider under non-EU control, through the service",
+     lambda s, p: stores.update_organisation(
+         s, CLI_ACTOR, p.orgs["Mistral AI"], {"non_eu_control": True})),
+    ("an AI system's host changed, through the service",
+     lambda s, p: ai_register.update_ai_system(
+         s, CLI_ACTOR, p.ai_systems["Tri courrier"], {"hosting_organisation_id": None})),
+    ("an AI system's owner (nothing the exposure reads)",
+     lambda s, p: ai_register.update_ai_system(
+         s, CLI_ACTOR, p.ai_systems["Chatbot usagers"], {"owner": "DSI"})),
     ("a finding deleted", lambda s, p: s.delete(_finding(s, p, "contacts.courriel"))),
     ("a store deleted with its datasets", lambda s, p: s.execute(
         delete(DataStore).where(DataStore.id == p.stores["crm-usagers"]))),
