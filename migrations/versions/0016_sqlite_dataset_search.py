@@ -1,7 +1,9 @@
 """SQLite: an FTS5 trigram index of the datasets' name and description (``dataset_search``),
 kept current by triggers on ``dataset``, read by the ``search`` filter of the datasets
-(:data:`registre.catalog.data.search.DATASET_FTS`) instead of a ``LIKE`` over every row.
-PostgreSQL has its ``pg_trgm`` indexes (migration 0013): nothing to do there.
+(:data:`registre.catalog.data.search.DATASET_FTS`) instead of a ``LIKE`` over every row
+(PostgreSQL has its ``pg_trgm`` indexes, migration 0013). Both: ``exposure_total.scope``
+widened to name more filters (``risk:<class>``, ``outside_eu``...); its rows are derived,
+refilled by ``registre db upgrade`` at the head.
 
 Revision ID: 0016
 Revises: 0015
@@ -11,6 +13,7 @@ Revises: 0015
 from collections.abc import Sequence
 from typing import Union
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
@@ -42,9 +45,19 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for statement in SQLITE_SEARCH:
             op.execute(statement)
+    _scope(32)
+
+
+def _scope(length: int) -> None:
+    """``exposure_total.scope`` as VARCHAR(length); its derived rows are dropped (SQLite
+    recreates the small table; upgrade refills it at the head)."""
+    op.execute("DELETE FROM exposure_total")
+    with op.batch_alter_table("exposure_total") as batch:
+        batch.alter_column("scope", type_=sa.String(length=length), existing_nullable=False)
 
 
 def downgrade() -> None:
+    _scope(8)
     if op.get_bind().dialect.name == "sqlite":
         for trigger in ("insert", "delete", "update"):
             op.execute(f"DROP TRIGGER IF EXISTS dataset_search_{trigger}")

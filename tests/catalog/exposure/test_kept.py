@@ -20,7 +20,7 @@ from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.data import stores
 from registre.catalog.data.findings import counts_as_personal
 from registre.catalog.data.search import datasets_statement, holds_personal_data
-from registre.catalog.enums import FindingStatus
+from registre.catalog.enums import FindingStatus, RiskClass
 from registre.catalog.exposure.details import AIUse, Hosting
 from registre.catalog.exposure.kept import rebuild
 from registre.catalog.exposure.query import ExposureFilter, exposed_datasets
@@ -300,7 +300,11 @@ def test_summary_sums_equal_distinct_counts(
     catalog = new_catalog(backend, seed=seed)
     whole = [
         ExposureFilter(),
-        ExposureFilter(used_by_ai_system=True),  # the kept totals answer these two
+        ExposureFilter(used_by_ai_system=True),  # the kept totals answer these
+        ExposureFilter(ai_risk_class=RiskClass.HIGH),
+        ExposureFilter(ai_risk_class=RiskClass.LIMITED),
+        ExposureFilter(hosting_outside_eu=False),
+        ExposureFilter(non_eu_control=True),
         *(f for f in FILTERS if not f.categories and not f.status),
     ]
 
@@ -351,10 +355,15 @@ def fresh_totals(session: Session) -> Totals:
         acc[0] += 1
         acc[1] += n
 
-    for ds, store, country, _o, _c, n in datasets:
+    scopes: dict[int, list[str]] = {}  # the filters alone whose datasets each one is among
+    for ds, store, country, outside, controlled, n in datasets:
         if not n:
             continue
-        for scope in ("all", "ai") if ds in risk else ("all",):
+        mine = scopes[ds] = ["all", "outside_eu" if outside else "inside_eu"]
+        mine.append("non_eu_control" if controlled else "eu_control")
+        if ds in risk:
+            mine += ["ai", *(f"risk:{c}" for c in risk[ds] if c is not None)]
+        for scope in mine:
             add((scope, "total", None), n)
             add((scope, "store", str(store)), n)
             add((scope, "country", country), n)
@@ -362,7 +371,7 @@ def fresh_totals(session: Session) -> Totals:
                 add((scope, "risk", cls), n)
     for ds, category, n in categories:
         if ds in fields:
-            for scope in ("all", "ai") if ds in risk else ("all",):
+            for scope in scopes[ds]:
                 add((scope, "category", category), n)
     return {k: (d, f) for k, (d, f) in out.items()}
 
