@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, inspect, select, text
 
 from registre.catalog import migrate
 from registre.catalog.models import Base
@@ -150,3 +150,50 @@ def test_0014_backfills_message_templates(
         "template": "public body '{name}' records no DPO contact",
         "params": {"name": "Ville"},
     }
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_0016_indexes_the_datasets_already_there_and_widens_the_totals(
+    backend: str, empty_engine: Callable[[str], Engine]
+) -> None:
+    """From 0015 with data: the search (SQLite: the FTS5 index, filled from the datasets
+    already there) finds them, and the refresh at the head keeps totals of the new scopes,
+    whose names 0015's column was too short for."""
+    from sqlalchemy.orm import sessionmaker
+
+    from registre.catalog.data.search import datasets_statement
+    from registre.catalog.enums import FindingStatus
+    from registre.catalog.models import Dataset, DataStore, ExposureTotalRow, Field, Finding
+
+    engine = empty_engine(backend)
+    migrate.upgrade(engine, "0015")
+    with sessionmaker(engine)() as session:  # written as 0015 left them, no hook
+        store = DataStore(name="rh", kind="SQLITE", url="sqlite:///rh.db")
+        session.add(store)
+        session.flush()
+        dataset = Dataset(data_store_id=store.id, name="Agents_paie", description="Paie")
+        session.add(dataset)
+        session.flush()
+        field = Field(dataset_id=dataset.id, name="nom", position=0)
+        session.add(field)
+        session.flush()
+        session.add(
+            Finding(
+                field_id=field.id,
+                entity_type="PERSON",
+                category="IDENTITY",
+                score=0.9,
+                coverage=0.9,
+                distinct_sampled=10,
+                status=FindingStatus.CONFIRMED,
+            )
+        )
+        session.commit()
+    migrate.upgrade(engine)
+    with sessionmaker(engine)() as session:
+        found = session.scalars(
+            datasets_statement(search="agents_P").with_only_columns(Dataset.name)
+        )
+        assert list(found) == ["Agents_paie"]
+        scopes = set(session.scalars(select(ExposureTotalRow.scope)))
+        assert {"all", "inside_eu", "eu_control"} <= scopes
