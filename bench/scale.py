@@ -157,6 +157,20 @@ def own_queries(since: str) -> list[Query]:
             "categories complianceIssues { rule } } } summary { byCategory { key datasets "
             "fields } byHostingCountry { key datasets } } } }",
         ),
+        *(
+            Query(
+                f"exposure + summary, {name}",
+                f"{{ exposure(first: 50, filter: {{{flt}}}) {{ totalCount edges {{ node {{ "
+                "dataset { qualifiedName } categories } } summary { datasets fields "
+                "byCategory { key datasets } byDataStore { key datasets } "
+                "byAiRiskClass { key datasets } } } }",
+            )
+            for name, flt in (
+                ("aiRiskClass", "aiRiskClass: HIGH"),
+                ("hostingOutsideEU", "hostingOutsideEU: true"),
+                ("one store", 'dataStoreId: "RGF0YVN0b3JlOjE3"'),  # DataStore 17
+            )
+        ),
         Query(
             "exposureChanges",
             "query($since: DateTime!) { exposureChanges(since: $since, first: 50) { totalCount "

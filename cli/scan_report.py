@@ -39,6 +39,9 @@ WORDS = {
     "range reads": ("sample method", NC_("sample method", "range reads")),
     "random positions": ("sample method", NC_("sample method", "random positions")),
     "whole view": ("sample method", NC_("sample method", "whole view")),
+    "reservoir": ("sample method", NC_("sample method", "reservoir")),
+    "reservoir of a prefix": ("sample method", NC_("sample method", "reservoir of a prefix")),
+    "random row groups": ("sample method", NC_("sample method", "random row groups")),
     "unknown": ("sample method", NC_("sample method", "unknown")),
 }
 

@@ -29,6 +29,7 @@ from registre.catalog.models import (
     processing_activity_ai_system,
     processing_activity_dataset,
 )
+from registre.catalog.models.exposure import ExposureFindingRow
 from registre.catalog.publication.gate import Blocker, blockers
 
 
@@ -138,6 +139,23 @@ class BlockersByDataset(DataLoader):  # type: ignore[misc]
         return [found.get(key, []) for key in keys]
 
 
+class PersonalByDataset(DataLoader):  # type: ignore[misc]
+    """Whether each dataset (still present) holds personal data, read from the exposure kept
+    per dataset (:func:`~registre.catalog.data.search.kept_personal_data`, current at each
+    commit): one index lookup per request instead of every field and finding of each."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[bool]:
+        row = ExposureFindingRow
+        found = set(
+            self.session.scalars(select(row.dataset_id).where(row.dataset_id.in_(keys)).distinct())
+        )
+        return [key in found for key in keys]
+
+
 class Loaders:
     """Every loader of one request (:data:`BY_ID`, :data:`MANY`, compliance issues)."""
 
@@ -149,6 +167,7 @@ class Loaders:
             setattr(self, name, ManyLoader(session, query))
         self.compliance_issues_by_ai_system = IssuesByAISystem(session)
         self.publication_blockers = BlockersByDataset(session)
+        self.personal_by_dataset = PersonalByDataset(session)
 
     organisation: ByIdLoader
     domain: ByIdLoader

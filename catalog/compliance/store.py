@@ -76,6 +76,9 @@ class Change:
     #: something every subject may depend on (an organisation renamed or deleted: it may
     #: be the configured ``default_deployer``): evaluate everything
     everything: bool = False
+    #: a write the kept exposure may read (False: only what it never reads was written,
+    #: see :mod:`.tracking`), so that its rebuild can be skipped
+    exposure: bool = True
 
     def __bool__(self) -> bool:
         return self.everything or any(
@@ -104,6 +107,7 @@ class Change:
         ):
             getattr(self, name).update(getattr(other, name))
         self.everything = self.everything or other.everything
+        self.exposure = self.exposure or other.exposure
 
 
 @dataclass(frozen=True)

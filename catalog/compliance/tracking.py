@@ -69,7 +69,40 @@ def _seed(change: Change, kind: str, get: Getter) -> None:
         change.organisations |= _ids(get("id"))
 
 
+#: what the kept exposure (:mod:`registre.catalog.exposure.kept`) reads of an AI system and
+#: of an organisation: a write to anything else of theirs leaves it as it was
+EXPOSURE_READS = {
+    "AISystem": (
+        "risk_class",
+        "hosting_country",
+        "hosting_organisation_id",
+        "provider_id",
+        "hosting_organisation",
+        "provider",
+    ),
+    "Organisation": ("country", "non_eu_control"),
+}
+#: what the kept exposure never reads
+EXPOSURE_IGNORES = frozenset({"Policy", "AISystemPolicy", "Assessment", "ProcessingActivity"})
+
+
+def _exposure_reads(kind: str, changed: Callable[[str], bool], whole: bool) -> bool:
+    """Whether a write to a row of ``kind`` may change the kept exposure: ``whole`` for a
+    row added or deleted, else ``changed(attribute)`` for what the exposure reads of it."""
+    if kind in EXPOSURE_IGNORES:
+        return False
+    if kind not in EXPOSURE_READS or whole:
+        return True
+    return any(changed(name) for name in EXPOSURE_READS[kind])
+
+
 def _from_audit(change: Change, audit: AuditEvent) -> None:
+    before, after = audit.before, audit.after
+    if isinstance(before, Mapping) and isinstance(after, Mapping):
+        read = _exposure_reads(audit.entity_type, lambda k: before.get(k) != after.get(k), False)
+    else:  # a row added or deleted, or a bulk statement's own record
+        read = _exposure_reads(audit.entity_type, bool, True)
+    change.exposure = change.exposure or read
     for snapshot in (audit.before, audit.after):
         if isinstance(snapshot, Mapping):
             _seed(change, audit.entity_type, snapshot.get)
@@ -81,12 +114,15 @@ def _getter(obj: Any) -> Getter:
     return lambda name: getattr(obj, name, None)
 
 
-def _from_object(change: Change, obj: Any, deleted: bool = False) -> None:
+def _from_object(change: Change, obj: Any, deleted: bool = False, new: bool = False) -> None:
     if isinstance(obj, AuditEvent):
         _from_audit(change, obj)
         return
     state = inspect(obj)
     kind = type(obj).__name__
+    if not change.exposure:
+        changed = lambda name: get_history(obj, name).has_changes()  # noqa: E731
+        change.exposure = _exposure_reads(kind, changed, deleted or new)
     if kind == "Organisation" and (deleted or get_history(obj, "name").deleted):
         # renamed or deleted: it may have been the configured default deployer, and what
         # named it is no longer found by its id
@@ -112,15 +148,19 @@ def note(session: Session, change: Change) -> None:
 def _after_flush(session: Session, _context: Any) -> None:
     if session.info.get(_BUSY):
         return
-    change = session.info.setdefault(_KEY, Change())
-    for obj in (*session.new, *session.dirty):
+    # nothing the exposure reads written yet (see _exposure_reads)
+    change = session.info.setdefault(_KEY, Change(exposure=False))
+    for obj in session.new:
+        _from_object(change, obj, new=True)
+    for obj in session.dirty:
         _from_object(change, obj)
     for obj in session.deleted:
         _from_object(change, obj, deleted=True)
 
 
-#: what else a transaction keeps current from the subjects it touched (see keep_current)
-Refresher = Callable[[Session, Subjects], None]
+#: what else a transaction keeps current from the subjects it touched and what it wrote
+#: (see keep_current)
+Refresher = Callable[[Session, Subjects, Change], None]
 
 
 def _before_commit(session: Session, also: tuple[Refresher, ...] = ()) -> None:
@@ -136,7 +176,7 @@ def _before_commit(session: Session, also: tuple[Refresher, ...] = ()) -> None:
             subjects = affected(session, change)
             refresh(session, subjects)
             for fn in also:
-                fn(session, subjects)
+                fn(session, subjects, change)
         session.flush()
     finally:
         session.info.pop(_BUSY, None)

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, String, cast, delete, func, insert, litera
 from sqlalchemy.orm import Session, aliased
 
 from registre.catalog.compliance.engine import Subjects
-from registre.catalog.compliance.store import CHUNK
+from registre.catalog.compliance.store import CHUNK, Change
 from registre.catalog.data.search import personal_finding
 from registre.catalog.exposure import totals
 from registre.catalog.exposure.query import hosting_conditions
@@ -146,8 +146,12 @@ def rebuild(session: Session, dataset_ids: Iterable[int] | None = None) -> None:
         _rebuild(session, ordered[start : start + CHUNK])
 
 
-def refresh_subjects(session: Session, subjects: Subjects) -> None:
-    """Rebuild what a transaction touched (``subjects`` from :func:`.store.affected`)."""
+def refresh_subjects(session: Session, subjects: Subjects, change: Change) -> None:
+    """Rebuild what a transaction touched (``subjects`` from :func:`.store.affected`);
+    nothing when it wrote only what the exposure never reads (``change.exposure`` False:
+    an organisation's contacts, an AI system's owner, a policy, an assessment...)."""
+    if not change.exposure:
+        return
     if subjects.everything:
         rebuild(session)
     elif subjects.ids.get("Dataset"):

@@ -2,11 +2,12 @@
 store, hosting country and AI risk class, over everything a filter selects.
 
 Read from the kept exposure (:mod:`.kept`), never from ``field`` and ``finding``: for no
-criterion at all, or ``usedByAiSystem: true`` alone, from the kept totals (:mod:`.totals`, a
-few rows whatever the catalog's size); otherwise, without a finding criterion (category,
-entity type, status), from the per-dataset counts (one row per dataset, one per dataset and
-category, summed); with one, from the rows of the findings it
-selects (counted distinct, since a field may hold several).
+criterion at all, or one of ``usedByAiSystem: true``, ``aiRiskClass``, ``hostingOutsideEU``,
+``nonEuControl`` alone, from the kept totals (:mod:`.totals`, a few rows whatever the
+catalog's size); otherwise, without a finding criterion (category, entity type, status),
+from the per-dataset counts (one row per dataset, one per dataset and category, summed: a
+data store's through its index); with one, from the rows of the findings it selects
+(counted distinct, since a field may hold several).
 """
 
 from __future__ import annotations
@@ -48,14 +49,25 @@ def _whole(flt: ExposureFilter) -> bool:
     return not (flt.categories or flt.entity_types or flt.status)
 
 
+#: the filters of one criterion the kept totals answer (:mod:`.totals`), and their scope
+_KEPT_SCOPES = {
+    ExposureFilter(): "all",
+    ExposureFilter(used_by_ai_system=True): "ai",
+    ExposureFilter(hosting_outside_eu=True): "outside_eu",
+    ExposureFilter(hosting_outside_eu=False): "inside_eu",
+    ExposureFilter(non_eu_control=True): "non_eu_control",
+    ExposureFilter(non_eu_control=False): "eu_control",
+}
+
+
 def _kept_scope(flt: ExposureFilter) -> str | None:
-    """The scope of the kept totals (:mod:`.totals`) answering ``flt``, if any: "all" for
-    no criterion at all, "ai" for ``usedByAiSystem: true`` alone."""
-    if flt == ExposureFilter():
-        return "all"
-    if flt == ExposureFilter(used_by_ai_system=True):
-        return "ai"
-    return None
+    """The scope of the kept totals answering ``flt``, if any: no criterion at all, or one
+    of ``usedByAiSystem: true``, ``aiRiskClass``, ``hostingOutsideEU``, ``nonEuControl``
+    alone (a store or a finding criterion sums the per-dataset rows it selects)."""
+    risk = flt.ai_risk_class
+    if risk is not None and flt == ExposureFilter(ai_risk_class=risk):
+        return f"risk:{risk.value}"
+    return _KEPT_SCOPES.get(flt)
 
 
 class ExposureSummary:

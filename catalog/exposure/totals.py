@@ -9,16 +9,15 @@ instead of summing ~100,000 per-dataset rows.
 :func:`registre.catalog.exposure.kept.rebuild` reads the contribution of the datasets it
 rebuilds before and after, and adds the difference, in the same transaction. A dataset
 deleted by cascade (a bulk ``DELETE`` of its store) takes its kept rows with it before
-they are read: the next write sees the count of exposed datasets disagree with the kept
-total and rebuilds every total (``registre compliance refresh`` does too).
+they are read: the next write the exposure reads sees the count of exposed datasets
+disagree with the kept total and rebuilds every total (``registre compliance refresh`` does too).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
+from collections import Counter, defaultdict
 
-from sqlalchemy import ColumnElement, String, cast, delete, exists, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from registre.catalog.models.exposure import (
@@ -28,68 +27,65 @@ from registre.catalog.models.exposure import (
     ExposureTotalRow,
 )
 
-__all__ = ["SCOPES", "apply", "check", "contributions", "difference", "rebuild"]
+__all__ = ["SCOPES", "apply", "check", "contributions", "difference", "rebuild", "scopes_of"]
 
-#: "all": every exposed dataset; "ai": the exposed datasets an AI system uses
-SCOPES = ("all", "ai")
+#: the datasets a kept total is about, each named after the filter it answers
+#: (:func:`registre.catalog.exposure.summary.kept_scope`): "all" every exposed dataset;
+#: "ai" those an AI system uses; "risk:<class>" those an AI system of that class uses;
+#: "outside_eu" / "inside_eu" and "non_eu_control" / "eu_control" by the hosting flags
+SCOPES = ("all", "ai", "risk:<class>", "outside_eu", "inside_eu", "non_eu_control", "eu_control")
 
 Key = tuple[str, str, str | None]
 Delta = dict[Key, Counter[str]]
 
 
-def _scope_where(scope: str, dataset_id: Any) -> list[ColumnElement[bool]]:
-    if scope == "all":
-        return []
-    ai = ExposureDatasetAIRow
-    return [exists(select(ai.id).where(ai.dataset_id == dataset_id))]
+def scopes_of(outside_eu: bool, non_eu_control: bool, risks: set[str | None]) -> list[str]:
+    """The scopes an exposed dataset counts in, from its kept flags and the risk classes of
+    the AI systems using it (None: a system not classified yet)."""
+    scopes = ["all", "outside_eu" if outside_eu else "inside_eu"]
+    scopes.append("non_eu_control" if non_eu_control else "eu_control")
+    if risks:
+        scopes += ["ai", *(f"risk:{r}" for r in sorted(r for r in risks if r is not None))]
+    return scopes
 
 
 def contributions(session: Session, ids: list[int] | None) -> Delta:
     """Exposed datasets and personal-data fields that datasets ``ids`` (None: every
-    dataset) count for under each (scope, kind, key), from the kept per-dataset rows."""
+    dataset) count for under each (scope, kind, key), from the kept per-dataset rows (three
+    statements, summed here: a write reads a few hundred rows, a full rebuild all)."""
     d, c, ai = ExposureDatasetRow, ExposureCategoryRow, ExposureDatasetAIRow
-    mine = [] if ids is None else [d.dataset_id.in_(ids)]
-    out: Delta = {}
-    for scope in SCOPES:
-        base = [d.fields > 0, *mine, *_scope_where(scope, d.dataset_id)]
-        parts: list[tuple[str, Any]] = [
-            ("total", select(func.count(), func.coalesce(func.sum(d.fields), 0)).where(*base)),
-            (
-                "store",
-                select(cast(d.data_store_id, String), func.count(), func.sum(d.fields))
-                .where(*base)
-                .group_by(d.data_store_id),
-            ),
-            (
-                "country",
-                select(d.hosting_country, func.count(), func.sum(d.fields))
-                .where(*base)
-                .group_by(d.hosting_country),
-            ),
-            (
-                "category",
-                select(c.category, func.count(), func.sum(c.fields))
-                .join(d, d.dataset_id == c.dataset_id)
-                .where(*base)
-                .group_by(c.category),
-            ),
-            (
-                "risk",
-                select(ai.risk_class, func.count(), func.sum(d.fields))
-                .join(d, d.dataset_id == ai.dataset_id)
-                .where(d.fields > 0, *mine)
-                .group_by(ai.risk_class),
-            ),
-        ]
-        for kind, stmt in parts:
-            for row in session.execute(stmt).all():
-                if kind == "total":
-                    key, datasets, fields = None, row[0], row[1]
-                else:
-                    key, datasets, fields = row
-                if datasets:
-                    out[(scope, kind, key)] = Counter(datasets=int(datasets), fields=int(fields))
-    return out
+    where = [d.fields > 0, *([] if ids is None else [d.dataset_id.in_(ids)])]
+    risks: dict[int, set[str | None]] = defaultdict(set)
+    for dataset_id, risk in session.execute(
+        select(ai.dataset_id, ai.risk_class).join(d, d.dataset_id == ai.dataset_id).where(*where)
+    ):
+        risks[dataset_id].add(risk)
+    sums: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    scopes: dict[int, list[str]] = {}
+    rows = select(
+        d.dataset_id, d.data_store_id, d.hosting_country, d.outside_eu, d.non_eu_control, d.fields
+    ).where(*where)
+    for dataset_id, store, country, outside, controlled, fields in session.execute(rows):
+        mine = scopes[dataset_id] = scopes_of(outside, controlled, risks.get(dataset_id, set()))
+        for scope in mine:
+            for kind, key in (("total", None), ("store", str(store)), ("country", country)):
+                _add(sums[(scope, kind, key)], fields)
+            for risk in risks.get(dataset_id, ()):
+                _add(sums[(scope, "risk", risk)], fields)
+    categories = (
+        select(c.dataset_id, c.category, c.fields)
+        .join(d, d.dataset_id == c.dataset_id)
+        .where(*where)
+    )
+    for dataset_id, category, fields in session.execute(categories):
+        for scope in scopes.get(dataset_id, ()):
+            _add(sums[(scope, "category", category)], fields)
+    return {k: Counter(datasets=n, fields=f) for k, (n, f) in sums.items() if n}
+
+
+def _add(acc: list[int], fields: int) -> None:
+    acc[0] += 1
+    acc[1] += fields
 
 
 def difference(before: Delta, after: Delta) -> Delta:
@@ -132,7 +128,14 @@ def apply(session: Session, delta: Delta) -> None:
 def rebuild(session: Session) -> None:
     """Every total again from the kept per-dataset rows."""
     session.execute(delete(ExposureTotalRow).execution_options(synchronize_session=False))
-    apply(session, contributions(session, None))
+    rows = [
+        {"scope": scope, "kind": kind, "key": key, **counts}
+        for (scope, kind, key), counts in sorted(
+            contributions(session, None).items(), key=lambda i: repr(i[0])
+        )
+    ]
+    for start in range(0, len(rows), 5_000):  # one multi-row INSERT per chunk
+        session.execute(insert(ExposureTotalRow), rows[start : start + 5_000])
 
 
 def check(session: Session) -> None:

@@ -92,16 +92,17 @@ class ExposureDatasetAIRow(Base):
 
 class ExposureTotalRow(Base):
     """A total of the exposure summary over every exposed dataset (derived, see
-    :mod:`registre.catalog.exposure.totals`): ``scope`` "all" (every exposed dataset) or
-    "ai" (those an AI system uses); ``kind`` "total", "category", "store" (key: the store's
-    id), "country" or "risk"; ``key`` None where the summary shows "not recorded".
+    :mod:`registre.catalog.exposure.totals`): ``scope`` "all" (every exposed dataset),
+    "ai" (those an AI system uses), or another filter's (``totals.SCOPES``); ``kind``
+    "total", "category", "store" (key: the store's id), "country" or "risk"; ``key`` None
+    where the summary shows "not recorded".
     Several rows may share a key (read summed)."""
 
     __tablename__ = "exposure_total"
     __table_args__ = (Index("ix_exposure_total_kind", "scope", "kind", "key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    scope: Mapped[str] = mapped_column(String(8))
+    scope: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))
     key: Mapped[str | None] = mapped_column(String(64))
     datasets: Mapped[int] = mapped_column(Integer)

@@ -363,6 +363,8 @@ class Dataset(EntityNode):
     @staticmethod
     async def resolve_contains_personal_data(root: models.Dataset, info: Info) -> bool:
         loaders = loaders_of(info)
+        if root.removed_at is None:  # the kept exposure holds the datasets still present
+            return bool(await loaders.personal_by_dataset.load(root.id))
         fields = await loaders.fields_by_dataset.load(root.id)
         present = [f.id for f in fields if f.removed_at is None]
         for findings in await loaders.findings_by_field.load_many(present):

@@ -71,7 +71,8 @@ class ScanRunTable(graphene.ObjectType):
     status = graphene.String(required=True, description="PENDING, DONE or FAILED.")
     sample_method = graphene.String(
         description="How the rows were drawn: shuffled whole, tablesample, tablesample by "
-        "key, range reads, random positions or whole view."
+        "key, range reads, random positions or whole view (databases); reservoir, reservoir "
+        "of a prefix (the file was read in part) or random row groups (files)."
     )
     sample_rows = graphene.Int()
     sample_ms = graphene.Int(description="Milliseconds spent reading the sample.")

@@ -59,6 +59,14 @@ class SampleMethod:
     RANGE_READS = "range reads"  # many short index ranges at random keys
     RANDOM_POSITIONS = "random positions"  # one pass, rows kept at random positions
     WHOLE_VIEW = "whole view"  # an aggregating view cheap enough to run in full
+    RESERVOIR = "reservoir"  # a file read in one pass, rows kept at random (CSV, sheets)
+    RESERVOIR_PREFIX = "reservoir of a prefix"  # the same, cut short by the byte cap or time
+    ROW_GROUPS = "random row groups"  # Parquet: whole row groups in random order
+
+    @staticmethod
+    def reservoir(cut_short: object) -> str:
+        """The reservoir's method: of the whole file, or of its first part only."""
+        return SampleMethod.RESERVOIR_PREFIX if cut_short else SampleMethod.RESERVOIR
 
 
 #: a relation is read in ranges of this many rows at most: many small ranges spread the

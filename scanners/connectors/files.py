@@ -51,7 +51,7 @@ from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.catalog.data.store_urls import store_kind
 from registre.catalog.errors import InvalidInput
 from registre.catalog.i18n import Text
-from registre.scanners.connectors.base import CancelFlag
+from registre.scanners.connectors.base import CancelFlag, SampleMethod
 from registre.scanners.connectors.csv_format import CsvFormat, sniff_csv, sniff_csv_file
 from registre.scanners.connectors.registry import MAX_TEXT_CHARS, clean_value, url_scheme
 from registre.scanners.connectors.safe_open import open_inside
@@ -127,6 +127,7 @@ class FileConnector:
         self._cancelled = CancelFlag()
         #: why a listed file could not be described, by (schema, name)
         self._unreadable: dict[tuple[str | None, str], ScanError] = {}
+        self.sample_method: str | None = None  # of the last sample (base.SampleMethod)
 
     def cancel(self) -> None:
         """Stop the file being read (checked between row blocks and row groups); every
@@ -209,8 +210,10 @@ class FileConnector:
         if unreadable is not None and not table.columns:
             raise unreadable
         names = [c.name for c in table.columns]
+        self.sample_method = None
         with self._open(table) as raw:
             if table.name.lower().endswith(PARQUET_SUFFIXES):
+                self.sample_method = SampleMethod.ROW_GROUPS
                 return self._sample_parquet(raw, table, names, size)
             if is_spreadsheet(table.name):
                 sample, stopped_at = sample_spreadsheet(
@@ -225,6 +228,7 @@ class FileConnector:
                 )
                 if stopped_at:
                     logger.warning("%s: sample drawn from %s only", self._label(table), stopped_at)
+                self.sample_method = SampleMethod.reservoir(stopped_at)
                 return sample
             return self._sample_csv(raw, table, names, size)
 
@@ -285,6 +289,7 @@ class FileConnector:
             text.detach()  # the caller closes the file
         if stopped_at:
             logger.warning("CSV %s: sample drawn from %s only", self._label(table), stopped_at)
+        self.sample_method = SampleMethod.reservoir(stopped_at)
         return reservoir
 
     def _sample_parquet(
@@ -387,8 +392,5 @@ def _open_parquet(raw: IO[bytes], name: str) -> Any:
 
 def _csv_values(row: list[str], width: int) -> list[object]:
     """A row cut or padded to the header; empty fields are None, long ones truncated."""
-    values: list[object] = []
-    for value in row[:width]:
-        values.append(value[:MAX_TEXT_CHARS] if value != "" else None)
-    values.extend([None] * (width - len(values)))
-    return values
+    values: list[object] = [v[:MAX_TEXT_CHARS] if v != "" else None for v in row[:width]]
+    return values + [None] * (width - len(values))

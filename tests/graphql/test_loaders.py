@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from registre.catalog.compliance.store import Change
+from registre.catalog.compliance.tracking import note
 from registre.catalog.enums import DatasetUsage, FindingStatus
 from registre.catalog.models import (
     AISystem,
@@ -152,3 +155,35 @@ def test_loaders_do_not_outlive_a_request(api: Api) -> None:
         session.query(DataStore).filter_by(name="store-0").update({"name": "store-zero"})
         session.commit()
     assert api.data(query)["datasets"]["edges"][0]["node"]["dataStore"]["name"] == "store-zero"
+
+
+@pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+def test_a_datasets_personal_data_is_read_from_the_kept_exposure(api: Api) -> None:
+    # Dataset.containsPersonalData of a present dataset: one lookup in the exposure kept
+    # per dataset, never its fields and findings; the same answer as its fields give,
+    # after a change (its findings rejected) committed through the catalog's sessions.
+    with api.factory() as session:
+        ids = sorted(session.scalars(select(Dataset.id)))[::3]
+        session.execute(
+            update(Finding)
+            .where(Finding.field_id.in_(select(Field.id).where(Field.dataset_id.in_(ids))))
+            .values(status=FindingStatus.REJECTED)
+            .execution_options(synchronize_session=False)
+        )
+        for dataset_id in ids:  # bulk statements are noted by hand (no audit event here)
+            note(session, Change(datasets={dataset_id}))
+        session.commit()
+    query = "{ datasets(first: 100) { edges { node { name containsPersonalData } } } }"
+    with counting(api) as statements:
+        flags = {e["node"]["name"]: e["node"]["containsPersonalData"] for e in _edges(api, query)}
+    assert not [s for s in statements if re.search(r"\b(FROM|JOIN) (field|finding)\b", s)]
+    whole = "{ datasets(first: 100) { edges { node { name fields { containsPersonalData } } } } }"
+    by_fields = {
+        e["node"]["name"]: any(f["containsPersonalData"] for f in e["node"]["fields"])
+        for e in _edges(api, whole)
+    }
+    assert flags == by_fields and set(flags.values()) == {True, False}
+
+
+def _edges(api: Api, query: str) -> list[dict[str, Any]]:
+    return list(api.data(query)["datasets"]["edges"])

@@ -17,8 +17,10 @@ from sqlalchemy import delete, event, func, select, text
 from sqlalchemy.orm import Session
 
 from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data import stores
 from registre.catalog.data.findings import counts_as_personal
-from registre.catalog.enums import FindingStatus
+from registre.catalog.data.search import datasets_statement, holds_personal_data
+from registre.catalog.enums import FindingStatus, RiskClass
 from registre.catalog.exposure.details import AIUse, Hosting
 from registre.catalog.exposure.kept import rebuild
 from registre.catalog.exposure.query import ExposureFilter, exposed_datasets
@@ -127,6 +129,25 @@ def fresh(session: Session) -> Rows:
     return sorted(findings), sorted(datasets), sorted(counted)
 
 
+def personal_filter(session: Session) -> tuple[set[int], set[int]]:
+    """The datasets ``containsPersonalData: true`` / ``false`` selects (from the kept rows)."""
+    return tuple(  # type: ignore[return-value]
+        set(
+            session.scalars(
+                datasets_statement(contains_personal_data=b).with_only_columns(Dataset.id)
+            )
+        )
+        for b in (True, False)
+    )
+
+
+def holding(session: Session) -> tuple[set[int], set[int]]:
+    """The present datasets holding personal data and the others, from field and finding."""
+    present = set(session.scalars(select(Dataset.id).where(Dataset.removed_at.is_(None))))
+    holds = set(session.scalars(select(Dataset.id).where(holds_personal_data()))) & present
+    return holds, present - holds
+
+
 def _finding(s: Session, p: Seeded, key: str) -> Finding:
     return s.get_one(Finding, p.findings[key])
 
@@ -159,6 +180,18 @@ STEPS: list[tuple[str, Callable[[Session, Seeded], None]]] = [
     ("a dataset linked to a system", lambda s, p: ai_register.link_ai_system_dataset(
         s, CLI_ACTOR, {"ai_system_id": p.ai_systems["Chatbot usagers"],
                        "dataset_id": p.datasets["casier"], "usage": "INPUT"})),
+    ("an organisation's contact (nothing the exposure reads)",
+     lambda s, p: stores.update_organisation(
+         s, CLI_ACTOR, p.orgs["AWS EMEA"], {"dpo_contact": "dpo@aws.example"})),
+    ("a provider under non-EU control, through the service",
+     lambda s, p: stores.update_organisation(
+         s, CLI_ACTOR, p.orgs["Mistral AI"], {"non_eu_control": True})),
+    ("an AI system's host changed, through the service",
+     lambda s, p: ai_register.update_ai_system(
+         s, CLI_ACTOR, p.ai_systems["Tri courrier"], {"hosting_organisation_id": None})),
+    ("an AI system's owner (nothing the exposure reads)",
+     lambda s, p: ai_register.update_ai_system(
+         s, CLI_ACTOR, p.ai_systems["Chatbot usagers"], {"owner": "DSI"})),
     ("a finding deleted", lambda s, p: s.delete(_finding(s, p, "contacts.courriel"))),
     ("a store deleted with its datasets", lambda s, p: s.execute(
         delete(DataStore).where(DataStore.id == p.stores["crm-usagers"]))),
@@ -180,6 +213,7 @@ def test_kept_exposure_equals_a_fresh_computation_after_each_change(
             session.commit()
         with catalog.factory() as session:
             assert kept(session) == fresh(session), what
+            assert personal_filter(session) == holding(session), what
     with catalog.factory() as session:
         after = kept(session)
         assert after != before  # the steps did change what is kept
@@ -266,7 +300,11 @@ def test_summary_sums_equal_distinct_counts(
     catalog = new_catalog(backend, seed=seed)
     whole = [
         ExposureFilter(),
-        ExposureFilter(used_by_ai_system=True),  # the kept totals answer these two
+        ExposureFilter(used_by_ai_system=True),  # the kept totals answer these
+        ExposureFilter(ai_risk_class=RiskClass.HIGH),
+        ExposureFilter(ai_risk_class=RiskClass.LIMITED),
+        ExposureFilter(hosting_outside_eu=False),
+        ExposureFilter(non_eu_control=True),
         *(f for f in FILTERS if not f.categories and not f.status),
     ]
 
@@ -317,10 +355,15 @@ def fresh_totals(session: Session) -> Totals:
         acc[0] += 1
         acc[1] += n
 
-    for ds, store, country, _o, _c, n in datasets:
+    scopes: dict[int, list[str]] = {}  # the filters alone whose datasets each one is among
+    for ds, store, country, outside, controlled, n in datasets:
         if not n:
             continue
-        for scope in ("all", "ai") if ds in risk else ("all",):
+        mine = scopes[ds] = ["all", "outside_eu" if outside else "inside_eu"]
+        mine.append("non_eu_control" if controlled else "eu_control")
+        if ds in risk:
+            mine += ["ai", *(f"risk:{c}" for c in risk[ds] if c is not None)]
+        for scope in mine:
             add((scope, "total", None), n)
             add((scope, "store", str(store)), n)
             add((scope, "country", country), n)
@@ -328,7 +371,7 @@ def fresh_totals(session: Session) -> Totals:
                 add((scope, "risk", cls), n)
     for ds, category, n in categories:
         if ds in fields:
-            for scope in ("all", "ai") if ds in risk else ("all",):
+            for scope in scopes[ds]:
                 add((scope, "category", category), n)
     return {k: (d, f) for k, (d, f) in out.items()}
 

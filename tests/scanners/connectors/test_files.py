@@ -116,6 +116,7 @@ def test_csv_comma_utf8_bom_sample_is_bounded_and_spread(connector: FileConnecto
         assert set(sample["ville"]) == {"Nîmes"}
         seen.update(int(str(v)) for v in sample["id"])
     assert max(seen) > 100
+    assert connector.sample_method == "reservoir"  # the whole file read, rows kept at random
 
 
 def test_tsv_and_empty_fields(connector: FileConnector) -> None:
@@ -136,6 +137,7 @@ def test_parquet_random_row_groups(connector: FileConnector) -> None:
         assert all(isinstance(v, str) and len(v) == 15 for v in sample["nir"])
         seen.update(sample["id"])  # type: ignore[arg-type]
     assert max(seen) > 100
+    assert connector.sample_method == "random row groups"
 
 
 def test_csv_read_is_capped(connector: FileConnector, caplog: pytest.LogCaptureFixture) -> None:
@@ -145,6 +147,7 @@ def test_csv_read_is_capped(connector: FileConnector, caplog: pytest.LogCaptureF
     assert len(sample["id"]) == 100
     assert max(int(str(v)) for v in sample["id"]) < 5000  # only the first ~64 kB were read
     assert "sample drawn from the first" in caplog.text
+    assert connector.sample_method == "reservoir of a prefix"  # says the sample is partial
 
 
 def test_files_are_left_untouched(connector: FileConnector, folder: Path) -> None:

@@ -9,7 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from registre.catalog.models import ScanRunTable
 from registre.scanners.connectors.files import FileConnector
 from registre.scanners.errors import ScanError
 
@@ -75,6 +77,7 @@ def test_first_sheet_header_and_typed_cells(folder: Path) -> None:
     assert sample["Indice"][0] in range(350, 358)
     usagers = connector.sample(tables["usagers.ods"], 3)
     assert len(usagers["nom"]) == 3 and set(usagers["commune"]) == {"Brest"}
+    assert connector.sample_method == "reservoir"
 
 
 def test_a_spreadsheet_that_inflates_past_the_cap_is_refused(tmp_path: Path) -> None:
@@ -100,9 +103,16 @@ def test_a_broken_spreadsheet_fails_alone_without_its_content(tmp_path: Path) ->
 
 def test_a_scan_of_spreadsheets_labels_their_columns(scan_catalog: object, folder: Path) -> None:
     store = scan_catalog.register("tableurs", f"file://{folder}")  # type: ignore[attr-defined]
-    scan_catalog.scan(store)  # type: ignore[attr-defined]
+    run = scan_catalog.scan(store)  # type: ignore[attr-defined]
     found = scan_catalog.findings(store)  # type: ignore[attr-defined]
     assert ("agents.xlsx", "Nom de l'agent", "PERSON") in found
+    # each table's record says how its rows were drawn (it said nothing, "unknown", before)
+    with scan_catalog.factory() as session:  # type: ignore[attr-defined]
+        rows = session.scalars(select(ScanRunTable).where(ScanRunTable.run_id == run.id))
+        assert {(t.name, t.sample_method) for t in rows} == {
+            ("agents.xlsx", "reservoir"),
+            ("usagers.ods", "reservoir"),
+        }
     assert ("agents.xlsx", "Date de naissance", "DATE_OF_BIRTH") in found
     assert ("usagers.ods", "commune", "LOCATION") in found
     examples = {f.masked_example for f in found.values()}
