@@ -23,7 +23,17 @@ from registre.web.core import Web, error_page, page
 from registre.web.headers import SecurityHeaders
 from registre.web.limits import BodyLimit
 from registre.web.oidc import OidcClient
-from registre.web.pages import ai, auth, catalog, classify, dashboard, governance, review, sso
+from registre.web.pages import (
+    ai,
+    auth,
+    catalog,
+    classify,
+    dashboard,
+    governance,
+    people,
+    review,
+    sso,
+)
 from registre.web.session import SessionStore
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -77,6 +87,11 @@ def web_routes(web: Web) -> list[BaseRoute]:
         get("/jetons", governance.tokens),
         post("/jetons", governance.create_token_page),
         post("/jetons/revoquer", governance.revoke_token_page),
+        get("/personnes", people.people_page),
+        post("/personnes/attribuer", people.grant),
+        post("/personnes/retirer", people.revoke),
+        post("/personnes/desactiver", people.disable),
+        post("/personnes/domaines", people.create_domain),
     ]
 
 

@@ -39,4 +39,4 @@ def all_pages(ids: Seeded, admin: bool = True) -> list[str]:
         f"/jeux-de-donnees/{ids.datasets['agents']}/modifier",
         f"/systemes-ia/{ids.ai['chatbot']}/modifier",
     ]
-    return LISTS + detail_pages(ids) + (writer + ["/jetons"] if admin else [])
+    return LISTS + detail_pages(ids) + (writer + ["/jetons", "/personnes"] if admin else [])
