@@ -63,8 +63,9 @@ def list_users(session: Session, actor: Actor) -> list[User]:
 
 def waiting_for_role(user: User) -> bool:
     """Whether ``user`` is an enabled person holding no role yet (signed in by their identity
-    provider, seeing nothing until an admin grants one)."""
-    return user.disabled_at is None and not user.grants
+    provider, seeing nothing until an admin grants one). A service account acts through its
+    tokens' roles: it waits for nothing."""
+    return user.kind is UserKind.PERSON and user.disabled_at is None and not user.grants
 
 
 def users_waiting_first(session: Session, actor: Actor) -> list[User]:

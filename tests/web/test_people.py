@@ -13,7 +13,7 @@ from registre.catalog.access.domains import create_domain
 from registre.catalog.access.oidc import Identity, sign_in_person
 from registre.catalog.access.people import actor_for_user, create_user, grant_role
 from registre.catalog.access.roles import CLI_ACTOR, Grant
-from registre.catalog.enums import Role
+from registre.catalog.enums import Role, UserKind
 from registre.catalog.models import AuditEvent, Domain, User
 from registre.config.oidc import OidcSettings
 from tests.support.api import Api
@@ -50,6 +50,7 @@ def test_an_admin_grants_a_role_to_a_person_signed_in_by_their_provider(site: Ap
     rh = _domain(site, "RH")
     with site.factory() as session:
         create_user(session, CLI_ACTOR, "Zoé Ancienne", "zoe@ville.fr")  # no role, no sign-in
+        create_user(session, CLI_ACTOR, "Analyse de nuit", kind=UserKind.SERVICE)  # no wait
         session.commit()
     first = _first_sign_in(site, "s-1", "Agnès", "Varda")
     newest = _first_sign_in(site, "s-2", "Jacques", "Demy")
