@@ -69,11 +69,15 @@ def waiting_for_role(user: User) -> bool:
 
 
 def users_waiting_first(session: Session, actor: Actor) -> list[User]:
-    """Every user for an admin's review: those waiting for a role first, the newest sign-in
-    first, then the others by name."""
+    """Every user for an admin's review: those waiting for a role first (the newest sign-in
+    first, then those never signed in), then the others by name."""
     users = list_users(session, actor)
     waiting = [u for u in users if waiting_for_role(u)]
-    waiting.sort(key=lambda u: u.last_sign_in_at or u.created_at, reverse=True)
+    # signed in first, the newest first; then those recorded but never signed in, the newest
+    waiting.sort(
+        key=lambda u: (u.last_sign_in_at is not None, u.last_sign_in_at or u.created_at),
+        reverse=True,
+    )
     return waiting + [u for u in users if not waiting_for_role(u)]
 
 

@@ -5,6 +5,7 @@ catalog's refusals shown in French; everyone else gets 403 and no link to it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from registre.catalog.access.people import actor_for_user, create_user, grant_ro
 from registre.catalog.access.roles import CLI_ACTOR, Grant
 from registre.catalog.enums import Role, UserKind
 from registre.catalog.models import AuditEvent, Domain, User
+from registre.catalog.models.base import utcnow
 from registre.config.oidc import OidcSettings
 from tests.support.api import Api
 from tests.web.conftest import csrf_of, sign_in
@@ -22,13 +24,14 @@ from tests.web.conftest import csrf_of, sign_in
 ISSUER = "https://sso.ville.example/realms/agents"
 
 
-def _first_sign_in(api: Api, sub: str, given: str, family: str) -> int:
+def _first_sign_in(api: Api, sub: str, given: str, family: str, days_ago: int = 0) -> int:
     """A person's first sign-in through OpenID Connect, as the callback records it (the
     claims already verified: tests/web/oidc runs the real provider)."""
     settings = OidcSettings(issuer=ISSUER, client_id="registre")
     claims = {"sub": sub, "email": f"{given.lower()}@ville.fr", "name": f"{given} {family}"}
+    when = utcnow() - dt.timedelta(days=days_ago)
     with api.factory() as session:
-        user = sign_in_person(session, settings, Identity(ISSUER, sub, claims))
+        user = sign_in_person(session, settings, Identity(ISSUER, sub, claims), when)
         session.commit()
         return user.id
 
@@ -49,18 +52,19 @@ def _post(api: Api, path: str, data: dict[str, str]) -> object:
 def test_an_admin_grants_a_role_to_a_person_signed_in_by_their_provider(site: Api) -> None:
     rh = _domain(site, "RH")
     with site.factory() as session:
-        create_user(session, CLI_ACTOR, "Zoé Ancienne", "zoe@ville.fr")  # no role, no sign-in
+        recorded = create_user(session, CLI_ACTOR, "Zoé Ancienne", "zoe@ville.fr")  # no sign-in
         create_user(session, CLI_ACTOR, "Analyse de nuit", kind=UserKind.SERVICE)  # no wait
         session.commit()
-    first = _first_sign_in(site, "s-1", "Agnès", "Varda")
+        zoe = recorded.id
+    first = _first_sign_in(site, "s-1", "Agnès", "Varda", days_ago=2)
     newest = _first_sign_in(site, "s-2", "Jacques", "Demy")
     sign_in(site, Role.ADMIN)
     page = site.client.get("/personnes")
     assert page.status_code == 200
     assert 'href="/personnes" aria-current="page"' in page.text  # the admin's navigation
     rows = re.findall(r'<tr id="user-(\d+)">', page.text)
-    # those waiting for a role first, the newest sign-in first
-    assert [int(r) for r in rows[:2]] == [newest, first]
+    # those waiting for a role first, the newest sign-in first, then those never signed in
+    assert [int(r) for r in rows[:3]] == [newest, first, zoe]
     assert page.text.count("en attente d’un rôle") == 3  # Zoé waits too, signed in or not
     assert "3 personnes attendent un rôle" in page.text
     answer = _post(
