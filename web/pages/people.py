@@ -15,10 +15,11 @@ from typing import Any
 from starlette.responses import Response
 
 from registre.catalog.access import domains, people
-from registre.catalog.access.roles import ORGANISATION_ONLY_ROLES, Permission
+from registre.catalog.access.roles import Permission
 from registre.catalog.enums import Role
 from registre.catalog.errors import DomainError, InvalidInput
 from registre.catalog.i18n import Text
+from registre.catalog.models.people import User
 from registre.web.core import Page
 from registre.web.labels import label
 
@@ -37,13 +38,12 @@ def people_page(page: Page, error: DomainError | None = None, done: str | None =
         waiting={u.id for u in users if people.waiting_for_role(u)},
         domains=all_domains,
         roles=roles,
-        wide_only={r.value for r in ORGANISATION_ONLY_ROLES},
         error=error,
         done=done or page.arg("fait"),
     )
 
 
-def _user(page: Page) -> Any:
+def _user(page: Page) -> User:
     value = page.field("user_id")
     if not value.isdigit():
         raise InvalidInput(Text("required"), field="user")
