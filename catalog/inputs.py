@@ -313,13 +313,9 @@ class CategoryRetention(Strict):
     retention: ShortText
 
 
-class ProcessingActivityInput(Strict):
-    name: Name
-    domain_id: int | None = Field(
-        None,
-        description="The domain it belongs to; omitted: the caller's only domain, or the "
-        "default domain for an organisation-wide caller.",
-    )
+class ProcessingActivityFields(Strict):
+    """What a processing activity's record says (GDPR Art. 30), its name and domain apart."""
+
     controller_id: int | None = None
     joint_controllers: list[ShortText] = Field(
         default_factory=list, description="Joint controllers (GDPR Art. 26, 30(1)(a))."
@@ -346,6 +342,22 @@ class ProcessingActivityInput(Strict):
     retention_by_category: list[CategoryRetention] = Field(default_factory=list)
     security_measures: str | None = None
     wp248_criteria: list[Wp248Criterion] = Field(default_factory=list)
+
+
+class ProcessingActivityInput(ProcessingActivityFields):
+    name: Name
+    domain_id: int | None = Field(
+        None,
+        description="The domain it belongs to; omitted: the caller's only domain, or the "
+        "default domain for an organisation-wide caller.",
+    )
+
+
+class ProcessingActivityUpdate(ProcessingActivityFields):
+    """The fields sent change; the others stay ([] empties a list)."""
+
+    name: Name | None = None
+    domain_id: int | None = Field(None, description="Move it to another domain.")
 
 
 class ProcessingActivityLinkInput(Strict):

@@ -249,6 +249,16 @@ MUTATIONS: dict[str, type[graphene.Mutation]] = {
         payload={"processing_activity": ProcessingActivity},
         description="Add an entry to the GDPR Art. 30 record.",
     ),
+    "updateProcessingActivity": service_mutation(
+        "updateProcessingActivity",
+        ci.ProcessingActivityUpdate,
+        ai_register.update_processing_activity,
+        payload={"processing_activity": ProcessingActivity},
+        updates="ProcessingActivity",
+        description="Change an entry of the GDPR Art. 30 record: the fields sent change, the "
+        "others stay ([] empties a list). domainId moves it to another "
+        "domain: the register right is needed on both.",
+    ),
     "linkProcessingActivity": service_mutation(
         "linkProcessingActivity",
         ci.ProcessingActivityLinkInput,

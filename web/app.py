@@ -30,6 +30,7 @@ from registre.web.pages import (
     classify,
     dashboard,
     governance,
+    people,
     policies,
     review,
     sso,
@@ -92,6 +93,11 @@ def web_routes(web: Web) -> list[BaseRoute]:
         get("/jetons", governance.tokens),
         post("/jetons", governance.create_token_page),
         post("/jetons/revoquer", governance.revoke_token_page),
+        get("/personnes", people.people_page),
+        post("/personnes/attribuer", people.grant),
+        post("/personnes/retirer", people.revoke),
+        post("/personnes/desactiver", people.disable),
+        post("/personnes/domaines", people.create_domain),
     ]
 
 

@@ -33,6 +33,7 @@ from registre.catalog.enums import (
     Sensitivity,
     Technique,
     UseArea,
+    UserKind,
 )
 from registre.web.i18n import N_, Translator
 
@@ -158,6 +159,10 @@ LABELS: dict[type[enum.Enum], dict[str, str]] = {
         "security": N_("Security officer"),
         "scanner": N_("Scanner"),
         "auditor": N_("Auditor"),
+    },
+    UserKind: {
+        "person": N_("Person"),
+        "service": N_("Service account"),
     },
     ScanErrorKind: {
         "unreachable": N_("Unreachable"),

@@ -61,6 +61,34 @@ def list_users(session: Session, actor: Actor) -> list[User]:
     return list(session.scalars(select(User).order_by(User.name, User.id)))
 
 
+def waiting_for_role(user: User) -> bool:
+    """Whether ``user`` is an enabled person holding no role yet (signed in by their identity
+    provider, seeing nothing until an admin grants one). A service account acts through its
+    tokens' roles: it waits for nothing."""
+    return user.kind is UserKind.PERSON and user.disabled_at is None and not user.grants
+
+
+def users_waiting_first(session: Session, actor: Actor) -> list[User]:
+    """Every user for an admin's review: those waiting for a role first (the newest sign-in
+    first, then those never signed in), then the others by name."""
+    users = list_users(session, actor)
+    waiting = [u for u in users if waiting_for_role(u)]
+    # signed in first, the newest first; then those recorded but never signed in, the newest
+    waiting.sort(
+        key=lambda u: (u.last_sign_in_at is not None, u.last_sign_in_at or u.created_at),
+        reverse=True,
+    )
+    return waiting + [u for u in users if not waiting_for_role(u)]
+
+
+def get_user(session: Session, actor: Actor, user_id: int) -> User:
+    actor.require_wide(Permission.ADMIN)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(Text("no {model} with id {id}", model="User", id=user_id), field="user")
+    return user
+
+
 def user_named(session: Session, key: str) -> User:
     """A user by e-mail, else by name (the refusal says which)."""
     key = key.strip()

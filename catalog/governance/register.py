@@ -22,6 +22,7 @@ from registre.catalog.inputs import (
     PolicyInput,
     ProcessingActivityInput,
     ProcessingActivityLinkInput,
+    ProcessingActivityUpdate,
 )
 from registre.catalog.models.ai import (
     AISystem,
@@ -204,6 +205,47 @@ def create_processing_activity(
         ProcessingActivity(**values),
         action="create_processing_activity",
     )
+
+
+#: list fields of a processing activity (an empty list empties one; null is refused)
+_ACTIVITY_LISTS = (
+    "joint_controllers",
+    "sub_purposes",
+    "data_subject_categories",
+    "data_categories",
+    "recipients",
+    "internal_recipients",
+    "transfers",
+    "retention_by_category",
+    "wp248_criteria",
+)
+
+
+def update_processing_activity(
+    session: Session,
+    actor: Actor,
+    activity_id: int,
+    data: dict[str, Any] | ProcessingActivityUpdate,
+) -> ProcessingActivity:
+    """Change what the Art. 30 record says of an activity; moving it to another domain
+    (``domain_id``) needs the register right on both."""
+    actor.require(Permission.REGISTER)
+    activity = get(session, ProcessingActivity, activity_id)
+    update_data = validate(ProcessingActivityUpdate, data)
+    changes = set_fields(update_data)
+    check_move(session, actor, activity.domain_id, changes, Permission.REGISTER)
+    if "name" in changes:
+        if changes["name"] is None:
+            raise InvalidInput(Text("cannot be null"), field="name")
+        if changes["name"] != activity.name:
+            ensure_unique(session, ProcessingActivity, "name", changes["name"], field="name")
+    for key in _ACTIVITY_LISTS:
+        if key in changes:
+            # stored as the create stores them: plain JSON values, not models
+            changes[key] = update_data.model_dump(include={key})[key]
+    if changes.get("controller_id") is not None:
+        get(session, Organisation, changes["controller_id"], field="controllerId")
+    return update(session, actor, activity, changes, action="update_processing_activity")
 
 
 def link_processing_activity(

@@ -8,12 +8,16 @@ organisation (``domain_id`` NULL)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registre.catalog.enums import Role, UserKind
 from registre.catalog.models.base import Base, created_at, intpk, str_enum
+
+if TYPE_CHECKING:
+    from registre.catalog.models.data import Organisation
 
 
 class Domain(Base):
@@ -28,6 +32,8 @@ class Domain(Base):
         ForeignKey("organisation.id", ondelete="SET NULL")
     )
     created_at: Mapped[created_at]
+
+    organisation: Mapped[Organisation | None] = relationship()
 
 
 class User(Base):
@@ -51,6 +57,7 @@ class User(Base):
     #: a disabled user signs in to nothing and its tokens stop working
     disabled_at: Mapped[dt.datetime | None]
 
+    organisation: Mapped[Organisation | None] = relationship()
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )

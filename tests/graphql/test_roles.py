@@ -173,6 +173,11 @@ CASES: dict[str, Case] = {
             "controllerId": s.organisation,
         },
     ),
+    "updateProcessingActivity": Case(
+        Permission.REGISTER,
+        "update_processing_activity",
+        lambda s: {"id": s.activity, "purposes": "Paie des agents", "dataCategories": ["NIR"]},
+    ),
     "linkProcessingActivity": Case(
         Permission.REGISTER,
         "link_processing_activity",

@@ -42,4 +42,4 @@ def all_pages(ids: Seeded, admin: bool = True) -> list[str]:
         "/politiques/nouvelle",
         f"/entrepots/{ids.stores['rh']}/modifier",
     ]
-    return LISTS + detail_pages(ids) + (writer + ["/jetons"] if admin else [])
+    return LISTS + detail_pages(ids) + (writer + ["/jetons", "/personnes"] if admin else [])
