@@ -102,3 +102,17 @@ def query_api(base: str, token: str, query: str, variables: dict[str, Any]) -> A
         body = json.load(answer)
     assert "errors" not in body, body["errors"]
     return body["data"]
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """The serious and critical violations axe-core finds on ``page``."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url="/__axe.min.js")
+    result = page.evaluate(
+        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
+        " return {violations: r.violations, passes: r.passes.map(p => p.id)}; }"
+    )
+    # a guard for the guard: axe really checked the page (contrast, labels, landmarks...)
+    checked = set(result["passes"]) | {v["id"] for v in result["violations"]}
+    assert {"color-contrast", "html-has-lang", "document-title", "bypass"} <= checked
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from registre.catalog.enums import Role
-from tests.web.browser import query_api, sign_in_page
+from tests.web.browser import axe_violations, query_api, sign_in_page
 from tests.web.pages import all_pages
 
 
@@ -120,32 +120,19 @@ def test_download_a_csv(page: Any, served: Any) -> None:
     assert sorted(r[1] for r in rows[1:]) == ["agents", 'usagers<script>alert("x")</script>']
 
 
-def _axe(page: Any) -> list[dict[str, Any]]:
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(url="/__axe.min.js")
-    result = page.evaluate(
-        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
-        " return {violations: r.violations, passes: r.passes.map(p => p.id)}; }"
-    )
-    # a guard for the guard: axe really checked the page (contrast, labels, landmarks...)
-    checked = set(result["passes"]) | {v["id"] for v in result["violations"]}
-    assert {"color-contrast", "html-has-lang", "document-title", "bypass"} <= checked
-    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.AUDITOR])
 def test_axe_finds_no_serious_violation_on_any_page(page: Any, served: Any, role: Role) -> None:
     _, tokens, ids = served
     page.goto("/connexion")
-    assert _axe(page) == []
+    assert axe_violations(page) == []
     sign_in_page(page, tokens[role])
     for path in all_pages(ids, admin=role is Role.ADMIN):
         page.goto(path)
-        found = _axe(page)
+        found = axe_violations(page)
         assert found == [], (path, [(v["id"], v["help"], len(v["nodes"])) for v in found])
     page.set_extra_http_headers({"Accept-Language": "en"})
     page.goto("/langue/en?next=/revue")
-    assert _axe(page) == []
+    assert axe_violations(page) == []
 
 
 def test_no_request_leaves_the_server(page: Any, served: Any) -> None:

@@ -25,9 +25,8 @@ from registre.catalog.models import User
 from registre.config.oidc import OidcSettings
 from tests.support.api import seed_tokens
 from tests.support.catalogs import Catalog, Databases, open_catalog
-from tests.web.browser import AXE, live_server
+from tests.web.browser import AXE, axe_violations, live_server, sign_in_page
 from tests.web.seed import seed
-from tests.web.test_browser import _axe, _sign_in, browser  # noqa: F401 - fixture
 
 ISSUER = "https://sso.ville.example/realms/agents"
 
@@ -62,7 +61,7 @@ def served(databases: Databases) -> Iterator[tuple[str, Catalog]]:
 
 
 @pytest.fixture
-def page(browser: Any, served: tuple[str, Catalog]) -> Iterator[Any]:  # noqa: F811
+def page(browser: Any, served: tuple[str, Catalog]) -> Iterator[Any]:
     base, _ = served
     context = browser.new_context(
         base_url=base, locale="fr-FR", viewport={"width": 1280, "height": 900}
@@ -79,13 +78,13 @@ def page(browser: Any, served: tuple[str, Catalog]) -> Iterator[Any]:  # noqa: F
 def test_an_admin_grants_a_role_through_the_form(page: Any, served: Any) -> None:
     _, catalog = served
     ids = catalog.payload
-    _sign_in(page, ids["tokens"][Role.ADMIN])
+    sign_in_page(page, ids["tokens"][Role.ADMIN])
     page.get_by_role("navigation").get_by_role("link", name="Personnes").click()
     page.wait_for_url("**/personnes")
     assert page.locator("h1").inner_text() == "Personnes et domaines"
     row = page.locator(f"#user-{ids['agnes']}")
     assert "en attente d’un rôle" in row.inner_text()
-    found = _axe(page)
+    found = axe_violations(page)
     assert found == [], [(v["id"], v["help"], len(v["nodes"])) for v in found]
     row.get_by_label("Rôle pour Agnès Varda").select_option(label="Gestionnaire de données")
     row.get_by_label("Où, pour Agnès Varda").select_option(label="Action sociale")
@@ -100,7 +99,7 @@ def test_an_admin_grants_a_role_through_the_form(page: Any, served: Any) -> None
         assert agnes is not None
         actor = actor_for_user(session, agnes)
         assert actor is not None and actor.grants == (Grant(Role.STEWARD, ids["social"]),)
-    assert _axe(page) == []
+    assert axe_violations(page) == []
     target = os.environ.get("REGISTRE_SCREENSHOT_DIR")
     if target:
         page.screenshot(path=str(Path(target) / "personnes.png"), full_page=True)
