@@ -13,8 +13,9 @@ from registre.catalog.access import perimeter
 from registre.catalog.access.audit import record, snapshot
 from registre.catalog.access.roles import Actor
 from registre.catalog.errors import Conflict, InvalidInput, NotFound
-from registre.catalog.i18n import N_, Joined, Text
+from registre.catalog.i18n import Joined, Text
 from registre.catalog.models.base import Base
+from registre.catalog.pydantic_messages import pydantic_message
 
 M = TypeVar("M", bound=BaseModel)
 E = TypeVar("E", bound=Base)
@@ -44,24 +45,9 @@ def validate(model: type[M], data: dict[str, Any] | M) -> M:
         raise InvalidInput(message, field=field) from None
 
 
-#: pydantic's own messages that a person may read, translated like ours
-PYDANTIC_MESSAGES = (
-    N_("Field required"),
-    N_("Extra inputs are not permitted"),
-    N_("Input should be a valid string"),
-    N_("Input should be a valid boolean"),
-    N_("Input should be a valid integer, unable to parse string as an integer"),
-    N_("Input should be a valid date or datetime, input is too short"),
-)
-
-
 def _message(error: Any) -> Text:
-    """One pydantic error as a translatable message: our validators raise ``ValueError``
-    with a :class:`Text`, kept as it is; pydantic's own messages are looked up as ids."""
-    cause = (error.get("ctx") or {}).get("error")
-    if isinstance(cause, ValueError) and cause.args and isinstance(cause.args[0], Text):
-        return cause.args[0]
-    return Text(str(error["msg"]).removeprefix("Value error, "))
+    """One pydantic error as a translatable message (see :mod:`.pydantic_messages`)."""
+    return pydantic_message(error)
 
 
 def get(session: Session, model: type[E], entity_id: int, *, field: str = "id") -> E:

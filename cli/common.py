@@ -20,6 +20,7 @@ from registre.catalog.access.audit import record_refusal
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.errors import DomainError, Refused
 from registre.catalog.i18n import Text, from_environment, language, translate
+from registre.catalog.pydantic_messages import config_problem
 from registre.config.settings import Settings, SettingsError, load_settings
 
 console = Console(soft_wrap=True)
@@ -73,7 +74,7 @@ def settings() -> Settings:
     try:
         return load_settings()
     except SettingsError as exc:
-        fail(str(exc))
+        fail(config_problem(exc))
 
 
 def catalog_engine(upgrade: bool = False) -> Engine:

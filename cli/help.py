@@ -30,7 +30,15 @@ import typer.core
 from typer import _click
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
-from registre.catalog.i18n import ENGLISH, N_, gettext_in, language, translate
+from registre.catalog.i18n import (
+    ENGLISH,
+    N_,
+    NC_,
+    gettext_in,
+    language,
+    translate,
+    translations,
+)
 
 #: click's and typer's words that :func:`localize` and :func:`run` translate (typer's own
 #: ``_("…")`` calls pass their template through the catalog as they are)
@@ -53,6 +61,10 @@ CLICK_MESSAGES = (
     N_("Error: {message}"),
     N_("Try '{command} {option}' for help."),
 )
+
+_LABEL = r"(?P<label>file|dir|path)"
+_QUOTED = r"(?P<name>'(?:[^'\\]|\\.)*')"
+_REASON = r"(?P<reason>No such file or directory|Permission denied|Is a directory|Not a directory)"
 
 #: click's usage errors are f-strings: each English form, and the template of the catalog
 #: it reads as (the named groups are the template's fields)
@@ -91,7 +103,38 @@ USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"Input should be a valid number, unable to parse string as a number",
             N_("Input should be a number"),
         ),
+        # typer's path checks (exists=True, file_okay=False...), its file opening, its types
+        (rf"{_LABEL} {_QUOTED} does not exist\.", N_("{label} {name} does not exist.")),
+        (rf"{_LABEL} {_QUOTED} is a file\.", N_("{label} {name} is a file.")),
+        (rf"{_LABEL} {_QUOTED} is a directory\.", N_("{label} {name} is a directory.")),
+        (rf"{_LABEL} {_QUOTED} is not readable\.", N_("{label} {name} is not readable.")),
+        (rf"{_LABEL} {_QUOTED} is not writable\.", N_("{label} {name} is not writable.")),
+        (rf"Could not open file {_QUOTED}: {_REASON}", N_("Could not open file {name}: {reason}")),
+        (rf"{_QUOTED}: {_REASON}", N_("{name}: {reason}")),
+        (
+            r"Value (?P<value>'[^']*') is not a valid (?P<type>\w+)\.",
+            N_("Value {value} is not a valid {type}."),
+        ),
+        (
+            r"(?P<value>'[^']*') does not match the formats (?P<formats>.*)\.$",
+            N_("{value} does not match the formats {formats}."),
+        ),
+        (
+            r"Option (?P<name>'[^']*') requires (?P<count>\d+) arguments\.",
+            N_("Option {name} requires {count} arguments."),
+        ),
+        (r"Did you mean (?P<suggestions>'.*')\?", N_("Did you mean {suggestions}?")),
     )
+)
+
+#: the words inside click's messages that are themselves translated: the kind of path
+#: (``{label}``, in its own gettext context) and the system's reason a file did not open
+PATH_KINDS = (NC_("path kind", "file"), NC_("path kind", "dir"), NC_("path kind", "path"))
+OPEN_REASONS = (
+    N_("No such file or directory"),
+    N_("Permission denied"),
+    N_("Is a directory"),
+    N_("Not a directory"),
 )
 
 
@@ -159,12 +202,17 @@ def usage_error(message: str, lang: str) -> str:
     if lang == ENGLISH:
         return message
     for pattern, template in USAGE_ERRORS:
-        message = pattern.sub(partial(_render, gettext_in(lang, template)), message)
+        message = pattern.sub(partial(_render, gettext_in(lang, template), lang), message)
     return message
 
 
-def _render(template: str, match: re.Match[str]) -> str:
-    return template.format(**match.groupdict())
+def _render(template: str, lang: str, match: re.Match[str]) -> str:
+    groups = match.groupdict()
+    if groups.get("label"):
+        groups["label"] = translations(lang).pgettext("path kind", groups["label"])
+    if groups.get("reason"):
+        groups["reason"] = gettext_in(lang, groups["reason"])
+    return template.format(**groups)
 
 
 def show_usage_error(exc: _click.ClickException, lang: str) -> None:

@@ -13,7 +13,28 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class ConfigFileError(ValueError):
-    """A configuration file is unreadable, not YAML, or not valid; the message says where."""
+    """A configuration file is unreadable, not YAML, or not valid; the message says where.
+
+    Its parts are kept for the layers above to say it in the reader's language (this
+    layer imports no other, so none of its words are translated here): ``kind`` (one of
+    ``unreadable``, ``yaml``, ``invalid``), ``where``, ``detail`` (the system's or the
+    parser's words) and ``errors`` (pydantic's, for ``invalid``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str,
+        where: str,
+        detail: str = "",
+        errors: list[Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.where = where
+        self.detail = detail
+        self.errors = errors or []
 
 
 def describe_validation_error(exc: ValidationError) -> str:
@@ -28,11 +49,18 @@ def parse_yaml(model: type[M], text: str, where: str) -> M:
     try:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigFileError(f"{where} is not valid YAML: {exc}") from None
+        raise ConfigFileError(
+            f"{where} is not valid YAML: {exc}", kind="yaml", where=where, detail=str(exc)
+        ) from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigFileError(f"{where}: {describe_validation_error(exc)}") from None
+        raise ConfigFileError(
+            f"{where}: {describe_validation_error(exc)}",
+            kind="invalid",
+            where=where,
+            errors=exc.errors(),
+        ) from None
 
 
 def read_yaml(model: type[M], path: str | Path | None, shipped: str) -> M:
@@ -44,6 +72,11 @@ def read_yaml(model: type[M], path: str | Path | None, shipped: str) -> M:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
-            raise ConfigFileError(f"cannot read {path}: {exc.strerror}") from None
+            raise ConfigFileError(
+                f"cannot read {path}: {exc.strerror}",
+                kind="unreadable",
+                where=str(path),
+                detail=str(exc.strerror),
+            ) from None
         where = str(path)
     return parse_yaml(model, text, where)

@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from registre.config.loading import describe_validation_error
+from registre.config.loading import ConfigFileError, describe_validation_error
 from registre.config.oidc import OidcSettings, oidc_from_env
 
 
-class SettingsError(Exception):
-    """The settings file or an environment variable holds a bad value."""
+class SettingsError(ConfigFileError):
+    """The settings file or an environment variable holds a bad value (``kind``: one of
+    ``unreadable``, ``toml``, ``invalid``; see :class:`ConfigFileError`)."""
 
 
 def _time_zone(name: str) -> str:
@@ -240,9 +241,19 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         try:
             values.update(tomllib.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError as exc:
-            raise SettingsError(f"{CONFIG_ENV}={config_path}: file not found") from exc
+            raise SettingsError(
+                f"{CONFIG_ENV}={config_path}: file not found",
+                kind="unreadable",
+                where=f"{CONFIG_ENV}={config_path}",
+                detail="file not found",
+            ) from exc
         except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"{CONFIG_ENV}={config_path}: not valid TOML ({exc})") from exc
+            raise SettingsError(
+                f"{CONFIG_ENV}={config_path}: not valid TOML ({exc})",
+                kind="toml",
+                where=f"{CONFIG_ENV}={config_path}",
+                detail=str(exc),
+            ) from exc
     for name in Settings.model_fields:
         key = ENV_PREFIX + name.upper()
         if key in env and name != "oidc":
@@ -253,7 +264,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     try:
         return Settings(**values)
     except ValidationError as exc:
-        raise SettingsError(f"invalid settings: {describe_validation_error(exc)}") from exc
+        raise SettingsError(
+            f"invalid settings: {describe_validation_error(exc)}",
+            kind="invalid",
+            where="",
+            errors=exc.errors(),
+        ) from exc
 
 
 def host_names(settings: Settings) -> list[str]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from faker import Faker
 
 from registre.catalog.errors import InvalidInput
+from registre.catalog.i18n import Text
 from registre.demo.city_schema import (
     CITY_NAME,
     CODE_POSTAL,
@@ -302,11 +303,15 @@ def build_city_database(path: Path, *, seed: int = 2026, scale: int = 1) -> City
     """
     path = Path(path)
     if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
-        raise InvalidInput(f"must be a whole number >= 1, got {scale!r}", field="scale")
+        raise InvalidInput(
+            Text("must be a whole number >= 1, got {scale!r}", scale=scale), field="scale"
+        )
     if path.exists():
-        raise InvalidInput(f"{path} already exists; remove it or choose another path")
+        raise InvalidInput(
+            Text("{path} already exists; remove it or choose another path", path=str(path))
+        )
     if not path.parent.is_dir():
-        raise InvalidInput(f"directory {path.parent} does not exist")
+        raise InvalidInput(Text("directory {path} does not exist", path=str(path.parent)))
 
     city = _City(seed)
     sizes = {table: size * scale for table, size in TABLE_SIZES.items()}

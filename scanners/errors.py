@@ -8,6 +8,7 @@ import sqlite3
 from typing import Any
 
 from registre.catalog.data.scan_errors import ScanErrorKind
+from registre.catalog.i18n import Text
 
 
 class ScanError(Exception):
@@ -29,6 +30,19 @@ class ScanError(Exception):
         if kind is None:
             kind = error_kind(cause) if cause is not None else ScanErrorKind.INTERNAL
         self.kind = kind
+
+
+def missing_extra(what: Text, package: str, extra: str) -> ScanError:
+    """The error for an optional driver that is not installed: the extra that brings it
+    (``install registre[mysql]``), never an ImportError at start-up."""
+    return ScanError(
+        Text(
+            "{what} needs {package}: install registre[{extra}]",
+            what=what,
+            package=package,
+            extra=extra,
+        )
+    )
 
 
 # SQLSTATE classes and codes (PostgreSQL, and MySQL's own SQLSTATEs where it has them)

@@ -18,6 +18,8 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from registre.catalog.errors import InvalidInput
+from registre.catalog.i18n import Text
+from registre.catalog.pydantic_messages import config_problem
 from registre.config.loading import ConfigFileError, read_yaml
 
 
@@ -164,7 +166,9 @@ def load_compliance_config(path: str | Path | None = None) -> ComplianceConfig:
     try:
         return read_yaml(ComplianceConfig, path, "compliance.yaml")
     except ConfigFileError as exc:
-        raise InvalidInput(f"invalid compliance config {exc}") from None
+        raise InvalidInput(
+            Text("invalid compliance config {problem}", problem=config_problem(exc))
+        ) from None
 
 
 @lru_cache(maxsize=1)

@@ -106,7 +106,11 @@ def select_rules(ids: Collection[str] | None, config: ComplianceConfig | None = 
         unknown = sorted(set(ids) - set(RULES_BY_ID))
         if unknown:
             raise InvalidInput(
-                f"unknown rule {', '.join(unknown)}; known rules: {', '.join(RULES_BY_ID)}",
+                Text(
+                    "unknown rule {unknown}; known rules: {known}",
+                    unknown=unknown,
+                    known=list(RULES_BY_ID),
+                ),
                 field="rules",
             )
         chosen = [rule for rule in RULES if rule.id in set(ids)]
@@ -118,12 +122,15 @@ def check_config(config: ComplianceConfig) -> None:
     named = set(config.disabled_rules) | set(config.severity_overrides) | set(config.rules)
     unknown = sorted(named - set(RULES_BY_ID))
     if unknown:
-        raise InvalidInput(f"compliance config names unknown rules: {', '.join(unknown)}")
+        raise InvalidInput(Text("compliance config names unknown rules: {rules}", rules=unknown))
     unscoped = sorted(set(RULES_BY_ID) - set(config.rules))
     if unscoped:
         raise InvalidInput(
-            f"compliance config states no scope for rules: {', '.join(unscoped)} "
-            "(list them under 'rules', e.g. [any])"
+            Text(
+                "compliance config states no scope for rules: {rules} "
+                "(list them under 'rules', e.g. [any])",
+                rules=unscoped,
+            )
         )
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from registre.catalog.enums import OPEN_DATA, FindingStatus
 from registre.catalog.errors import InvalidInput
+from registre.catalog.i18n import Text
 from registre.catalog.models.base import UTCDateTime
 from registre.catalog.models.data import Dataset, Field, Finding, ScanRun
 
@@ -112,7 +113,7 @@ def _statement(kind: ChangeKind, open_data: bool = False, *, count: bool = False
 
 def _aware(value: dt.datetime, name: str) -> dt.datetime:
     if value.tzinfo is None:
-        raise InvalidInput("give a time zone, e.g. 2025-01-06T00:00:00Z", field=name)
+        raise InvalidInput(Text("give a time zone, e.g. 2025-01-06T00:00:00Z"), field=name)
     return value
 
 

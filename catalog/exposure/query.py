@@ -20,6 +20,7 @@ from registre.catalog.data.search import personal_finding
 from registre.catalog.enums import FindingStatus, RiskClass
 from registre.catalog.errors import InvalidInput
 from registre.catalog.geography import EU_EEA
+from registre.catalog.i18n import Text
 from registre.catalog.models.ai import AISystem, AISystemDataset
 from registre.catalog.models.data import Dataset, DataStore, Finding, Organisation
 from registre.catalog.models.exposure import ExposureDatasetRow, ExposureFindingRow
@@ -51,7 +52,7 @@ class ExposureFilter:
     def __post_init__(self) -> None:
         if self.status is FindingStatus.REJECTED:
             raise InvalidInput(
-                "a rejected finding is not personal data; ask SUGGESTED or CONFIRMED",
+                Text("a rejected finding is not personal data; ask SUGGESTED or CONFIRMED"),
                 field="status",
             )
 

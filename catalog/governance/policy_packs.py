@@ -29,6 +29,7 @@ from registre.catalog.governance.register import create_policy
 from registre.catalog.i18n import Text
 from registre.catalog.inputs import PolicyInput
 from registre.catalog.models.ai import Policy
+from registre.catalog.pydantic_messages import config_problem
 from registre.catalog.service import update
 from registre.config.loading import ConfigFileError, parse_yaml
 
@@ -141,7 +142,7 @@ def parse_pack(text: str, where: str) -> PolicyPack:
         return parse_yaml(PolicyPack, text, where)
     except ConfigFileError as exc:
         raise InvalidInput(
-            Text("not a valid policy pack: {problem}", problem=str(exc)), field="pack"
+            Text("not a valid policy pack: {problem}", problem=config_problem(exc)), field="pack"
         ) from None
 
 

@@ -29,7 +29,7 @@ from registre.catalog.compliance.words import ENTITY_TYPE
 from registre.catalog.data.search import holds_personal_data, personal_finding
 from registre.catalog.enums import OPEN_DATA, FindingStatus
 from registre.catalog.errors import Refused
-from registre.catalog.i18n import Text
+from registre.catalog.i18n import Joined, Text
 from registre.catalog.inputs import PublicationGroundInput
 from registre.catalog.models.base import utcnow
 from registre.catalog.models.data import Dataset, Field, Finding
@@ -119,14 +119,15 @@ def blockers(session: Session, dataset_ids: list[int]) -> dict[int, list[Blocker
     return found
 
 
-def refusal_message(dataset: Dataset, found: list[Blocker]) -> str:
+def refusal_message(dataset: Dataset, found: list[Blocker]) -> Text:
     """Why ``dataset`` cannot be open data, naming every field and finding that blocks."""
-    return (
-        f"dataset '{dataset.qualified_name}' cannot be published as open data: it holds "
-        f"personal data ({'; '.join(b.describe() for b in found)}). Reject the findings "
-        "that are wrong, or have an admin record the ground that allows publication "
-        "(anonymisation with its method and date, or the legal text relied upon: CRPA "
-        "L312-1-2) with recordPublicationGround."
+    return Text(
+        "dataset '{name}' cannot be published as open data: it holds personal data "
+        "({blockers}). Reject the findings that are wrong, or have an admin record the "
+        "ground that allows publication (anonymisation with its method and date, or the "
+        "legal text relied upon: CRPA L312-1-2) with recordPublicationGround.",
+        name=dataset.qualified_name,
+        blockers=Joined([b.describe() for b in found]),
     )
 
 

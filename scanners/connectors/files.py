@@ -47,7 +47,7 @@ from typing import IO, Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 from registre.catalog.data.harvested import ColumnInfo, TableInfo
-from registre.catalog.data.scan_errors import ScanErrorKind
+from registre.catalog.data.scan_errors import ScanErrorKind, refusal
 from registre.catalog.data.store_urls import store_kind
 from registre.catalog.errors import InvalidInput
 from registre.catalog.i18n import Text
@@ -61,7 +61,7 @@ from registre.scanners.connectors.spreadsheets import (
     is_spreadsheet,
     sample_spreadsheet,
 )
-from registre.scanners.errors import ScanError, error_kind
+from registre.scanners.errors import ScanError, error_kind, missing_extra
 
 __all__ = ["FileConnector", "folder_from_url", "sniff_csv"]
 
@@ -80,17 +80,21 @@ def folder_from_url(url: str) -> Path:
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
             raise ScanError(
-                f"file URLs must be local (file:///folder), not on host {parts.netloc}",
+                Text(
+                    "file URLs must be local (file:///folder), not on host {host}",
+                    host=parts.netloc,
+                ),
                 kind=ScanErrorKind.INVALID_CONFIGURATION,
             )
         try:
             store_kind(url)  # the catalog's rules: an absolute path
         except InvalidInput as exc:
-            raise ScanError(str(exc), kind=ScanErrorKind.INVALID_CONFIGURATION) from None
+            raise ScanError(refusal(exc), kind=ScanErrorKind.INVALID_CONFIGURATION) from None
         return Path(unquote(parts.path))
     if url_scheme(url):
         raise ScanError(
-            f"not a folder URL: {url_scheme(url)}://", kind=ScanErrorKind.INVALID_CONFIGURATION
+            Text("not a folder URL: {scheme}://", scheme=url_scheme(url)),
+            kind=ScanErrorKind.INVALID_CONFIGURATION,
         )
     return Path(url).expanduser()
 
@@ -150,7 +154,7 @@ class FileConnector:
                 with self._open(table) as raw:
                     columns, estimated = self._describe(raw, path.name)
             except Exception as exc:  # noqa: BLE001 - one file never fails the harvest
-                failure = _as_scan_error(exc, f"cannot read {self._label(table)}")
+                failure = _as_scan_error(exc, self._label(table))
                 logger.warning("%s", failure)
                 self._unreadable[(schema, path.name)] = failure
                 columns, estimated = (), None
@@ -364,14 +368,16 @@ class FileConnector:
         self.close()
 
 
-def _as_scan_error(exc: Exception, context: str) -> ScanError:
+def _as_scan_error(exc: Exception, name: str) -> ScanError:
     if isinstance(exc, ScanError):
         return exc
     # A parser's message can quote the bytes it choked on: its class only.
     kind = error_kind(exc)
     if kind is ScanErrorKind.INTERNAL:
         kind = ScanErrorKind.INVALID_DATA
-    return ScanError(f"{context}: {type(exc).__name__}", kind=kind)
+    return ScanError(
+        Text("cannot read {name}: {error}", name=name, error=type(exc).__name__), kind=kind
+    )
 
 
 def _open_parquet(raw: IO[bytes], name: str) -> Any:
@@ -379,7 +385,7 @@ def _open_parquet(raw: IO[bytes], name: str) -> Any:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError as exc:
-        raise ScanError("reading Parquet files needs pyarrow: install registre[parquet]") from exc
+        raise missing_extra(Text("reading Parquet files"), "pyarrow", "parquet") from exc
     try:
         return pq.ParquetFile(raw)
     except (pa.ArrowException, OSError) as exc:

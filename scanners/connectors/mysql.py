@@ -28,19 +28,12 @@ Sampling never uses ``ORDER BY RAND()`` over a large table (a full scan and sort
 from __future__ import annotations
 
 import logging
-import math
 import random
-import re
-import ssl
 from collections.abc import Iterator
 from typing import Any, ClassVar
-from urllib.parse import parse_qsl, unquote, urlsplit
 
-from registre.catalog.data.harvested import ColumnInfo, TableInfo, TableKind
+from registre.catalog.data.harvested import ColumnInfo, TableInfo
 from registre.catalog.data.scan_errors import ScanErrorKind
-from registre.catalog.data.store_urls import check_url_params, url_connect_timeout
-from registre.catalog.enums import DataStoreKind
-from registre.catalog.errors import InvalidInput
 from registre.catalog.i18n import Text
 from registre.scanners.connectors.base import (
     CancelFlag,
@@ -48,32 +41,23 @@ from registre.scanners.connectors.base import (
     random_positions,
     range_plan,
 )
-from registre.scanners.connectors.registry import (
-    MAX_TEXT_CHARS,
-    columns_from_rows,
-    random_starts,
-    redact_url,
+from registre.scanners.connectors.mysql_sql import (
+    INTEGER_TYPES,
+    KINDS,
+    SSL_UNSUPPORTED,
+    connect_args,
+    connect_detail,
+    decoded,
+    error_code,
+    quote,
+    select_item,
 )
-from registre.scanners.errors import ScanError
+from registre.scanners.connectors.registry import columns_from_rows, random_starts, redact_url
+from registre.scanners.errors import ScanError, missing_extra
 
 log = logging.getLogger(__name__)
 #: what a protocol error (not PyMySQL's own) while connecting means: no MySQL answered
 _NOT_MYSQL = ScanErrorKind.UNREACHABLE
-_SSL_UNSUPPORTED = 2026  # CR_SSL_CONNECTION_ERROR: the server offers no TLS
-
-_KINDS: dict[str, TableKind] = {"BASE TABLE": "table", "SYSTEM VERSIONED": "table", "VIEW": "view"}
-_INTEGER_TYPES = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint"}
-_BINARY = re.compile(
-    r"^((tiny|medium|long)?blob|(var)?binary|bit|geometry|geometrycollection|point|"
-    r"linestring|polygon|multipoint|multilinestring|multipolygon)\b",
-    re.IGNORECASE,
-)
-_TEXT = re.compile(r"^((var)?char|(tiny|medium|long)?text)\b", re.IGNORECASE)
-
-
-def quote(name: str) -> str:
-    """A MySQL identifier: backticks, inner backticks doubled."""
-    return "`" + name.replace("`", "``") + "`"
 
 
 class MysqlConnector:
@@ -89,9 +73,7 @@ class MysqlConnector:
         try:
             import pymysql
         except ImportError as exc:
-            raise ScanError(
-                "the MySQL/MariaDB connector needs pymysql: install registre[mysql]"
-            ) from exc
+            raise missing_extra(Text("the MySQL/MariaDB connector"), "pymysql", "mysql") from exc
         self._pymysql = pymysql
         self._rng = random.Random(seed)
         #: how the last sample was drawn (SampleMethod), for the scan's report
@@ -99,7 +81,7 @@ class MysqlConnector:
         self._label = redact_url(url)
         self._cancelled = CancelFlag()
         # Held for cancel(), which opens a second connection: holds the password, never shown
-        self._connect_args, ssl_mode = _connect_args(url, self._label, timeout_s)
+        self._connect_args, ssl_mode = connect_args(url, self._label, timeout_s)
         self.database = str(self._connect_args["database"])
         try:
             self._conn = self._connect(ssl_mode)
@@ -110,7 +92,7 @@ class MysqlConnector:
                 Text(
                     "cannot connect to MySQL/MariaDB at {where}: {detail}",
                     where=self._label,
-                    detail=_connect_detail(exc),
+                    detail=connect_detail(exc),
                 ),
                 cause=exc,
                 kind=None
@@ -133,8 +115,12 @@ class MysqlConnector:
                     cipher = cur.fetchone()
                     if not cipher or not cipher[1]:
                         raise ScanError(
-                            f"MySQL/MariaDB at {self._label} does not encrypt the connection "
-                            f"(ssl_mode={ssl_mode})",
+                            Text(
+                                "MySQL/MariaDB at {where} does not encrypt the connection "
+                                "(ssl_mode={ssl_mode})",
+                                where=self._label,
+                                ssl_mode=ssl_mode,
+                            ),
                             kind=ScanErrorKind.PERMISSION_DENIED,
                         )
         except (pymysql.Error, ScanError) as exc:
@@ -142,14 +128,15 @@ class MysqlConnector:
             if isinstance(exc, ScanError):
                 raise
             raise ScanError(
-                f"cannot configure the MySQL/MariaDB session: {_code(exc)}", cause=exc
+                Text("cannot configure the MySQL/MariaDB session: {error}", error=error_code(exc)),
+                cause=exc,
             ) from None
 
     def _connect(self, ssl_mode: str) -> Any:
         try:
             return self._pymysql.connect(**self._connect_args)
         except self._pymysql.OperationalError as exc:
-            if ssl_mode != "PREFERRED" or not exc.args or exc.args[0] != _SSL_UNSUPPORTED:
+            if ssl_mode != "PREFERRED" or not exc.args or exc.args[0] != SSL_UNSUPPORTED:
                 raise
         # PREFERRED: TLS when the server offers it, as MySQL's own client does
         self._connect_args |= {"ssl": None, "ssl_disabled": True}
@@ -170,12 +157,12 @@ class MysqlConnector:
             with killer.cursor() as cur:
                 cur.execute(f"KILL QUERY {int(self._thread_id)}")
         except self._pymysql.Error as exc:  # no such thread: nothing runs any more
-            log.info("cancel on %s: %s", self._label, _code(exc))
+            log.info("cancel on %s: %s", self._label, error_code(exc))
         finally:
             killer.close()
 
     def _failure(self, message: str, exc: Exception) -> ScanError:
-        return self._cancelled.failure(message, _code(exc), exc)
+        return self._cancelled.failure(message, error_code(exc), exc)
 
     # --- harvest -------------------------------------------------------------------
 
@@ -198,9 +185,12 @@ class MysqlConnector:
                 )
                 columns: dict[str, list[ColumnInfo]] = {}
                 for table, name, position, column_type, nullable in cur.fetchall():
-                    columns.setdefault(_text(table), []).append(
+                    columns.setdefault(decoded(table), []).append(
                         ColumnInfo(
-                            _text(name), int(position), _text(column_type), _text(nullable) == "YES"
+                            decoded(name),
+                            int(position),
+                            decoded(column_type),
+                            decoded(nullable) == "YES",
                         )
                     )
         except self._pymysql.Error as exc:
@@ -209,14 +199,14 @@ class MysqlConnector:
             ) from None
         self._cancelled.check()
         for name, table_type, table_rows in tables:
-            kind = _KINDS.get(_text(table_type))
+            kind = KINDS.get(decoded(table_type))
             if kind is None:  # sequences, temporary and system views
                 continue
             yield TableInfo(
                 schema=self.database,
-                name=_text(name),
+                name=decoded(name),
                 kind=kind,
-                columns=tuple(columns.get(_text(name), ())),
+                columns=tuple(columns.get(decoded(name), ())),
                 estimated_rows=None if kind == "view" or table_rows is None else int(table_rows),
             )
 
@@ -253,7 +243,7 @@ class MysqlConnector:
         self, cur: Any, schema: str, table: TableInfo, size: int
     ) -> list[tuple[Any, ...]]:
         relation = f"{quote(schema)}.{quote(table.name)}"
-        select = ", ".join(_select_item(c) for c in table.columns)
+        select = ", ".join(select_item(c) for c in table.columns)
         cur.execute(
             "SELECT TABLE_TYPE, TABLE_ROWS, DATA_LENGTH FROM information_schema.TABLES"
             " WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s",
@@ -265,8 +255,8 @@ class MysqlConnector:
                 Text("MySQL table {name} not found", name=f"{schema}.{table.name}"),
                 kind=ScanErrorKind.NOT_FOUND,
             )
-        table_type, table_rows, data_length = _text(found[0]), found[1], found[2]
-        if _KINDS.get(table_type) != "table":
+        table_type, table_rows, data_length = decoded(found[0]), found[1], found[2]
+        if KINDS.get(table_type) != "table":
             if self._aggregating_view(cur, relation, f"{schema}.{table.name}"):
                 self.sample_method = SampleMethod.WHOLE_VIEW
                 cur.execute(f"SELECT {select} FROM {relation} ORDER BY RAND() LIMIT %s", [size])  # noqa: S608
@@ -300,9 +290,9 @@ class MysqlConnector:
         names = [d[0].lower() for d in cur.description]
         steps = [dict(zip(names, row, strict=False)) for row in cur.fetchall()]
         aggregating = any(
-            _text(step.get("select_type")).upper() in ("DERIVED", "MATERIALIZED", "UNION")
-            or "using temporary" in _text(step.get("extra")).lower()
-            or "using filesort" in _text(step.get("extra")).lower()
+            decoded(step.get("select_type")).upper() in ("DERIVED", "MATERIALIZED", "UNION")
+            or "using temporary" in decoded(step.get("extra")).lower()
+            or "using filesort" in decoded(step.get("extra")).lower()
             for step in steps
         )
         read = sum(int(step.get("rows") or 0) for step in steps)
@@ -346,8 +336,8 @@ class MysqlConnector:
             [schema, table],
         )
         keys = cur.fetchall()
-        if len(keys) == 1 and _text(keys[0][1]).lower() in _INTEGER_TYPES:
-            return _text(keys[0][0])
+        if len(keys) == 1 and decoded(keys[0][1]).lower() in INTEGER_TYPES:
+            return decoded(keys[0][0])
         return None
 
     def _range_reads(
@@ -379,86 +369,3 @@ class MysqlConnector:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _select_item(column: ColumnInfo) -> str:
-    """Binary columns are not read at all; text is cut server-side."""
-    ident = quote(column.name)
-    if _BINARY.match(column.data_type):
-        return f"NULL AS {ident}"
-    if _TEXT.match(column.data_type):
-        return f"LEFT({ident}, {MAX_TEXT_CHARS}) AS {ident}"
-    return ident
-
-
-def _text(value: object) -> str:
-    """information_schema values; some MySQL 8 columns come back as bytes."""
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("utf-8", "replace")
-    return "" if value is None else str(value)
-
-
-def _code(exc: Exception) -> str:
-    """Error class and server code only: MySQL messages can echo row values."""
-    code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
-    timeouts = {1969: "max_statement_time exceeded", 3024: "max_execution_time exceeded"}
-    if code in timeouts:
-        return f"{type(exc).__name__} ({code}: {timeouts[code]})"
-    return f"{type(exc).__name__} ({code})" if code is not None else type(exc).__name__
-
-
-def _connect_args(url: str, label: str, timeout_s: float) -> tuple[dict[str, Any], str]:
-    """PyMySQL's arguments from the URL, after the catalog's rules (host, parameters).
-
-    Only what the URL says, and the parameters allowed by
-    :data:`~registre.catalog.data.store_urls.MYSQL_URL_PARAMS`: never an option file, a
-    socket path or a client key of the Registre server. Timeouts are the configured ones;
-    the URL's ``connect_timeout`` may only lower the connect timeout.
-    """
-    try:
-        check_url_params(url, DataStoreKind.MYSQL)
-        parts = urlsplit(url)
-        host, port = parts.hostname or "127.0.0.1", parts.port or 3306
-    except (InvalidInput, ValueError) as exc:
-        raise ScanError(
-            f"invalid MySQL URL {label}: {exc}", kind=ScanErrorKind.INVALID_CONFIGURATION
-        ) from None
-    query = dict(parse_qsl(parts.query))
-    ssl_mode = query.get("ssl_mode", "PREFERRED")
-    args = {
-        "host": host,
-        "port": port,
-        "user": unquote(parts.username or ""),
-        "password": unquote(parts.password or ""),
-        "database": unquote(parts.path.lstrip("/")),
-        "charset": query.get("charset", "utf8mb4"),
-        "connect_timeout": max(1, math.ceil(url_connect_timeout(url, timeout_s))),
-        # a safety net behind the server's statement cap, which answers first and clearly
-        "read_timeout": math.ceil(timeout_s) + 5,
-        "write_timeout": math.ceil(timeout_s) + 5,
-        "autocommit": True,
-        "local_infile": False,
-        "ssl": _ssl_context(ssl_mode),
-        "ssl_disabled": ssl_mode == "DISABLED",
-    }
-    return args, ssl_mode
-
-
-def _ssl_context(ssl_mode: str) -> ssl.SSLContext | None:
-    """TLS as ``ssl_mode`` asks (MySQL's client names); PyMySQL upgrades when it can."""
-    if ssl_mode == "DISABLED":
-        return None
-    context = ssl.create_default_context()  # the system's CAs, never a key of the server
-    if ssl_mode in ("PREFERRED", "REQUIRED"):
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    elif ssl_mode == "VERIFY_CA":
-        context.check_hostname = False
-    return context
-
-
-def _connect_detail(exc: Exception) -> str:
-    """Connection errors carry no row values: keep the server's message."""
-    if len(exc.args) >= 2:
-        return f"{type(exc).__name__} ({exc.args[0]}): {exc.args[1]}"
-    return f"{type(exc).__name__}: {exc}"

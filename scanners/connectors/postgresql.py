@@ -33,7 +33,6 @@ import contextlib
 import math
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from registre.catalog.data.harvested import ColumnInfo, TableInfo
@@ -53,34 +52,20 @@ from registre.scanners.connectors.postgresql_sql import (
     RELATIONS,
     SINGLE_KEY,
     STATS,
+    Shape,
+    Stats,
     connect_kind,
     connection_params,
     error_code,
+    is_binary,
     plan_nodes,
+    select_item,
 )
-from registre.scanners.connectors.registry import MAX_TEXT_CHARS, columns_from_rows, redact_url
-from registre.scanners.errors import ScanError
+from registre.scanners.connectors.registry import columns_from_rows, redact_url
+from registre.scanners.errors import ScanError, missing_extra
 
 if TYPE_CHECKING:
     import psycopg
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """The pieces of a sampling query: outer select list, inner columns, relation."""
-
-    select: Any
-    inner: Any
-    relation: Any
-    names: list[str]  # the inner columns, in order
-
-
-@dataclass(frozen=True)
-class _Stats:
-    relkind: str
-    reltuples: float | None  # None: never analysed
-    relpages: int
-    pages_now: int
 
 
 class PostgresqlConnector:
@@ -99,9 +84,7 @@ class PostgresqlConnector:
         try:
             import psycopg
         except ImportError as exc:
-            raise ScanError(
-                "the PostgreSQL connector needs psycopg: install registre[postgresql]"
-            ) from exc
+            raise missing_extra(Text("the PostgreSQL connector"), "psycopg", "postgresql") from exc
         self._psycopg = psycopg
         self._seed = seed
         self._rng = random.Random(seed)
@@ -146,7 +129,8 @@ class PostgresqlConnector:
         except psycopg.Error as exc:
             self._conn.close()
             raise ScanError(
-                f"cannot configure the PostgreSQL session: {error_code(exc)}", cause=exc
+                Text("cannot configure the PostgreSQL session: {error}", error=error_code(exc)),
+                cause=exc,
             ) from None
 
     def cancel(self) -> None:
@@ -195,7 +179,8 @@ class PostgresqlConnector:
             return {name: [] for name in names}
         if table.schema is None:
             raise ScanError(
-                f"PostgreSQL table {table.name!r} has no schema", kind=ScanErrorKind.NOT_FOUND
+                Text("PostgreSQL table {name!r} has no schema", name=table.name),
+                kind=ScanErrorKind.NOT_FOUND,
             )
         label = f"{table.schema}.{table.name}"
         self._cancelled.check()
@@ -209,7 +194,7 @@ class PostgresqlConnector:
                         kind=ScanErrorKind.NOT_FOUND,
                     )
                 relkind, reltuples, relpages, size_bytes, block_size = row
-                stats = _Stats(
+                stats = Stats(
                     relkind,
                     None if reltuples is None else float(reltuples),
                     int(relpages),
@@ -224,18 +209,18 @@ class PostgresqlConnector:
         return columns_from_rows(names, rows)
 
     def _sample_rows(
-        self, cur: psycopg.Cursor[Any], table: TableInfo, size: int, stats: _Stats
+        self, cur: psycopg.Cursor[Any], table: TableInfo, size: int, stats: Stats
     ) -> list[tuple[Any, ...]]:
         from psycopg import sql
 
         relation = sql.Identifier(table.schema or "", table.name)
         # The inner query reads the raw columns (binary ones not at all); the outer one
         # cuts text, after the LIMIT, so only the rows kept pay for it.
-        select = sql.SQL(", ").join(_select_item(c) for c in table.columns)
-        read = [sql.Identifier(c.name) for c in table.columns if not _is_binary(c)]
+        select = sql.SQL(", ").join(select_item(c) for c in table.columns)
+        read = [sql.Identifier(c.name) for c in table.columns if not is_binary(c)]
         inner = sql.SQL(", ").join(read) if read else sql.SQL("NULL")
-        names = [c.name for c in table.columns if not _is_binary(c)]
-        shape = _Shape(select, inner, relation, names)
+        names = [c.name for c in table.columns if not is_binary(c)]
+        shape = Shape(select, inner, relation, names)
         if stats.relkind == "v":
             return self._sample_view(cur, table, size, shape)
         if stats.relkind == "f":
@@ -243,7 +228,7 @@ class PostgresqlConnector:
             return self._positions(cur, shape, size, estimate)
         return self._sample_table(cur, shape, size, stats)
 
-    def _shuffled(self, cur: psycopg.Cursor[Any], shape: _Shape, size: int) -> list[Any]:
+    def _shuffled(self, cur: psycopg.Cursor[Any], shape: Shape, size: int) -> list[Any]:
         from psycopg import sql
 
         self.sample_method = SampleMethod.SHUFFLED_WHOLE
@@ -252,7 +237,7 @@ class PostgresqlConnector:
             query.format(shape.select, shape.inner, shape.relation, sql.Literal(size))
         ).fetchall()
 
-    def _percent(self, stats: _Stats, size: int) -> float | None:
+    def _percent(self, stats: Stats, size: int) -> float | None:
         """The TABLESAMPLE percentage that draws about ``oversample x size`` rows; None for
         a small table (read whole instead: the page threshold bounds its cost)."""
         density = (
@@ -275,7 +260,7 @@ class PostgresqlConnector:
         )
 
     def _sample_table(
-        self, cur: psycopg.Cursor[Any], shape: _Shape, size: int, stats: _Stats
+        self, cur: psycopg.Cursor[Any], shape: Shape, size: int, stats: Stats
     ) -> list[tuple[Any, ...]]:
         from psycopg import sql
 
@@ -311,7 +296,7 @@ class PostgresqlConnector:
         return sql.SQL(" REPEATABLE ({})").format(sql.Literal(self._seed))
 
     def _sample_view(
-        self, cur: psycopg.Cursor[Any], table: TableInfo, size: int, shape: _Shape
+        self, cur: psycopg.Cursor[Any], table: TableInfo, size: int, shape: Shape
     ) -> list[tuple[Any, ...]]:
         """A view, from its plan: skipped when too costly, whole when aggregating, by its
         base table's key when it shows one, else at random positions (module doc)."""
@@ -363,7 +348,7 @@ class PostgresqlConnector:
         self,
         cur: psycopg.Cursor[Any],
         size: int,
-        shape: _Shape,
+        shape: Shape,
         schema: str | None,
         name: str,
         alias: str,
@@ -382,7 +367,7 @@ class PostgresqlConnector:
         if found is None:
             return None
         relkind, reltuples, relpages, size_bytes, block_size = found
-        stats = _Stats(
+        stats = Stats(
             relkind,
             None if reltuples is None else float(reltuples),
             int(relpages),
@@ -417,7 +402,7 @@ class PostgresqlConnector:
         return rows
 
     def _positions(
-        self, cur: psycopg.Cursor[Any], shape: _Shape, size: int, estimate: float | None
+        self, cur: psycopg.Cursor[Any], shape: Shape, size: int, estimate: float | None
     ) -> list[tuple[Any, ...]]:
         """One pass over the relation, keeping the rows at random positions."""
         from psycopg import sql
@@ -440,21 +425,3 @@ class PostgresqlConnector:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _select_item(column: ColumnInfo) -> Any:
-    """Binary columns are not read at all; text is cut server-side."""
-    from psycopg import sql
-
-    ident = sql.Identifier(column.name)
-    data_type = column.data_type.lower()
-    if _is_binary(column):
-        return sql.SQL("NULL AS {}").format(ident)
-    is_text = data_type == "text" or data_type.startswith(("character", "varchar", "char"))
-    if is_text and not data_type.endswith("]"):
-        return sql.SQL("left({}::text, {}) AS {}").format(ident, sql.Literal(MAX_TEXT_CHARS), ident)
-    return ident
-
-
-def _is_binary(column: ColumnInfo) -> bool:
-    return column.data_type.lower() == "bytea"

@@ -1,19 +1,24 @@
 """What the PostgreSQL connector asks the server: its catalog queries (relations, columns,
 statistics, keys), the plan nodes that make a view expensive, the libpq parameters of a
-store's URL (and of nothing else on the Registre server), and how its errors read."""
+store's URL (and of nothing else on the Registre server), and how its errors read; the
+pieces of a sampling query, whose select list never reads binary columns and cuts text
+server-side."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from registre.catalog.data.harvested import TableKind
+from registre.catalog.data.harvested import ColumnInfo, TableKind
 from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.catalog.data.store_urls import check_url_params
 from registre.catalog.enums import DataStoreKind
 from registre.catalog.errors import InvalidInput
+from registre.catalog.i18n import Text
+from registre.scanners.connectors.registry import MAX_TEXT_CHARS, url_reason
 from registre.scanners.errors import ScanError
 
 KINDS: dict[str, TableKind] = {"r": "table", "p": "table", "f": "table", "v": "view", "m": "view"}
@@ -100,7 +105,8 @@ def connection_params(url: str, label: str) -> dict[str, Any]:
         port = parts.port
     except (InvalidInput, ValueError) as exc:
         raise ScanError(
-            f"invalid PostgreSQL URL {label}: {exc}", kind=ScanErrorKind.INVALID_CONFIGURATION
+            Text("invalid PostgreSQL URL {where}: {reason}", where=label, reason=url_reason(exc)),
+            kind=ScanErrorKind.INVALID_CONFIGURATION,
         ) from None
     params: dict[str, Any] = {"sslmode": "prefer", **dict(parse_qsl(parts.query))}
     # Every parameter libpq would otherwise take from the server's environment (PGUSER,
@@ -147,3 +153,39 @@ def error_code(exc: Exception) -> str:
     if sqlstate == "57014":
         return f"{type(exc).__name__} (SQLSTATE {sqlstate}: statement timeout)"
     return f"{type(exc).__name__} (SQLSTATE {sqlstate})" if sqlstate else type(exc).__name__
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The pieces of a sampling query: outer select list, inner columns, relation."""
+
+    select: Any
+    inner: Any
+    relation: Any
+    names: list[str]  # the inner columns, in order
+
+
+@dataclass(frozen=True)
+class Stats:
+    relkind: str
+    reltuples: float | None  # None: never analysed
+    relpages: int
+    pages_now: int
+
+
+def select_item(column: ColumnInfo) -> Any:
+    """Binary columns are not read at all; text is cut server-side."""
+    from psycopg import sql
+
+    ident = sql.Identifier(column.name)
+    data_type = column.data_type.lower()
+    if is_binary(column):
+        return sql.SQL("NULL AS {}").format(ident)
+    is_text = data_type == "text" or data_type.startswith(("character", "varchar", "char"))
+    if is_text and not data_type.endswith("]"):
+        return sql.SQL("left({}::text, {}) AS {}").format(ident, sql.Literal(MAX_TEXT_CHARS), ident)
+    return ident
+
+
+def is_binary(column: ColumnInfo) -> bool:
+    return column.data_type.lower() == "bytea"

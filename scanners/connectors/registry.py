@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Protocol, cast
 from urllib.parse import urlsplit
 
-from registre.catalog.data.scan_errors import ScanErrorKind
+from registre.catalog.data.scan_errors import ScanErrorKind, refusal
+from registre.catalog.errors import DomainError
+from registre.catalog.i18n import Text
 from registre.scanners.connectors.base import Connector
 from registre.scanners.errors import ScanError
 
@@ -75,9 +77,11 @@ def entry_for(url: str) -> ConnectorEntry:
         if scheme in entry.schemes:
             return entry
     raise ScanError(
-        f"unsupported data store URL scheme {scheme!r}; supported: "
-        + ", ".join(f"{s}://" for s in supported_schemes())
-        + " or a folder path"
+        Text(
+            "unsupported data store URL scheme {scheme!r}; supported: {supported} or a folder path",
+            scheme=scheme,
+            supported=[f"{s}://" for s in supported_schemes()],
+        )
     )
 
 
@@ -96,9 +100,9 @@ def connector_for(
     cannot be opened; the message never contains the URL's password.
     """
     if not isinstance(url, str) or not url.strip():
-        raise ScanError("empty data store URL")
+        raise ScanError(Text("empty data store URL"))
     if timeout_s <= 0:
-        raise ScanError("timeout_s must be positive")
+        raise ScanError(Text("timeout_s must be positive"))
     entry = entry_for(url.strip())
     module_name, _, class_name = entry.target.partition(":")
     module = importlib.import_module(f".{module_name}", __package__)
@@ -126,7 +130,10 @@ def url_scheme(url: str) -> str:
         database = {s for entry in REGISTRY if entry.kind != "file" for s in entry.schemes}
         if scheme in database:
             raise ScanError(
-                f"a database URL has '//' after the scheme ({scheme}://...), not {scheme}:path",
+                Text(
+                    "a database URL has '//' after the scheme ({scheme}://...), not {scheme}:path",
+                    scheme=scheme,
+                ),
                 kind=ScanErrorKind.INVALID_CONFIGURATION,
             )
         return ""
@@ -139,6 +146,14 @@ def redact_url(url: str) -> str:
     host = parts.hostname or ""
     port = f":{parts.port}" if parts.port else ""
     return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def url_reason(exc: Exception) -> Text:
+    """Why a store's URL cannot be used, in the reader's language: the catalog's refusal
+    (a parameter it does not allow), or a host or port that cannot be read."""
+    if isinstance(exc, DomainError):
+        return refusal(exc)
+    return Text("its host or port cannot be read ({detail})", detail=str(exc))
 
 
 _PLAIN = {int, float, bool, type(None)}

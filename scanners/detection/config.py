@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from registre.catalog.i18n import Text
+from registre.catalog.pydantic_messages import config_problem
 from registre.config.loading import ConfigFileError, read_yaml
 from registre.scanners.errors import ScanError
 
@@ -252,7 +254,9 @@ def load_detection_config(path: str | Path | None = None) -> DetectionConfig:
     try:
         return read_yaml(DetectionConfig, path, "detection.yaml")
     except ConfigFileError as exc:
-        raise ScanError(f"invalid detection config {exc}") from None
+        raise ScanError(
+            Text("invalid detection config {problem}", problem=config_problem(exc))
+        ) from None
 
 
 @lru_cache(maxsize=1)

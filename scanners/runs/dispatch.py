@@ -22,6 +22,7 @@ from multiprocessing.process import BaseProcess
 from sqlalchemy.orm import Session, sessionmaker
 
 from registre.catalog.db import make_engine, session_factory, transaction
+from registre.catalog.i18n import Text
 from registre.catalog.models import ScanRun
 from registre.catalog.models.base import utcnow
 from registre.scanners.runs.lifecycle import (
@@ -31,9 +32,12 @@ from registre.scanners.runs.lifecycle import (
     get_run,
 )
 from registre.scanners.runs.scan import ScanOptions, execute_scan
-from registre.scanners.runs.stopping import StopFlag
+from registre.scanners.runs.stopping import ScanStopped, StopFlag, interruption_message
 
 log = logging.getLogger("registre.scan")
+
+#: why the API's scans stop with it
+API_STOPPED = Text("the API stopped")
 
 
 class ScanDispatcher:
@@ -104,7 +108,7 @@ class ScanDispatcher:
         with self._lock:
             if self._stop.is_set():
                 return abandon_run(
-                    self.factory, run_id, "interrupted before the end (the API stopped)"
+                    self.factory, run_id, interruption_message(ScanStopped(API_STOPPED))
                 )
             self._children[run_id] = process
             process.start()
@@ -115,9 +119,8 @@ class ScanDispatcher:
                 self._children.pop(run_id, None)
         if process.exitcode != 0:  # killed (out of memory?) before it could close its run
             log.error("scan %s: its process ended with status %s", run_id, process.exitcode)
-            abandon_run(
-                self.factory, run_id, f"interrupted: its process died (status {process.exitcode})"
-            )
+            died = Text("interrupted: its process died (status {status})", status=process.exitcode)
+            abandon_run(self.factory, run_id, died)
         with self.factory() as session:
             run = get_run(session, run_id)
             session.expunge(run)
@@ -126,7 +129,7 @@ class ScanDispatcher:
     def shutdown(self, wait: bool = True) -> None:
         """Interrupt the running scans (their queries are cancelled, their runs closed as
         interrupted) and close the queued ones: a stopping API leaves no run open."""
-        self._stop.set("the API stopped")
+        self._stop.set(API_STOPPED)
         with self._lock:
             for child in self._children.values():
                 child.terminate()  # SIGTERM: the child closes its run as interrupted
@@ -134,7 +137,7 @@ class ScanDispatcher:
         with self._lock:
             never_started = [r for r, f in self._waiting.items() if f.cancelled()]
         for run_id in never_started:
-            abandon_run(self.factory, run_id, "interrupted: queued in an API that stopped")
+            abandon_run(self.factory, run_id, Text("interrupted: queued in an API that stopped"))
 
 
 def scan_in_child(database_url: str, run_id: int, options: ScanOptions) -> None:
@@ -146,7 +149,7 @@ def scan_in_child(database_url: str, run_id: int, options: ScanOptions) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     stop = StopFlag()
-    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set("the API stopped"))
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set(API_STOPPED))
     engine = make_engine(database_url)
     try:
         execute_scan(session_factory(engine), run_id, options=options, stop=stop)

@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from registre.catalog.data.scan_errors import not_queued
 from registre.catalog.db import make_engine, session_factory, transaction
+from registre.catalog.i18n import Text
 from registre.config.settings import Settings, load_settings
-from registre.scanners.errors import ScanError
+from registre.scanners.errors import ScanError, missing_extra
 from registre.scanners.runs.fanout import HandedBack, harvest_job, table_job
 from registre.scanners.runs.jobs import SCAN_TASK, TABLE_TASK
 from registre.scanners.runs.lifecycle import Liveness, abandon_run, close_stale_runs
@@ -55,8 +56,10 @@ def conninfo(database_url: str) -> str:
     url = make_url(database_url)
     if url.get_backend_name() != "postgresql":
         raise ScanError(
-            "the scan queue needs a PostgreSQL catalog (REGISTRE_DATABASE_URL=postgresql://...); "
-            "with SQLite, scans run in the API process"
+            Text(
+                "the scan queue needs a PostgreSQL catalog (REGISTRE_DATABASE_URL="
+                "postgresql://...); with SQLite, scans run in the API process"
+            )
         )
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
@@ -66,7 +69,7 @@ def build_app(database_url: str) -> procrastinate.App:
     try:
         import procrastinate
     except ImportError as exc:
-        raise ScanError("the scan queue needs procrastinate: install registre[queue]") from exc
+        raise missing_extra(Text("the scan queue"), "procrastinate", "queue") from exc
 
     app = procrastinate.App(
         connector=procrastinate.PsycopgConnector(conninfo=conninfo(database_url))
@@ -155,7 +158,7 @@ def ensure_schema(database_url: str) -> bool:
         import psycopg
         from procrastinate.schema import SchemaManager
     except ImportError as exc:
-        raise ScanError("the scan queue needs procrastinate: install registre[queue]") from exc
+        raise missing_extra(Text("the scan queue"), "procrastinate", "queue") from exc
     with psycopg.connect(conninfo(database_url)) as connection:  # commits on leaving
         connection.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
         present = connection.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()

@@ -23,6 +23,7 @@ from registre.catalog.errors import Conflict
 from registre.catalog.models import DataStore, ScanRun
 from registre.scanners.runs.lifecycle import Liveness, abandon_run, close_stale_runs, start_scan
 from registre.scanners.runs.scan import ScanOptions, execute_scan
+from registre.scanners.runs.stopping import interruption_message
 
 log = logging.getLogger("registre.schedule")
 
@@ -85,8 +86,8 @@ def run_due_scans(
         except Exception:
             log.exception("scheduled scan of %s crashed", name)
             report.crashed.append(name)
-        except BaseException:
+        except BaseException as exc:
             # stopped between opening the run and starting it: it must not stay QUEUED
-            abandon_run(factory, run_id, "interrupted before the end")
+            abandon_run(factory, run_id, interruption_message(exc))
             raise
     return report

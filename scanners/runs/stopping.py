@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import TypeVar
 
+from registre.catalog.i18n import Text
 from registre.scanners.connectors.base import Connector
 
 log = logging.getLogger("registre.scan")
@@ -39,9 +40,10 @@ class StopFlag:
 
     def __init__(self) -> None:
         self._event = threading.Event()
-        self.reason = ""
+        self.reason: str = ""
 
     def set(self, reason: str) -> None:
+        """Stop, for ``reason`` (a :class:`Text`: the run is closed with it in its message)."""
         self.reason = reason
         self._event.set()
 
@@ -77,13 +79,13 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def interruption_message(exc: BaseException) -> str:
+def interruption_message(exc: BaseException) -> Text:
     """The message an interrupted run is closed with."""
     if isinstance(exc, Terminated):
-        return f"interrupted before the end ({exc.signal_name})"
-    if isinstance(exc, ScanStopped) and str(exc):
-        return f"interrupted before the end ({exc})"
-    return "interrupted before the end"
+        return Text("interrupted before the end ({reason})", reason=exc.signal_name)
+    if isinstance(exc, ScanStopped) and exc.args and exc.args[0]:
+        return Text("interrupted before the end ({reason})", reason=exc.args[0])
+    return Text("interrupted before the end")
 
 
 class RunControl:
@@ -142,4 +144,4 @@ class RunControl:
     def check(self) -> None:
         """Called by the work between two steps: end it once interrupted."""
         if self.interrupted.is_set():
-            raise ScanStopped("its work was interrupted")
+            raise ScanStopped(Text("its work was interrupted"))

@@ -72,7 +72,10 @@ def safe_message(exc: BaseException) -> str:
         message = exc.args[0] if exc.args else ""
         return message if isinstance(message, Text) else str(exc)  # a Text keeps its template
     # A driver's or library's message may quote the data it choked on: keep its class only.
-    return f"unexpected {type(exc).__name__} (details withheld: they may quote scanned data)"
+    return Text(
+        "unexpected {error} (details withheld: they may quote scanned data)",
+        error=type(exc).__name__,
+    )
 
 
 def record_harvest(

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from registre.catalog.i18n import Text
 from registre.scanners.runs.queue import QUEUE, SCHEDULE_QUEUE, WORKER_STOP
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ def run_worker(
 
             def on_signal(signum: signal.Signals) -> None:
                 stopped_by.append(signum.name)
-                WORKER_STOP.set(f"the worker was stopped by {signum.name}")
+                WORKER_STOP.set(Text("the worker was stopped by {signal}", signal=signum.name))
                 for worker in workers:
                     worker.stop()
 

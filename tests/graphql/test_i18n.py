@@ -167,3 +167,28 @@ def test_validation_errors_speak_the_request_language(api: Api) -> None:
     assert french["message"] == (
         "input.country: doit être un code pays ISO 3166-1 à deux lettres, comme FR ou DE"
     )
+
+
+def test_pydantic_errors_speak_the_request_language_by_type(api: Api) -> None:
+    """A name over its length and a retention over its bound: pydantic's own errors, read
+    by their type and bound, in French for ``Accept-Language: fr``."""
+    long_name = "x" * 201
+    store = (
+        'mutation { registerDataStore(input: {name: "' + long_name + '",'
+        ' url: "postgresql://u@h/db"}) { dataStore { id } } }'
+    )
+    system = (
+        'mutation { registerAISystem(input: {name: "Tri", logRetentionDays: 40000}) {'
+        " aiSystem { id } } }"
+    )
+
+    def error(query: str, language: str) -> dict[str, Any]:
+        body = api.post(query, role=Role.ADMIN, headers={"Accept-Language": language}).json()
+        return dict(body["errors"][0])
+
+    english, french = error(store, "en"), error(store, "fr")
+    assert english["message"] == "input.name: String should have at most 200 characters"
+    assert french["message"] == "input.name: Au plus 200 caractères sont permis"
+    english, french = error(system, "en"), error(system, "fr")
+    assert english["message"].endswith("Input should be less than or equal to 36500")
+    assert french["message"].endswith("La valeur doit être inférieure ou égale à 36500")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from registre.catalog.models import AISystem, DataStore, Domain
+from registre.catalog.models import AISystem, DataStore, Domain, ProcessingActivity
 from tests.support.api import Api, serve
 from tests.support.catalogs import Databases, open_catalog
 from tests.support.domains import MARKS, TwoDomains, seed_two_domains
@@ -119,3 +119,46 @@ def test_a_caller_of_several_domains_chooses_one(site: Api) -> None:
             == beta.domain
         )
         assert session.get(Domain, beta.domain) is not None
+
+
+def test_the_processing_form_asks_a_caller_of_several_domains_for_one(site: Api) -> None:
+    two = site.payload
+    assert isinstance(two, TwoDomains)
+    alpha, beta = two.sides[ALPHA], two.sides[BETA]
+    # one domain: no select, the catalog picks the steward's own
+    _sign_in(site, alpha.steward_token)
+    assert 'name="domain_id"' not in site.client.get("/traitements").text
+    _sign_in(site, two.both_token)
+    form = site.client.get("/traitements").text
+    options = re.findall(r'<option value="(\d+)"[^>]*>Direction (\w+)</option>', form)
+    assert sorted(name for _, name in options) == sorted(MARKS)
+    answer = site.client.post(
+        "/traitements", data={"csrf": csrf_of(form), "name": "Traitement sans domaine"}
+    )
+    assert answer.status_code == 400 and "plusieurs domaines" in answer.text
+    assert 'name="domain_id"' in answer.text  # the form comes back with its select
+    answer = site.client.post(
+        "/traitements",
+        data={
+            "csrf": csrf_of(form),
+            "name": "Traitement choisi",
+            "domain_id": str(beta.domain),
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    with site.factory() as session:
+        chosen = session.scalar(
+            select(ProcessingActivity.domain_id).where(
+                ProcessingActivity.name == "Traitement choisi"
+            )
+        )
+        assert chosen == beta.domain
+        assert (
+            session.scalar(
+                select(ProcessingActivity.id).where(
+                    ProcessingActivity.name == "Traitement sans domaine"
+                )
+            )
+            is None
+        )

@@ -234,10 +234,12 @@ def _id(text: str) -> int | None:
 def create_processing(page: Page) -> Response:
     """A new entry of the Art. 30 record, through ``create_processing_activity``."""
     page.actor.require(Permission.REGISTER)
-    values = {
+    values: dict[str, Any] = {
         name: page.field(name) for name in ("name", "controller_id", "purposes", "legal_basis")
     }
     values["retention"] = page.field("retention")
+    if (domain := page.domain_field()) is not None:  # a select only for several domains
+        values["domain_id"] = domain
     data: dict[str, Any] = {k: v for k, v in values.items() if v}
     if "controller_id" in data:
         data["controller_id"] = _id(data["controller_id"])

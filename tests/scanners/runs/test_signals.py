@@ -21,9 +21,11 @@ from sqlalchemy import func, select
 
 from registre.catalog import migrate
 from registre.catalog.access.roles import CLI_ACTOR
+from registre.catalog.data.scan_errors import detail
 from registre.catalog.data.stores import register_data_store
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.enums import ScanStatus
+from registre.catalog.i18n import translate
 from registre.catalog.models import Finding, ScanRun
 from tests.support.stores import many_tables_store
 
@@ -119,7 +121,13 @@ def test_sigterm_closes_the_run_as_interrupted_and_the_store_scans_again(setup: 
         "dataset": None,
         "kind": "cancelled",
         "message": "interrupted before the end (SIGTERM)",
+        # kept as its template too: an admin reads it in French
+        "text": {
+            "template": "interrupted before the end ({reason})",
+            "params": {"reason": "SIGTERM"},
+        },
     }
+    assert translate(detail(run.errors[-1]), "fr") == "interrompue avant la fin (SIGTERM)"
 
     setup.shrink_store()
     again = setup.scan()
