@@ -293,3 +293,56 @@ def test_0019_indexes_the_datasets_already_there_and_widens_the_totals(
         assert list(found) == ["Agents_paie"]
         scopes = set(session.scalars(select(ExposureTotalRow.scope)))
         assert {"all", "inside_eu", "eu_control"} <= scopes
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_0020_the_store_and_dataset_indexes_carry_the_id(
+    backend: str, empty_engine: Callable[[str], Engine]
+) -> None:
+    """From 0019 with a field in it: the two indexes end with the id, the rows are still
+    found through them, and the way down gives back the one-column indexes."""
+
+    def columns(table: str) -> dict[str, list[str]]:
+        return {
+            str(i["name"]): [str(c) for c in i["column_names"]]
+            for i in inspect(engine).get_indexes(table)
+        }
+
+    engine = empty_engine(backend)
+    migrate.upgrade(engine, "0019")
+    with engine.begin() as conn:
+        default = conn.scalar(text("SELECT id FROM domain"))
+        conn.execute(
+            text(
+                "INSERT INTO data_store (id, name, kind, url, domain_id, created_at) "
+                "VALUES (7, 'rh', 'SQLITE', 'sqlite:///rh.db', :d, CURRENT_TIMESTAMP)"
+            ),
+            {"d": default},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO dataset (id, data_store_id, schema_name, name, created_at) "
+                "VALUES (8, 7, '', 'agents', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO field (id, dataset_id, name, position, nullable, created_at) "
+                "VALUES (9, 8, 'nom', 0, true, CURRENT_TIMESTAMP)"
+            )
+        )
+    assert columns("field")["ix_field_dataset_id"] == ["dataset_id"]
+    migrate.upgrade(engine)
+    assert columns("dataset")["ix_dataset_data_store_id"] == ["data_store_id", "id"]
+    assert columns("field")["ix_field_dataset_id"] == ["dataset_id", "id"]
+    with engine.connect() as conn:
+        found = conn.scalar(
+            text(
+                "SELECT field.id FROM field WHERE field.dataset_id IN "
+                "(SELECT id FROM dataset WHERE data_store_id = 7)"
+            )
+        )
+    assert found == 9
+    migrate.downgrade(engine, "0019")
+    assert columns("dataset")["ix_dataset_data_store_id"] == ["data_store_id"]
+    assert columns("field")["ix_field_dataset_id"] == ["dataset_id"]
