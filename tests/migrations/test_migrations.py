@@ -301,6 +301,9 @@ def test_0020_the_store_and_dataset_indexes_carry_the_id(
 ) -> None:
     """From 0019 with a field in it: the two indexes end with the id, the rows are still
     found through them, and the way down gives back the one-column indexes."""
+    from sqlalchemy.orm import sessionmaker
+
+    from registre.catalog.models import Dataset, DataStore, Field
 
     def columns(table: str) -> dict[str, list[str]]:
         return {
@@ -310,27 +313,14 @@ def test_0020_the_store_and_dataset_indexes_carry_the_id(
 
     engine = empty_engine(backend)
     migrate.upgrade(engine, "0019")
-    with engine.begin() as conn:
-        default = conn.scalar(text("SELECT id FROM domain"))
-        conn.execute(
-            text(
-                "INSERT INTO data_store (id, name, kind, url, domain_id, created_at) "
-                "VALUES (7, 'rh', 'SQLITE', 'sqlite:///rh.db', :d, CURRENT_TIMESTAMP)"
-            ),
-            {"d": default},
-        )
-        conn.execute(
-            text(
-                "INSERT INTO dataset (id, data_store_id, schema_name, name, created_at) "
-                "VALUES (8, 7, '', 'agents', CURRENT_TIMESTAMP)"
-            )
-        )
-        conn.execute(
-            text(
-                "INSERT INTO field (id, dataset_id, name, position, nullable, created_at) "
-                "VALUES (9, 8, 'nom', 0, true, CURRENT_TIMESTAMP)"
-            )
-        )
+    with sessionmaker(engine)() as session:  # no column changes in 0020: the models fit
+        default = session.scalar(text("SELECT id FROM domain"))
+        session.add(DataStore(id=7, name="rh", kind="SQLITE", url="sqlite:///", domain_id=default))
+        session.flush()
+        session.add(Dataset(id=8, data_store_id=7, name="agents"))
+        session.flush()
+        session.add(Field(id=9, dataset_id=8, name="nom", position=0))
+        session.commit()
     assert columns("field")["ix_field_dataset_id"] == ["dataset_id"]
     migrate.upgrade(engine)
     assert columns("dataset")["ix_dataset_data_store_id"] == ["data_store_id", "id"]
