@@ -2,11 +2,12 @@
 
     .venv/bin/python -m bench.scale --fields 1000000 --db postgresql
     .venv/bin/python -m bench.scale --fields 50000 --db sqlite --repeat 30
+    .venv/bin/python -m bench.scale --fields 1000000 --db sqlite --repeat 15 --domain
 
 Builds a catalog of ``--fields`` fields (:mod:`bench.scale_build`: per million, 5,000
-stores, 100,000 datasets, 100,000 findings, 3,000 AI systems with their links) in a new
-database (PostgreSQL: ``bench_scale_<pid>`` on ``--pg-url``; SQLite: a temporary file),
-then:
+stores over 10 domains, 100,000 datasets, 100,000 findings, 3,000 AI systems with their
+links) in a new database (PostgreSQL: ``bench_scale_<pid>`` on ``--pg-url``; SQLite: a
+temporary file), then, for the queries of :mod:`bench.scale_queries`:
 
 1. serves it with uvicorn (``registre serve``'s app and limits) in a child process and
    times each query ``--repeat`` times over HTTP (after two warm-up runs): p50 and p95;
@@ -15,6 +16,10 @@ then:
    or ``finding`` (PostgreSQL ``Seq Scan on``, SQLite ``SCAN``);
 3. reports the server's garbage-collection pauses (``gc.callbacks``): count and longest
    per generation, over the timed runs.
+
+With ``--domain``, each query is also timed, counted and explained as the steward of one
+domain (a token limited to it: the criteria of ``catalog/access/perimeter.py``), right
+after the organisation-wide admin.
 
 Also times two writes (an AI system updated: its issues re-evaluated in the transaction;
 an organisation updated: what names it re-evaluated). The database is dropped at the
@@ -28,17 +33,12 @@ import datetime as dt
 import json
 import os
 import re
-import signal
-import socket
-import statistics
-import subprocess
-import sys
 import tempfile
 import textwrap
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,62 +46,24 @@ import httpx2 as httpx
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 
-from registre.bench.scale_build import NOW, Built, build
+from registre.bench.scale_build import Built, build
+from registre.bench.scale_http import (
+    GC_ROWS,
+    UPDATE_ORG,
+    UPDATE_SYSTEM,
+    pauses,
+    server,
+    timed,
+    timed_mutation,
+)
+from registre.bench.scale_queries import Query, own_queries, readme_queries, saved_queries
+from registre.bench.scale_rows import NOW
 from registre.catalog.db import make_engine
 
-ROOT = Path(__file__).resolve().parent.parent
-SAVED = ROOT / "graphql" / "saved_queries"
+__all__ = ["Query", "database", "main", "readme_queries", "saved_queries", "seq_scans"]
+
 PAGE_SIZES = (10, 50)
 HOT_TABLES = ("field", "finding")
-#: GC pauses reported: by generation, during requests or (2 idle) between them, and the
-#: CPU time of each (cpu ...)
-GC_ROWS = tuple(f"{cpu}{gen}" for gen in ("0", "1", "2", "2 idle") for cpu in ("", "cpu "))
-
-SERVE = textwrap.dedent(
-    """
-    import gc, json, sys, time, uvicorn
-    from registre.config.settings import load_settings
-    from registre.graphql.app import create_app
-    from registre.cli.main import uvicorn_limits
-
-    from registre.graphql.collector import STATE
-
-    # (wall-clock time, generation, pause in ms, CPU time of the pause in ms, between
-    # requests: the collector's own full collection once a response was sent)
-    pauses = []
-    started = [0.0, 0.0]
-    def on_gc(phase, info):
-        if phase == "start":
-            started[:] = [time.perf_counter(), time.thread_time()]
-        else:
-            pause = (time.perf_counter() - started[0]) * 1000
-            cpu = (time.thread_time() - started[1]) * 1000
-            pauses.append((time.time(), info["generation"], pause, cpu, STATE.collecting))
-    settings = load_settings()
-    app = create_app(settings)
-    gc.callbacks.append(on_gc)
-    try:
-        uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
-                    **uvicorn_limits(settings))
-    finally:
-        with open(sys.argv[2], "w") as out:
-            json.dump(pauses, out)
-    """
-)
-
-
-@dataclass
-class Query:
-    name: str
-    document: str
-    variables: dict[str, Any] = field(default_factory=dict)
-    #: how to set the page size: a variable name, or None to rewrite ``first: N``
-    first_variable: str | None = None
-
-    def sized(self, first: int) -> tuple[str, dict[str, Any]]:
-        if self.first_variable:
-            return self.document, {**self.variables, self.first_variable: first}
-        return re.sub(r"first: \d+", f"first: {first}", self.document), dict(self.variables)
 
 
 @dataclass
@@ -112,77 +74,8 @@ class Result:
     statements: dict[int, int]
     seq_scans: list[str]
     errors: str | None = None
-
-
-def readme_queries() -> list[Query]:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    found = []
-    for block in re.findall(r"```graphql\n(.*?)```", readme, flags=re.S):
-        head = block.strip().split("{")[0].split("(")[0].split()
-        if head[0] == "query":
-            found.append(Query(f"README {head[1]}", block))
-    return found
-
-
-def saved_queries(since: str) -> list[Query]:
-    found = []
-    for path in sorted(SAVED.glob("*.graphql")):
-        variables: dict[str, Any] = {"since": since} if "$since" in path.read_text() else {}
-        found.append(Query(f"saved {path.stem}", path.read_text(), variables, "first"))
-    return found
-
-
-def own_queries(since: str) -> list[Query]:
-    issue = "edges { node { rule severity subjectName message firstSeenAt } } totalCount"
-    return [
-        Query("complianceIssues", f"{{ complianceIssues(first: 50) {{ {issue} }} }}"),
-        Query(
-            "complianceIssues HIGH+, one rule",
-            "{ complianceIssues(first: 50, filter: {minSeverity: HIGH, rule: "
-            f'"GDPR-44-TRANSFER"}}) {{ {issue} }} }}',
-        ),
-        Query(
-            "complianceIssues of one AI system",
-            "query($id: ID!) { complianceIssues(first: 50, filter: {aiSystemId: $id}) "
-            f"{{ {issue} }} }}",
-            {"id": None},
-        ),
-        Query(
-            "complianceIssues closed",
-            f"{{ complianceIssues(first: 50, filter: {{status: CLOSED}}) {{ {issue} }} }}",
-        ),
-        Query(
-            "exposure + summary",
-            "{ exposure(first: 50) { totalCount edges { node { dataset { qualifiedName } "
-            "categories complianceIssues { rule } } } summary { byCategory { key datasets "
-            "fields } byHostingCountry { key datasets } } } }",
-        ),
-        *(
-            Query(
-                f"exposure + summary, {name}",
-                f"{{ exposure(first: 50, filter: {{{flt}}}) {{ totalCount edges {{ node {{ "
-                "dataset { qualifiedName } categories } } summary { datasets fields "
-                "byCategory { key datasets } byDataStore { key datasets } "
-                "byAiRiskClass { key datasets } } } }",
-            )
-            for name, flt in (
-                ("aiRiskClass", "aiRiskClass: HIGH"),
-                ("hostingOutsideEU", "hostingOutsideEU: true"),
-                ("one store", 'dataStoreId: "RGF0YVN0b3JlOjE3"'),  # DataStore 17
-            )
-        ),
-        Query(
-            "exposureChanges",
-            "query($since: DateTime!) { exposureChanges(since: $since, first: 50) { totalCount "
-            "byKind { kind count } edges { node { kind at } } } }",
-            {"since": since},
-        ),
-        Query(
-            "search datasets",
-            '{ datasets(first: 50, filter: {search: "paiements_1"}) { totalCount '
-            "edges { node { qualifiedName } } } }",
-        ),
-    ]
+    #: "organisation" (an organisation-wide admin) or "domain" (a steward of one domain)
+    caller: str = "organisation"
 
 
 # --- databases -------------------------------------------------------------------------
@@ -292,78 +185,6 @@ def in_process(
     return out
 
 
-# --- over HTTP -------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def server(url: str, gc_file: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "REGISTRE_DATABASE_URL": url}
-    proc = subprocess.Popen([sys.executable, "-c", SERVE, str(port), str(gc_file)], env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        yield base
-    finally:
-        # SIGINT: uvicorn shuts down, then re-raises it as KeyboardInterrupt, so the
-        # server script still writes its GC record (SIGTERM would be re-raised as a kill)
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=60)
-
-
-def timed(
-    client: httpx.Client, base: str, query: Query, repeat: int
-) -> tuple[float, float, str | None]:
-    document, variables = query.sized(50)
-    samples = []
-    error = None
-    for n in range(repeat + 2):
-        t0 = time.perf_counter()
-        response = client.post(f"{base}/graphql", json={"query": document, "variables": variables})
-        elapsed = (time.perf_counter() - t0) * 1000
-        body = response.json()
-        if body.get("errors"):
-            error = body["errors"][0]["message"][:200]
-        if n >= 2:
-            samples.append(elapsed)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
-    return statistics.median(samples), p95, error
-
-
-def timed_mutation(
-    client: httpx.Client, base: str, document: str, variables: list[dict[str, Any]]
-) -> tuple[float, float]:
-    samples = []
-    for v in variables:
-        t0 = time.perf_counter()
-        body = client.post(f"{base}/graphql", json={"query": document, "variables": v}).json()
-        samples.append((time.perf_counter() - t0) * 1000)
-        if body.get("errors"):
-            raise RuntimeError(body["errors"])
-    samples.sort()
-    return statistics.median(samples), samples[-1]
-
-
-UPDATE_SYSTEM = (
-    "mutation($id: ID!, $owner: String) { updateAISystem(input: {id: $id, owner: $owner}) "
-    "{ aiSystem { id } } }"
-)
-UPDATE_ORG = (
-    "mutation($id: ID!, $dpo: String) { updateOrganisation(input: {id: $id, dpoContact: $dpo}) "
-    "{ organisation { id } } }"
-)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fields", type=int, default=50_000)
@@ -381,11 +202,19 @@ def main(argv: list[str] | None = None) -> None:
         metavar="URL",
         help="measure a catalog built before with --keep (same --fields) instead of building",
     )
+    parser.add_argument(
+        "--domain",
+        action="store_true",
+        help="also time each query as the steward of one domain (a tenth of the catalog), "
+        "right after the organisation-wide admin",
+    )
     parser.add_argument("--explain", action="store_true", help="print each flagged plan")
     parser.add_argument("--out", type=Path, help="write scale-<db>-<fields>.{md,json} here")
     args = parser.parse_args(argv)
     since = (NOW - dt.timedelta(days=7)).isoformat()
-    queries = [*readme_queries(), *saved_queries(since), *own_queries(since)]
+    # AI system 5 and data store 21 are in the first of the build's domains (DOMAIN)
+    system, store = _global_id("AISystem", 5), _global_id("DataStore", 21)
+    queries = [*readme_queries(), *saved_queries(since), *own_queries(since, system, store)]
     with database(args.db, args.pg_url, args.keep, args.reuse) as url:
         engine = make_engine(url)
         if args.reuse:
@@ -394,56 +223,52 @@ def main(argv: list[str] | None = None) -> None:
             print(f"building {args.fields:,} fields on {args.db} ...", flush=True)
             built = build(engine, args.fields)
             print(f"built in {built.seconds:.0f} s (kept: {args.keep}) at {url}", flush=True)
+        tokens = {"organisation": built.token}
+        if args.domain:
+            tokens["domain"] = steward_token(engine)
+            print(share(engine), flush=True)
         engine.dispose()
-        system_id = _global_id("AISystem", 5)
-        for q in queries:
-            if "id" in q.variables and q.variables["id"] is None:
-                q.variables["id"] = system_id
-        counted = in_process(url, built.token, queries)
+        counted = {who: in_process(url, token, queries) for who, token in tokens.items()}
         gc_file = Path(tempfile.mkstemp(prefix="bench-gc-", suffix=".json")[1])
         results = []
         writes = {}
         with server(url, gc_file) as base:
-            headers = {"Authorization": f"Bearer {built.token}"}
-            with httpx.Client(headers=headers, timeout=120) as client:
-                window = [time.time(), 0.0]
-                for q in queries:
-                    p50, p95, error = timed(client, base, q, args.repeat)
-                    counts, scans, error2 = counted[q.name]
-                    results.append(Result(q.name, p50, p95, counts, scans, error or error2))
-                    print(f"  {q.name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms, {counts}", flush=True)
+            clients = {
+                who: httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=120)
+                for who, token in tokens.items()
+            }
+            client = clients["organisation"]
+            started = time.time()
+            for q in queries:
+                for who, each in clients.items():
+                    p50, p95, error = timed(each, base, q, args.repeat)
+                    counts, scans, error2 = counted[who][q.name]
+                    results.append(Result(q.name, p50, p95, counts, scans, error or error2, who))
+                    print(
+                        f"  {q.name} ({who}): p50 {p50:.0f} ms, p95 {p95:.0f} ms, {counts}",
+                        flush=True,
+                    )
                     if args.explain:
                         for scan in scans:
                             print(textwrap.indent(scan, "      "), flush=True)
-                window[1] = time.time()
-                writes["updateAISystem (its issues re-evaluated)"] = timed_mutation(
-                    client,
-                    base,
-                    UPDATE_SYSTEM,
-                    [{"id": _global_id("AISystem", i + 1), "owner": f"B{i}"} for i in range(10)],
-                )
-                writes["updateOrganisation (a deployer: what names it re-evaluated)"] = (
-                    timed_mutation(
-                        client,
-                        base,
-                        UPDATE_ORG,
-                        [
-                            {"id": _global_id("Organisation", 30), "dpo": f"d{i}@x.fr"}
-                            for i in range(3)
-                        ],
-                    )
-                )
-        # the timed requests only (not start-up's own collect-and-freeze)
-        # "2 idle": the full collections run between requests (graphql/collector.py);
-        # "cpu N": the CPU time of the pauses (the rest is waiting for a core)
-        pauses: dict[str, list[float]] = {k: [] for k in GC_ROWS}
-        for at, generation, pause, cpu, idle in json.loads(gc_file.read_text()):
-            if window[0] <= at <= window[1]:
-                key = f"{generation} idle" if idle else str(generation)
-                pauses[key].append(pause)
-                pauses[f"cpu {key}"].append(cpu)
+            window = (started, time.time())
+            writes["updateAISystem (its issues re-evaluated)"] = timed_mutation(
+                client,
+                base,
+                UPDATE_SYSTEM,
+                [{"id": _global_id("AISystem", i + 1), "owner": f"B{i}"} for i in range(10)],
+            )
+            writes["updateOrganisation (a deployer: what names it re-evaluated)"] = timed_mutation(
+                client,
+                base,
+                UPDATE_ORG,
+                [{"id": _global_id("Organisation", 30), "dpo": f"d{i}@x.fr"} for i in range(3)],
+            )
+            for each in clients.values():
+                each.close()
+        gc = pauses(gc_file, window)
         gc_file.unlink()
-    report = render(args, built, results, writes, pauses)
+    report = render(args, built, results, writes, gc)
     print(report)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -454,7 +279,7 @@ def main(argv: list[str] | None = None) -> None:
                 {
                     "results": [asdict(r) for r in results],
                     "writes": writes,
-                    "gc": pauses,
+                    "gc": gc,
                     "build_s": built.seconds,
                     "refresh_s": built.refresh_seconds,
                     "issues": built.issues,
@@ -466,7 +291,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def reuse(engine: Engine, fields: int) -> Built:
-    from registre.bench.scale_build import Sizes
+    from registre.bench.scale_rows import Sizes
     from registre.catalog.access.roles import CLI_ACTOR
     from registre.catalog.access.tokens import create_token
     from registre.catalog.db import session_factory, transaction
@@ -475,6 +300,43 @@ def reuse(engine: Engine, fields: int) -> Built:
     with transaction(session_factory(engine)) as session:
         token = create_token(session, CLI_ACTOR, f"bench-{time.time_ns()}", Role.ADMIN)[1]
     return Built(Sizes(fields), token, 0.0, 0.0, 0)
+
+
+def steward_token(engine: Engine) -> str:
+    """A steward's token limited to the build's first domain."""
+    from registre.bench.scale_rows import DOMAIN
+    from registre.catalog.access.roles import CLI_ACTOR
+    from registre.catalog.access.tokens import create_token
+    from registre.catalog.db import session_factory, transaction
+    from registre.catalog.enums import Role
+    from registre.catalog.models import Domain
+
+    with transaction(session_factory(engine)) as session:
+        domain = session.get(Domain, DOMAIN)
+        assert domain is not None, "a catalog built before domains: build it again"
+        name = f"bench-steward-{time.time_ns()}"
+        return create_token(session, CLI_ACTOR, name, Role.STEWARD, [domain])[1]
+
+
+def share(engine: Engine) -> str:
+    """What the steward's domain holds of the whole."""
+    from registre.bench.scale_rows import DOMAIN
+
+    counts = {
+        "stores": "FROM data_store",
+        "datasets": "FROM dataset JOIN data_store ON data_store.id = dataset.data_store_id",
+        "AI systems": "FROM ai_system",
+    }
+    parts = []
+    with engine.connect() as conn:
+        for name, source in counts.items():
+            table = "ai_system" if name == "AI systems" else "data_store"
+            whole = conn.execute(text(f"SELECT count(*) {source}")).scalar_one()
+            mine = conn.execute(
+                text(f"SELECT count(*) {source} WHERE {table}.domain_id = :d"), {"d": DOMAIN}
+            ).scalar_one()
+            parts.append(f"{mine:,} of {whole:,} {name}")
+    return f"the steward's domain (id {DOMAIN}) holds " + ", ".join(parts)
 
 
 def _global_id(kind: str, pk: int) -> str:
@@ -497,9 +359,9 @@ def render(
         f"of which the first full compliance refresh {built.refresh_seconds:.1f} s "
         f"({built.issues:,} issues). {args.repeat} timed runs per query (page size 50).",
         "",
-        "| query | p50 (ms) | p95 (ms) | < 150 ms | SQL statements (first 10 / 50) "
+        "| query | caller | p50 (ms) | p95 (ms) | < 150 ms | SQL statements (first 10 / 50) "
         "| seq. scan of field/finding |",
-        "|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in results:
         ok = "yes" if r.p95_ms < 150 else "**no**"
@@ -507,7 +369,8 @@ def render(
         note = f" (error: {r.errors})" if r.errors else ""
         counts = " / ".join(str(r.statements[n]) for n in PAGE_SIZES)
         lines.append(
-            f"| {r.name}{note} | {r.p50_ms:.0f} | {r.p95_ms:.0f} | {ok} | {counts} | {scans} |"
+            f"| {r.name}{note} | {r.caller} | {r.p50_ms:.0f} | {r.p95_ms:.0f} | {ok} | {counts} "
+            f"| {scans} |"
         )
     lines += ["", "| write | p50 (ms) | max (ms) |", "|---|---|---|"]
     for name, (p50, worst) in writes.items():

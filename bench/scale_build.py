@@ -1,10 +1,7 @@
 """Build a catalog of a large ministry's size with bulk inserts (for :mod:`bench.scale`).
 
-Per 1,000,000 fields: 5,000 data stores, 100,000 datasets (20 per store, 10 fields each),
-100,000 findings (one field in ten; a few special categories, most suggested, some
-confirmed, a few rejected), 3,000 AI systems using 5 datasets each, 1,000 processing
-activities, 4,000 assessments, 40 policies with 6,000 links, 60 organisations, one scan run
-per store. Everything scales with ``fields``. Deterministic (``random.Random(seed)``).
+The rows are :mod:`bench.scale_rows`' (per 1,000,000 fields: 5,000 data stores over 10
+domains, 100,000 datasets, 100,000 findings, 3,000 AI systems with their links...).
 
 Rows go in with explicit ids through SQLAlchemy Core ``executemany`` (PostgreSQL: COPY),
 then the stored compliance issues are computed by one full refresh (timed: what
@@ -24,6 +21,8 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, insert, text
 
+from registre.bench import scale_rows
+from registre.bench.scale_rows import Sizes
 from registre.catalog import migrate
 from registre.catalog.access.roles import CLI_ACTOR
 from registre.catalog.access.tokens import create_token
@@ -31,59 +30,8 @@ from registre.catalog.compliance.store import refresh
 from registre.catalog.db import session_factory, transaction
 from registre.catalog.enums import Role
 from registre.catalog.exposure.kept import rebuild as rebuild_exposure
-from registre.catalog.models import (
-    AISystem,
-    AISystemDataset,
-    AISystemPolicy,
-    Assessment,
-    Dataset,
-    DataStore,
-    Field,
-    Finding,
-    Organisation,
-    Policy,
-    ProcessingActivity,
-    ScanRun,
-    processing_activity_ai_system,
-    processing_activity_dataset,
-)
 
-FIELDS_PER_DATASET = 10
-DATASETS_PER_STORE = 20
 CHUNK = 20_000
-NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
-
-CATEGORIES = [
-    ("IDENTITY", "PERSON", "nom"),
-    ("CONTACT", "EMAIL_ADDRESS", "courriel"),
-    ("CONTACT", "FR_PHONE_NUMBER", "telephone"),
-    ("NATIONAL_IDENTIFIER", "FR_NIR", "nir"),
-    ("FINANCIAL", "IBAN_CODE", "iban"),
-    ("ONLINE_IDENTIFIER", "IP_ADDRESS", "adresse_ip"),
-    ("SPECIAL_CATEGORY", "HEALTH", "pathologie"),
-]
-OTHER_COLUMNS = ["id", "date_creation", "statut", "montant", "code", "libelle", "commune"]
-
-
-@dataclass(frozen=True)
-class Sizes:
-    fields: int
-
-    @property
-    def datasets(self) -> int:
-        return max(1, self.fields // FIELDS_PER_DATASET)
-
-    @property
-    def stores(self) -> int:
-        return max(1, self.datasets // DATASETS_PER_STORE)
-
-    @property
-    def systems(self) -> int:
-        return max(3, self.fields * 3 // 1000)
-
-    @property
-    def activities(self) -> int:
-        return max(1, self.systems // 3)
 
 
 @dataclass
@@ -176,22 +124,7 @@ def build(engine: Engine, fields: int, seed: int = 12, log: Callable[[str], None
     sizes = Sizes(fields)
     rng = random.Random(seed)
     migrate.upgrade(engine)
-    tables: list[tuple[Any, Iterator[dict[str, Any]]]] = [
-        (Organisation, _organisations()),
-        (Policy, _policies()),
-        (DataStore, _stores(sizes, rng)),
-        (ScanRun, _runs(sizes)),
-        (Dataset, _datasets(sizes, rng)),
-        (Field, _fields(sizes)),
-        (Finding, _findings(sizes, rng)),
-        (AISystem, _systems(sizes, rng)),
-        (AISystemDataset, _uses(sizes, rng)),
-        (AISystemPolicy, _policy_links(sizes, rng)),
-        (ProcessingActivity, _activities(sizes, rng)),
-        (processing_activity_ai_system, _activity_systems(sizes)),
-        (processing_activity_dataset, _activity_datasets(sizes, rng)),
-        (Assessment, _assessments(sizes, rng)),
-    ]
+    tables = scale_rows.tables(sizes, rng)
     for model, rows in tables:
         table = model if isinstance(model, Table) else model.__table__
         t0 = time.perf_counter()
@@ -225,231 +158,3 @@ def build(engine: Engine, fields: int, seed: int = 12, log: Callable[[str], None
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     return Built(sizes, token, time.perf_counter() - started, refresh_seconds, outcome.opened)
-
-
-# --- rows -----------------------------------------------------------------------------
-ORGS = 60
-HOSTS = range(1, 21)  # 1-20: hosts (17-20 in the US), 21-60: public bodies
-POLICIES = 40
-
-
-def _organisations() -> Iterator[dict[str, Any]]:
-    for i in range(1, ORGS + 1):
-        host = i in HOSTS
-        yield {
-            "id": i,
-            "name": f"{'Hébergeur' if host else 'Direction'} {i}",
-            "is_public_body": not host,
-            "country": "US" if i >= 17 and host else "FR",
-            "qualifications": ["SECNUMCLOUD"] if i <= 8 else [],
-            "non_eu_control": 17 <= i <= 20,
-            "dpf_certified": i == 17,
-            "provides_public_service": not host,
-            "headcount": 500,
-            # one public body in ten records no DPO contact
-            "dpo_contact": None if (not host and i % 10 == 0) else f"dpo{i}@interieur.gouv.fr",
-            "created_at": NOW,
-        }
-
-
-def _policies() -> Iterator[dict[str, Any]]:
-    frameworks = ["PSSIE", "SECNUMCLOUD", "II_901", "GDPR", "AI_ACT"]
-    for i in range(1, POLICIES + 1):
-        yield {
-            "id": i,
-            "kind": "SECURITY" if i % 2 else "GOVERNANCE",
-            "framework": frameworks[i % len(frameworks)],
-            "control_ref": f"CTRL-{i}",
-            "title": f"Contrôle {i}",
-            "created_at": NOW,
-        }
-
-
-def _stores(sizes: Sizes, rng: random.Random) -> Iterator[dict[str, Any]]:
-    for i in range(1, sizes.stores + 1):
-        host = rng.choice(list(HOSTS))
-        yield {
-            "id": i,
-            "name": f"base-{i:05d}",
-            "kind": "POSTGRESQL",
-            "url": f"postgresql://lecteur@pg{i}.interne/base{i}",
-            "hosting_organisation_id": host,
-            "hosting_country": "US" if host >= 17 and rng.random() < 0.5 else "FR",
-            "created_at": NOW,
-        }
-
-
-def _runs(sizes: Sizes) -> Iterator[dict[str, Any]]:
-    for i in range(1, sizes.stores + 1):
-        started = NOW - dt.timedelta(days=(i % 14), minutes=i % 60)
-        yield {
-            "id": i,
-            "data_store_id": i,
-            "trigger": "SCHEDULE",
-            "status": "SUCCEEDED",
-            "started_at": started,
-            "finished_at": started + dt.timedelta(minutes=3),
-        }
-
-
-def _datasets(sizes: Sizes, rng: random.Random) -> Iterator[dict[str, Any]]:
-    topics = ["agents", "usagers", "dossiers", "paiements", "journaux", "contrats", "aides"]
-    for i in range(1, sizes.datasets + 1):
-        r = rng.random()
-        yield {
-            "id": i,
-            "data_store_id": (i - 1) // DATASETS_PER_STORE + 1,
-            "schema_name": "public",
-            "name": f"{topics[i % len(topics)]}_{i}",
-            "kind": "TABLE",
-            "sensitivity": "RESTRICTED"
-            if r < 0.005
-            else "CONFIDENTIAL"
-            if r < 0.05
-            else "INTERNAL",
-            "open_data_access": "OPEN" if rng.random() < 0.01 else "NOT_PUBLISHED",
-            "tags": [],
-            "estimated_rows": rng.randint(10, 2_000_000),
-            "created_at": NOW,
-        }
-
-
-def _fields(sizes: Sizes) -> Iterator[dict[str, Any]]:
-    for i in range(1, sizes.datasets * FIELDS_PER_DATASET + 1):
-        position = (i - 1) % FIELDS_PER_DATASET
-        category = CATEGORIES[(i // FIELDS_PER_DATASET) % len(CATEGORIES)]
-        # the first column of each dataset is the personal one
-        name = (
-            category[2]
-            if position == 0
-            else f"{OTHER_COLUMNS[position % len(OTHER_COLUMNS)]}_{position}"
-        )
-        yield {
-            "id": i,
-            "dataset_id": (i - 1) // FIELDS_PER_DATASET + 1,
-            "name": name,
-            "position": position,
-            "data_type": "text",
-            "nullable": True,
-            "created_at": NOW,
-        }
-
-
-def _findings(sizes: Sizes, rng: random.Random) -> Iterator[dict[str, Any]]:
-    for dataset in range(1, sizes.datasets + 1):
-        field_id = (dataset - 1) * FIELDS_PER_DATASET + 1
-        category, entity, _ = CATEGORIES[(field_id // FIELDS_PER_DATASET) % len(CATEGORIES)]
-        r = rng.random()
-        run = (dataset - 1) // DATASETS_PER_STORE + 1
-        yield {
-            "id": dataset,
-            "field_id": field_id,
-            "entity_type": entity,
-            "category": category,
-            "score": 0.85,
-            "coverage": 0.9,
-            "distinct_sampled": 400,
-            "masked_example": "j***@i*****.gouv.fr",
-            "recognizer": "bench",
-            "may_be_personal": False,
-            "reasons": [],
-            "status": "REJECTED" if r < 0.05 else "CONFIRMED" if r < 0.3 else "SUGGESTED",
-            "first_seen_run_id": run,
-            "last_seen_run_id": run,
-            "created_at": NOW - dt.timedelta(days=dataset % 30),
-            "updated_at": NOW - dt.timedelta(days=dataset % 30),
-        }
-
-
-def _systems(sizes: Sizes, rng: random.Random) -> Iterator[dict[str, Any]]:
-    for i in range(1, sizes.systems + 1):
-        high = i % 5 == 0
-        yield {
-            "id": i,
-            "name": f"Système IA {i}",
-            "purpose": "Aide à l'instruction",
-            "status": "IN_PRODUCTION" if i % 4 else "PILOT",
-            "risk_class": "HIGH" if high else "MINIMAL",
-            "annex_iii_point": "5(a)" if high else None,
-            "owner": None if i % 50 == 0 else f"Bureau {i}",
-            "deployer_id": 21 + i % 40,
-            "provider_id": rng.choice(list(HOSTS)),
-            "hosting_organisation_id": rng.choice(list(HOSTS)),
-            "hosting_country": "FR",
-            "provider_processes_data": i % 3 == 0,
-            "human_oversight_owner": f"Cheffe {i}",
-            "log_retention_days": 365,
-            "individual_decisions": False,
-            "created_at": NOW,
-        }
-
-
-def _uses(sizes: Sizes, rng: random.Random) -> Iterator[dict[str, Any]]:
-    n = 0
-    usages = ["INPUT", "TRAINING", "RETRIEVAL"]
-    for system in range(1, sizes.systems + 1):
-        for dataset in sorted(rng.sample(range(1, sizes.datasets + 1), min(5, sizes.datasets))):
-            n += 1
-            yield {
-                "id": n,
-                "ai_system_id": system,
-                "dataset_id": dataset,
-                "usage": usages[n % 3],
-                "created_at": NOW,
-            }
-
-
-def _policy_links(sizes: Sizes, rng: random.Random) -> Iterator[dict[str, Any]]:
-    n = 0
-    for system in range(1, sizes.systems + 1):
-        for policy in rng.sample(range(1, POLICIES + 1), 2):
-            n += 1
-            yield {
-                "id": n,
-                "ai_system_id": system,
-                "policy_id": policy,
-                "status": "COMPLIANT" if n % 5 else "NON_COMPLIANT",
-                "created_at": NOW,
-            }
-
-
-def _activities(sizes: Sizes, rng: random.Random) -> Iterator[dict[str, Any]]:
-    for i in range(1, sizes.activities + 1):
-        yield {
-            "id": i,
-            "name": f"Traitement {i}",
-            "controller_id": 21 + i % 40,
-            "legal_basis": "PUBLIC_TASK",
-            "wp248_criteria": ["SENSITIVE_DATA", "VULNERABLE_SUBJECTS"] if i % 7 == 0 else [],
-            "created_at": NOW,
-        }
-
-
-def _activity_systems(sizes: Sizes) -> Iterator[dict[str, Any]]:
-    for system in range(1, sizes.systems + 1):
-        yield {
-            "processing_activity_id": (system - 1) % sizes.activities + 1,
-            "ai_system_id": system,
-        }
-
-
-def _activity_datasets(sizes: Sizes, rng: random.Random) -> Iterator[dict[str, Any]]:
-    for activity in range(1, sizes.activities + 1):
-        for dataset in rng.sample(range(1, sizes.datasets + 1), min(3, sizes.datasets)):
-            yield {"processing_activity_id": activity, "dataset_id": dataset}
-
-
-def _assessments(sizes: Sizes, rng: random.Random) -> Iterator[dict[str, Any]]:
-    n = 0
-    for system in range(1, sizes.systems + 1):
-        for kind in ("SECURITY_HOMOLOGATION", "FRIA"):
-            if rng.random() < 0.7:
-                n += 1
-                yield {
-                    "id": n,
-                    "kind": kind,
-                    "status": "COMPLETED",
-                    "ai_system_id": system,
-                    "date": dt.date(2026, 1, 1),
-                    "created_at": NOW,
-                }

@@ -293,3 +293,46 @@ def test_0019_indexes_the_datasets_already_there_and_widens_the_totals(
         assert list(found) == ["Agents_paie"]
         scopes = set(session.scalars(select(ExposureTotalRow.scope)))
         assert {"all", "inside_eu", "eu_control"} <= scopes
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_0020_the_store_and_dataset_indexes_carry_the_id(
+    backend: str, empty_engine: Callable[[str], Engine]
+) -> None:
+    """From 0019 with a field in it: the two indexes end with the id, the rows are still
+    found through them, and the way down gives back the one-column indexes."""
+    from sqlalchemy.orm import sessionmaker
+
+    from registre.catalog.models import Dataset, DataStore, Field
+
+    def columns(table: str) -> dict[str, list[str]]:
+        return {
+            str(i["name"]): [str(c) for c in i["column_names"]]
+            for i in inspect(engine).get_indexes(table)
+        }
+
+    engine = empty_engine(backend)
+    migrate.upgrade(engine, "0019")
+    with sessionmaker(engine)() as session:  # no column changes in 0020: the models fit
+        default = session.scalar(text("SELECT id FROM domain"))
+        session.add(DataStore(id=7, name="rh", kind="SQLITE", url="sqlite:///", domain_id=default))
+        session.flush()
+        session.add(Dataset(id=8, data_store_id=7, name="agents"))
+        session.flush()
+        session.add(Field(id=9, dataset_id=8, name="nom", position=0))
+        session.commit()
+    assert columns("field")["ix_field_dataset_id"] == ["dataset_id"]
+    migrate.upgrade(engine)
+    assert columns("dataset")["ix_dataset_data_store_id"] == ["data_store_id", "id"]
+    assert columns("field")["ix_field_dataset_id"] == ["dataset_id", "id"]
+    with engine.connect() as conn:
+        found = conn.scalar(
+            text(
+                "SELECT field.id FROM field WHERE field.dataset_id IN "
+                "(SELECT id FROM dataset WHERE data_store_id = 7)"
+            )
+        )
+    assert found == 9
+    migrate.downgrade(engine, "0019")
+    assert columns("dataset")["ix_dataset_data_store_id"] == ["data_store_id"]
+    assert columns("field")["ix_field_dataset_id"] == ["dataset_id"]
