@@ -33,7 +33,7 @@ from registre.catalog.errors import DomainError, NotFound, PermissionDenied
 from registre.catalog.i18n import language, translate
 from registre.config.settings import Settings
 from registre.web.i18n import LANG_COOKIE, Translator, negotiate
-from registre.web.labels import Vocabulary, label
+from registre.web.labels import Vocabulary, domain_name, label
 from registre.web.legal import legal_links, rule_title
 from registre.web.oidc import OidcClient
 from registre.web.session import COOKIE, SessionStore, WebSession
@@ -90,6 +90,7 @@ class Web:
             "ngettext": t.ngettext,
             "t": t,
             "label": lambda value, vocabulary=None: label(t, value, vocabulary),
+            "domain_name": lambda name: domain_name(t, name),
             "V": Vocabulary,
             "actor": actor,
             "P": Permission,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 
+from registre.catalog.access.domains import DEFAULT_DOMAIN
 from registre.catalog.compliance.config import Severity
 from registre.catalog.data.scan_errors import ScanErrorKind
 from registre.catalog.enums import (
@@ -238,6 +239,8 @@ OPEN_LABELS: dict[Vocabulary, dict[str, str]] = {
 }
 
 UNKNOWN = N_("other value")
+#: the domain every installation has (``DEFAULT_DOMAIN``): its code, explained
+DEFAULT_DOMAIN_LABEL = N_("%(name)s (default domain)")
 
 
 def label(t: Translator, value: object, vocabulary: Vocabulary | None = None) -> str:
@@ -252,6 +255,14 @@ def label(t: Translator, value: object, vocabulary: Vocabulary | None = None) ->
     else:
         text = None
     return t.gettext(text) if text is not None else t.gettext(UNKNOWN)
+
+
+def domain_name(t: Translator, name: str) -> str:
+    """A domain's name as shown: the default domain's code is explained, not translated (it is
+    what ``--domain`` and the API take)."""
+    if name == DEFAULT_DOMAIN:
+        return t.gettext(DEFAULT_DOMAIN_LABEL) % {"name": name}
+    return name
 
 
 #: risk order of the review queue: what the law protects most, first

@@ -162,3 +162,24 @@ def test_the_processing_form_asks_a_caller_of_several_domains_for_one(site: Api)
             )
             is None
         )
+
+
+def _row(html: str, name: str) -> str:
+    found = re.search(rf"<tr><td>{re.escape(name)}</td>(.*?)</tr>", html, re.S)
+    assert found is not None, name
+    return found.group(1)
+
+
+def test_admin_pages_name_domains_in_french(site: Api) -> None:
+    """The tokens page says which domains a token is limited to; the default domain keeps its
+    code (what ``--domain`` takes) explained in French; the header names a token in French."""
+    two = site.payload
+    assert isinstance(two, TwoDomains)
+    _sign_in(site, two.admin_token)
+    tokens = site.client.get("/jetons").text
+    assert "(domaines : Direction zalpha)" in _row(tokens, "dpo-alpha")
+    assert "(domaines :" not in _row(tokens, "admin-wide")  # the whole organisation
+    assert "jeton admin-wide" in tokens and "token:admin-wide" not in tokens
+    people = site.client.get("/personnes").text
+    assert "default (domaine par défaut)" in people
+    assert "<td>default</td>" not in people

@@ -37,7 +37,10 @@ def test_a_steward_registers_a_store(site: Api) -> None:
         store = db.query(DataStore).filter_by(name="Paie").one()
         assert store.hosting_country == "FR" and store.owner == "DRH"
         assert store.sensitivity is not None and store.sensitivity.value == "CONFIDENTIAL"
-    assert "Paie" in site.client.get(location).text
+    page = site.client.get(location).text
+    assert "Paie" in page
+    # the same words as the form's, and two columns of scan runs that cannot be confused
+    assert "Planification des analyses (cron)" in page and "Jeux en échec" in page
 
 
 def test_the_api_checks_apply_and_speak_french(site: Api) -> None:

@@ -31,8 +31,10 @@ from registre.catalog.models import (
     ApiToken,
     AuditEvent,
     Dataset,
+    Domain,
     Organisation,
     ProcessingActivity,
+    api_token_domain,
 )
 from registre.catalog.models.base import utcnow
 from registre.catalog.service import get
@@ -42,7 +44,7 @@ from registre.web.flow import flow_picture
 from registre.web.i18n import N_
 from registre.web.issues import about, catch_up, every_issue, issue_page, month_start
 from registre.web.issues import statement as issue_statement
-from registre.web.labels import OPEN_LABELS, Vocabulary, label
+from registre.web.labels import OPEN_LABELS, Vocabulary, domain_name, label
 from registre.web.legal import RULE_TITLES, rule_title
 
 SUBJECT_TYPES = ("AISystem", "Dataset", "ProcessingActivity", "Organisation")
@@ -319,10 +321,19 @@ def audit_trail(page: Page) -> Response:
 def tokens(page: Page, created: tuple[str, str] | None = None, error: Any = None) -> Response:
     page.actor.require(Permission.ADMIN)
     rows = list(page.db.scalars(select(ApiToken).order_by(ApiToken.name)))
+    # the domains a token is limited to, shown beside its role (none: the whole organisation)
+    domains: dict[int, list[str]] = {}
+    for token_id, name in page.db.execute(
+        select(api_token_domain.c.api_token_id, Domain.name)
+        .join(Domain, Domain.id == api_token_domain.c.domain_id)
+        .order_by(Domain.name)
+    ):
+        domains.setdefault(token_id, []).append(domain_name(page.t, name))
     return page.render(
         "tokens.html",
         status=400 if error else 200,
         tokens=rows,
+        token_domains=domains,
         roles=[(r.value, label(page.t, r)) for r in Role],
         created=created,
         error=error,
