@@ -155,3 +155,20 @@ def test_the_switch_comes_back_to_the_same_filtered_page(site: Api) -> None:
     sign_in(site)
     page = site.client.get("/jeux-de-donnees?q=agents").text
     assert 'href="/langue/en?next=/jeux-de-donnees%3Fq%3Dagents"' in page
+
+
+def test_a_special_category_is_named_once_in_french() -> None:
+    """The DPIA issue quotes the category's French word, which already says « catégorie »."""
+    from registre.catalog.compliance.rule import code
+
+    message = catalog_i18n.Text(
+        "'{name}' uses '{dataset}', which holds {categories} data ({fields}), "
+        "and no DPIA is completed",
+        name="Aide",
+        dataset="s.usagers",
+        categories=[code("SPECIAL_CATEGORY")],
+        fields=["situation_sante"],
+    )
+    french = catalog_i18n.translate(message, "fr")
+    assert "catégorie particulière (RGPD, art. 9)" in french
+    assert "catégorie catégorie" not in french and "SPECIAL_CATEGORY" not in french
