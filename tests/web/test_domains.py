@@ -183,3 +183,21 @@ def test_admin_pages_name_domains_in_french(site: Api) -> None:
     people = site.client.get("/personnes").text
     assert "default (domaine par défaut)" in people
     assert "<td>default</td>" not in people
+
+
+def test_the_annex_viii_list_says_when_it_is_empty(site: Api) -> None:
+    """A steward whose domain has no high-risk system reads so, not a heading over nothing."""
+    two = site.payload
+    assert isinstance(two, TwoDomains)
+    for mark in MARKS:
+        _sign_in(site, two.sides[mark].steward_token)
+        page = site.client.get("/traitements").text
+        has_link = "/traitements/export/annexe-viii?id=" in page
+        says_none = "Aucun système d’IA à haut risque dans le registre." in page
+        assert has_link != says_none, mark
+    _sign_in(site, two.admin_token)
+    with site.factory() as session:
+        high = session.scalar(select(AISystem.id).where(AISystem.risk_class == "HIGH").limit(1))
+    assert ("/traitements/export/annexe-viii?id=" in site.client.get("/traitements").text) == (
+        high is not None
+    )
