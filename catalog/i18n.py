@@ -156,9 +156,17 @@ class Percent(float):
         return format(self)
 
 
+class Country(str):
+    """A :class:`Text` parameter that is an ISO 3166 country code: the code in English, as
+    the code wrote it; the country's name in other languages (« États-Unis »), from Babel's
+    locale data."""
+
+
 def _value(value: Any, lang: str) -> Any:
     if isinstance(value, Text):
         return value.render(lang)
+    if isinstance(value, Country) and lang != ENGLISH:
+        return Locale.parse(lang).territories.get(str(value).upper(), str(value))
     if isinstance(value, list | tuple):
         sep = getattr(value, "sep", ", ")
         if sep == Joined.sep and lang == FRENCH:
@@ -217,6 +225,8 @@ def _dump(value: Any) -> Any:
         return {"date": value.isoformat()}
     if isinstance(value, Percent):
         return {"percent": float(value)}
+    if isinstance(value, Country):
+        return {"country": str(value)}
     if isinstance(value, Joined):
         return {"list": [_dump(v) for v in value], "sep": value.sep}
     if isinstance(value, list | tuple):
@@ -233,6 +243,8 @@ def _load(value: Any) -> Any:
         return dt.date.fromisoformat(value["date"])
     if isinstance(value, dict) and "percent" in value:
         return Percent(value["percent"])
+    if isinstance(value, dict) and "country" in value:
+        return Country(value["country"])
     if isinstance(value, dict) and "list" in value:
         items = [_load(v) for v in value["list"]]
         return Joined(items) if value.get("sep") == Joined.sep else items

@@ -19,11 +19,19 @@ from registre.catalog.enums import (
     Sensitivity,
     Wp248Criterion,
 )
-from registre.catalog.i18n import Joined, Percent, Text, from_environment, negotiate, translate
+from registre.catalog.i18n import (
+    Country,
+    Joined,
+    Percent,
+    Text,
+    from_environment,
+    negotiate,
+    translate,
+)
 
 
 def test_a_text_is_its_english_rendering() -> None:
-    inner = Text("hosted in {country}, outside France", country="US")
+    inner = Text("hosted in {country}, outside France", country=Country("US"))
     text = Text(
         "{sensitivity} data '{dataset}' on {where}: {problems}",
         sensitivity=Text("CONFIDENTIAL"),
@@ -37,8 +45,8 @@ def test_a_text_is_its_english_rendering() -> None:
     )
     assert translate(text, "en") == text
     assert translate(text, "fr") == (
-        "données confidentielles « rh.agents » sur l’entrepôt « <script> » : hébergé en US, "
-        "hors de France ; « Cloud » est sous contrôle extra-européen"
+        "données confidentielles « rh.agents » sur l’entrepôt « <script> » : hébergé hors de "
+        "France (pays : États-Unis) ; « Cloud » est sous contrôle extra-européen"
     )
 
 
@@ -53,6 +61,10 @@ def test_a_text_survives_storage() -> None:
     again = Text.from_json(stored)
     assert again == text and again.render("fr") == text.render("fr")
     assert again.render("fr").startswith("« Agent » confie des données personnelles à A, B")
+    hosted = Text("hosted in {country}, outside France", country=Country("CH"))
+    kept = Text.from_json(json.loads(json.dumps(hosted.as_json())))
+    assert kept == "hosted in CH, outside France"
+    assert kept.render("fr") == "hébergé hors de France (pays : Suisse)"
     joined = Text("{x}", x=Joined(["a", "b"]))
     assert Text.from_json(json.loads(json.dumps(joined.as_json()))) == "a; b"
 

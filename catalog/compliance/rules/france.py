@@ -16,7 +16,7 @@ from registre.catalog.enums import (
     PolicyLinkStatus,
     Sensitivity,
 )
-from registre.catalog.i18n import N_, Joined, Text
+from registre.catalog.i18n import N_, Country, Joined, Text
 from registre.catalog.models.data import Dataset, Organisation
 from registre.catalog.publication.gate import RULE_ID as PUBLICATION_RULE_ID
 
@@ -25,7 +25,7 @@ def _host_problems(facts: Facts, org: Organisation | None, country: str | None) 
     """Why a host is not acceptable for sensitive State data (empty list: it is)."""
     problems: list[Text] = []
     if country is not None and country != "FR":
-        problems.append(Text("hosted in {country}, outside France", country=country))
+        problems.append(Text("hosted in {country}, outside France", country=Country(country)))
     if org is not None:
         qualified = facts.config.secnumcloud_qualification in {
             q.upper() for q in org.qualifications

@@ -9,7 +9,7 @@ from registre.catalog.compliance.config import AdequacyCondition
 from registre.catalog.compliance.facts import Facts
 from registre.catalog.compliance.rule import Hit, active, blank, code, subject_of
 from registre.catalog.compliance.rules.personal import personal_facts, suggested
-from registre.catalog.i18n import Text
+from registre.catalog.i18n import Country, Text
 from registre.catalog.models.ai import ProcessingActivity
 from registre.catalog.models.data import Organisation
 
@@ -113,7 +113,7 @@ def _transfers_by_ai_systems(facts: Facts) -> Iterator[Hit]:
                         "processing activity records a transfer mechanism for {country}",
                         name=s.name,
                         role=code(role),
-                        country=country,
+                        country=Country(country),
                     ),
                     {
                         **base,
@@ -164,7 +164,7 @@ def _transfers_by_hosting(facts: Facts) -> Iterator[Hit]:
                     "'{store}'), outside the EU/EEA, without an adequacy decision covering "
                     "it, with no transfer mechanism recorded",
                     dataset=ds.qualified_name,
-                    country=country,
+                    country=Country(country),
                     store=store.name,
                 ),
                 {**base, "country": country},
