@@ -353,3 +353,22 @@ def test_the_roles_of_an_actor_per_domain() -> None:
     claimed = Actor("c", Role.ADMIN, grants=(Grant(Role.ADMIN, 1),))
     assert not claimed.can(Permission.ADMIN) and not claimed.can(Permission.ADMIN, 1)
     assert claimed.can(Permission.REGISTER, 1) and not claimed.can(Permission.REGISTER, 2)
+
+
+def test_a_review_names_the_person_behind_the_token(api: Api) -> None:
+    """A steward's token belongs to a person: the finding's reviewer and the trail name
+    them, not the token."""
+    two = _two(api)
+    alpha = two.sides[ALPHA]
+    finding = to_global_id("Finding", alpha.ids["Finding"][0])
+    review = """mutation R($i: ReviewFindingInput!) {
+      reviewFinding(input: $i) { finding { status reviewer } } }"""
+    done = _ok(
+        api, alpha.steward_token, review, {"i": {"findingId": finding, "decision": "CONFIRMED"}}
+    )
+    person = f"Agent {ALPHA.upper()[1:]}"
+    assert done["reviewFinding"]["finding"] == {"status": "CONFIRMED", "reviewer": person}
+    with api.factory() as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event is not None and event.entity_type == "Finding"
+    assert (event.actor, event.user_id) == (person, alpha.user)
