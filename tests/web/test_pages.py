@@ -162,6 +162,29 @@ def test_the_data_flow_picture_flags_the_transfer(site: Api) -> None:
     assert 'class="node flagged"' in svg  # the provider's box
 
 
+def test_the_dashboard_draws_its_charts(site: Api) -> None:
+    """Small server-rendered SVG charts: personal data by category and by store, open
+    issues by severity, each bar a value of the catalog."""
+    sign_in(site)
+    page = site.client.get("/").text
+    charts = {
+        html.unescape(m.group(1)): m.group(2)
+        for m in re.finditer(
+            r'<svg class="chart"[^>]*aria-label="([^"]+)"[^>]*>(.*?)</svg>', page, re.S
+        )
+    }
+    assert set(charts) == {
+        "Champs contenant des données personnelles, par catégorie",
+        "Champs contenant des données personnelles, par entrepôt",
+        "Écarts de conformité ouverts par gravité",
+    }, set(charts)
+    for title, svg in charts.items():
+        widths = [int(w) for w in re.findall(r'<rect [^>]*width="(\d+)"', svg)]
+        assert widths and max(widths) > 0, title  # bars drawn, not an empty frame
+        values = re.findall(r'class="chart-value">([^<]+)<', svg)
+        assert len(values) == len(widths) and any(v.strip() != "0" for v in values), title
+
+
 def test_scan_now_queues_a_run(site: Api) -> None:
     sign_in(site, Role.STEWARD)
     ids = seeded(site)
