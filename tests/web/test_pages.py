@@ -69,6 +69,19 @@ def test_every_page_answers_for_an_admin(site: Api) -> None:
         assert 'href="#main"' in answer.text  # the skip link
 
 
+def test_every_form_that_posts_carries_its_csrf_token(site: Api) -> None:
+    sign_in(site)
+    forms = 0
+    for path in all_pages(seeded(site)):
+        page = site.client.get(path).text
+        for form in re.findall(r"<form\b[^>]*>.*?</form>", page, re.S | re.I):
+            if not re.search(r'method="post"', form, re.I):
+                continue
+            forms += 1
+            assert re.search(r'name="csrf" value="[^"]{20,}"', form), (path, form[:300])
+    assert forms > 20  # the walk reaches the pages' forms
+
+
 @pytest.mark.parametrize("role", [Role.STEWARD, Role.SECURITY, Role.AUDITOR, Role.SCANNER])
 def test_every_reading_page_answers_for_each_role(site: Api, role: Role) -> None:
     sign_in(site, role)
