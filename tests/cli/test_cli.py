@@ -193,6 +193,9 @@ def test_demo_builds_registers_and_prints_token(catalog_url: str, tmp_path: Path
     code, out = run("demo", "--no-serve", "--dir", str(tmp_path / "demo"))
     assert code == 0, out
     assert (tmp_path / "demo" / "valbourg.sqlite").exists()
+    # the web interface's address comes first, before the API's and the token
+    web = out.index("Web interface: http://")
+    assert web < out.index("GraphQL API and GraphiQL: http://") < out.index("Bearer token")
     token = next(
         line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("Bearer token")
     )

@@ -124,4 +124,15 @@ def test_domains_users_and_a_domain_token(catalog_url: str) -> None:
             headers={"Authorization": f"Bearer {token}"},
         )
         assert answer.status_code == 401
+    # --domain is repeatable: a token of two domains reads both, and only them
+    code, out = run(
+        "token", "create", "--name", "rh-social", "--role", "steward",
+        "--domain", "RH", "--domain", "Social",
+    )  # fmt: skip
+    assert code == 0, out
+    both = out.strip().splitlines()[-1]
+    with serve(Catalog.at(catalog_url), tokens={}) as api:
+        body = post(api.client, both, "{ dataStores { edges { node { name } } } }")
+        names = {e["node"]["name"] for e in body["data"]["dataStores"]["edges"]}
+        assert names == {"base-RH", "base-Social", "neuve"}, body
     engine.dispose()

@@ -11,7 +11,7 @@ import pytest
 from graphql_relay import to_global_id
 from sqlalchemy import select
 
-from registre.catalog.models import AuditEvent, DataStore
+from registre.catalog.models import AuditEvent, DataStore, Organisation
 from tests.support.api import Api, serve
 from tests.support.catalogs import BACKENDS, Databases, open_catalog, pg_url_for
 from tests.support.domains import MARKS, TwoDomains, post, seed_two_domains
@@ -353,3 +353,43 @@ def test_the_roles_of_an_actor_per_domain() -> None:
     claimed = Actor("c", Role.ADMIN, grants=(Grant(Role.ADMIN, 1),))
     assert not claimed.can(Permission.ADMIN) and not claimed.can(Permission.ADMIN, 1)
     assert claimed.can(Permission.REGISTER, 1) and not claimed.can(Permission.REGISTER, 2)
+
+
+def test_a_review_names_the_person_behind_the_token(api: Api) -> None:
+    """A steward's token belongs to a person: the finding's reviewer and the trail name
+    them, not the token."""
+    two = _two(api)
+    alpha = two.sides[ALPHA]
+    finding = to_global_id("Finding", alpha.ids["Finding"][0])
+    review = """mutation R($i: ReviewFindingInput!) {
+      reviewFinding(input: $i) { finding { status reviewer } } }"""
+    done = _ok(
+        api, alpha.steward_token, review, {"i": {"findingId": finding, "decision": "CONFIRMED"}}
+    )
+    person = f"Agent {ALPHA.upper()[1:]}"
+    assert done["reviewFinding"]["finding"] == {"status": "CONFIRMED", "reviewer": person}
+    with api.factory() as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event is not None and event.entity_type == "Finding"
+    assert (event.actor, event.user_id) == (person, alpha.user)
+
+
+def test_a_domain_of_an_organisation_of_the_catalog(api: Api) -> None:
+    """One catalog for several organisations: ``createDomain`` takes an ``organisationId``,
+    and an unknown one is refused on that field."""
+    two = _two(api)
+    with api.factory() as session:
+        org = session.scalars(select(Organisation).order_by(Organisation.id)).first()
+        assert org is not None
+        org_id, org_name = org.id, org.name
+    made = """mutation D($d: CreateDomainInput!) {
+      createDomain(input: $d) { domain { name organisation { name } } } }"""
+    gid = to_global_id("Organisation", org_id)
+    done = _ok(api, two.admin_token, made, {"d": {"name": "Commune de Y", "organisationId": gid}})
+    assert done["createDomain"]["domain"] == {
+        "name": "Commune de Y",
+        "organisation": {"name": org_name},
+    }
+    unknown = {"name": "Commune de Z", "organisationId": to_global_id("Organisation", 999_999)}
+    error = _error(api, two.admin_token, made, {"d": unknown})
+    assert error["extensions"] == {"code": "NOT_FOUND", "field": "input.organisationId"}

@@ -69,6 +69,19 @@ def test_every_page_answers_for_an_admin(site: Api) -> None:
         assert 'href="#main"' in answer.text  # the skip link
 
 
+def test_every_form_that_posts_carries_its_csrf_token(site: Api) -> None:
+    sign_in(site)
+    forms = 0
+    for path in all_pages(seeded(site)):
+        page = site.client.get(path).text
+        for form in re.findall(r"<form\b[^>]*>.*?</form>", page, re.S | re.I):
+            if not re.search(r'method="post"', form, re.I):
+                continue
+            forms += 1
+            assert re.search(r'name="csrf" value="[^"]{20,}"', form), (path, form[:300])
+    assert forms > 20  # the walk reaches the pages' forms
+
+
 @pytest.mark.parametrize("role", [Role.STEWARD, Role.SECURITY, Role.AUDITOR, Role.SCANNER])
 def test_every_reading_page_answers_for_each_role(site: Api, role: Role) -> None:
     sign_in(site, role)
@@ -160,6 +173,29 @@ def test_the_data_flow_picture_flags_the_transfer(site: Api) -> None:
     assert "Identifiant national" in svg and "Coordonnées" in svg
     assert "Hyperscale Cloud Inc." in svg and "hors UE/EEE" in svg
     assert 'class="node flagged"' in svg  # the provider's box
+
+
+def test_the_dashboard_draws_its_charts(site: Api) -> None:
+    """Small server-rendered SVG charts: personal data by category and by store, open
+    issues by severity, each bar a value of the catalog."""
+    sign_in(site)
+    page = site.client.get("/").text
+    charts = {
+        html.unescape(m.group(1)): m.group(2)
+        for m in re.finditer(
+            r'<svg class="chart"[^>]*aria-label="([^"]+)"[^>]*>(.*?)</svg>', page, re.S
+        )
+    }
+    assert set(charts) == {
+        "Champs contenant des données personnelles, par catégorie",
+        "Champs contenant des données personnelles, par entrepôt",
+        "Écarts de conformité ouverts par gravité",
+    }, set(charts)
+    for title, svg in charts.items():
+        widths = [int(w) for w in re.findall(r'<rect [^>]*width="(\d+)"', svg)]
+        assert widths and max(widths) > 0, title  # bars drawn, not an empty frame
+        values = re.findall(r'class="chart-value">([^<]+)<', svg)
+        assert len(values) == len(widths) and any(v.strip() != "0" for v in values), title
 
 
 def test_scan_now_queues_a_run(site: Api) -> None:

@@ -16,6 +16,7 @@ from registre.catalog.compliance.engine import evaluate
 from registre.catalog.db import make_engine, session_factory, transaction
 from registre.catalog.governance.importer import import_ai_systems
 from registre.catalog.models import AISystem, Organisation
+from tests.catalog.compliance.test_store import evaluated, stored
 
 ROOT = Path(__file__).resolve().parents[3]
 DUTCH = ROOT.parent / "shared" / "data" / "nl-algoritmeregister-2026-08-08.json"
@@ -46,6 +47,8 @@ def test_dutch_organisations_deploy_their_systems(tmp_path: Path) -> None:
             expected = {"Ja": True, "Nee": False}.get(record["impactassessment"])
             assert system.declared_impact_assessment is expected
         issues = evaluate(session)
+        # the issues kept by the import (written in its transaction) are the evaluation's
+        assert stored(session) == evaluated(session)
     rules = Counter(i.rule for i in issues)
     # French law (PSSIE / RGS, Loi SREN, II 901, CRPA) never applies to Dutch municipalities
     assert not FRENCH_RULES & set(rules), rules
