@@ -129,6 +129,15 @@ class RoleGrantInput(graphene.InputObjectType):
     domain_id = graphene.ID(description="Omitted: the whole organisation.")
 
 
+def _change_role(info: Info, input: dict[str, Any], change: Callable[..., Any]) -> UserModel:  # noqa: A002
+    """Grant or revoke (``change``) the input's role on its domain, committed; the user."""
+    ctx = info.context
+    user = _user(info, input["user_id"])
+    domain_id = _domain_id(input.get("domain_id"))
+    _committed(info, lambda: change(ctx.session, ctx.actor, user, input["role"], domain_id))
+    return user
+
+
 class GrantRolePayload(graphene.Mutation):
     """Grant a role to a user on a domain, or on the whole organisation (admins)."""
 
@@ -139,13 +148,7 @@ class GrantRolePayload(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Info, input: dict[str, Any]) -> GrantRolePayload:  # noqa: A002
-        ctx = info.context
-        user = _user(info, input["user_id"])
-        domain_id = _domain_id(input.get("domain_id"))
-        _committed(
-            info, lambda: people.grant_role(ctx.session, ctx.actor, user, input["role"], domain_id)
-        )
-        return GrantRolePayload(user=user)
+        return GrantRolePayload(user=_change_role(info, input, people.grant_role))
 
 
 class RevokeRolePayload(graphene.Mutation):
@@ -158,13 +161,7 @@ class RevokeRolePayload(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Info, input: dict[str, Any]) -> RevokeRolePayload:  # noqa: A002
-        ctx = info.context
-        user = _user(info, input["user_id"])
-        domain_id = _domain_id(input.get("domain_id"))
-        _committed(
-            info, lambda: people.revoke_role(ctx.session, ctx.actor, user, input["role"], domain_id)
-        )
-        return RevokeRolePayload(user=user)
+        return RevokeRolePayload(user=_change_role(info, input, people.revoke_role))
 
 
 class PeopleMutation(graphene.ObjectType):
