@@ -16,6 +16,7 @@ from registre.catalog.i18n import Text
 from registre.catalog.models import User as UserModel
 from registre.graphql import conversions as s
 from registre.graphql.ids import decode_id
+from registre.graphql.mutations import committed
 from registre.graphql.types.common import Info
 from registre.graphql.types.people import Domain, User
 
@@ -38,17 +39,6 @@ class PeopleQuery(graphene.ObjectType):
     @staticmethod
     def resolve_users(root: Any, info: Info) -> list[Any]:
         return people.list_users(info.context.session, info.context.actor)
-
-
-def _committed(info: Info, work: Callable[[], Any]) -> Any:
-    session = info.context.session
-    try:
-        result = work()
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return result
 
 
 def _user(info: Info, user_id: str) -> UserModel:
@@ -83,7 +73,7 @@ class CreateDomainPayload(graphene.Mutation):
         org = input.get("organisation_id")
         org_id = None if org is None else decode_id(org, "Organisation", "input.organisationId")
         ctx = info.context
-        domain = _committed(
+        domain = committed(
             info, lambda: domains.create_domain(ctx.session, ctx.actor, input["name"], org_id)
         )
         return CreateDomainPayload(domain=domain)
@@ -109,7 +99,7 @@ class CreateUserPayload(graphene.Mutation):
         org = input.get("organisation_id")
         org_id = None if org is None else decode_id(org, "Organisation", "input.organisationId")
         ctx = info.context
-        user = _committed(
+        user = committed(
             info,
             lambda: people.create_user(
                 ctx.session,
@@ -134,7 +124,7 @@ def _change_role(info: Info, input: dict[str, Any], change: Callable[..., Any]) 
     ctx = info.context
     user = _user(info, input["user_id"])
     domain_id = _domain_id(input.get("domain_id"))
-    _committed(info, lambda: change(ctx.session, ctx.actor, user, input["role"], domain_id))
+    committed(info, lambda: change(ctx.session, ctx.actor, user, input["role"], domain_id))
     return user
 
 
