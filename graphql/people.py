@@ -11,8 +11,6 @@ import graphene
 
 from registre.catalog.access import domains, people
 from registre.catalog.access.roles import Permission
-from registre.catalog.errors import NotFound
-from registre.catalog.i18n import Text
 from registre.catalog.models import User as UserModel
 from registre.graphql import conversions as s
 from registre.graphql.ids import decode_id
@@ -43,12 +41,9 @@ class PeopleQuery(graphene.ObjectType):
 
 def _user(info: Info, user_id: str) -> UserModel:
     ctx = info.context
-    ctx.actor.require_wide(Permission.ADMIN)
+    ctx.actor.require_wide(Permission.ADMIN)  # before the id is decoded, as ever
     key = decode_id(user_id, "User", "input.userId")
-    user = ctx.session.get(UserModel, key)
-    if user is None:
-        raise NotFound(Text("no {model} with id {id}", model="User", id=key), field="userId")
-    return user
+    return people.get_user(ctx.session, ctx.actor, key, field="userId")
 
 
 def _domain_id(value: str | None) -> int | None:

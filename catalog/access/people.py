@@ -86,11 +86,12 @@ def users_waiting_first(session: Session, actor: Actor) -> list[User]:
     return waiting + [u for u in users if not waiting_for_role(u)]
 
 
-def get_user(session: Session, actor: Actor, user_id: int) -> User:
+def get_user(session: Session, actor: Actor, user_id: int, field: str = "user") -> User:
+    """The user ``user_id`` (admins), else refused as not found on the input ``field``."""
     actor.require_wide(Permission.ADMIN)
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(Text("no {model} with id {id}", model="User", id=user_id), field="user")
+        raise NotFound(Text("no {model} with id {id}", model="User", id=user_id), field=field)
     return user
 
 
