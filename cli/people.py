@@ -3,7 +3,8 @@ domains and their user), the domains of the register, users and their roles."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import select
@@ -197,32 +198,31 @@ GrantDomain = Annotated[
 ]
 
 
-@user_app.command("grant")
-def user_grant(user: UserArgument, role: RoleOption, domain: GrantDomain = None) -> None:
-    """Grant a role to a user, on a domain or on the whole organisation."""
+def _change_role(
+    user: str, role: Role, domain: str | None, change: Callable[..., Any], done: str
+) -> None:
+    """Grant or revoke (``change``) ``role`` on ``domain`` (none: the whole organisation),
+    then say ``done`` (a message naming ``{name}``, ``{role}`` and ``{where}``)."""
     with unit_of_work() as session:
         found = people.user_named(session, user)
         where = domains.domain_named(session, domain) if domain else None
-        people.grant_role(session, CLI_ACTOR, found, role, where.id if where else None)
+        change(session, CLI_ACTOR, found, role, where.id if where else None)
         place = shown(where.name) if where else say(Text("the whole organisation"))
         name = shown(found.name)
-    console.print(
-        say(Text("{name} is now {role} on {where}", name=name, role=role.value, where=place))
-    )
+    console.print(say(Text(done, name=name, role=role.value, where=place)))
+
+
+@user_app.command("grant")
+def user_grant(user: UserArgument, role: RoleOption, domain: GrantDomain = None) -> None:
+    """Grant a role to a user, on a domain or on the whole organisation."""
+    _change_role(user, role, domain, people.grant_role, N_("{name} is now {role} on {where}"))
 
 
 @user_app.command("revoke")
 def user_revoke(user: UserArgument, role: RoleOption, domain: GrantDomain = None) -> None:
     """Take a role back."""
-    with unit_of_work() as session:
-        found = people.user_named(session, user)
-        where = domains.domain_named(session, domain) if domain else None
-        people.revoke_role(session, CLI_ACTOR, found, role, where.id if where else None)
-        place = shown(where.name) if where else say(Text("the whole organisation"))
-        name = shown(found.name)
-    console.print(
-        say(Text("{name} is no longer {role} on {where}", name=name, role=role.value, where=place))
-    )
+    done = N_("{name} is no longer {role} on {where}")
+    _change_role(user, role, domain, people.revoke_role, done)
 
 
 @user_app.command("disable")

@@ -76,6 +76,23 @@ def _decode_ids(data: dict[str, Any], id_type: str | None) -> dict[str, Any]:
     return data
 
 
+def committed(info: Info, work: Callable[[], Any]) -> Any:
+    """``work``'s result, committed; rolled back if it raises (a refusal stays audited)."""
+    session = info.context.session
+    try:
+        result = work()
+        session.commit()
+    except Refused as exc:
+        session.rollback()
+        record_refusal(session, exc)  # the refusal is a decision: it stays audited
+        session.commit()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    return result
+
+
 def service_mutation(
     name: str,
     model: type[BaseModel],
@@ -97,21 +114,11 @@ def service_mutation(
     def mutate(root: Any, info: Info, input: dict[str, Any]) -> Any:  # noqa: A002
         ctx = info.context
         data = _decode_ids(_plain(dict(input)), updates)
-        try:
-            if updates:
-                entity_id = data.pop("id")
-                result = service(ctx.session, ctx.actor, entity_id, data)
-            else:
-                result = service(ctx.session, ctx.actor, data)
-            ctx.session.commit()
-        except Refused as exc:
-            ctx.session.rollback()
-            record_refusal(ctx.session, exc)  # the refusal is a decision: it stays audited
-            ctx.session.commit()
-            raise
-        except BaseException:
-            ctx.session.rollback()
-            raise
+        if updates:
+            entity_id = data.pop("id")
+            result = committed(info, lambda: service(ctx.session, ctx.actor, entity_id, data))
+        else:
+            result = committed(info, lambda: service(ctx.session, ctx.actor, data))
         return mutation_cls(**{payload_name: result})
 
     attrs = {

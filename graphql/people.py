@@ -11,11 +11,10 @@ import graphene
 
 from registre.catalog.access import domains, people
 from registre.catalog.access.roles import Permission
-from registre.catalog.errors import NotFound
-from registre.catalog.i18n import Text
 from registre.catalog.models import User as UserModel
 from registre.graphql import conversions as s
 from registre.graphql.ids import decode_id
+from registre.graphql.mutations import committed
 from registre.graphql.types.common import Info
 from registre.graphql.types.people import Domain, User
 
@@ -40,25 +39,11 @@ class PeopleQuery(graphene.ObjectType):
         return people.list_users(info.context.session, info.context.actor)
 
 
-def _committed(info: Info, work: Callable[[], Any]) -> Any:
-    session = info.context.session
-    try:
-        result = work()
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return result
-
-
 def _user(info: Info, user_id: str) -> UserModel:
     ctx = info.context
-    ctx.actor.require_wide(Permission.ADMIN)
+    ctx.actor.require_wide(Permission.ADMIN)  # before the id is decoded, as ever
     key = decode_id(user_id, "User", "input.userId")
-    user = ctx.session.get(UserModel, key)
-    if user is None:
-        raise NotFound(Text("no {model} with id {id}", model="User", id=key), field="userId")
-    return user
+    return people.get_user(ctx.session, ctx.actor, key, field="userId")
 
 
 def _domain_id(value: str | None) -> int | None:
@@ -83,7 +68,7 @@ class CreateDomainPayload(graphene.Mutation):
         org = input.get("organisation_id")
         org_id = None if org is None else decode_id(org, "Organisation", "input.organisationId")
         ctx = info.context
-        domain = _committed(
+        domain = committed(
             info, lambda: domains.create_domain(ctx.session, ctx.actor, input["name"], org_id)
         )
         return CreateDomainPayload(domain=domain)
@@ -109,7 +94,7 @@ class CreateUserPayload(graphene.Mutation):
         org = input.get("organisation_id")
         org_id = None if org is None else decode_id(org, "Organisation", "input.organisationId")
         ctx = info.context
-        user = _committed(
+        user = committed(
             info,
             lambda: people.create_user(
                 ctx.session,
@@ -129,6 +114,15 @@ class RoleGrantInput(graphene.InputObjectType):
     domain_id = graphene.ID(description="Omitted: the whole organisation.")
 
 
+def _change_role(info: Info, input: dict[str, Any], change: Callable[..., Any]) -> UserModel:  # noqa: A002
+    """Grant or revoke (``change``) the input's role on its domain, committed; the user."""
+    ctx = info.context
+    user = _user(info, input["user_id"])
+    domain_id = _domain_id(input.get("domain_id"))
+    committed(info, lambda: change(ctx.session, ctx.actor, user, input["role"], domain_id))
+    return user
+
+
 class GrantRolePayload(graphene.Mutation):
     """Grant a role to a user on a domain, or on the whole organisation (admins)."""
 
@@ -139,13 +133,7 @@ class GrantRolePayload(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Info, input: dict[str, Any]) -> GrantRolePayload:  # noqa: A002
-        ctx = info.context
-        user = _user(info, input["user_id"])
-        domain_id = _domain_id(input.get("domain_id"))
-        _committed(
-            info, lambda: people.grant_role(ctx.session, ctx.actor, user, input["role"], domain_id)
-        )
-        return GrantRolePayload(user=user)
+        return GrantRolePayload(user=_change_role(info, input, people.grant_role))
 
 
 class RevokeRolePayload(graphene.Mutation):
@@ -158,13 +146,7 @@ class RevokeRolePayload(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Info, input: dict[str, Any]) -> RevokeRolePayload:  # noqa: A002
-        ctx = info.context
-        user = _user(info, input["user_id"])
-        domain_id = _domain_id(input.get("domain_id"))
-        _committed(
-            info, lambda: people.revoke_role(ctx.session, ctx.actor, user, input["role"], domain_id)
-        )
-        return RevokeRolePayload(user=user)
+        return RevokeRolePayload(user=_change_role(info, input, people.revoke_role))
 
 
 class PeopleMutation(graphene.ObjectType):

@@ -26,7 +26,6 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from registre.catalog.access import perimeter
 from registre.catalog.access.domains import list_domains
 from registre.catalog.access.roles import Actor, Permission
-from registre.catalog.access.tokens import rescope
 from registre.catalog.compliance.config import Severity
 from registre.catalog.data.scan_errors import visible_scan_errors
 from registre.catalog.errors import DomainError, NotFound, PermissionDenied
@@ -265,10 +264,9 @@ def _run(
 ) -> Response:
     language.set(t.language)  # this worker thread's context: catalog messages render in it
     with web.factory() as db:
+        # the token's domains and user, or the person's grants (catalog/access/web_sessions.py),
+        # then every read of the page filtered by them (catalog/access/perimeter.py)
         actor = web.sessions.actor(db, web_session)
-        # the token's domains and user (catalog/access/tokens.py), then every read of the
-        # page filtered by them (catalog/access/perimeter.py)
-        actor = None if actor is None else rescope(db, actor)
         if actor is None:
             waiting = web.sessions.waiting_person(db, web_session)
             db.rollback()

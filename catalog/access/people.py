@@ -3,6 +3,9 @@ whole organisation."""
 
 from __future__ import annotations
 
+import enum
+from typing import TypeVar
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -16,24 +19,26 @@ from registre.catalog.access.roles import (
 )
 from registre.catalog.enums import Role, UserKind
 from registre.catalog.errors import Conflict, InvalidInput, NotFound
-from registre.catalog.i18n import Text
+from registre.catalog.i18n import N_, Text
 from registre.catalog.models.base import utcnow
 from registre.catalog.models.data import Organisation
 from registre.catalog.models.people import Domain, RoleGrant, User
 
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _one_of(members: type[E], value: E | str, field: str, refusal: str) -> E:
+    """``value`` as a member of ``members``, else refused on ``field`` by ``refusal`` (a
+    message naming ``{field}`` and the accepted ``{items}``)."""
+    try:
+        return members(value)
+    except ValueError:
+        items = ", ".join(str(m.value) for m in members)
+        raise InvalidInput(Text(refusal, **{field: value, "items": items}), field=field) from None
+
 
 def parse_role(role: Role | str) -> Role:
-    try:
-        return Role(role)
-    except ValueError:
-        raise InvalidInput(
-            Text(
-                "unknown role '{role}'; one of {items}",
-                role=role,
-                items=", ".join(r.value for r in Role),
-            ),
-            field="role",
-        ) from None
+    return _one_of(Role, role, "role", N_("unknown role '{role}'; one of {items}"))
 
 
 def grants_of(user: User) -> tuple[Grant, ...]:
@@ -81,11 +86,12 @@ def users_waiting_first(session: Session, actor: Actor) -> list[User]:
     return waiting + [u for u in users if not waiting_for_role(u)]
 
 
-def get_user(session: Session, actor: Actor, user_id: int) -> User:
+def get_user(session: Session, actor: Actor, user_id: int, field: str = "user") -> User:
+    """The user ``user_id`` (admins), else refused as not found on the input ``field``."""
     actor.require_wide(Permission.ADMIN)
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(Text("no {model} with id {id}", model="User", id=user_id), field="user")
+        raise NotFound(Text("no {model} with id {id}", model="User", id=user_id), field=field)
     return user
 
 
@@ -124,17 +130,7 @@ def create_user(
             raise InvalidInput(Text("not an e-mail address"), field="email")
         if session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
             raise Conflict(Text("a user with e-mail '{email}' exists", email=email), field="email")
-    try:
-        kind = UserKind(kind)
-    except ValueError:
-        raise InvalidInput(
-            Text(
-                "unknown kind '{kind}'; one of {items}",
-                kind=kind,
-                items=", ".join(k.value for k in UserKind),
-            ),
-            field="kind",
-        ) from None
+    kind = _one_of(UserKind, kind, "kind", N_("unknown kind '{kind}'; one of {items}"))
     if organisation_id is not None and session.get(Organisation, organisation_id) is None:
         raise NotFound(
             Text("no {model} with id {id}", model="Organisation", id=organisation_id),

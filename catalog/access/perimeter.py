@@ -45,9 +45,8 @@ from registre.catalog.models.exposure import (
 from registre.catalog.models.people import Domain
 
 _KEY = "registre.perimeter"
+#: set by :func:`whole`: the stored issues' upkeep (catalog/compliance/tracking.py) runs in it
 _OFF = "registre.perimeter.off"
-#: set by the stored issues' upkeep (catalog/compliance/tracking.py) while it runs
-_UPKEEP = "registre.compliance.refreshing"
 
 
 def bind(session: Session, actor: Actor) -> None:
@@ -188,7 +187,7 @@ def _filter(state: ORMExecuteState) -> None:
         return
     info = state.session.info
     domains = info.get(_KEY)
-    if domains is None or info.get(_OFF) or info.get(_UPKEEP):
+    if domains is None or info.get(_OFF):
         return
     state.statement = state.statement.options(*criteria(domains))
 

@@ -129,12 +129,3 @@ def authenticate(session: Session, clear: str) -> Actor | None:
     if last is None or now - last >= LAST_USED_RESOLUTION:
         token.last_used_at = now
     return actor
-
-
-def rescope(session: Session, actor: Actor) -> Actor | None:
-    """``actor`` read again from its token (its domains, its user), for a caller that built
-    it from the token's role alone; an actor of no token, or one already scoped, as it is."""
-    if actor.token_id is None or actor.grants:
-        return actor
-    token = session.get(ApiToken, actor.token_id)
-    return None if token is None else actor_for_token(session, token)

@@ -246,25 +246,22 @@ def _uses(
     return uses, users
 
 
+def _grouped(session: Session, key: Any, value: Any) -> dict[int, list[int]]:
+    """The ``value`` column of a link table's rows, grouped by its ``key`` column."""
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for k, v in session.execute(select(key, value)).all():
+        grouped[k].append(v)
+    return grouped
+
+
 def _activity_links(session: Session) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
     """Processing activities by AI system and by dataset."""
-    by_system: dict[int, list[int]] = defaultdict(list)
-    for pa_id, sid in session.execute(
-        select(
-            processing_activity_ai_system.c.processing_activity_id,
-            processing_activity_ai_system.c.ai_system_id,
-        )
-    ).all():
-        by_system[sid].append(pa_id)
-    by_dataset: dict[int, list[int]] = defaultdict(list)
-    for pa_id, did in session.execute(
-        select(
-            processing_activity_dataset.c.processing_activity_id,
-            processing_activity_dataset.c.dataset_id,
-        )
-    ).all():
-        by_dataset[did].append(pa_id)
-    return by_system, by_dataset
+    by_system = processing_activity_ai_system.c
+    by_dataset = processing_activity_dataset.c
+    return (
+        _grouped(session, by_system.ai_system_id, by_system.processing_activity_id),
+        _grouped(session, by_dataset.dataset_id, by_dataset.processing_activity_id),
+    )
 
 
 def _assessments(

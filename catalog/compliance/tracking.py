@@ -23,6 +23,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import get_history
 
+from registre.catalog.access import perimeter
 from registre.catalog.compliance.engine import Subjects
 from registre.catalog.compliance.store import Change, affected, refresh
 from registre.catalog.models.access import AuditEvent
@@ -172,7 +173,8 @@ def _before_commit(session: Session, also: tuple[Refresher, ...] = ()) -> None:
         return
     session.info[_BUSY] = True
     try:
-        with session.no_autoflush:
+        # the upkeep judges the whole register, never the caller's view of it
+        with session.no_autoflush, perimeter.whole(session):
             subjects = affected(session, change)
             refresh(session, subjects)
             for fn in also:
