@@ -42,7 +42,7 @@ def test_the_sign_in_page_offers_the_provider_and_keeps_the_token_form(sso_site:
     sign_in(sso_site, Role.ADMIN)  # token sign-in still works beside single sign-on
     dashboard = sso_site.client.get("/")
     assert dashboard.status_code == 200
-    assert "token:admin" in dashboard.text
+    assert '<span class="who">jeton admin ' in dashboard.text
 
 
 def test_first_sign_in_creates_a_person_with_no_role(
@@ -79,7 +79,7 @@ def test_after_an_admin_grant_the_person_works_and_the_trail_names_them(
     dashboard = sso_site.client.get("/")
     assert dashboard.status_code == 200
     assert "Jean Moulin" in dashboard.text
-    assert "token:" not in dashboard.text
+    assert '<span class="who">Jean Moulin ' in dashboard.text  # the person, not a token
 
     chatbot = seeded(sso_site).ai["chatbot"]
     form = sso_site.client.get(f"/systemes-ia/{chatbot}/modifier")
